@@ -1,14 +1,9 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! kzclaims: scenario analysis and claims tracking in plain TOML.
+//!
+//! Data flows one way: [`model`] (types) → [`load`] (TOML, validation,
+//! diagnostics) → [`engine`] (scoring as of a date) → [`report`] (memos and
+//! tables) → [`cli`] (one module per subcommand).
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod diag;
+pub mod load;
+pub mod model;

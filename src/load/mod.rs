@@ -1,0 +1,775 @@
+//! Reads a workspace (from disk or from any set of files) into a validated
+//! [`Workspace`], reporting every problem at once as [`Diagnostic`]s.
+
+mod toml_walk;
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::model::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+use toml_walk::{tables_in, FileCx, Span, Tbl};
+
+pub const CONFIG_FILE: &str = "kzclaims.toml";
+
+/// Why a workspace could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The files could not be read (exit code 2).
+    Io(String),
+    /// The files were read but are invalid (exit code 1). The files are kept so
+    /// the diagnostics can quote them.
+    Invalid {
+        diagnostics: Vec<Diagnostic>,
+        files: Vec<SourceFile>,
+    },
+}
+
+/// Walk up from `start` to the first folder holding `kzclaims.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if d.join(CONFIG_FILE).is_file() {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Read the workspace files under `root`: `kzclaims.toml`, `scenarios/**/*.toml`
+/// and `claims/**/*.toml`, sorted by relative path.
+pub fn read_files(root: &Path) -> Result<Vec<SourceFile>, String> {
+    let mut files = Vec::new();
+    let cfg = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&cfg).map_err(|e| format!("cannot read {}: {e}", cfg.display()))?;
+    files.push(SourceFile {
+        rel: CONFIG_FILE.to_string(),
+        text,
+    });
+    for dir in ["scenarios", "claims"] {
+        let mut found = Vec::new();
+        collect_toml(&root.join(dir), dir, &mut found)?;
+        found.sort();
+        for rel in found {
+            let path = root.join(&rel);
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            files.push(SourceFile { rel, text });
+        }
+    }
+    Ok(files)
+}
+
+fn collect_toml(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), String> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let child = format!("{rel}/{name}");
+        let ft = entry.file_type().map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+        if ft.is_dir() || (ft.is_symlink() && entry.path().is_dir()) {
+            collect_toml(&entry.path(), &child, out)?;
+        } else if name.ends_with(".toml") {
+            out.push(child);
+        }
+    }
+    Ok(())
+}
+
+/// Load and validate the workspace at `root`.
+pub fn load(root: &Path) -> Result<Workspace, LoadError> {
+    let files = read_files(root).map_err(LoadError::Io)?;
+    let mut ws = from_files(files)?;
+    ws.root = root.to_path_buf();
+    Ok(ws)
+}
+
+// ---------------------------------------------------------------------------
+// Parsing: each file into raw records that keep the spans cross-checks need.
+
+struct RawScenario {
+    s: Scenario,
+    id_span: Span,
+    prior_span: Option<Span>,
+    indicator_ids: Vec<(String, Span)>,
+}
+
+struct RawSource {
+    s: Source,
+    id_span: Span,
+}
+
+struct RawClaim {
+    c: Claim,
+    id_span: Span,
+    header: Span,
+    source_refs: Vec<(String, Span)>,
+    /// (scenario id, key span) of every rating, revisions included.
+    rating_refs: Vec<(String, Span)>,
+    rationale_refs: Vec<(String, Span)>,
+    revision_dates: Vec<Span>,
+}
+
+const CONFIG_KEYS: &[&str] = &["title", "question", "as_of", "scoring", "memo"];
+const SCORING_KEYS: &[&str] = &["engine", "likelihood"];
+const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II"];
+const MEMO_KEYS: &[&str] = &["organization", "author", "marking", "template"];
+const SCENARIO_KEYS: &[&str] = &["id", "title", "summary", "prior", "proponents", "indicator"];
+const INDICATOR_KEYS: &[&str] = &["id", "text", "due"];
+const SOURCE_KEYS: &[&str] = &["id", "name", "url", "kind", "reliability"];
+const CLAIM_KEYS: &[&str] = &[
+    "id",
+    "date",
+    "statement",
+    "sources",
+    "url",
+    "credibility",
+    "relevance",
+    "ratings",
+    "rationale",
+    "tags",
+    "revision",
+];
+const REVISION_KEYS: &[&str] = &["date", "note", "credibility", "relevance", "ratings", "statement", "status"];
+
+fn is_slug(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+fn slug(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<(String, Span)> {
+    let (id, span) = t.req_str(cx, "id")?;
+    if !is_slug(&id) {
+        let d = cx.err("E013", span.clone(), format!("`{id}` is not a valid id"));
+        d.label = Some("ids are slugs".into());
+        d.help = Some("use lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit".into());
+    }
+    Some((id, span))
+}
+
+fn parse_file<'i>(cx: &mut FileCx<'_>, text: &'i str) -> Option<toml::Spanned<DeTable<'i>>> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if errors.is_empty() {
+        return Some(doc);
+    }
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        let msg = e.message().trim().to_string();
+        let first = msg.lines().next().unwrap_or("invalid TOML").to_string();
+        let d = cx.err("E001", span, format!("TOML syntax error: {first}"));
+        d.label = Some(first);
+    }
+    None
+}
+
+fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<Config> {
+    let doc = parse_file(cx, text)?;
+    let t = Tbl::new(doc.get_ref(), 0..0, CONFIG_FILE);
+    t.check_keys(cx, CONFIG_KEYS);
+    let mut cfg = Config {
+        memo: MemoConfig {
+            marking: "UNCLASSIFIED".into(),
+            template: "memo".into(),
+            ..MemoConfig::default()
+        },
+        ..Config::default()
+    };
+    let title = t.req_str(cx, "title");
+    let question = t.req_str(cx, "question");
+    cfg.title = title.map(|x| x.0).unwrap_or_default();
+    cfg.question = question.map(|x| x.0).unwrap_or_default();
+    cfg.as_of = t.opt_date(cx, "as_of").map(|x| x.0);
+    if let Some(s) = t.opt_table(cx, "scoring", "[scoring]") {
+        s.check_keys(cx, SCORING_KEYS);
+        if let Some((e, span)) = s.opt_str(cx, "engine") {
+            match EngineKind::parse(&e) {
+                Some(k) => cfg.engine = k,
+                None => {
+                    let d = cx.err("E010", span, format!("unknown engine \"{e}\""));
+                    d.help = Some("engine is \"bayes\" or \"ach\"".into());
+                }
+            }
+        }
+        if let Some(l) = s.opt_table(cx, "likelihood", "[scoring.likelihood]") {
+            l.check_keys(cx, LIKELIHOOD_KEYS);
+            let slots: [(&str, &mut f64); 5] = [
+                ("CC", &mut cfg.likelihood.cc),
+                ("C", &mut cfg.likelihood.c),
+                ("N", &mut cfg.likelihood.n),
+                ("I", &mut cfg.likelihood.i),
+                ("II", &mut cfg.likelihood.ii),
+            ];
+            for (k, slot) in slots {
+                if let Some((v, span)) = l.opt_float(cx, k) {
+                    if v > 0.0 && v <= 1.0 {
+                        *slot = v;
+                    } else {
+                        cx.err("E010", span, format!("likelihood for {k} must be in (0, 1], found {v}"));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(m) = t.opt_table(cx, "memo", "[memo]") {
+        m.check_keys(cx, MEMO_KEYS);
+        cfg.memo.organization = m.opt_str(cx, "organization").map(|x| x.0);
+        cfg.memo.author = m.opt_str(cx, "author").map(|x| x.0);
+        if let Some((v, _)) = m.opt_str(cx, "marking") {
+            cfg.memo.marking = v;
+        }
+        if let Some((v, _)) = m.opt_str(cx, "template") {
+            cfg.memo.template = v;
+        }
+    }
+    Some(cfg)
+}
+
+fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<RawScenario>) {
+    let Some(doc) = parse_file(cx, text) else { return };
+    let top = Tbl::new(doc.get_ref(), 0..0, "a scenarios file");
+    top.check_keys(cx, &["scenario"]);
+    let Some(v) = top.get("scenario") else { return };
+    for t in tables_in(cx, v, "scenario", "[[scenario]]") {
+        t.check_keys(cx, SCENARIO_KEYS);
+        let id = slug(cx, &t);
+        let title = t.req_str(cx, "title");
+        let summary = t.req_str(cx, "summary");
+        let prior = t.opt_float(cx, "prior");
+        if let Some((p, span)) = &prior {
+            if !(0.0..=1.0).contains(p) {
+                cx.err("E012", span.clone(), format!("prior must be between 0 and 1, found {p}"))
+                    .label = Some("out of range".into());
+            }
+        }
+        let proponents = t.opt_str_list(cx, "proponents").unwrap_or_default();
+        let mut indicators = Vec::new();
+        let mut indicator_ids = Vec::new();
+        for it in t.array_of_tables(cx, "indicator", "[[scenario.indicator]]") {
+            it.check_keys(cx, INDICATOR_KEYS);
+            let iid = slug(cx, &it);
+            let itext = it.req_str(cx, "text");
+            let due = it.opt_date(cx, "due").map(|x| x.0);
+            if let (Some(iid), Some(itext)) = (iid, itext) {
+                indicator_ids.push(iid.clone());
+                indicators.push(Indicator {
+                    id: iid.0,
+                    text: itext.0,
+                    due,
+                });
+            }
+        }
+        if let Some(id) = id {
+            out.push(RawScenario {
+                s: Scenario {
+                    id: id.0,
+                    title: title.map(|t| t.0).unwrap_or_default(),
+                    summary: summary.map(|t| t.0).unwrap_or_default(),
+                    prior: prior.as_ref().map(|p| p.0),
+                    proponents: proponents.into_iter().map(|p| p.0).collect(),
+                    indicators,
+                    loc: Loc { file, span: t.span.clone() },
+                },
+                id_span: id.1,
+                prior_span: prior.map(|p| p.1),
+                indicator_ids,
+            });
+        }
+    }
+}
+
+fn credibility(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Credibility> {
+    let (n, span) = t.opt_int_or_str(cx, "credibility")?;
+    let c = Credibility::new(n);
+    if c.is_none() {
+        let d = cx.err("E010", span, format!("credibility must be 1-6 (Admiralty code), found {n}"));
+        d.label = Some("not an Admiralty credibility grade".into());
+        d.help = Some("1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged".into());
+    }
+    c
+}
+
+fn relevance(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Relevance> {
+    let (s, span) = t.opt_str(cx, "relevance")?;
+    let r = Relevance::parse(&s);
+    if r.is_none() {
+        let d = cx.err("E010", span, format!("relevance must be low, medium or high, found \"{s}\""));
+        if let Some(m) = did_you_mean(&s.to_ascii_lowercase(), ["low", "medium", "high"]) {
+            d.help = Some(format!("did you mean \"{m}\"?"));
+        }
+    }
+    r
+}
+
+/// Ratings table → map, plus the key spans for cross-checks.
+fn ratings(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, what: &str, refs: &mut Vec<(String, Span)>) -> Option<BTreeMap<String, Rating>> {
+    let rt = t.opt_table(cx, "ratings", what)?;
+    let mut out = BTreeMap::new();
+    for (k, v) in rt.t.iter() {
+        let key = k.get_ref().to_string();
+        refs.push((key.clone(), k.span()));
+        match v.get_ref() {
+            DeValue::String(s) => match Rating::parse(s) {
+                Some(r) => {
+                    out.insert(key, r);
+                }
+                None => {
+                    let d = cx.err("E010", v.span(), format!("\"{s}\" is not a rating"));
+                    d.label = Some("unknown rating".into());
+                    d.help = Some("ratings are CC, C, N, I, II or NA".into());
+                }
+            },
+            other => {
+                cx.err("E003", v.span(), format!("rating for `{key}` must be a string, found {}", other.type_str()))
+                    .help = Some("write it quoted: \"CC\", \"C\", \"N\", \"I\", \"II\" or \"NA\"".into());
+            }
+        }
+    }
+    Some(out)
+}
+
+fn parse_claims(cx: &mut FileCx<'_>, file: usize, text: &str, sources: &mut Vec<RawSource>, claims: &mut Vec<RawClaim>) {
+    let Some(doc) = parse_file(cx, text) else { return };
+    let top = Tbl::new(doc.get_ref(), 0..0, "a claims file");
+    top.check_keys(cx, &["source", "claim"]);
+    if let Some(v) = top.get("source") {
+        for t in tables_in(cx, v, "source", "[[source]]") {
+            t.check_keys(cx, SOURCE_KEYS);
+            let id = slug(cx, &t);
+            let name = t.req_str(cx, "name");
+            let url = t.opt_str(cx, "url").map(|x| x.0);
+            let kind = match t.req_str(cx, "kind") {
+                Some((k, span)) => {
+                    let parsed = SourceKind::parse(&k);
+                    if parsed.is_none() {
+                        let d = cx.err("E010", span, format!("unknown source kind \"{k}\""));
+                        d.help = Some(match did_you_mean(&k, SourceKind::NAMES) {
+                            Some(m) => format!("did you mean \"{m}\"?"),
+                            None => format!("kinds: {}", SourceKind::NAMES.join(", ")),
+                        });
+                    }
+                    parsed
+                }
+                None => None,
+            };
+            let reliability = match t.req_str(cx, "reliability") {
+                Some((r, span)) => {
+                    let parsed = Reliability::parse(&r);
+                    if parsed.is_none() {
+                        let d = cx.err("E010", span, format!("reliability must be A-F (Admiralty code), found \"{r}\""));
+                        d.help = Some("A completely reliable, B usually reliable, C fairly reliable, D not usually reliable, E unreliable, F cannot be judged".into());
+                    }
+                    parsed
+                }
+                None => None,
+            };
+            if let Some(id) = id {
+                sources.push(RawSource {
+                    s: Source {
+                        id: id.0,
+                        name: name.map(|n| n.0).unwrap_or_default(),
+                        url,
+                        kind: kind.unwrap_or(SourceKind::Other),
+                        reliability: reliability.unwrap_or(Reliability::F),
+                        loc: Loc { file, span: t.span.clone() },
+                    },
+                    id_span: id.1,
+                });
+            }
+        }
+    }
+    if let Some(v) = top.get("claim") {
+        for t in tables_in(cx, v, "claim", "[[claim]]") {
+            if let Some(c) = parse_claim(cx, file, &t) {
+                claims.push(c);
+            }
+        }
+    }
+}
+
+fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawClaim> {
+    t.check_keys(cx, CLAIM_KEYS);
+    let id = slug(cx, t);
+    let date = t.req_date(cx, "date");
+    let statement = t.req_str(cx, "statement");
+    let source_refs = match t.opt_str_list(cx, "sources") {
+        Some(list) => {
+            if list.is_empty() {
+                let span = t.get("sources").map(|v| v.span()).unwrap_or(t.span.clone());
+                cx.err("E014", span, "a claim needs at least one source").label = Some("empty list".into());
+            }
+            list
+        }
+        None => {
+            if t.get("sources").is_none() {
+                t.missing(cx, "sources");
+            }
+            Vec::new()
+        }
+    };
+    let url = t.opt_str(cx, "url").map(|x| x.0);
+    let cred = if t.get("credibility").is_none() {
+        t.missing(cx, "credibility");
+        None
+    } else {
+        credibility(cx, t)
+    };
+    let rel = relevance(cx, t).unwrap_or_default();
+    let mut rating_refs = Vec::new();
+    let rat = if t.get("ratings").is_none() {
+        let d = cx.err("E004", t.span.clone(), "missing `[claim.ratings]` in [[claim]]");
+        d.label = Some("this claim rates no scenario".into());
+        d.help = Some("add a [claim.ratings] table giving every scenario id a rating".into());
+        None
+    } else {
+        ratings(cx, t, "[claim.ratings]", &mut rating_refs)
+    };
+    let mut rationale = BTreeMap::new();
+    let mut rationale_refs = Vec::new();
+    if let Some(v) = t.get("rationale") {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                rationale.insert(String::new(), s.to_string());
+            }
+            DeValue::Table(rt) => {
+                for (k, rv) in rt.iter() {
+                    rationale_refs.push((k.get_ref().to_string(), k.span()));
+                    match rv.get_ref() {
+                        DeValue::String(s) => {
+                            rationale.insert(k.get_ref().to_string(), s.to_string());
+                        }
+                        other => {
+                            cx.err("E003", rv.span(), format!("rationale for `{}` must be a string, found {}", k.get_ref(), other.type_str()));
+                        }
+                    }
+                }
+            }
+            other => {
+                cx.err("E003", v.span(), format!("`rationale` must be a string or a table of strings, found {}", other.type_str()));
+            }
+        }
+    }
+    let tags = t.opt_str_list(cx, "tags").unwrap_or_default().into_iter().map(|x| x.0).collect();
+    let mut revisions = Vec::new();
+    let mut revision_dates = Vec::new();
+    for rt in t.array_of_tables(cx, "revision", "[[claim.revision]]") {
+        rt.check_keys(cx, REVISION_KEYS);
+        let rdate = rt.req_date(cx, "date");
+        let note = rt.req_str(cx, "note");
+        let rcred = credibility(cx, &rt);
+        let rrel = relevance(cx, &rt);
+        let rrat = ratings(cx, &rt, "[claim.revision.ratings]", &mut rating_refs).unwrap_or_default();
+        let rstatement = rt.opt_str(cx, "statement").map(|x| x.0);
+        let status = match rt.opt_str(cx, "status") {
+            Some((s, span)) => match s.as_str() {
+                "retracted" => Some(Status::Retracted),
+                "active" => Some(Status::Active),
+                _ => {
+                    let d = cx.err("E010", span, format!("status must be \"retracted\" or \"active\", found \"{s}\""));
+                    d.label = Some("unknown status".into());
+                    None
+                }
+            },
+            None => None,
+        };
+        if let (Some((rd, rspan)), Some((note, _))) = (rdate, note) {
+            revision_dates.push(rspan);
+            revisions.push(Revision {
+                date: rd,
+                note,
+                credibility: rcred,
+                relevance: rrel,
+                ratings: rrat,
+                statement: rstatement,
+                status,
+                loc: Loc { file, span: rt.span.clone() },
+            });
+        }
+    }
+    // Keep an incomplete claim (its errors are already recorded) so that its
+    // references are still checked and every problem shows in one run.
+    let id = id?;
+    Some(RawClaim {
+        c: Claim {
+            id: id.0,
+            date: date.map(|d| d.0).unwrap_or_default(),
+            statement: statement.map(|s| s.0).unwrap_or_default(),
+            sources: source_refs.iter().map(|s| s.0.clone()).collect(),
+            url,
+            credibility: cred.unwrap_or(Credibility(6)),
+            relevance: rel,
+            ratings: rat.unwrap_or_default(),
+            rationale,
+            tags,
+            revisions,
+            loc: Loc { file, span: t.span.clone() },
+        },
+        id_span: id.1,
+        header: t.span.clone(),
+        source_refs,
+        rating_refs,
+        rationale_refs,
+        revision_dates,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Cross-file validation.
+
+/// Parse and validate a workspace from its files (paths relative to the root,
+/// `kzclaims.toml` among them). Used for the disk and for git revisions alike.
+pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut diags = Vec::new();
+    let mut config = None;
+    let mut scenarios = Vec::new();
+    let mut sources = Vec::new();
+    let mut claims = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let mut cx = FileCx {
+            rel: &f.rel,
+            diags: &mut diags,
+        };
+        if f.rel == CONFIG_FILE {
+            config = parse_config(&mut cx, &f.text);
+        } else if f.rel.starts_with("scenarios/") {
+            parse_scenarios(&mut cx, i, &f.text, &mut scenarios);
+        } else if f.rel.starts_with("claims/") {
+            parse_claims(&mut cx, i, &f.text, &mut sources, &mut claims);
+        }
+    }
+    if !files.iter().any(|f| f.rel == CONFIG_FILE) {
+        diags.push(Diagnostic::error("E015", "no kzclaims.toml in the workspace"));
+    }
+    let rel = |file: usize| files[file].rel.clone();
+
+    // Duplicate ids.
+    let mut seen: HashMap<&str, (usize, Span)> = HashMap::new();
+    for s in &scenarios {
+        if let Some((f0, sp0)) = seen.insert(&s.s.id, (s.s.loc.file, s.id_span.clone())) {
+            diags.push(duplicate("scenario", &s.s.id, &rel(s.s.loc.file), s.id_span.clone(), &rel(f0), &files[f0].text, sp0));
+        }
+        let mut ind: HashMap<&str, ()> = HashMap::new();
+        for (iid, span) in &s.indicator_ids {
+            if ind.insert(iid, ()).is_some() {
+                diags.push(
+                    Diagnostic::error("E005", format!("duplicate indicator id `{iid}` in scenario `{}`", s.s.id))
+                        .at(rel(s.s.loc.file), span.clone())
+                        .label("defined twice in this scenario"),
+                );
+            }
+        }
+    }
+    seen.clear();
+    for s in &sources {
+        if let Some((f0, sp0)) = seen.insert(&s.s.id, (s.s.loc.file, s.id_span.clone())) {
+            diags.push(duplicate("source", &s.s.id, &rel(s.s.loc.file), s.id_span.clone(), &rel(f0), &files[f0].text, sp0));
+        }
+    }
+    seen.clear();
+    for c in &claims {
+        if let Some((f0, sp0)) = seen.insert(&c.c.id, (c.c.loc.file, c.id_span.clone())) {
+            diags.push(duplicate("claim", &c.c.id, &rel(c.c.loc.file), c.id_span.clone(), &rel(f0), &files[f0].text, sp0));
+        }
+    }
+
+    // Priors.
+    if config.is_some() && scenarios.is_empty() && !diags.iter().any(|d| d.file.starts_with("scenarios/")) {
+        diags.push(
+            Diagnostic::error("E014", "the workspace has no scenarios")
+                .in_file("scenarios/")
+                .help("add a file under scenarios/ with at least one [[scenario]] table"),
+        );
+    }
+    let prior_sum: f64 = scenarios.iter().filter_map(|s| s.s.prior).sum();
+    if prior_sum > 1.0 + 1e-9 {
+        for s in scenarios.iter().filter(|s| s.s.prior.is_some()) {
+            diags.push(
+                Diagnostic::error("E012", format!("priors sum to {prior_sum:.6}, past 1"))
+                    .at(rel(s.s.loc.file), s.prior_span.clone().unwrap_or_default())
+                    .label(format!("prior of `{}`", s.s.id))
+                    .help("lower the given priors, or leave some out: scenarios without a prior share what remains of 1"),
+            );
+        }
+    }
+
+    // References from claims.
+    let scenario_ids: Vec<&str> = scenarios.iter().map(|s| s.s.id.as_str()).collect();
+    let source_ids: Vec<&str> = sources.iter().map(|s| s.s.id.as_str()).collect();
+    for c in &claims {
+        let file = rel(c.c.loc.file);
+        for (sid, span) in &c.source_refs {
+            if !source_ids.contains(&sid.as_str()) {
+                let mut d = Diagnostic::error("E007", format!("claim `{}` cites unknown source `{sid}`", c.c.id))
+                    .at(file.clone(), span.clone())
+                    .label("no [[source]] has this id");
+                d.help = Some(match did_you_mean(sid, source_ids.iter().copied()) {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => "define it in a [[source]] table under claims/".into(),
+                });
+                diags.push(d);
+            }
+        }
+        for (sid, span) in c.rating_refs.iter().chain(&c.rationale_refs) {
+            if !scenario_ids.contains(&sid.as_str()) {
+                let mut d = Diagnostic::error("E006", format!("claim `{}` refers to unknown scenario `{sid}`", c.c.id))
+                    .at(file.clone(), span.clone())
+                    .label("no [[scenario]] has this id");
+                d.help = Some(match did_you_mean(sid, scenario_ids.iter().copied()) {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => format!("scenarios: {}", scenario_ids.join(", ")),
+                });
+                diags.push(d);
+            }
+        }
+        let missing: Vec<&str> = scenario_ids.iter().copied().filter(|s| !c.c.ratings.contains_key(*s)).collect();
+        if !missing.is_empty() && !c.rating_refs.is_empty() {
+            diags.push(
+                Diagnostic::error("E008", format!("claim `{}` has no rating for {}", c.c.id, list_ids(&missing)))
+                    .at(file.clone(), c.header.clone())
+                    .label("ratings incomplete")
+                    .help("rate every scenario: CC, C, N, I, II, or NA when the claim does not bear on it"),
+            );
+        }
+        for (r, span) in c.c.revisions.iter().zip(&c.revision_dates) {
+            if r.date < c.c.date && c.c.date != chrono::NaiveDate::default() {
+                diags.push(
+                    Diagnostic::error("E011", format!("revision dated {} is before its claim `{}` ({})", r.date, c.c.id, c.c.date))
+                        .at(file.clone(), span.clone())
+                        .label("before the claim's date"),
+                );
+            }
+        }
+    }
+
+    let errors: Vec<Diagnostic> = diags.into_iter().filter(|d| d.is_error()).collect();
+    if !errors.is_empty() || config.is_none() {
+        return Err(LoadError::Invalid {
+            diagnostics: errors,
+            files,
+        });
+    }
+
+    let mut sources: Vec<Source> = sources.into_iter().map(|s| s.s).collect();
+    sources.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut claims: Vec<Claim> = claims
+        .into_iter()
+        .map(|c| {
+            let mut c = c.c;
+            c.revisions.sort_by_key(|r| r.date);
+            c
+        })
+        .collect();
+    claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    Ok(Workspace {
+        root: PathBuf::new(),
+        config: config.expect("checked above"),
+        scenarios: scenarios.into_iter().map(|s| s.s).collect(),
+        sources,
+        claims,
+        files,
+    })
+}
+
+fn list_ids(ids: &[&str]) -> String {
+    ids.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn duplicate(kind: &str, id: &str, file: &str, span: Span, first_file: &str, first_text: &str, first_span: Span) -> Diagnostic {
+    let (line, col) = crate::diag::line_col(first_text, first_span.start);
+    Diagnostic::error("E005", format!("duplicate {kind} id `{id}`"))
+        .at(file, span)
+        .label("defined again here")
+        .help(format!("first defined at {first_file}:{line}:{col}; ids must be unique across all files"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ws(files: &[(&str, &str)]) -> Result<Workspace, LoadError> {
+        from_files(
+            files
+                .iter()
+                .map(|(r, t)| SourceFile {
+                    rel: r.to_string(),
+                    text: t.to_string(),
+                })
+                .collect(),
+        )
+    }
+
+    const CFG: &str = "title = \"t\"\nquestion = \"q\"\n";
+    const SCEN: &str = "[[scenario]]\nid = \"a\"\ntitle = \"A\"\nsummary = \"s\"\n\n[[scenario]]\nid = \"b\"\ntitle = \"B\"\nsummary = \"s\"\n";
+    const SRC: &str = "[[source]]\nid = \"s1\"\nname = \"S\"\nkind = \"media\"\nreliability = \"B\"\n";
+
+    fn errors(r: Result<Workspace, LoadError>) -> Vec<Diagnostic> {
+        match r {
+            Err(LoadError::Invalid { diagnostics, .. }) => diagnostics,
+            other => panic!("expected invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dates_in_both_forms() {
+        let claims = format!(
+            "{SRC}[[claim]]\nid = \"c1\"\ndate = 2022-01-05\nstatement = \"x\"\nsources = [\"s1\"]\ncredibility = 2\nratings = {{ a = \"C\", b = \"I\" }}\n\n[[claim]]\nid = \"c2\"\ndate = \"2022-01-06\"\nstatement = \"y\"\nsources = [\"s1\"]\ncredibility = \"3\"\nratings = {{ a = \"C C\", b = \"n/a\" }}\n"
+        );
+        let w = ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", SCEN), ("claims/c.toml", &claims)]).unwrap();
+        assert_eq!(w.claims.len(), 2);
+        assert_eq!(w.claims[1].date.to_string(), "2022-01-06");
+        assert_eq!(w.claims[1].credibility, Credibility(3));
+        assert_eq!(w.claims[1].ratings["b"], Rating::NA);
+    }
+
+    #[test]
+    fn all_problems_reported_at_once() {
+        let claims = format!(
+            "{SRC}[[claim]]\nid = \"c1\"\ndate = 2022-13-05\nstatement = \"x\"\nsources = [\"nope\"]\ncredibilty = 2\nratings = {{ a = \"C\", zz = \"I\" }}\n"
+        );
+        let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", SCEN), ("claims/c.toml", &claims)]));
+        let codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        // A bad date inside TOML is a syntax error, so the file stops there.
+        assert_eq!(codes, ["E001"], "{e:#?}");
+        let claims = claims.replace("2022-13-05", "\"2022-13-05\"");
+        let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", SCEN), ("claims/c.toml", &claims)]));
+        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        codes.sort();
+        assert_eq!(codes, ["E002", "E004", "E006", "E007", "E008", "E009"], "{e:#?}");
+        let unknown = e.iter().find(|d| d.code == "E002").unwrap();
+        assert_eq!(unknown.help.as_deref(), Some("did you mean `credibility`?"));
+    }
+
+    #[test]
+    fn missing_rating_and_duplicate_across_files() {
+        let c1 = format!("{SRC}[[claim]]\nid = \"c1\"\ndate = 2022-01-05\nstatement = \"x\"\nsources = [\"s1\"]\ncredibility = 2\nratings = {{ a = \"C\" }}\n");
+        let c2 = "[[claim]]\nid = \"c1\"\ndate = 2022-01-05\nstatement = \"x\"\nsources = [\"s1\"]\ncredibility = 2\nratings = { a = \"C\", b = \"N\" }\n[[claim.revision]]\ndate = 2022-01-01\nnote = \"n\"\n";
+        let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", SCEN), ("claims/a.toml", &c1), ("claims/b.toml", c2)]));
+        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        codes.sort();
+        assert_eq!(codes, ["E005", "E008", "E011"], "{e:#?}");
+    }
+
+    #[test]
+    fn priors_past_one() {
+        let scen = SCEN.replace("title = \"A\"", "title = \"A\"\nprior = 0.7").replace("title = \"B\"", "title = \"B\"\nprior = 0.4");
+        let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", &scen)]));
+        assert!(e.iter().all(|d| d.code == "E012") && e.len() == 2, "{e:#?}");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("elite-coup"));
+        assert!(is_slug("c.2022_01"));
+        assert!(!is_slug("Elite"));
+        assert!(!is_slug("-x"));
+        assert!(!is_slug(""));
+    }
+}

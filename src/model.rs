@@ -1,0 +1,525 @@
+//! The workspace as plain data: scenarios, sources, claims and their revisions,
+//! exactly as the files say, with the byte spans needed to point back at them.
+//!
+//! Nothing here computes a score; `engine` does that. Nothing here reads files;
+//! `load` does that.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// A place in a workspace file: which file and which bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Loc {
+    /// Index into [`Workspace::files`].
+    pub file: usize,
+    pub span: Range<usize>,
+}
+
+/// One source file as read, kept so diagnostics can quote it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the workspace root, with `/` separators.
+    pub rel: String,
+    pub text: String,
+}
+
+/// ACH rating of one claim against one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Rating {
+    CC,
+    C,
+    N,
+    I,
+    II,
+    NA,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 6] = [
+        Rating::CC,
+        Rating::C,
+        Rating::N,
+        Rating::I,
+        Rating::II,
+        Rating::NA,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::CC => "CC",
+            Rating::C => "C",
+            Rating::N => "N",
+            Rating::I => "I",
+            Rating::II => "II",
+            Rating::NA => "NA",
+        }
+    }
+
+    /// Parse a rating as users write it: `CC`, `c`, `I I`, `N/A`, …
+    pub fn parse(s: &str) -> Option<Rating> {
+        let norm: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '/')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        Some(match norm.as_str() {
+            "CC" => Rating::CC,
+            "C" => Rating::C,
+            "N" => Rating::N,
+            "I" => Rating::I,
+            "II" => Rating::II,
+            "NA" => Rating::NA,
+            _ => return None,
+        })
+    }
+
+    /// PARC ACH inconsistency value: I = 1, II = 2, all others 0.
+    pub fn inconsistency(self) -> u32 {
+        match self {
+            Rating::I => 1,
+            Rating::II => 2,
+            _ => 0,
+        }
+    }
+
+    /// The rating that says the opposite (CC↔II, C↔I); N and NA stay.
+    pub fn mirrored(self) -> Rating {
+        match self {
+            Rating::CC => Rating::II,
+            Rating::C => Rating::I,
+            Rating::I => Rating::C,
+            Rating::II => Rating::CC,
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for Rating {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Relevance of a claim to the question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Relevance {
+    Low,
+    #[default]
+    Medium,
+    High,
+}
+
+impl Relevance {
+    pub fn parse(s: &str) -> Option<Relevance> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Some(Relevance::Low),
+            "medium" => Some(Relevance::Medium),
+            "high" => Some(Relevance::High),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relevance::Low => "low",
+            Relevance::Medium => "medium",
+            Relevance::High => "high",
+        }
+    }
+    /// PARC ACH weight: low 1/√2, medium 1, high √2.
+    pub fn weight(self) -> f64 {
+        match self {
+            Relevance::Low => std::f64::consts::FRAC_1_SQRT_2,
+            Relevance::Medium => 1.0,
+            Relevance::High => std::f64::consts::SQRT_2,
+        }
+    }
+}
+
+/// Admiralty source reliability, A (completely reliable) to F (cannot be judged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Reliability {
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+}
+
+impl Reliability {
+    pub fn parse(s: &str) -> Option<Reliability> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "A" => Some(Reliability::A),
+            "B" => Some(Reliability::B),
+            "C" => Some(Reliability::C),
+            "D" => Some(Reliability::D),
+            "E" => Some(Reliability::E),
+            "F" => Some(Reliability::F),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reliability::A => "A",
+            Reliability::B => "B",
+            Reliability::C => "C",
+            Reliability::D => "D",
+            Reliability::E => "E",
+            Reliability::F => "F",
+        }
+    }
+    /// Trust factor used by the Bayesian engine.
+    pub fn factor(self) -> f64 {
+        match self {
+            Reliability::A => 1.0,
+            Reliability::B => 0.8,
+            Reliability::C => 0.6,
+            Reliability::D => 0.4,
+            Reliability::E => 0.1,
+            Reliability::F => 0.5,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Reliability::A => "completely reliable",
+            Reliability::B => "usually reliable",
+            Reliability::C => "fairly reliable",
+            Reliability::D => "not usually reliable",
+            Reliability::E => "unreliable",
+            Reliability::F => "reliability cannot be judged",
+        }
+    }
+}
+
+/// Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Credibility(pub u8);
+
+impl Credibility {
+    pub fn new(n: i64) -> Option<Credibility> {
+        (1..=6).contains(&n).then_some(Credibility(n as u8))
+    }
+    /// Trust factor used by the Bayesian engine.
+    pub fn factor(self) -> f64 {
+        match self.0 {
+            1 => 1.0,
+            2 => 0.8,
+            3 => 0.6,
+            4 => 0.4,
+            5 => 0.1,
+            _ => 0.5,
+        }
+    }
+    /// PARC ACH credibility weight: 1–2 → √2, 3 and 6 → 1, 4–5 → 1/√2.
+    pub fn ach_weight(self) -> f64 {
+        match self.0 {
+            1 | 2 => std::f64::consts::SQRT_2,
+            4 | 5 => std::f64::consts::FRAC_1_SQRT_2,
+            _ => 1.0,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self.0 {
+            1 => "confirmed by other sources",
+            2 => "probably true",
+            3 => "possibly true",
+            4 => "doubtful",
+            5 => "improbable",
+            _ => "truth cannot be judged",
+        }
+    }
+}
+
+/// Scoring engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    #[default]
+    Bayes,
+    Ach,
+}
+
+impl EngineKind {
+    pub fn parse(s: &str) -> Option<EngineKind> {
+        match s {
+            "bayes" => Some(EngineKind::Bayes),
+            "ach" => Some(EngineKind::Ach),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngineKind::Bayes => "bayes",
+            EngineKind::Ach => "ach",
+        }
+    }
+}
+
+/// Likelihoods P(E|H) for each rating (NA excluded: it is derived per row).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Likelihoods {
+    pub cc: f64,
+    pub c: f64,
+    pub n: f64,
+    pub i: f64,
+    pub ii: f64,
+}
+
+impl Default for Likelihoods {
+    fn default() -> Self {
+        Likelihoods {
+            cc: 0.95,
+            c: 0.80,
+            n: 0.50,
+            i: 0.20,
+            ii: 0.05,
+        }
+    }
+}
+
+impl Likelihoods {
+    /// The likelihood of a rating, or `None` for NA.
+    pub fn of(&self, r: Rating) -> Option<f64> {
+        match r {
+            Rating::CC => Some(self.cc),
+            Rating::C => Some(self.c),
+            Rating::N => Some(self.n),
+            Rating::I => Some(self.i),
+            Rating::II => Some(self.ii),
+            Rating::NA => None,
+        }
+    }
+}
+
+/// `[memo]` settings.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MemoConfig {
+    pub organization: Option<String>,
+    pub author: Option<String>,
+    pub marking: String,
+    pub template: String,
+}
+
+/// `kzclaims.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub title: String,
+    pub question: String,
+    pub as_of: Option<NaiveDate>,
+    pub engine: EngineKind,
+    pub likelihood: Likelihoods,
+    pub memo: MemoConfig,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicator {
+    pub id: String,
+    pub text: String,
+    pub due: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// The prior as written, if any.
+    pub prior: Option<f64>,
+    pub proponents: Vec<String>,
+    pub indicators: Vec<Indicator>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Media,
+    Official,
+    Eyewitness,
+    Analysis,
+    Social,
+    Ngo,
+    Other,
+}
+
+impl SourceKind {
+    pub const NAMES: [&'static str; 7] = [
+        "media",
+        "official",
+        "eyewitness",
+        "analysis",
+        "social",
+        "ngo",
+        "other",
+    ];
+    pub fn parse(s: &str) -> Option<SourceKind> {
+        Some(match s {
+            "media" => SourceKind::Media,
+            "official" => SourceKind::Official,
+            "eyewitness" => SourceKind::Eyewitness,
+            "analysis" => SourceKind::Analysis,
+            "social" => SourceKind::Social,
+            "ngo" => SourceKind::Ngo,
+            "other" => SourceKind::Other,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub kind: SourceKind,
+    pub reliability: Reliability,
+    pub loc: Loc,
+}
+
+/// Claim status after revisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Active,
+    Retracted,
+}
+
+/// A dated change to a claim.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub date: NaiveDate,
+    pub note: String,
+    pub credibility: Option<Credibility>,
+    pub relevance: Option<Relevance>,
+    pub ratings: BTreeMap<String, Rating>,
+    pub statement: Option<String>,
+    pub status: Option<Status>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub id: String,
+    pub date: NaiveDate,
+    pub statement: String,
+    pub sources: Vec<String>,
+    pub url: Option<String>,
+    pub credibility: Credibility,
+    pub relevance: Relevance,
+    /// Scenario id → rating.
+    pub ratings: BTreeMap<String, Rating>,
+    /// Scenario id → one-line reason; key `""` holds a claim-wide rationale.
+    pub rationale: BTreeMap<String, String>,
+    pub tags: Vec<String>,
+    /// Sorted by date (stable: same-day revisions keep file order).
+    pub revisions: Vec<Revision>,
+    pub loc: Loc,
+}
+
+/// A loaded, validated workspace.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Config,
+    /// In declaration order (files sorted by path).
+    pub scenarios: Vec<Scenario>,
+    /// Sorted by id.
+    pub sources: Vec<Source>,
+    /// Sorted by (date, id).
+    pub claims: Vec<Claim>,
+    pub files: Vec<SourceFile>,
+}
+
+impl Workspace {
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources
+            .binary_search_by(|s| s.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.sources[i])
+    }
+
+    pub fn scenario_index(&self, id: &str) -> Option<usize> {
+        self.scenarios.iter().position(|s| s.id == id)
+    }
+
+    /// Priors after sharing the remainder among scenarios without one, then
+    /// normalising to sum 1 (only matters if the given priors sum below 1 and
+    /// every scenario has one).
+    pub fn priors(&self) -> Vec<f64> {
+        let given: f64 = self.scenarios.iter().filter_map(|s| s.prior).sum();
+        let missing = self.scenarios.iter().filter(|s| s.prior.is_none()).count();
+        let share = if missing > 0 {
+            ((1.0 - given).max(0.0)) / missing as f64
+        } else {
+            0.0
+        };
+        let raw: Vec<f64> = self
+            .scenarios
+            .iter()
+            .map(|s| s.prior.unwrap_or(share))
+            .collect();
+        let total: f64 = raw.iter().sum();
+        if total > 0.0 {
+            raw.iter().map(|p| p / total).collect()
+        } else {
+            vec![1.0 / raw.len().max(1) as f64; raw.len()]
+        }
+    }
+
+    /// The latest date anywhere in the record (claims and revisions).
+    pub fn latest_date(&self) -> Option<NaiveDate> {
+        self.claims
+            .iter()
+            .flat_map(|c| std::iter::once(c.date).chain(c.revisions.iter().map(|r| r.date)))
+            .max()
+    }
+
+    /// The as-of date used when none is given on the command line.
+    pub fn default_as_of(&self) -> Option<NaiveDate> {
+        self.config.as_of.or_else(|| self.latest_date())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratings_parse_in_every_spelling() {
+        assert_eq!(Rating::parse("C C"), Some(Rating::CC));
+        assert_eq!(Rating::parse("i i"), Some(Rating::II));
+        assert_eq!(Rating::parse("N/A"), Some(Rating::NA));
+        assert_eq!(Rating::parse("n"), Some(Rating::N));
+        assert_eq!(Rating::parse("X"), None);
+    }
+
+    #[test]
+    fn mirror_swaps_consistency() {
+        assert_eq!(Rating::CC.mirrored(), Rating::II);
+        assert_eq!(Rating::I.mirrored(), Rating::C);
+        assert_eq!(Rating::N.mirrored(), Rating::N);
+        assert_eq!(Rating::NA.mirrored(), Rating::NA);
+    }
+
+    #[test]
+    fn priors_share_the_remainder() {
+        let mut ws = Workspace::default();
+        for (id, p) in [("a", Some(0.5)), ("b", None), ("c", None)] {
+            ws.scenarios.push(Scenario {
+                id: id.into(),
+                title: String::new(),
+                summary: String::new(),
+                prior: p,
+                proponents: vec![],
+                indicators: vec![],
+                loc: Loc::default(),
+            });
+        }
+        assert_eq!(ws.priors(), vec![0.5, 0.25, 0.25]);
+    }
+}
