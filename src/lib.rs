@@ -7,3 +7,4 @@
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod engine;

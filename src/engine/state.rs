@@ -1,0 +1,91 @@
+//! What a claim says as of a date: its revisions dated on or before that day
+//! applied in order.
+
+use crate::model::*;
+use chrono::NaiveDate;
+
+/// A claim as it reads on a given day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimState {
+    /// Index into `Workspace::claims`.
+    pub claim: usize,
+    pub statement: String,
+    pub credibility: Credibility,
+    pub relevance: Relevance,
+    /// One rating per scenario, in `Workspace::scenarios` order.
+    pub ratings: Vec<Rating>,
+    pub status: Status,
+    /// How many revisions were applied (a prefix of `Claim::revisions`).
+    pub revisions_applied: usize,
+}
+
+/// The claim as of `date`, or `None` if it had not entered the record yet.
+pub fn claim_as_of(ws: &Workspace, claim: usize, date: NaiveDate) -> Option<ClaimState> {
+    let c = &ws.claims[claim];
+    if c.date > date {
+        return None;
+    }
+    let mut st = ClaimState {
+        claim,
+        statement: c.statement.clone(),
+        credibility: c.credibility,
+        relevance: c.relevance,
+        ratings: ws
+            .scenarios
+            .iter()
+            .map(|s| c.ratings.get(&s.id).copied().unwrap_or(Rating::NA))
+            .collect(),
+        status: Status::Active,
+        revisions_applied: 0,
+    };
+    for r in c.revisions.iter().take_while(|r| r.date <= date) {
+        apply(ws, &mut st, r);
+    }
+    Some(st)
+}
+
+/// Apply one revision to a claim state.
+pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
+    if let Some(c) = r.credibility {
+        st.credibility = c;
+    }
+    if let Some(rel) = r.relevance {
+        st.relevance = rel;
+    }
+    if let Some(s) = &r.statement {
+        st.statement = s.clone();
+    }
+    if let Some(s) = r.status {
+        st.status = s;
+    }
+    for (sid, rating) in &r.ratings {
+        if let Some(j) = ws.scenario_index(sid) {
+            st.ratings[j] = *rating;
+        }
+    }
+    st.revisions_applied += 1;
+}
+
+/// Every claim in the record as of `date`, retracted ones included.
+pub fn record_as_of(ws: &Workspace, date: NaiveDate) -> Vec<ClaimState> {
+    (0..ws.claims.len()).filter_map(|i| claim_as_of(ws, i, date)).collect()
+}
+
+/// The trust r = R × c of a claim: R combines its sources' reliabilities as
+/// independent corroboration, R = 1 − Π(1 − R_k), c is the credibility factor.
+pub fn trust(ws: &Workspace, claim: &Claim, credibility: Credibility) -> f64 {
+    source_reliability(ws, &claim.sources) * credibility.factor()
+}
+
+/// R = 1 − Π(1 − R_k) over the distinct sources cited.
+pub fn source_reliability(ws: &Workspace, sources: &[String]) -> f64 {
+    let mut ids: Vec<&str> = sources.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let miss: f64 = ids
+        .iter()
+        .filter_map(|id| ws.source(id))
+        .map(|s| 1.0 - s.reliability.factor())
+        .product();
+    1.0 - miss
+}

@@ -1,0 +1,99 @@
+//! Words for numbers: ICD 203 expressions of likelihood and the confidence rule.
+
+use serde::Serialize;
+
+/// An ICD 203 expression of likelihood with its range in percent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Likelihood {
+    pub term: &'static str,
+    pub low: u8,
+    pub high: u8,
+}
+
+impl Likelihood {
+    /// "likely [55–80%]".
+    pub fn with_range(&self) -> String {
+        format!("{} [{}–{}%]", self.term, self.low, self.high)
+    }
+}
+
+/// The ICD 203 term for a probability. Bands are half-open away from the
+/// middle: p < 0.05 almost no chance, < 0.20 very unlikely, < 0.45 unlikely,
+/// 0.45–0.55 (both ends) roughly even chance, ≤ 0.80 likely, ≤ 0.95 very likely,
+/// above 0.95 almost certain. Values below 1% or above 99% keep the end terms.
+pub fn icd203(p: f64) -> Likelihood {
+    let (term, low, high) = if p < 0.05 {
+        ("almost no chance", 1, 5)
+    } else if p < 0.20 {
+        ("very unlikely", 5, 20)
+    } else if p < 0.45 {
+        ("unlikely", 20, 45)
+    } else if p <= 0.55 {
+        ("roughly even chance", 45, 55)
+    } else if p <= 0.80 {
+        ("likely", 55, 80)
+    } else if p <= 0.95 {
+        ("very likely", 80, 95)
+    } else {
+        ("almost certain", 95, 99)
+    };
+    Likelihood { term, low, high }
+}
+
+/// Analytic confidence, stated apart from likelihood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Moderate,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Moderate => "moderate",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// The confidence rule (docs/scoring.md): over the diagnostic claims in force,
+/// n their count, q their mean trust, k how many are corroborated (two or more
+/// sources, or credibility 1):
+/// high when n ≥ 10, q ≥ 0.6 and k ≥ 3; moderate when n ≥ 5 and q ≥ 0.4;
+/// low otherwise.
+pub fn confidence(n: usize, mean_trust: f64, corroborated: usize) -> Confidence {
+    if n >= 10 && mean_trust >= 0.6 && corroborated >= 3 {
+        Confidence::High
+    } else if n >= 5 && mean_trust >= 0.4 {
+        Confidence::Moderate
+    } else {
+        Confidence::Low
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_and_edges() {
+        assert_eq!(icd203(0.0).term, "almost no chance");
+        assert_eq!(icd203(0.05).term, "very unlikely");
+        assert_eq!(icd203(0.45).term, "roughly even chance");
+        assert_eq!(icd203(0.55).term, "roughly even chance");
+        assert_eq!(icd203(0.5501).term, "likely");
+        assert_eq!(icd203(0.8).with_range(), "likely [55–80%]");
+        assert_eq!(icd203(0.96).term, "almost certain");
+    }
+
+    #[test]
+    fn confidence_rule() {
+        assert_eq!(confidence(12, 0.7, 3), Confidence::High);
+        assert_eq!(confidence(12, 0.7, 2), Confidence::Moderate);
+        assert_eq!(confidence(5, 0.4, 0), Confidence::Moderate);
+        assert_eq!(confidence(4, 0.9, 4), Confidence::Low);
+    }
+}
