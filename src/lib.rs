@@ -8,3 +8,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod engine;
+pub mod report;
+pub mod cli;
+
+pub use cli::run;

@@ -1,0 +1,102 @@
+//! `kzclaims init DIR`: a new workspace with one scenario file, one claims file
+//! and the default templates. Never overwrites an existing file.
+
+use super::{write_atomic, CmdResult, Failure};
+use crate::report::render::BUILTIN;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Folder to create the workspace in (created if missing)
+    pub dir: PathBuf,
+}
+
+const CONFIG: &str = r#"# kzclaims workspace settings. Format: docs/format.md
+title = "My analysis"
+question = "What explains the event?"
+# as_of = 2024-01-31   # default date for reports; else the latest date in the record
+
+[scoring]
+engine = "bayes"       # or "ach"
+
+[memo]
+organization = ""
+author = ""
+marking = "UNCLASSIFIED"
+template = "memo"
+"#;
+
+const SCENARIOS: &str = r#"# Competing explanations. Every claim rates every scenario.
+[[scenario]]
+id = "accident"
+title = "An accident nobody planned"
+summary = "The event followed from ordinary failures, with no one directing it."
+proponents = ["official statement"]
+
+[[scenario.indicator]]
+id = "inquiry-finds-fault"
+text = "The inquiry attributes the event to equipment failure"
+due = 2024-06-30
+
+[[scenario]]
+id = "sabotage"
+title = "Deliberate sabotage"
+summary = "Someone caused the event on purpose."
+proponents = ["opposition media"]
+"#;
+
+const CLAIMS: &str = r#"# Sources and evidence. Dates are written as TOML dates (2024-01-15);
+# strings ("2024-01-15") are accepted too.
+[[source]]
+id = "wire"
+name = "A wire service"
+url = "https://example.org"
+kind = "media"
+reliability = "B"     # Admiralty A-F
+
+[[claim]]
+id = "maintenance-skipped"
+date = 2024-01-15
+statement = "Scheduled maintenance had been skipped for two years."
+sources = ["wire"]
+url = "https://example.org/report"
+credibility = 2       # Admiralty 1-6
+relevance = "high"    # low, medium, high
+
+[claim.ratings]
+accident = "C"
+sabotage = "N"
+
+[claim.rationale]
+accident = "Neglected equipment fails on its own."
+sabotage = "Neglect neither requires nor rules out a saboteur."
+"#;
+
+pub fn run(args: &Args) -> CmdResult {
+    let dir = &args.dir;
+    let mut files: Vec<(PathBuf, &str)> = vec![
+        (dir.join("kzclaims.toml"), CONFIG),
+        (dir.join("scenarios/scenarios.toml"), SCENARIOS),
+        (dir.join("claims/claims.toml"), CLAIMS),
+    ];
+    for (name, text) in BUILTIN {
+        files.push((dir.join("templates").join(name), text));
+    }
+    let existing: Vec<String> = files.iter().filter(|(p, _)| p.exists()).map(|(p, _)| p.display().to_string()).collect();
+    if !existing.is_empty() {
+        return Err(Failure::Usage(format!(
+            "refusing to overwrite existing files: {}",
+            existing.join(", ")
+        )));
+    }
+    for (path, text) in &files {
+        let parent = path.parent().expect("joined paths have a parent");
+        std::fs::create_dir_all(parent).map_err(|e| Failure::Usage(format!("cannot create {}: {e}", parent.display())))?;
+        write_atomic(path, text.as_bytes()).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    println!(
+        "created a kzclaims workspace in {}\nnext: edit its TOML files, then run `kzclaims check` and `kzclaims brief` there",
+        dir.display()
+    );
+    Ok(())
+}

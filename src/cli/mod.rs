@@ -1,0 +1,224 @@
+//! The command line: argument parsing, workspace discovery, error rendering and
+//! exit codes. Each subcommand lives in its own module.
+
+mod brief;
+mod check;
+mod init;
+mod score;
+
+use crate::diag::{Diagnostic, DiagnosticRenderer};
+use crate::load::{self, LoadError};
+use crate::model::{SourceFile, Workspace};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the workspace (or a template) is invalid.
+pub const EXIT_INVALID: i32 = 1;
+/// Exit code: bad command-line usage, or a file could not be read or written.
+pub const EXIT_USAGE: i32 = 2;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success (warnings may have been printed)
+  1  invalid input: the workspace or a template has errors; nothing was written
+  2  usage error, or a file could not be read or written
+
+The workspace is found like a git repository: the current directory or the
+nearest parent holding kzclaims.toml, unless --workspace is given.
+Documentation: docs/format.md, docs/scoring.md, docs/checks.md.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kzclaims",
+    version,
+    about = "Scenario analysis and claims tracking in plain TOML",
+    long_about = "kzclaims keeps competing explanations (scenarios) and dated, graded evidence (claims) \
+as TOML files in a git repository, scores the scenarios with Heuer's Analysis of Competing Hypotheses \
+or a Bayesian engine as of any date, and writes the briefing memo.",
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    /// Workspace folder (default: search upward from the current directory for kzclaims.toml)
+    #[arg(long, short = 'w', global = true, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate the workspace and warn about analytic smells
+    Check(check::Args),
+    /// Print the evidence matrix and scenario scores as of a date
+    Score(score::Args),
+    /// Write the briefing memo as of a date
+    Brief(brief::Args),
+    /// Create a new workspace with an example scenario, claim and the default templates
+    Init(init::Args),
+}
+
+/// A failed command: what to print and which exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Invalid input; the files are kept to quote in the diagnostics.
+    Invalid {
+        diagnostics: Vec<Diagnostic>,
+        files: Vec<SourceFile>,
+    },
+    /// Usage or I/O error with a one-line message.
+    Usage(String),
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Io(m) => Failure::Usage(m),
+            LoadError::Invalid { diagnostics, files } => Failure::Invalid { diagnostics, files },
+        }
+    }
+}
+
+impl From<crate::report::render::TemplateError> for Failure {
+    fn from(e: crate::report::render::TemplateError) -> Self {
+        Failure::Invalid {
+            diagnostics: vec![e.diagnostic],
+            files: e
+                .source
+                .map(|(rel, text)| vec![SourceFile { rel, text }])
+                .unwrap_or_default(),
+        }
+    }
+}
+
+pub type CmdResult = Result<(), Failure>;
+
+/// Whether stderr gets colour: a terminal, and NO_COLOR unset.
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Render diagnostics (one renderer for the whole program).
+pub fn render_diagnostics(diags: &[Diagnostic], files: &[SourceFile], color: bool) -> String {
+    let lookup = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
+    let r = DiagnosticRenderer {
+        color,
+        source: &lookup,
+    };
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&r.render(d));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// Run kzclaims with these arguments (the first is the program name); returns
+/// the exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    let result = match &cli.command {
+        Command::Check(a) => check::run(&cli, a),
+        Command::Score(a) => score::run(&cli, a),
+        Command::Brief(a) => brief::run(&cli, a),
+        Command::Init(a) => init::run(a),
+    };
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(Failure::Invalid { diagnostics, files }) => {
+            let n = diagnostics.iter().filter(|d| d.is_error()).count();
+            let mut text = render_diagnostics(&diagnostics, &files, stderr_color());
+            text.push_str(&format!(
+                "error: {n} problem{} found; nothing was written\n",
+                if n == 1 { "" } else { "s" }
+            ));
+            let _ = std::io::stderr().write_all(text.as_bytes());
+            EXIT_INVALID
+        }
+        Err(Failure::Usage(m)) => {
+            eprintln!("error: {m}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// Locate and load the workspace named by `--workspace` or found upward.
+fn open_workspace(cli: &Cli) -> Result<Workspace, Failure> {
+    let root = match &cli.workspace {
+        Some(dir) => {
+            if !dir.join(load::CONFIG_FILE).is_file() {
+                return Err(Failure::Usage(format!(
+                    "{} is not a kzclaims workspace: no {} there (create one with `kzclaims init DIR`)",
+                    dir.display(),
+                    load::CONFIG_FILE
+                )));
+            }
+            dir.clone()
+        }
+        None => {
+            let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
+            load::find_root(&cwd).ok_or_else(|| {
+                Failure::Usage(format!(
+                    "not inside a kzclaims workspace: no {} here or in any parent folder (use --workspace DIR, or `kzclaims init DIR`)",
+                    load::CONFIG_FILE
+                ))
+            })?
+        }
+    };
+    Ok(load::load(&root)?)
+}
+
+/// Parse a `YYYY-MM-DD` date argument.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date: expected YYYY-MM-DD"))
+}
+
+/// The as-of date: given, else the workspace default.
+fn as_of(ws: &Workspace, given: Option<NaiveDate>) -> Result<NaiveDate, Failure> {
+    given.or_else(|| ws.default_as_of()).ok_or_else(|| {
+        Failure::Usage("no as-of date: the record has no claims; pass --as-of or set as_of in kzclaims.toml".into())
+    })
+}
+
+/// Write to `--out` atomically (temp file in the same folder, then rename), or
+/// to stdout.
+pub fn emit(out: Option<&Path>, text: &str) -> CmdResult {
+    match out {
+        None => {
+            let mut so = std::io::stdout().lock();
+            so.write_all(text.as_bytes())
+                .and_then(|_| so.flush())
+                .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })
+                .map_err(|e| Failure::Usage(format!("cannot write to stdout: {e}")))
+        }
+        Some(path) => write_atomic(path, text.as_bytes()).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),
+    }
+}
+
+/// Write a file atomically: a temporary file beside it, then a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new().prefix(".kzclaims-").suffix(".tmp").tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

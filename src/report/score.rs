@@ -1,0 +1,156 @@
+//! The score matrix: claims as rows, scenarios as columns, as a text table or
+//! as the documented JSON shape (docs/json.md).
+
+use crate::engine::Assessment;
+use crate::model::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+#[derive(Debug, Serialize)]
+pub struct ScoreJson {
+    pub as_of: String,
+    pub engine: &'static str,
+    pub scenarios: Vec<ScenarioJson>,
+    pub claims: Vec<ClaimJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScenarioJson {
+    pub id: String,
+    pub title: String,
+    pub rank: usize,
+    pub prior: f64,
+    pub probability: f64,
+    pub likelihood_term: f64,
+    pub inconsistency: u32,
+    pub weighted_inconsistency: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClaimJson {
+    pub id: String,
+    pub date: String,
+    pub status: Status,
+    pub trust: f64,
+    pub diagnosticity: f64,
+    pub diagnostic: bool,
+    pub ratings: BTreeMap<String, Rating>,
+}
+
+pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
+    ScoreJson {
+        as_of: a.as_of.to_string(),
+        engine: a.engine.as_str(),
+        scenarios: a
+            .ranking()
+            .into_iter()
+            .map(|j| {
+                let s = &a.scores[j];
+                ScenarioJson {
+                    id: ws.scenarios[j].id.clone(),
+                    title: ws.scenarios[j].title.clone(),
+                    rank: s.rank,
+                    prior: s.prior,
+                    probability: s.probability,
+                    likelihood_term: s.likelihood_term,
+                    inconsistency: s.inconsistency,
+                    weighted_inconsistency: s.weighted_inconsistency,
+                }
+            })
+            .collect(),
+        claims: a
+            .rows
+            .iter()
+            .map(|r| {
+                let c = &ws.claims[r.state.claim];
+                ClaimJson {
+                    id: c.id.clone(),
+                    date: c.date.to_string(),
+                    status: r.state.status,
+                    trust: r.trust,
+                    diagnosticity: r.diagnosticity,
+                    diagnostic: r.diagnostic,
+                    ratings: ws
+                        .scenarios
+                        .iter()
+                        .zip(&r.state.ratings)
+                        .map(|(s, r)| (s.id.clone(), *r))
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The matrix as an aligned text table. Columns are scenarios in rank order.
+pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
+    let order = a.ranking();
+    let mut header = vec!["date".to_string(), "claim".into(), "trust".into(), "diag".into()];
+    header.extend(order.iter().map(|&j| ws.scenarios[j].id.clone()));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for r in &a.rows {
+        let c = &ws.claims[r.state.claim];
+        let mut id = c.id.clone();
+        if r.state.status == Status::Retracted {
+            id.push_str(" (retracted)");
+        } else if r.state.revisions_applied > 0 {
+            id.push_str(&format!(" (rev {})", r.state.revisions_applied));
+        }
+        let mut row = vec![
+            c.date.to_string(),
+            id,
+            format!("{:.2}", r.trust),
+            if r.diagnostic { format!("{:.2}", r.diagnosticity) } else { "-".into() },
+        ];
+        row.extend(order.iter().map(|&j| r.state.ratings[j].to_string()));
+        rows.push(row);
+    }
+    let footer: Vec<(&str, Box<dyn Fn(usize) -> String>)> = vec![
+        ("inconsistency", Box::new(|j| a.scores[j].inconsistency.to_string())),
+        ("weighted inconsistency", Box::new(|j| format!("{:.3}", a.scores[j].weighted_inconsistency))),
+        ("log likelihood", Box::new(|j| format!("{:.3}", a.scores[j].likelihood_term))),
+        ("probability", Box::new(|j| format!("{:.4}", a.scores[j].probability))),
+        ("rank", Box::new(|j| a.scores[j].rank.to_string())),
+    ];
+    let mut foot_rows = Vec::new();
+    for (label, f) in &footer {
+        let mut row = vec![String::new(), label.to_string(), String::new(), String::new()];
+        row.extend(order.iter().map(|&j| f(j)));
+        foot_rows.push(row);
+    }
+    let ncol = header.len();
+    let mut width = vec![0usize; ncol];
+    for row in std::iter::once(&header).chain(&rows).chain(&foot_rows) {
+        for (i, cell) in row.iter().enumerate() {
+            width[i] = width[i].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — as of {}, engine {}", ws.config.title, a.as_of, a.engine.as_str());
+    let line = |out: &mut String, row: &[String]| {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i >= 2 {
+                    format!("{c:>w$}", w = width[i])
+                } else {
+                    format!("{c:<w$}", w = width[i])
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    };
+    line(&mut out, &header);
+    let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
+    line(&mut out, &rule);
+    for r in &rows {
+        line(&mut out, r);
+    }
+    line(&mut out, &rule);
+    for r in &foot_rows {
+        line(&mut out, r);
+    }
+    out
+}
