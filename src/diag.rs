@@ -135,7 +135,10 @@ impl DiagnosticRenderer<'_> {
 }
 
 /// Edit-distance suggestion: the closest candidate within a sensible distance.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(word, c);
@@ -161,7 +164,10 @@ mod tests {
 
     #[test]
     fn suggestion_finds_typos() {
-        assert_eq!(did_you_mean("credibilty", ["credibility", "relevance"]), Some("credibility"));
+        assert_eq!(
+            did_you_mean("credibilty", ["credibility", "relevance"]),
+            Some("credibility")
+        );
         assert_eq!(did_you_mean("zzz", ["credibility", "relevance"]), None);
     }
 
@@ -169,7 +175,10 @@ mod tests {
     fn renders_file_line_and_snippet() {
         let text = "[[claim]]\nid = \"x\"\ncredibility = 9\n";
         let src = |_: &str| Some(text);
-        let r = DiagnosticRenderer { color: false, source: &src };
+        let r = DiagnosticRenderer {
+            color: false,
+            source: &src,
+        };
         let d = Diagnostic::error("E010", "credibility must be 1-6")
             .at("claims/a.toml", 33..34)
             .label("found 9")

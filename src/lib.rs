@@ -4,11 +4,11 @@
 //! diagnostics) → [`engine`] (scoring as of a date) → [`report`] (memos and
 //! tables) → [`cli`] (one module per subcommand).
 
+pub mod cli;
 pub mod diag;
+pub mod engine;
 pub mod load;
 pub mod model;
-pub mod engine;
 pub mod report;
-pub mod cli;
 
 pub use cli::run;

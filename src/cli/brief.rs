@@ -30,10 +30,16 @@ pub struct Args {
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace(cli)?;
     let date = as_of(&ws, args.as_of)?;
-    let engine = args.engine.map(EngineKind::from).unwrap_or(ws.config.engine);
+    let engine = args
+        .engine
+        .map(EngineKind::from)
+        .unwrap_or(ws.config.engine);
     let a = engine::assess(&ws, date, engine);
     let ctx = context::memo_context(&ws, &a);
-    let name = render::template_file_name(args.template.as_deref().unwrap_or(&ws.config.memo.template), args.format);
+    let name = render::template_file_name(
+        args.template.as_deref().unwrap_or(&ws.config.memo.template),
+        args.format,
+    );
     let text = render::render(&ws.root, &name, &ctx)?;
     emit(args.out.as_deref(), &text)
 }

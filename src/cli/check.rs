@@ -1,8 +1,8 @@
 //! `kzclaims check`: validate the workspace; warn about analytic smells.
 
 use super::{as_of, open_workspace, render_diagnostics, Cli, CmdResult};
-use crate::engine::{self, Assessment};
 use crate::diag::Diagnostic;
+use crate::engine::{self, Assessment};
 use crate::model::*;
 
 #[derive(clap::Args, Debug)]
@@ -16,9 +16,16 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace(cli)?;
     let date = as_of(&ws, args.as_of)?;
     let a = engine::assess(&ws, date, ws.config.engine);
-    let warnings = warnings(&ws, &a);
+    let mut warnings = warnings(&ws, &a);
+    warnings.sort_by(|a, b| {
+        (&a.file, a.span.as_ref().map(|s| s.start))
+            .cmp(&(&b.file, b.span.as_ref().map(|s| s.start)))
+    });
     if !warnings.is_empty() {
-        eprint!("{}", render_diagnostics(&warnings, &ws.files, super::stderr_color()));
+        eprint!(
+            "{}",
+            render_diagnostics(&warnings, &ws.files, super::stderr_color())
+        );
     }
     println!(
         "ok: {} scenarios, {} claims, {} sources, as of {}{}",
@@ -61,7 +68,10 @@ pub fn warnings(ws: &Workspace, a: &Assessment) -> Vec<Diagnostic> {
         }
     }
     if let Some(lead) = a.leader() {
-        let contradicted = a.rows.iter().any(|r| r.counts() && matches!(r.state.ratings[lead], Rating::I | Rating::II));
+        let contradicted = a
+            .rows
+            .iter()
+            .any(|r| r.counts() && matches!(r.state.ratings[lead], Rating::I | Rating::II));
         if !contradicted && a.rows.iter().any(|r| r.counts()) {
             let s = &ws.scenarios[lead];
             out.push(

@@ -82,7 +82,11 @@ pub fn run(args: &Args) -> CmdResult {
     for (name, text) in BUILTIN {
         files.push((dir.join("templates").join(name), text));
     }
-    let existing: Vec<String> = files.iter().filter(|(p, _)| p.exists()).map(|(p, _)| p.display().to_string()).collect();
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| p.exists())
+        .map(|(p, _)| p.display().to_string())
+        .collect();
     if !existing.is_empty() {
         return Err(Failure::Usage(format!(
             "refusing to overwrite existing files: {}",
@@ -91,8 +95,10 @@ pub fn run(args: &Args) -> CmdResult {
     }
     for (path, text) in &files {
         let parent = path.parent().expect("joined paths have a parent");
-        std::fs::create_dir_all(parent).map_err(|e| Failure::Usage(format!("cannot create {}: {e}", parent.display())))?;
-        write_atomic(path, text.as_bytes()).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", parent.display())))?;
+        write_atomic(path, text.as_bytes())
+            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
     }
     println!(
         "created a kzclaims workspace in {}\nnext: edit its TOML files, then run `kzclaims check` and `kzclaims brief` there",

@@ -84,8 +84,9 @@ impl From<LoadError> for Failure {
     }
 }
 
-impl From<crate::report::render::TemplateError> for Failure {
-    fn from(e: crate::report::render::TemplateError) -> Self {
+impl From<Box<crate::report::render::TemplateError>> for Failure {
+    fn from(e: Box<crate::report::render::TemplateError>) -> Self {
+        let e = *e;
         Failure::Invalid {
             diagnostics: vec![e.diagnostic],
             files: e
@@ -171,7 +172,8 @@ fn open_workspace(cli: &Cli) -> Result<Workspace, Failure> {
             dir.clone()
         }
         None => {
-            let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
+            let cwd = std::env::current_dir()
+                .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
             load::find_root(&cwd).ok_or_else(|| {
                 Failure::Usage(format!(
                     "not inside a kzclaims workspace: no {} here or in any parent folder (use --workspace DIR, or `kzclaims init DIR`)",
@@ -185,13 +187,17 @@ fn open_workspace(cli: &Cli) -> Result<Workspace, Failure> {
 
 /// Parse a `YYYY-MM-DD` date argument.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date: expected YYYY-MM-DD"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date: expected YYYY-MM-DD"))
 }
 
 /// The as-of date: given, else the workspace default.
 fn as_of(ws: &Workspace, given: Option<NaiveDate>) -> Result<NaiveDate, Failure> {
     given.or_else(|| ws.default_as_of()).ok_or_else(|| {
-        Failure::Usage("no as-of date: the record has no claims; pass --as-of or set as_of in kzclaims.toml".into())
+        Failure::Usage(
+            "no as-of date: the record has no claims; pass --as-of or set as_of in kzclaims.toml"
+                .into(),
+        )
     })
 }
 
@@ -203,10 +209,17 @@ pub fn emit(out: Option<&Path>, text: &str) -> CmdResult {
             let mut so = std::io::stdout().lock();
             so.write_all(text.as_bytes())
                 .and_then(|_| so.flush())
-                .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })
+                .or_else(|e| {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
+                })
                 .map_err(|e| Failure::Usage(format!("cannot write to stdout: {e}")))
         }
-        Some(path) => write_atomic(path, text.as_bytes()).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),
+        Some(path) => write_atomic(path, text.as_bytes())
+            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),
     }
 }
 
@@ -216,7 +229,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".kzclaims-").suffix(".tmp").tempfile_in(&dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".kzclaims-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

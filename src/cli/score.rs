@@ -42,12 +42,16 @@ pub struct Args {
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace(cli)?;
     let date = as_of(&ws, args.as_of)?;
-    let engine = args.engine.map(EngineKind::from).unwrap_or(ws.config.engine);
+    let engine = args
+        .engine
+        .map(EngineKind::from)
+        .unwrap_or(ws.config.engine);
     let a = engine::assess(&ws, date, engine);
     let text = match args.format {
         Format::Table => score::to_table(&ws, &a),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&score::to_json(&ws, &a)).expect("plain data serialises");
+            let mut s = serde_json::to_string_pretty(&score::to_json(&ws, &a))
+                .expect("plain data serialises");
             s.push('\n');
             s
         }

@@ -7,7 +7,12 @@ use crate::model::*;
 ///
 /// L_j is the rating's likelihood (NA: the mean of the row's other
 /// likelihoods); L'_j = r·L_j + (1 − r)·mean(L); log L''_j = w_rel · log L'_j.
-pub fn log_likelihoods(lik: &Likelihoods, ratings: &[Rating], trust: f64, relevance: Relevance) -> Option<Vec<f64>> {
+pub fn log_likelihoods(
+    lik: &Likelihoods,
+    ratings: &[Rating],
+    trust: f64,
+    relevance: Relevance,
+) -> Option<Vec<f64>> {
     let rated: Vec<f64> = ratings.iter().filter_map(|r| lik.of(*r)).collect();
     if rated.is_empty() {
         return None;
@@ -65,7 +70,8 @@ mod tests {
         // L = 0.8, (0.8+0.05)/2 = 0.425, 0.05; mean over the row = 0.425.
         // L' = 0.48·L + 0.52·0.425 → 0.605, 0.425, 0.245.
         // log L'' = √2 · ln L'.
-        let l = log_likelihoods(&Likelihoods::default(), &[C, NA, II], 0.48, Relevance::High).unwrap();
+        let l =
+            log_likelihoods(&Likelihoods::default(), &[C, NA, II], 0.48, Relevance::High).unwrap();
         let s2 = std::f64::consts::SQRT_2;
         let want = [s2 * 0.605f64.ln(), s2 * 0.425f64.ln(), s2 * 0.245f64.ln()];
         for (a, b) in l.iter().zip(want) {
@@ -78,8 +84,11 @@ mod tests {
 
     #[test]
     fn all_na_is_skipped_and_zero_trust_is_flat() {
-        assert!(log_likelihoods(&Likelihoods::default(), &[NA, NA], 1.0, Relevance::High).is_none());
-        let l = log_likelihoods(&Likelihoods::default(), &[CC, II], 0.0, Relevance::Medium).unwrap();
+        assert!(
+            log_likelihoods(&Likelihoods::default(), &[NA, NA], 1.0, Relevance::High).is_none()
+        );
+        let l =
+            log_likelihoods(&Likelihoods::default(), &[CC, II], 0.0, Relevance::Medium).unwrap();
         assert_eq!(spread(&l), 0.0);
     }
 

@@ -50,7 +50,13 @@ pub fn row(ws: &Workspace, st: ClaimState, engine: EngineKind) -> Row {
     let weighted = st
         .ratings
         .iter()
-        .map(|r| if active { ach::weighted(*r, st.credibility, st.relevance) } else { 0.0 })
+        .map(|r| {
+            if active {
+                ach::weighted(*r, st.credibility, st.relevance)
+            } else {
+                0.0
+            }
+        })
         .collect();
     let spread = log_l.as_deref().map(bayes::spread).unwrap_or(0.0);
     let varies = active && ach::row_varies(&st.ratings);
@@ -148,7 +154,11 @@ impl Totals {
     /// Turn totals into ranked scenario scores.
     pub fn scores(&self, ws: &Workspace, engine: EngineKind) -> Vec<ScenarioScore> {
         let priors = ws.priors();
-        let log_post: Vec<f64> = priors.iter().zip(&self.log_l).map(|(p, l)| p.ln() + l).collect();
+        let log_post: Vec<f64> = priors
+            .iter()
+            .zip(&self.log_l)
+            .map(|(p, l)| p.ln() + l)
+            .collect();
         let post = bayes::normalise(&log_post);
         let mut scores: Vec<ScenarioScore> = (0..priors.len())
             .map(|j| ScenarioScore {
@@ -209,9 +219,17 @@ pub fn assess(ws: &Workspace, as_of: NaiveDate, engine: EngineKind) -> Assessmen
 
 /// Confidence in the assessment (see [`words::confidence`]).
 pub fn confidence(ws: &Workspace, a: &Assessment) -> words::Confidence {
-    let diag: Vec<&Row> = a.rows.iter().filter(|r| r.counts() && r.diagnostic).collect();
+    let diag: Vec<&Row> = a
+        .rows
+        .iter()
+        .filter(|r| r.counts() && r.diagnostic)
+        .collect();
     let n = diag.len();
-    let mean_trust = if n == 0 { 0.0 } else { diag.iter().map(|r| r.trust).sum::<f64>() / n as f64 };
+    let mean_trust = if n == 0 {
+        0.0
+    } else {
+        diag.iter().map(|r| r.trust).sum::<f64>() / n as f64
+    };
     let corroborated = diag
         .iter()
         .filter(|r| {
@@ -292,7 +310,11 @@ status = "retracted"
     #[test]
     fn bayes_hand_computed() {
         let w = ws(CLAIMS, "bayes");
-        let a = assess(&w, NaiveDate::from_ymd_opt(2022, 1, 2).unwrap(), EngineKind::Bayes);
+        let a = assess(
+            &w,
+            NaiveDate::from_ymd_opt(2022, 1, 2).unwrap(),
+            EngineKind::Bayes,
+        );
         // Priors: h1 0.5; h2, h3 share 0.5 → 0.25 each.
         // e1: trust A(1.0)·cred 1(1.0) = 1. L = 0.95, 0.2, NA→(0.95+0.2)/2 = 0.575.
         //     L' = L. log L'' = √2·ln L.
@@ -304,14 +326,22 @@ status = "retracted"
             s2 * 0.2f64.ln() + 0.6348f64.ln(),
             s2 * 0.575f64.ln() + 0.4764f64.ln(),
         ];
-        let lp: Vec<f64> = [0.5f64, 0.25, 0.25].iter().zip(ll).map(|(p, l)| p.ln() + l).collect();
+        let lp: Vec<f64> = [0.5f64, 0.25, 0.25]
+            .iter()
+            .zip(ll)
+            .map(|(p, l)| p.ln() + l)
+            .collect();
         let z: f64 = lp.iter().map(|x| x.exp()).sum();
         for j in 0..3 {
             assert!((a.scores[j].likelihood_term - ll[j]).abs() < 1e-12);
             assert!((a.scores[j].probability - lp[j].exp() / z).abs() < 1e-12);
         }
         // Numerically: h1 0.5·0.93018·0.2388 etc. → posteriors 0.610826, 0.089640, 0.299535 (computed independently).
-        assert!((a.scores[0].probability - 0.610_825_534_097_616).abs() < 1e-12, "{}", a.scores[0].probability);
+        assert!(
+            (a.scores[0].probability - 0.610_825_534_097_616).abs() < 1e-12,
+            "{}",
+            a.scores[0].probability
+        );
         assert_eq!(a.scores[0].rank, 1);
         assert!((a.rows[1].trust - 0.528).abs() < 1e-12);
     }
@@ -335,7 +365,11 @@ status = "retracted"
     #[test]
     fn ach_ranking_hand_computed() {
         let w = ws(CLAIMS, "ach");
-        let a = assess(&w, NaiveDate::from_ymd_opt(2022, 1, 5).unwrap(), EngineKind::Ach);
+        let a = assess(
+            &w,
+            NaiveDate::from_ymd_opt(2022, 1, 5).unwrap(),
+            EngineKind::Ach,
+        );
         // As of 01-05: e1 (cred 1 → √2, high √2): h2 = I → 2.
         //              e2 (cred 5 → 1/√2, medium): h1 = II → 2/√2 = √2.
         //              e3 retracted.
@@ -346,7 +380,10 @@ status = "retracted"
         assert!((a.scores[1].weighted_inconsistency - 2.0).abs() < 1e-12);
         assert_eq!(a.scores[2].weighted_inconsistency, 0.0);
         // h3 (0) first, then h1 (√2), then h2 (2).
-        assert_eq!([a.scores[0].rank, a.scores[1].rank, a.scores[2].rank], [2, 3, 1]);
+        assert_eq!(
+            [a.scores[0].rank, a.scores[1].rank, a.scores[2].rank],
+            [2, 3, 1]
+        );
         assert_eq!(a.rows[0].diagnosticity, 1.0);
     }
 }

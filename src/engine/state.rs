@@ -68,7 +68,9 @@ pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
 
 /// Every claim in the record as of `date`, retracted ones included.
 pub fn record_as_of(ws: &Workspace, date: NaiveDate) -> Vec<ClaimState> {
-    (0..ws.claims.len()).filter_map(|i| claim_as_of(ws, i, date)).collect()
+    (0..ws.claims.len())
+        .filter_map(|i| claim_as_of(ws, i, date))
+        .collect()
 }
 
 /// The trust r = R × c of a claim: R combines its sources' reliabilities as

@@ -42,7 +42,8 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 pub fn read_files(root: &Path) -> Result<Vec<SourceFile>, String> {
     let mut files = Vec::new();
     let cfg = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&cfg).map_err(|e| format!("cannot read {}: {e}", cfg.display()))?;
+    let text =
+        std::fs::read_to_string(&cfg).map_err(|e| format!("cannot read {}: {e}", cfg.display()))?;
     files.push(SourceFile {
         rel: CONFIG_FILE.to_string(),
         text,
@@ -53,7 +54,8 @@ pub fn read_files(root: &Path) -> Result<Vec<SourceFile>, String> {
         found.sort();
         for rel in found {
             let path = root.join(&rel);
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             files.push(SourceFile { rel, text });
         }
     }
@@ -73,7 +75,9 @@ fn collect_toml(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), Stri
             continue;
         }
         let child = format!("{rel}/{name}");
-        let ft = entry.file_type().map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+        let ft = entry
+            .file_type()
+            .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
         if ft.is_dir() || (ft.is_symlink() && entry.path().is_dir()) {
             collect_toml(&entry.path(), &child, out)?;
         } else if name.ends_with(".toml") {
@@ -137,12 +141,21 @@ const CLAIM_KEYS: &[&str] = &[
     "tags",
     "revision",
 ];
-const REVISION_KEYS: &[&str] = &["date", "note", "credibility", "relevance", "ratings", "statement", "status"];
+const REVISION_KEYS: &[&str] = &[
+    "date",
+    "note",
+    "credibility",
+    "relevance",
+    "ratings",
+    "statement",
+    "status",
+];
 
 fn is_slug(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 fn slug(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<(String, Span)> {
@@ -150,7 +163,10 @@ fn slug(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<(String, Span)> {
     if !is_slug(&id) {
         let d = cx.err("E013", span.clone(), format!("`{id}` is not a valid id"));
         d.label = Some("ids are slugs".into());
-        d.help = Some("use lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit".into());
+        d.help = Some(
+            "use lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+                .into(),
+        );
     }
     Some((id, span))
 }
@@ -212,7 +228,11 @@ fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<Config> {
                     if v > 0.0 && v <= 1.0 {
                         *slot = v;
                     } else {
-                        cx.err("E010", span, format!("likelihood for {k} must be in (0, 1], found {v}"));
+                        cx.err(
+                            "E010",
+                            span,
+                            format!("likelihood for {k} must be in (0, 1], found {v}"),
+                        );
                     }
                 }
             }
@@ -233,7 +253,9 @@ fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<Config> {
 }
 
 fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<RawScenario>) {
-    let Some(doc) = parse_file(cx, text) else { return };
+    let Some(doc) = parse_file(cx, text) else {
+        return;
+    };
     let top = Tbl::new(doc.get_ref(), 0..0, "a scenarios file");
     top.check_keys(cx, &["scenario"]);
     let Some(v) = top.get("scenario") else { return };
@@ -245,8 +267,12 @@ fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<R
         let prior = t.opt_float(cx, "prior");
         if let Some((p, span)) = &prior {
             if !(0.0..=1.0).contains(p) {
-                cx.err("E012", span.clone(), format!("prior must be between 0 and 1, found {p}"))
-                    .label = Some("out of range".into());
+                cx.err(
+                    "E012",
+                    span.clone(),
+                    format!("prior must be between 0 and 1, found {p}"),
+                )
+                .label = Some("out of range".into());
             }
         }
         let proponents = t.opt_str_list(cx, "proponents").unwrap_or_default();
@@ -275,7 +301,10 @@ fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<R
                     prior: prior.as_ref().map(|p| p.0),
                     proponents: proponents.into_iter().map(|p| p.0).collect(),
                     indicators,
-                    loc: Loc { file, span: t.span.clone() },
+                    loc: Loc {
+                        file,
+                        span: t.span.clone(),
+                    },
                 },
                 id_span: id.1,
                 prior_span: prior.map(|p| p.1),
@@ -289,7 +318,11 @@ fn credibility(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Credibility> {
     let (n, span) = t.opt_int_or_str(cx, "credibility")?;
     let c = Credibility::new(n);
     if c.is_none() {
-        let d = cx.err("E010", span, format!("credibility must be 1-6 (Admiralty code), found {n}"));
+        let d = cx.err(
+            "E010",
+            span,
+            format!("credibility must be 1-6 (Admiralty code), found {n}"),
+        );
         d.label = Some("not an Admiralty credibility grade".into());
         d.help = Some("1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged".into());
     }
@@ -300,7 +333,11 @@ fn relevance(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Relevance> {
     let (s, span) = t.opt_str(cx, "relevance")?;
     let r = Relevance::parse(&s);
     if r.is_none() {
-        let d = cx.err("E010", span, format!("relevance must be low, medium or high, found \"{s}\""));
+        let d = cx.err(
+            "E010",
+            span,
+            format!("relevance must be low, medium or high, found \"{s}\""),
+        );
         if let Some(m) = did_you_mean(&s.to_ascii_lowercase(), ["low", "medium", "high"]) {
             d.help = Some(format!("did you mean \"{m}\"?"));
         }
@@ -309,7 +346,12 @@ fn relevance(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Relevance> {
 }
 
 /// Ratings table → map, plus the key spans for cross-checks.
-fn ratings(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, what: &str, refs: &mut Vec<(String, Span)>) -> Option<BTreeMap<String, Rating>> {
+fn ratings(
+    cx: &mut FileCx<'_>,
+    t: &Tbl<'_, '_>,
+    what: &str,
+    refs: &mut Vec<(String, Span)>,
+) -> Option<BTreeMap<String, Rating>> {
     let rt = t.opt_table(cx, "ratings", what)?;
     let mut out = BTreeMap::new();
     for (k, v) in rt.t.iter() {
@@ -327,16 +369,32 @@ fn ratings(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, what: &str, refs: &mut Vec<(Str
                 }
             },
             other => {
-                cx.err("E003", v.span(), format!("rating for `{key}` must be a string, found {}", other.type_str()))
-                    .help = Some("write it quoted: \"CC\", \"C\", \"N\", \"I\", \"II\" or \"NA\"".into());
+                cx.err(
+                    "E003",
+                    v.span(),
+                    format!(
+                        "rating for `{key}` must be a string, found {}",
+                        other.type_str()
+                    ),
+                )
+                .help =
+                    Some("write it quoted: \"CC\", \"C\", \"N\", \"I\", \"II\" or \"NA\"".into());
             }
         }
     }
     Some(out)
 }
 
-fn parse_claims(cx: &mut FileCx<'_>, file: usize, text: &str, sources: &mut Vec<RawSource>, claims: &mut Vec<RawClaim>) {
-    let Some(doc) = parse_file(cx, text) else { return };
+fn parse_claims(
+    cx: &mut FileCx<'_>,
+    file: usize,
+    text: &str,
+    sources: &mut Vec<RawSource>,
+    claims: &mut Vec<RawClaim>,
+) {
+    let Some(doc) = parse_file(cx, text) else {
+        return;
+    };
     let top = Tbl::new(doc.get_ref(), 0..0, "a claims file");
     top.check_keys(cx, &["source", "claim"]);
     if let Some(v) = top.get("source") {
@@ -363,7 +421,11 @@ fn parse_claims(cx: &mut FileCx<'_>, file: usize, text: &str, sources: &mut Vec<
                 Some((r, span)) => {
                     let parsed = Reliability::parse(&r);
                     if parsed.is_none() {
-                        let d = cx.err("E010", span, format!("reliability must be A-F (Admiralty code), found \"{r}\""));
+                        let d = cx.err(
+                            "E010",
+                            span,
+                            format!("reliability must be A-F (Admiralty code), found \"{r}\""),
+                        );
                         d.help = Some("A completely reliable, B usually reliable, C fairly reliable, D not usually reliable, E unreliable, F cannot be judged".into());
                     }
                     parsed
@@ -378,7 +440,10 @@ fn parse_claims(cx: &mut FileCx<'_>, file: usize, text: &str, sources: &mut Vec<
                         url,
                         kind: kind.unwrap_or(SourceKind::Other),
                         reliability: reliability.unwrap_or(Reliability::F),
-                        loc: Loc { file, span: t.span.clone() },
+                        loc: Loc {
+                            file,
+                            span: t.span.clone(),
+                        },
                     },
                     id_span: id.1,
                 });
@@ -403,7 +468,8 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
         Some(list) => {
             if list.is_empty() {
                 let span = t.get("sources").map(|v| v.span()).unwrap_or(t.span.clone());
-                cx.err("E014", span, "a claim needs at least one source").label = Some("empty list".into());
+                cx.err("E014", span, "a claim needs at least one source")
+                    .label = Some("empty list".into());
             }
             list
         }
@@ -424,7 +490,11 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
     let rel = relevance(cx, t).unwrap_or_default();
     let mut rating_refs = Vec::new();
     let rat = if t.get("ratings").is_none() {
-        let d = cx.err("E004", t.span.clone(), "missing `[claim.ratings]` in [[claim]]");
+        let d = cx.err(
+            "E004",
+            t.span.clone(),
+            "missing `[claim.ratings]` in [[claim]]",
+        );
         d.label = Some("this claim rates no scenario".into());
         d.help = Some("add a [claim.ratings] table giving every scenario id a rating".into());
         None
@@ -446,17 +516,37 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
                             rationale.insert(k.get_ref().to_string(), s.to_string());
                         }
                         other => {
-                            cx.err("E003", rv.span(), format!("rationale for `{}` must be a string, found {}", k.get_ref(), other.type_str()));
+                            cx.err(
+                                "E003",
+                                rv.span(),
+                                format!(
+                                    "rationale for `{}` must be a string, found {}",
+                                    k.get_ref(),
+                                    other.type_str()
+                                ),
+                            );
                         }
                     }
                 }
             }
             other => {
-                cx.err("E003", v.span(), format!("`rationale` must be a string or a table of strings, found {}", other.type_str()));
+                cx.err(
+                    "E003",
+                    v.span(),
+                    format!(
+                        "`rationale` must be a string or a table of strings, found {}",
+                        other.type_str()
+                    ),
+                );
             }
         }
     }
-    let tags = t.opt_str_list(cx, "tags").unwrap_or_default().into_iter().map(|x| x.0).collect();
+    let tags = t
+        .opt_str_list(cx, "tags")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|x| x.0)
+        .collect();
     let mut revisions = Vec::new();
     let mut revision_dates = Vec::new();
     for rt in t.array_of_tables(cx, "revision", "[[claim.revision]]") {
@@ -465,14 +555,19 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
         let note = rt.req_str(cx, "note");
         let rcred = credibility(cx, &rt);
         let rrel = relevance(cx, &rt);
-        let rrat = ratings(cx, &rt, "[claim.revision.ratings]", &mut rating_refs).unwrap_or_default();
+        let rrat =
+            ratings(cx, &rt, "[claim.revision.ratings]", &mut rating_refs).unwrap_or_default();
         let rstatement = rt.opt_str(cx, "statement").map(|x| x.0);
         let status = match rt.opt_str(cx, "status") {
             Some((s, span)) => match s.as_str() {
                 "retracted" => Some(Status::Retracted),
                 "active" => Some(Status::Active),
                 _ => {
-                    let d = cx.err("E010", span, format!("status must be \"retracted\" or \"active\", found \"{s}\""));
+                    let d = cx.err(
+                        "E010",
+                        span,
+                        format!("status must be \"retracted\" or \"active\", found \"{s}\""),
+                    );
                     d.label = Some("unknown status".into());
                     None
                 }
@@ -489,7 +584,10 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
                 ratings: rrat,
                 statement: rstatement,
                 status,
-                loc: Loc { file, span: rt.span.clone() },
+                loc: Loc {
+                    file,
+                    span: rt.span.clone(),
+                },
             });
         }
     }
@@ -509,7 +607,10 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
             rationale,
             tags,
             revisions,
-            loc: Loc { file, span: t.span.clone() },
+            loc: Loc {
+                file,
+                span: t.span.clone(),
+            },
         },
         id_span: id.1,
         header: t.span.clone(),
@@ -546,7 +647,10 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
         }
     }
     if !files.iter().any(|f| f.rel == CONFIG_FILE) {
-        diags.push(Diagnostic::error("E015", "no kzclaims.toml in the workspace"));
+        diags.push(Diagnostic::error(
+            "E015",
+            "no kzclaims.toml in the workspace",
+        ));
     }
     let rel = |file: usize| files[file].rel.clone();
 
@@ -554,15 +658,26 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
     let mut seen: HashMap<&str, (usize, Span)> = HashMap::new();
     for s in &scenarios {
         if let Some((f0, sp0)) = seen.insert(&s.s.id, (s.s.loc.file, s.id_span.clone())) {
-            diags.push(duplicate("scenario", &s.s.id, &rel(s.s.loc.file), s.id_span.clone(), &rel(f0), &files[f0].text, sp0));
+            diags.push(duplicate(
+                "scenario",
+                &s.s.id,
+                &rel(s.s.loc.file),
+                s.id_span.clone(),
+                &rel(f0),
+                &files[f0].text,
+                sp0,
+            ));
         }
         let mut ind: HashMap<&str, ()> = HashMap::new();
         for (iid, span) in &s.indicator_ids {
             if ind.insert(iid, ()).is_some() {
                 diags.push(
-                    Diagnostic::error("E005", format!("duplicate indicator id `{iid}` in scenario `{}`", s.s.id))
-                        .at(rel(s.s.loc.file), span.clone())
-                        .label("defined twice in this scenario"),
+                    Diagnostic::error(
+                        "E005",
+                        format!("duplicate indicator id `{iid}` in scenario `{}`", s.s.id),
+                    )
+                    .at(rel(s.s.loc.file), span.clone())
+                    .label("defined twice in this scenario"),
                 );
             }
         }
@@ -570,18 +685,37 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
     seen.clear();
     for s in &sources {
         if let Some((f0, sp0)) = seen.insert(&s.s.id, (s.s.loc.file, s.id_span.clone())) {
-            diags.push(duplicate("source", &s.s.id, &rel(s.s.loc.file), s.id_span.clone(), &rel(f0), &files[f0].text, sp0));
+            diags.push(duplicate(
+                "source",
+                &s.s.id,
+                &rel(s.s.loc.file),
+                s.id_span.clone(),
+                &rel(f0),
+                &files[f0].text,
+                sp0,
+            ));
         }
     }
     seen.clear();
     for c in &claims {
         if let Some((f0, sp0)) = seen.insert(&c.c.id, (c.c.loc.file, c.id_span.clone())) {
-            diags.push(duplicate("claim", &c.c.id, &rel(c.c.loc.file), c.id_span.clone(), &rel(f0), &files[f0].text, sp0));
+            diags.push(duplicate(
+                "claim",
+                &c.c.id,
+                &rel(c.c.loc.file),
+                c.id_span.clone(),
+                &rel(f0),
+                &files[f0].text,
+                sp0,
+            ));
         }
     }
 
     // Priors.
-    if config.is_some() && scenarios.is_empty() && !diags.iter().any(|d| d.file.starts_with("scenarios/")) {
+    if config.is_some()
+        && scenarios.is_empty()
+        && !diags.iter().any(|d| d.file.starts_with("scenarios/"))
+    {
         diags.push(
             Diagnostic::error("E014", "the workspace has no scenarios")
                 .in_file("scenarios/")
@@ -607,9 +741,12 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
         let file = rel(c.c.loc.file);
         for (sid, span) in &c.source_refs {
             if !source_ids.contains(&sid.as_str()) {
-                let mut d = Diagnostic::error("E007", format!("claim `{}` cites unknown source `{sid}`", c.c.id))
-                    .at(file.clone(), span.clone())
-                    .label("no [[source]] has this id");
+                let mut d = Diagnostic::error(
+                    "E007",
+                    format!("claim `{}` cites unknown source `{sid}`", c.c.id),
+                )
+                .at(file.clone(), span.clone())
+                .label("no [[source]] has this id");
                 d.help = Some(match did_you_mean(sid, source_ids.iter().copied()) {
                     Some(m) => format!("did you mean `{m}`?"),
                     None => "define it in a [[source]] table under claims/".into(),
@@ -619,9 +756,12 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
         }
         for (sid, span) in c.rating_refs.iter().chain(&c.rationale_refs) {
             if !scenario_ids.contains(&sid.as_str()) {
-                let mut d = Diagnostic::error("E006", format!("claim `{}` refers to unknown scenario `{sid}`", c.c.id))
-                    .at(file.clone(), span.clone())
-                    .label("no [[scenario]] has this id");
+                let mut d = Diagnostic::error(
+                    "E006",
+                    format!("claim `{}` refers to unknown scenario `{sid}`", c.c.id),
+                )
+                .at(file.clone(), span.clone())
+                .label("no [[scenario]] has this id");
                 d.help = Some(match did_you_mean(sid, scenario_ids.iter().copied()) {
                     Some(m) => format!("did you mean `{m}`?"),
                     None => format!("scenarios: {}", scenario_ids.join(", ")),
@@ -629,7 +769,12 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
                 diags.push(d);
             }
         }
-        let missing: Vec<&str> = scenario_ids.iter().copied().filter(|s| !c.c.ratings.contains_key(*s)).collect();
+        // A rating present but invalid was reported already; only absent ones here.
+        let missing: Vec<&str> = scenario_ids
+            .iter()
+            .copied()
+            .filter(|s| !c.rating_refs.iter().any(|(r, _)| r == s))
+            .collect();
         if !missing.is_empty() && !c.rating_refs.is_empty() {
             diags.push(
                 Diagnostic::error("E008", format!("claim `{}` has no rating for {}", c.c.id, list_ids(&missing)))
@@ -641,15 +786,25 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
         for (r, span) in c.c.revisions.iter().zip(&c.revision_dates) {
             if r.date < c.c.date && c.c.date != chrono::NaiveDate::default() {
                 diags.push(
-                    Diagnostic::error("E011", format!("revision dated {} is before its claim `{}` ({})", r.date, c.c.id, c.c.date))
-                        .at(file.clone(), span.clone())
-                        .label("before the claim's date"),
+                    Diagnostic::error(
+                        "E011",
+                        format!(
+                            "revision dated {} is before its claim `{}` ({})",
+                            r.date, c.c.id, c.c.date
+                        ),
+                    )
+                    .at(file.clone(), span.clone())
+                    .label("before the claim's date"),
                 );
             }
         }
     }
 
-    let errors: Vec<Diagnostic> = diags.into_iter().filter(|d| d.is_error()).collect();
+    let mut errors: Vec<Diagnostic> = diags.into_iter().filter(|d| d.is_error()).collect();
+    errors.sort_by(|a, b| {
+        (&a.file, a.span.as_ref().map(|s| s.start))
+            .cmp(&(&b.file, b.span.as_ref().map(|s| s.start)))
+    });
     if !errors.is_empty() || config.is_none() {
         return Err(LoadError::Invalid {
             diagnostics: errors,
@@ -679,15 +834,28 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
 }
 
 fn list_ids(ids: &[&str]) -> String {
-    ids.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn duplicate(kind: &str, id: &str, file: &str, span: Span, first_file: &str, first_text: &str, first_span: Span) -> Diagnostic {
+fn duplicate(
+    kind: &str,
+    id: &str,
+    file: &str,
+    span: Span,
+    first_file: &str,
+    first_text: &str,
+    first_span: Span,
+) -> Diagnostic {
     let (line, col) = crate::diag::line_col(first_text, first_span.start);
     Diagnostic::error("E005", format!("duplicate {kind} id `{id}`"))
         .at(file, span)
         .label("defined again here")
-        .help(format!("first defined at {first_file}:{line}:{col}; ids must be unique across all files"))
+        .help(format!(
+            "first defined at {first_file}:{line}:{col}; ids must be unique across all files"
+        ))
 }
 
 #[cfg(test)]
@@ -708,7 +876,8 @@ mod tests {
 
     const CFG: &str = "title = \"t\"\nquestion = \"q\"\n";
     const SCEN: &str = "[[scenario]]\nid = \"a\"\ntitle = \"A\"\nsummary = \"s\"\n\n[[scenario]]\nid = \"b\"\ntitle = \"B\"\nsummary = \"s\"\n";
-    const SRC: &str = "[[source]]\nid = \"s1\"\nname = \"S\"\nkind = \"media\"\nreliability = \"B\"\n";
+    const SRC: &str =
+        "[[source]]\nid = \"s1\"\nname = \"S\"\nkind = \"media\"\nreliability = \"B\"\n";
 
     fn errors(r: Result<Workspace, LoadError>) -> Vec<Diagnostic> {
         match r {
@@ -722,7 +891,12 @@ mod tests {
         let claims = format!(
             "{SRC}[[claim]]\nid = \"c1\"\ndate = 2022-01-05\nstatement = \"x\"\nsources = [\"s1\"]\ncredibility = 2\nratings = {{ a = \"C\", b = \"I\" }}\n\n[[claim]]\nid = \"c2\"\ndate = \"2022-01-06\"\nstatement = \"y\"\nsources = [\"s1\"]\ncredibility = \"3\"\nratings = {{ a = \"C C\", b = \"n/a\" }}\n"
         );
-        let w = ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", SCEN), ("claims/c.toml", &claims)]).unwrap();
+        let w = ws(&[
+            ("kzclaims.toml", CFG),
+            ("scenarios/s.toml", SCEN),
+            ("claims/c.toml", &claims),
+        ])
+        .unwrap();
         assert_eq!(w.claims.len(), 2);
         assert_eq!(w.claims[1].date.to_string(), "2022-01-06");
         assert_eq!(w.claims[1].credibility, Credibility(3));
@@ -734,15 +908,27 @@ mod tests {
         let claims = format!(
             "{SRC}[[claim]]\nid = \"c1\"\ndate = 2022-13-05\nstatement = \"x\"\nsources = [\"nope\"]\ncredibilty = 2\nratings = {{ a = \"C\", zz = \"I\" }}\n"
         );
-        let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", SCEN), ("claims/c.toml", &claims)]));
+        let e = errors(ws(&[
+            ("kzclaims.toml", CFG),
+            ("scenarios/s.toml", SCEN),
+            ("claims/c.toml", &claims),
+        ]));
         let codes: Vec<&str> = e.iter().map(|d| d.code).collect();
         // A bad date inside TOML is a syntax error, so the file stops there.
         assert_eq!(codes, ["E001"], "{e:#?}");
         let claims = claims.replace("2022-13-05", "\"2022-13-05\"");
-        let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", SCEN), ("claims/c.toml", &claims)]));
+        let e = errors(ws(&[
+            ("kzclaims.toml", CFG),
+            ("scenarios/s.toml", SCEN),
+            ("claims/c.toml", &claims),
+        ]));
         let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
         codes.sort();
-        assert_eq!(codes, ["E002", "E004", "E006", "E007", "E008", "E009"], "{e:#?}");
+        assert_eq!(
+            codes,
+            ["E002", "E004", "E006", "E007", "E008", "E009"],
+            "{e:#?}"
+        );
         let unknown = e.iter().find(|d| d.code == "E002").unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `credibility`?"));
     }
@@ -751,7 +937,12 @@ mod tests {
     fn missing_rating_and_duplicate_across_files() {
         let c1 = format!("{SRC}[[claim]]\nid = \"c1\"\ndate = 2022-01-05\nstatement = \"x\"\nsources = [\"s1\"]\ncredibility = 2\nratings = {{ a = \"C\" }}\n");
         let c2 = "[[claim]]\nid = \"c1\"\ndate = 2022-01-05\nstatement = \"x\"\nsources = [\"s1\"]\ncredibility = 2\nratings = { a = \"C\", b = \"N\" }\n[[claim.revision]]\ndate = 2022-01-01\nnote = \"n\"\n";
-        let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", SCEN), ("claims/a.toml", &c1), ("claims/b.toml", c2)]));
+        let e = errors(ws(&[
+            ("kzclaims.toml", CFG),
+            ("scenarios/s.toml", SCEN),
+            ("claims/a.toml", &c1),
+            ("claims/b.toml", c2),
+        ]));
         let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
         codes.sort();
         assert_eq!(codes, ["E005", "E008", "E011"], "{e:#?}");
@@ -759,7 +950,9 @@ mod tests {
 
     #[test]
     fn priors_past_one() {
-        let scen = SCEN.replace("title = \"A\"", "title = \"A\"\nprior = 0.7").replace("title = \"B\"", "title = \"B\"\nprior = 0.4");
+        let scen = SCEN
+            .replace("title = \"A\"", "title = \"A\"\nprior = 0.7")
+            .replace("title = \"B\"", "title = \"B\"\nprior = 0.4");
         let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", &scen)]));
         assert!(e.iter().all(|d| d.code == "E012") && e.len() == 2, "{e:#?}");
     }

@@ -17,8 +17,14 @@ pub struct FileCx<'a> {
 }
 
 impl FileCx<'_> {
-    pub fn err(&mut self, code: &'static str, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(code, msg).at(self.rel, span));
+    pub fn err(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        msg: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, msg).at(self.rel, span));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -26,7 +32,10 @@ impl FileCx<'_> {
         self.err(
             "E003",
             v.span(),
-            format!("`{key}` in {what} must be {want}, found {}", v.get_ref().type_str()),
+            format!(
+                "`{key}` in {what} must be {want}, found {}",
+                v.get_ref().type_str()
+            ),
         )
         .label = Some(format!("expected {want}"));
     }
@@ -55,7 +64,11 @@ impl<'t, 'i> Tbl<'t, 'i> {
         for (k, _) in self.t.iter() {
             let key = k.get_ref().as_ref();
             if !allowed.contains(&key) {
-                let d = cx.err("E002", k.span(), format!("unknown key `{key}` in {}", self.what));
+                let d = cx.err(
+                    "E002",
+                    k.span(),
+                    format!("unknown key `{key}` in {}", self.what),
+                );
                 d.label = Some("not a known key".into());
                 d.help = Some(match did_you_mean(key, allowed.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -70,7 +83,11 @@ impl<'t, 'i> Tbl<'t, 'i> {
     }
 
     pub fn missing(&self, cx: &mut FileCx<'_>, key: &str) {
-        let d = cx.err("E004", self.span.clone(), format!("missing key `{key}` in {}", self.what));
+        let d = cx.err(
+            "E004",
+            self.span.clone(),
+            format!("missing key `{key}` in {}", self.what),
+        );
         d.label = Some(format!("this table needs `{key}`"));
     }
 
@@ -110,7 +127,12 @@ impl<'t, 'i> Tbl<'t, 'i> {
         let v = self.get(key)?;
         let n = match v.get_ref() {
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-            DeValue::Integer(i) if i.radix() == 10 => i.as_str().replace('_', "").parse::<i64>().ok().map(|n| n as f64),
+            DeValue::Integer(i) if i.radix() == 10 => i
+                .as_str()
+                .replace('_', "")
+                .parse::<i64>()
+                .ok()
+                .map(|n| n as f64),
             _ => None,
         };
         if n.is_none() {
@@ -123,12 +145,21 @@ impl<'t, 'i> Tbl<'t, 'i> {
     pub fn opt_int_or_str(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(i64, Span)> {
         let v = self.get(key)?;
         let n = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
             DeValue::String(s) => match s.trim().parse::<i64>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    cx.err("E010", v.span(), format!("`{key}` in {} must be a whole number, found \"{s}\"", self.what))
-                        .label = Some("not a number".into());
+                    cx.err(
+                        "E010",
+                        v.span(),
+                        format!(
+                            "`{key}` in {} must be a whole number, found \"{s}\"",
+                            self.what
+                        ),
+                    )
+                    .label = Some("not a number".into());
                     return None;
                 }
             },
@@ -178,7 +209,12 @@ impl<'t, 'i> Tbl<'t, 'i> {
 }
 
 /// The tables of an array of tables, reporting non-table items.
-pub fn tables_in<'t, 'i>(cx: &mut FileCx<'_>, v: &'t Val<'i>, key: &str, what: &str) -> Vec<Tbl<'t, 'i>> {
+pub fn tables_in<'t, 'i>(
+    cx: &mut FileCx<'_>,
+    v: &'t Val<'i>,
+    key: &str,
+    what: &str,
+) -> Vec<Tbl<'t, 'i>> {
     match v.get_ref() {
         DeValue::Array(a) => a
             .iter()
@@ -191,7 +227,11 @@ pub fn tables_in<'t, 'i>(cx: &mut FileCx<'_>, v: &'t Val<'i>, key: &str, what: &
             })
             .collect(),
         DeValue::Table(t) => {
-            let d = cx.err("E003", v.span(), format!("`{key}` must be an array of tables: write `{what}`"));
+            let d = cx.err(
+                "E003",
+                v.span(),
+                format!("`{key}` must be an array of tables: write `{what}`"),
+            );
             d.label = Some(format!("written as a single table; use {what}"));
             let _ = t;
             Vec::new()
@@ -210,12 +250,20 @@ pub fn date_value(cx: &mut FileCx<'_>, what: &str, key: &str, v: &Val<'_>) -> Op
             (Some(d), None) => {
                 let out = NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32);
                 if out.is_none() {
-                    cx.err("E009", v.span(), format!("`{key}` in {what} is not a calendar date"));
+                    cx.err(
+                        "E009",
+                        v.span(),
+                        format!("`{key}` in {what} is not a calendar date"),
+                    );
                 }
                 out
             }
             _ => {
-                let d = cx.err("E009", v.span(), format!("`{key}` in {what} must be a date, not a date-time or time"));
+                let d = cx.err(
+                    "E009",
+                    v.span(),
+                    format!("`{key}` in {what} must be a date, not a date-time or time"),
+                );
                 d.label = Some("write the day only, e.g. 2022-01-05".into());
                 None
             }
@@ -223,7 +271,11 @@ pub fn date_value(cx: &mut FileCx<'_>, what: &str, key: &str, v: &Val<'_>) -> Op
         DeValue::String(s) => match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
             Ok(d) if s.trim().len() == 10 => Some(d),
             _ => {
-                let d = cx.err("E009", v.span(), format!("`{key}` in {what} is not a valid date: \"{s}\""));
+                let d = cx.err(
+                    "E009",
+                    v.span(),
+                    format!("`{key}` in {what} is not a valid date: \"{s}\""),
+                );
                 d.label = Some("expected YYYY-MM-DD".into());
                 d.help = Some("write a TOML date (2022-01-05) or a string (\"2022-01-05\")".into());
                 None

@@ -110,10 +110,18 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
         sources: c
             .sources
             .iter()
-            .map(|s| ws.source(s).map(|s| s.name.clone()).unwrap_or_else(|| s.clone()))
+            .map(|s| {
+                ws.source(s)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_else(|| s.clone())
+            })
             .collect(),
         rating: row.state.ratings[j].to_string(),
-        rationale: c.rationale.get(sid).or_else(|| c.rationale.get("")).cloned(),
+        rationale: c
+            .rationale
+            .get(sid)
+            .or_else(|| c.rationale.get(""))
+            .cloned(),
         trust: row.trust,
         weight,
     }
@@ -219,7 +227,12 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         })
         .collect();
     indicators.sort_by(|x, y| {
-        (x.due.is_none(), &x.due, &x.scenario, &x.id).cmp(&(y.due.is_none(), &y.due, &y.scenario, &y.id))
+        (x.due.is_none(), &x.due, &x.scenario, &x.id).cmp(&(
+            y.due.is_none(),
+            &y.due,
+            &y.scenario,
+            &y.id,
+        ))
     });
     let mut sources: Vec<SourceView> = ws
         .sources

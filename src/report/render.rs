@@ -62,18 +62,28 @@ fn lookup(root: &Path, name: &str) -> Result<Option<(String, String)>, std::io::
 }
 
 /// Render `name` (a file name such as `memo.md`) with `ctx`.
-pub fn render<T: Serialize>(root: &Path, name: &str, ctx: &T) -> Result<String, TemplateError> {
-    let io_err = |e: std::io::Error| TemplateError {
-        diagnostic: Diagnostic::error("E020", format!("cannot read template {name}: {e}")),
-        source: None,
+pub fn render<T: Serialize>(
+    root: &Path,
+    name: &str,
+    ctx: &T,
+) -> Result<String, Box<TemplateError>> {
+    let io_err = |e: std::io::Error| {
+        Box::new(TemplateError {
+            diagnostic: Diagnostic::error("E020", format!("cannot read template {name}: {e}")),
+            source: None,
+        })
     };
     let Some((display, text)) = lookup(root, name).map_err(io_err)? else {
         let builtins: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-        return Err(TemplateError {
-            diagnostic: Diagnostic::error("E020", format!("no template named `{name}`"))
-                .help(format!("put it in templates/{name}, or use a built-in one: {}", builtins.join(", "))),
+        return Err(Box::new(TemplateError {
+            diagnostic: Diagnostic::error("E020", format!("no template named `{name}`")).help(
+                format!(
+                    "put it in templates/{name}, or use a built-in one: {}",
+                    builtins.join(", ")
+                ),
+            ),
             source: None,
-        });
+        }));
     };
     let mut env = minijinja::Environment::new();
     env.set_debug(true);
@@ -88,14 +98,21 @@ pub fn render<T: Serialize>(root: &Path, name: &str, ctx: &T) -> Result<String, 
     );
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     let root_owned = root.to_path_buf();
-    env.set_loader(move |n| lookup(&root_owned, n).map(|o| o.map(|(_, t)| t)).map_err(|e| {
-        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read template {n}: {e}"))
-    }));
+    env.set_loader(move |n| {
+        lookup(&root_owned, n)
+            .map(|o| o.map(|(_, t)| t))
+            .map_err(|e| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("cannot read template {n}: {e}"),
+                )
+            })
+    });
     // The name keeps its extension so .html templates are autoescaped.
     let result = env
         .template_from_named_str(name, &text)
         .and_then(|t| t.render(minijinja::value::Serde(ctx)));
-    result.map_err(|e| template_error(&display, &text, &e))
+    result.map_err(|e| Box::new(template_error(&display, &text, &e)))
 }
 
 fn template_error(display: &str, text: &str, e: &minijinja::Error) -> TemplateError {
@@ -107,7 +124,11 @@ fn template_error(display: &str, text: &str, e: &minijinja::Error) -> TemplateEr
     let span = e.range().or_else(|| {
         // Fall back to the whole line the error names.
         let line = e.line()?;
-        let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
         let len = text[start..].find('\n').unwrap_or(text.len() - start);
         Some(start..start + len)
     });

@@ -86,7 +86,12 @@ pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
 /// The matrix as an aligned text table. Columns are scenarios in rank order.
 pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
     let order = a.ranking();
-    let mut header = vec!["date".to_string(), "claim".into(), "trust".into(), "diag".into()];
+    let mut header = vec![
+        "date".to_string(),
+        "claim".into(),
+        "trust".into(),
+        "diag".into(),
+    ];
     header.extend(order.iter().map(|&j| ws.scenarios[j].id.clone()));
     let mut rows: Vec<Vec<String>> = Vec::new();
     for r in &a.rows {
@@ -101,21 +106,43 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
             c.date.to_string(),
             id,
             format!("{:.2}", r.trust),
-            if r.diagnostic { format!("{:.2}", r.diagnosticity) } else { "-".into() },
+            if r.diagnostic {
+                format!("{:.2}", r.diagnosticity)
+            } else {
+                "-".into()
+            },
         ];
         row.extend(order.iter().map(|&j| r.state.ratings[j].to_string()));
         rows.push(row);
     }
-    let footer: Vec<(&str, Box<dyn Fn(usize) -> String>)> = vec![
-        ("inconsistency", Box::new(|j| a.scores[j].inconsistency.to_string())),
-        ("weighted inconsistency", Box::new(|j| format!("{:.3}", a.scores[j].weighted_inconsistency))),
-        ("log likelihood", Box::new(|j| format!("{:.3}", a.scores[j].likelihood_term))),
-        ("probability", Box::new(|j| format!("{:.4}", a.scores[j].probability))),
+    type Cell<'a> = Box<dyn Fn(usize) -> String + 'a>;
+    let footer: Vec<(&str, Cell)> = vec![
+        (
+            "inconsistency",
+            Box::new(|j| a.scores[j].inconsistency.to_string()),
+        ),
+        (
+            "weighted inconsistency",
+            Box::new(|j| format!("{:.3}", a.scores[j].weighted_inconsistency)),
+        ),
+        (
+            "log likelihood",
+            Box::new(|j| format!("{:.3}", a.scores[j].likelihood_term)),
+        ),
+        (
+            "probability",
+            Box::new(|j| format!("{:.4}", a.scores[j].probability)),
+        ),
         ("rank", Box::new(|j| a.scores[j].rank.to_string())),
     ];
     let mut foot_rows = Vec::new();
     for (label, f) in &footer {
-        let mut row = vec![String::new(), label.to_string(), String::new(), String::new()];
+        let mut row = vec![
+            String::new(),
+            label.to_string(),
+            String::new(),
+            String::new(),
+        ];
         row.extend(order.iter().map(|&j| f(j)));
         foot_rows.push(row);
     }
@@ -127,7 +154,13 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
         }
     }
     let mut out = String::new();
-    let _ = writeln!(out, "{} — as of {}, engine {}", ws.config.title, a.as_of, a.engine.as_str());
+    let _ = writeln!(
+        out,
+        "{} — as of {}, engine {}",
+        ws.config.title,
+        a.as_of,
+        a.engine.as_str()
+    );
     let line = |out: &mut String, row: &[String]| {
         let cells: Vec<String> = row
             .iter()

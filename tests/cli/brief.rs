@@ -1,0 +1,216 @@
+//! `kzclaims brief`: the memo, its templates, determinism and atomic output.
+
+use crate::common::*;
+
+#[test]
+fn small_memo_markdown() {
+    let out = kz(&fixture("small")).arg("brief").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("brief_small_md", stdout(&out));
+}
+
+#[test]
+fn small_memo_html() {
+    let out = kz(&fixture("small"))
+        .args(["brief", "--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("brief_small_html", stdout(&out));
+}
+
+#[test]
+fn bundled_memo_names_every_scenario_and_moves_over_time() {
+    let early = stdout(
+        &kz(&repo_root())
+            .args(["brief", "--as-of", "2022-01-06"])
+            .output()
+            .unwrap(),
+    );
+    let late = stdout(
+        &kz(&repo_root())
+            .args(["brief", "--as-of", "2022-03-16"])
+            .output()
+            .unwrap(),
+    );
+    for id in [
+        "spontaneous-protest",
+        "elite-coup",
+        "foreign-terrorists",
+        "staged-purge",
+    ] {
+        let v: serde_json::Value = serde_json::from_slice(
+            &kz(&repo_root())
+                .args(["score", "--format", "json"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let title = v["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()["title"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            early.contains(&title) && late.contains(&title),
+            "{id} missing"
+        );
+    }
+    assert_ne!(early, late);
+    let bluf = |m: &str| {
+        m.lines()
+            .find(|l| l.starts_with("As of"))
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(bluf(&early), bluf(&late));
+}
+
+#[test]
+fn same_input_same_bytes_even_when_files_are_shuffled() {
+    let first = kz(&repo_root()).arg("brief").output().unwrap().stdout;
+    let second = kz(&repo_root()).arg("brief").output().unwrap().stdout;
+    assert_eq!(first, second);
+
+    // A copy whose claim files are renamed into reverse order and nested, and
+    // whose scenario file is split in two: the memo must not change.
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path();
+    bundled_copy(ws);
+    let claims = ws.join("claims");
+    let mut names: Vec<_> = std::fs::read_dir(&claims)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    std::fs::create_dir(claims.join("zz-nested")).unwrap();
+    for (i, n) in names.iter().enumerate() {
+        let to = claims.join("zz-nested").join(format!(
+            "{:02}-{}",
+            names.len() - i,
+            n.to_string_lossy()
+        ));
+        std::fs::rename(claims.join(n), to).unwrap();
+    }
+    let md = kz(ws).arg("brief").output().unwrap();
+    assert_eq!(md.status.code(), Some(0), "{}", stderr(&md));
+    assert_eq!(md.stdout, first);
+    let h1 = kz(&repo_root())
+        .args(["brief", "--format", "html"])
+        .output()
+        .unwrap()
+        .stdout;
+    let h2 = kz(ws)
+        .args(["brief", "--format", "html"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(h1, h2);
+}
+
+#[test]
+fn out_writes_the_same_bytes_atomically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("memo.md");
+    std::fs::write(&path, "old").unwrap();
+    let out = kz(&fixture("small"))
+        .args(["brief", "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read(&path).unwrap();
+    let printed = kz(&fixture("small")).arg("brief").output().unwrap().stdout;
+    assert_eq!(written, printed);
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "no temp file left"
+    );
+}
+
+#[test]
+fn workspace_template_overrides_builtin() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), tmp.path());
+    std::fs::create_dir(tmp.path().join("templates")).unwrap();
+    std::fs::write(
+        tmp.path().join("templates/memo.md"),
+        "{{ title }}: {% for s in scenarios %}{{ s.id }}={{ s.percent }} {% endfor %}\n",
+    )
+    .unwrap();
+    let out = kz(tmp.path()).arg("brief").output().unwrap();
+    assert_eq!(
+        stdout(&out),
+        "Power cut in Riverton: accident=86% sabotage=11% cyberattack=2% "
+    );
+    // The HTML built-in is still there.
+    let out = kz(tmp.path())
+        .args(["brief", "--format", "html"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).starts_with("<!DOCTYPE html>"));
+}
+
+#[test]
+fn named_template_and_html_escaping() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), tmp.path());
+    std::fs::create_dir(tmp.path().join("templates")).unwrap();
+    std::fs::write(
+        tmp.path().join("templates/short.html"),
+        "<p>{{ question }} & {{ \"<b>\" }}</p>\n",
+    )
+    .unwrap();
+    let out = kz(tmp.path())
+        .args(["brief", "--template", "short", "--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "<p>Why did the Riverton grid fail on 3 March? & &lt;b&gt;</p>\n"
+    );
+}
+
+#[test]
+fn template_error_names_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), tmp.path());
+    std::fs::create_dir(tmp.path().join("templates")).unwrap();
+    std::fs::write(
+        tmp.path().join("templates/memo.md"),
+        "# {{ title }}\n\n{% for s in scenarios %}\n{{ s.nope.deeper }}\n{% endfor %}\n",
+    )
+    .unwrap();
+    let memo = tmp.path().join("memo.md");
+    let out = kz(tmp.path())
+        .args(["brief", "--out"])
+        .arg(&memo)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("--> templates/memo.md:4:"), "{err}");
+    assert!(err.contains("{{ s.nope.deeper }}"), "{err}");
+    assert!(!memo.exists());
+}
+
+#[test]
+fn unknown_template_is_reported() {
+    let out = kz(&fixture("small"))
+        .args(["brief", "--template", "nosuch"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no template named `nosuch.md`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,70 @@
+//! Helpers shared by the CLI tests.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The repository root: itself the bundled Kazakhstan workspace.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture folder under tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(name)
+}
+
+/// `kzclaims` with a clean environment (no colour), run in `dir`.
+pub fn kz(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("kzclaims").expect("binary built");
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    c
+}
+
+/// Copy a folder tree (for tests that modify a workspace).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let src = entry.path();
+        let dst = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// A copy of the bundled workspace (kzclaims.toml, scenarios/, claims/, templates/).
+pub fn bundled_copy(to: &Path) {
+    let root = repo_root();
+    std::fs::copy(root.join("kzclaims.toml"), to.join("kzclaims.toml")).unwrap();
+    for d in ["scenarios", "claims", "templates"] {
+        copy_tree(&root.join(d), &to.join(d));
+    }
+}
+
+/// Write files (relative path, text) into a fresh temp workspace.
+pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}

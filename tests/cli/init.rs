@@ -1,0 +1,44 @@
+//! `kzclaims init`: a new workspace that passes check and briefs.
+
+use crate::common::*;
+
+#[test]
+fn init_creates_a_working_workspace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new");
+    let out = kz(tmp.path()).arg("init").arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for f in [
+        "kzclaims.toml",
+        "scenarios/scenarios.toml",
+        "claims/claims.toml",
+        "templates/memo.md",
+        "templates/memo.html",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    let out = kz(&dir).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("ok: 2 scenarios, 1 claims, 1 sources, as of 2024-01-15"));
+    let out = kz(&dir).arg("brief").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("An accident nobody planned"));
+    // The copied templates are the built-ins: same memo with or without them.
+    std::fs::remove_dir_all(dir.join("templates")).unwrap();
+    let again = kz(&dir).arg("brief").output().unwrap();
+    assert_eq!(again.stdout, out.stdout);
+}
+
+#[test]
+fn init_refuses_to_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("kzclaims.toml"), "mine").unwrap();
+    let out = kz(tmp.path()).args(["init", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("refusing to overwrite"));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("kzclaims.toml")).unwrap(),
+        "mine"
+    );
+    assert!(!tmp.path().join("scenarios").exists());
+}

@@ -1,0 +1,9 @@
+//! The one integration-test binary: command-line behaviour, one module per
+//! subcommand, fixtures in tests/fixtures/<case>/.
+
+mod common;
+
+mod brief;
+mod check;
+mod init;
+mod score;
