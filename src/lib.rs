@@ -4,6 +4,7 @@
 //! diagnostics) → [`engine`] (scoring as of a date) → [`report`] (memos and
 //! tables) → [`cli`] (one module per subcommand).
 
+pub mod checks;
 pub mod cli;
 pub mod diag;
 pub mod engine;

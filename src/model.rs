@@ -86,6 +86,31 @@ impl Rating {
         }
     }
 
+    /// Open Synthesis vote value: CC 5, C 4, N 3, I 2, II 1, NA 0.
+    pub fn vote(self) -> u8 {
+        match self {
+            Rating::CC => 5,
+            Rating::C => 4,
+            Rating::N => 3,
+            Rating::I => 2,
+            Rating::II => 1,
+            Rating::NA => 0,
+        }
+    }
+
+    /// The rating of an Open Synthesis vote value (0–5).
+    pub fn from_vote(v: u8) -> Option<Rating> {
+        Some(match v {
+            5 => Rating::CC,
+            4 => Rating::C,
+            3 => Rating::N,
+            2 => Rating::I,
+            1 => Rating::II,
+            0 => Rating::NA,
+            _ => return None,
+        })
+    }
+
     /// The rating that says the opposite (CC↔II, C↔I); N and NA stay.
     pub fn mirrored(self) -> Rating {
         match self {
@@ -204,6 +229,14 @@ impl Credibility {
     pub fn new(n: i64) -> Option<Credibility> {
         (1..=6).contains(&n).then_some(Credibility(n as u8))
     }
+    /// One grade worse on the Admiralty scale: 1→2→3→4→5. Grade 5 has nothing
+    /// worse and 6 (cannot be judged) is off the scale: both stay.
+    pub fn one_grade_worse(self) -> Credibility {
+        match self.0 {
+            n @ 1..=4 => Credibility(n + 1),
+            n => Credibility(n),
+        }
+    }
     /// Trust factor used by the Bayesian engine.
     pub fn factor(self) -> f64 {
         match self.0 {
@@ -305,6 +338,18 @@ pub struct MemoConfig {
     pub template: String,
 }
 
+/// `[resolution]`: how the question turned out, for calibration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    pub date: NaiveDate,
+    /// Id of the scenario that proved true.
+    pub scenario: String,
+    pub note: Option<String>,
+}
+
+/// Warnings silenced on one item: check code (`K102`) → the reason given.
+pub type Silences = BTreeMap<String, String>;
+
 /// `kzclaims.toml`.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -314,13 +359,52 @@ pub struct Config {
     pub engine: EngineKind,
     pub likelihood: Likelihoods,
     pub memo: MemoConfig,
+    pub resolution: Option<Resolution>,
+    /// Workspace-wide silences (only for workspace-level checks such as K108).
+    pub silence: Silences,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What an indicator predicts: P(observed | scenario) for every scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndicatorLikelihood {
+    /// `if_true` for the scenario that owns the indicator, `if_false` for every other.
+    Probabilities { if_true: f64, if_false: f64 },
+    /// Scenario id → rating, read through `[scoring.likelihood]` like a claim's.
+    Ratings(BTreeMap<String, Rating>),
+}
+
+/// `[[scenario.indicator.observation]]`: whether the indicator was seen, from a date.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub date: NaiveDate,
+    pub observed: bool,
+    /// Ids of the claims that document the observation.
+    pub claims: Vec<String>,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
 pub struct Indicator {
     pub id: String,
     pub text: String,
     pub due: Option<NaiveDate>,
+    pub likelihood: Option<IndicatorLikelihood>,
+    /// Sorted by date (stable: same-day observations keep file order).
+    pub observations: Vec<Observation>,
+    pub silence: Silences,
+    pub loc: Loc,
+}
+
+impl Indicator {
+    /// The observation in force on `date`: the latest one dated on or before it.
+    pub fn observation_as_of(&self, date: NaiveDate) -> Option<(usize, &Observation)> {
+        self.observations
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, o)| o.date <= date)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -332,6 +416,7 @@ pub struct Scenario {
     pub prior: Option<f64>,
     pub proponents: Vec<String>,
     pub indicators: Vec<Indicator>,
+    pub silence: Silences,
     pub loc: Loc,
 }
 
@@ -378,7 +463,18 @@ pub struct Source {
     pub url: Option<String>,
     pub kind: SourceKind,
     pub reliability: Reliability,
+    /// Where the source's reports come from, when it relays another outlet.
+    pub origin: Option<String>,
+    /// Id of the scenario the source has a stake in.
+    pub interest: Option<String>,
     pub loc: Loc,
+}
+
+impl Source {
+    /// The origin used to detect circular reporting: `origin`, else the source's own id.
+    pub fn effective_origin(&self) -> &str {
+        self.origin.as_deref().unwrap_or(&self.id)
+    }
 }
 
 /// Claim status after revisions.
@@ -411,13 +507,29 @@ pub struct Claim {
     pub url: Option<String>,
     pub credibility: Credibility,
     pub relevance: Relevance,
-    /// Scenario id → rating.
+    /// Scenario id → rating: `[claim.ratings]` when given, else the analysts'
+    /// consensus (filled in by the loader).
     pub ratings: BTreeMap<String, Rating>,
+    /// Whether `[claim.ratings]` was written (it then wins over the consensus).
+    pub ratings_given: bool,
+    /// `[[claim.assessment]]`: ratings by named analysts.
+    pub assessments: Vec<AnalystRatings>,
+    pub silence: Silences,
     /// Scenario id → one-line reason; key `""` holds a claim-wide rationale.
     pub rationale: BTreeMap<String, String>,
     pub tags: Vec<String>,
     /// Sorted by date (stable: same-day revisions keep file order).
     pub revisions: Vec<Revision>,
+    pub loc: Loc,
+}
+
+/// One analyst's ratings of a claim (`[[claim.assessment]]`).
+#[derive(Debug, Clone)]
+pub struct AnalystRatings {
+    pub analyst: String,
+    /// Scenario id → rating; may leave scenarios out.
+    pub ratings: BTreeMap<String, Rating>,
+    pub note: Option<String>,
     pub loc: Loc,
 }
 
@@ -471,12 +583,41 @@ impl Workspace {
         }
     }
 
-    /// The latest date anywhere in the record (claims and revisions).
+    /// The latest date anywhere in the record (claims, revisions and
+    /// indicator observations).
     pub fn latest_date(&self) -> Option<NaiveDate> {
-        self.claims
+        self.record_dates().into_iter().max()
+    }
+
+    /// Every date the record changed: claims entering, revisions, indicator
+    /// observations. Sorted, without duplicates.
+    pub fn record_dates(&self) -> Vec<NaiveDate> {
+        let mut d: Vec<NaiveDate> = self
+            .claims
             .iter()
             .flat_map(|c| std::iter::once(c.date).chain(c.revisions.iter().map(|r| r.date)))
-            .max()
+            .chain(
+                self.scenarios
+                    .iter()
+                    .flat_map(|s| &s.indicators)
+                    .flat_map(|i| i.observations.iter().map(|o| o.date)),
+            )
+            .collect();
+        d.sort();
+        d.dedup();
+        d
+    }
+
+    /// Every analyst named in `[[claim.assessment]]`, sorted.
+    pub fn analysts(&self) -> Vec<String> {
+        let mut a: Vec<String> = self
+            .claims
+            .iter()
+            .flat_map(|c| c.assessments.iter().map(|x| x.analyst.clone()))
+            .collect();
+        a.sort();
+        a.dedup();
+        a
     }
 
     /// The as-of date used when none is given on the command line.
@@ -499,6 +640,21 @@ mod tests {
     }
 
     #[test]
+    fn one_grade_worse() {
+        let worse: Vec<u8> = (1..=6)
+            .map(|n| Credibility(n).one_grade_worse().0)
+            .collect();
+        assert_eq!(worse, [2, 3, 4, 5, 5, 6]);
+    }
+
+    #[test]
+    fn votes_round_trip() {
+        for r in Rating::ALL {
+            assert_eq!(Rating::from_vote(r.vote()), Some(r));
+        }
+    }
+
+    #[test]
     fn mirror_swaps_consistency() {
         assert_eq!(Rating::CC.mirrored(), Rating::II);
         assert_eq!(Rating::I.mirrored(), Rating::C);
@@ -517,6 +673,7 @@ mod tests {
                 prior: p,
                 proponents: vec![],
                 indicators: vec![],
+                silence: Silences::new(),
                 loc: Loc::default(),
             });
         }

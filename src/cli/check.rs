@@ -1,86 +1,108 @@
-//! `kzclaims check`: validate the workspace; warn about analytic smells.
+//! `kzclaims check`: validate the workspace; warn about analytic smells
+//! (codes in docs/checks.md). `--strict` turns warnings into errors.
 
-use super::{as_of, open_workspace, render_diagnostics, Cli, CmdResult};
-use crate::diag::Diagnostic;
-use crate::engine::{self, Assessment};
-use crate::model::*;
+use super::{as_of, open_workspace, render_diagnostics, Cli, CmdResult, Failure};
+use crate::checks::{self, Rendered};
+use crate::engine;
+use crate::model::SourceFile;
+use crate::report::{context, render};
+use render::MemoFormat;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Date to evaluate the warnings at (default: as_of in kzclaims.toml, else the latest date)
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
+    /// Treat warnings as errors: exit 1 if any warning is not silenced
+    #[arg(long)]
+    pub strict: bool,
+    /// Also list the silenced warnings, with their reasons
+    #[arg(long)]
+    pub show_silenced: bool,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace(cli)?;
     let date = as_of(&ws, args.as_of)?;
     let a = engine::assess(&ws, date, ws.config.engine);
-    let mut warnings = warnings(&ws, &a);
-    warnings.sort_by(|a, b| {
-        (&a.file, a.span.as_ref().map(|s| s.start))
-            .cmp(&(&b.file, b.span.as_ref().map(|s| s.start)))
-    });
-    if !warnings.is_empty() {
+
+    // K108 reads the memo as the workspace's template renders it.
+    let ctx = context::memo_context(&ws, &a);
+    let mut rendered: Vec<Rendered> = Vec::new();
+    for format in [MemoFormat::Md, MemoFormat::Html] {
+        let name = render::template_file_name(&ws.config.memo.template, format);
+        if rendered
+            .iter()
+            .any(|r| r.name == format!("{name} (rendered)"))
+        {
+            continue;
+        }
+        let text = render::render(&ws.root, &name, &ctx)?;
+        rendered.push(Rendered {
+            name: format!("{name} (rendered)"),
+            text,
+        });
+    }
+    let report = checks::run(&ws, &a, &rendered);
+
+    let mut files = ws.files.clone();
+    files.extend(rendered.into_iter().map(|r| SourceFile {
+        rel: r.name,
+        text: r.text,
+    }));
+    if !report.warnings.is_empty() {
         eprint!(
             "{}",
-            render_diagnostics(&warnings, &ws.files, super::stderr_color())
+            render_diagnostics(&report.warnings, &files, super::stderr_color())
         );
     }
-    println!(
-        "ok: {} scenarios, {} claims, {} sources, as of {}{}",
+    if args.show_silenced {
+        for (d, reason) in &report.silenced {
+            eprintln!(
+                "silenced[{}]: {} ({}): {reason}",
+                d.code,
+                d.message,
+                location(&files, d)
+            );
+        }
+    }
+    let n = report.warnings.len();
+    let summary = format!(
+        "{} scenarios, {} claims, {} sources, as of {}{}{}",
         ws.scenarios.len(),
         ws.claims.len(),
         ws.sources.len(),
         date,
-        match warnings.len() {
+        match n {
             0 => String::new(),
             1 => ", 1 warning".into(),
             n => format!(", {n} warnings"),
+        },
+        match report.silenced.len() {
+            0 => String::new(),
+            s => format!(", {s} silenced"),
         }
     );
+    if args.strict && n > 0 {
+        return Err(Failure::Strict(format!(
+            "{summary}; --strict: {n} warning{} not silenced",
+            if n == 1 { "" } else { "s" }
+        )));
+    }
+    println!("ok: {summary}");
     Ok(())
 }
 
-/// Analytic warnings (codes in docs/checks.md).
-pub fn warnings(ws: &Workspace, a: &Assessment) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let at = |c: &Claim| (ws.files[c.loc.file].rel.clone(), c.loc.span.clone());
-    for r in a.rows.iter().filter(|r| r.counts()) {
-        let c = &ws.claims[r.state.claim];
-        if !r.diagnostic && r.log_l.is_some() {
-            let (f, s) = at(c);
-            out.push(
-                Diagnostic::warning("K101", format!("claim `{}` is not diagnostic: it is rated the same against every scenario", c.id))
-                    .at(f, s)
-                    .label("non-diagnostic")
-                    .help("evidence consistent with every explanation cannot tell them apart (Heuer, step 4); drop it or rate it more finely"),
-            );
+fn location(files: &[SourceFile], d: &crate::diag::Diagnostic) -> String {
+    let text = files
+        .iter()
+        .find(|f| f.rel == d.file)
+        .map(|f| f.text.as_str());
+    match (text, &d.span) {
+        (Some(t), Some(s)) => {
+            let (l, c) = crate::diag::line_col(t, s.start);
+            format!("{}:{l}:{c}", d.file)
         }
-        if c.url.is_none() {
-            let (f, s) = at(c);
-            out.push(
-                Diagnostic::warning("K102", format!("claim `{}` has no citation url", c.id))
-                    .at(f, s)
-                    .label("no url")
-                    .help("add `url = \"…\"` so readers of the memo can check the source"),
-            );
-        }
+        _ => d.file.clone(),
     }
-    if let Some(lead) = a.leader() {
-        let contradicted = a
-            .rows
-            .iter()
-            .any(|r| r.counts() && matches!(r.state.ratings[lead], Rating::I | Rating::II));
-        if !contradicted && a.rows.iter().any(|r| r.counts()) {
-            let s = &ws.scenarios[lead];
-            out.push(
-                Diagnostic::warning("K103", format!("the leading scenario `{}` is contradicted by no claim", s.id))
-                    .at(ws.files[s.loc.file].rel.clone(), s.loc.span.clone())
-                    .label("leading scenario")
-                    .help("look for evidence that would disprove it: a conclusion nothing could contradict is a confirmation-bias risk"),
-            );
-        }
-    }
-    out
 }

@@ -2,9 +2,11 @@
 //! exit codes. Each subcommand lives in its own module.
 
 mod brief;
+mod calibration;
 mod check;
 mod init;
 mod score;
+mod sensitivity;
 
 use crate::diag::{Diagnostic, DiagnosticRenderer};
 use crate::load::{self, LoadError};
@@ -59,6 +61,10 @@ enum Command {
     Score(score::Args),
     /// Write the briefing memo as of a date
     Brief(brief::Args),
+    /// How much the conclusion depends on a few claims: linchpins and the smallest deciding set
+    Sensitivity(sensitivity::Args),
+    /// Score past assessments against how the question and its indicators resolved
+    Calibration(calibration::Args),
     /// Create a new workspace with an example scenario, claim and the default templates
     Init(init::Args),
 }
@@ -73,6 +79,8 @@ pub enum Failure {
     },
     /// Usage or I/O error with a one-line message.
     Usage(String),
+    /// `check --strict` found warnings (already printed): exit 1.
+    Strict(String),
 }
 
 impl From<LoadError> for Failure {
@@ -137,6 +145,8 @@ where
         Command::Check(a) => check::run(&cli, a),
         Command::Score(a) => score::run(&cli, a),
         Command::Brief(a) => brief::run(&cli, a),
+        Command::Sensitivity(a) => sensitivity::run(&cli, a),
+        Command::Calibration(a) => calibration::run(&cli, a),
         Command::Init(a) => init::run(a),
     };
     match result {
@@ -154,6 +164,10 @@ where
         Err(Failure::Usage(m)) => {
             eprintln!("error: {m}");
             EXIT_USAGE
+        }
+        Err(Failure::Strict(m)) => {
+            eprintln!("error: {m}");
+            EXIT_INVALID
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `kzclaims score`: the evidence matrix and scenario totals as of a date.
 
-use super::{as_of, emit, open_workspace, Cli, CmdResult};
-use crate::engine;
+use super::{as_of, emit, open_workspace, Cli, CmdResult, Failure};
+use crate::engine::{self, View};
 use crate::model::EngineKind;
 use crate::report::score;
 
@@ -37,6 +37,10 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// Score with this analyst's ratings ([[claim.assessment]]), the consensus
+    /// where they gave none
+    #[arg(long, value_name = "NAME")]
+    pub analyst: Option<String>,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
@@ -46,7 +50,22 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         .engine
         .map(EngineKind::from)
         .unwrap_or(ws.config.engine);
-    let a = engine::assess(&ws, date, engine);
+    let view = match &args.analyst {
+        None => View::Team,
+        Some(name) => {
+            let known = ws.analysts();
+            if !known.iter().any(|k| k == name) {
+                let hint = match crate::diag::did_you_mean(name, known.iter().map(String::as_str)) {
+                    Some(m) => format!("; did you mean \"{m}\"?"),
+                    None if known.is_empty() => "; no claim has a [[claim.assessment]]".to_string(),
+                    None => format!("; analysts: {}", known.join(", ")),
+                };
+                return Err(Failure::Usage(format!("no analyst named \"{name}\"{hint}")));
+            }
+            View::Analyst(name)
+        }
+    };
+    let a = engine::assess_view(&ws, date, engine, view);
     let text = match args.format {
         Format::Table => score::to_table(&ws, &a),
         Format::Json => {

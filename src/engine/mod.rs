@@ -3,12 +3,18 @@
 //! engine. Formulas: docs/scoring.md.
 
 pub mod ach;
+pub mod analysts;
 pub mod bayes;
+pub mod calibration;
+pub mod indicators;
+pub mod sensitivity;
 pub mod state;
 pub mod words;
 
 use crate::model::*;
+pub use analysts::View;
 use chrono::NaiveDate;
+pub use indicators::IndicatorRow;
 pub use state::ClaimState;
 use std::cmp::Ordering;
 
@@ -101,6 +107,8 @@ pub struct Assessment {
     pub scores: Vec<ScenarioScore>,
     /// Claims in the record as of the date (retracted included), by (date, id).
     pub rows: Vec<Row>,
+    /// Indicators observed as of the date, by scenario then indicator order.
+    pub indicators: Vec<IndicatorRow>,
 }
 
 impl Assessment {
@@ -151,14 +159,33 @@ impl Totals {
         }
     }
 
-    /// Turn totals into ranked scenario scores.
-    pub fn scores(&self, ws: &Workspace, engine: EngineKind) -> Vec<ScenarioScore> {
-        let priors = ws.priors();
-        let log_post: Vec<f64> = priors
+    /// Add (`sign` = 1.0) or remove (`sign` = −1.0) an observed indicator.
+    pub fn add_indicator(&mut self, row: &IndicatorRow, sign: f64) {
+        for (j, x) in row.log_l.iter().enumerate() {
+            self.log_l[j] += sign * x;
+            self.weighted[j] += sign * row.weighted[j];
+            let v = row.plain(j);
+            if sign > 0.0 {
+                self.plain[j] += v;
+            } else {
+                self.plain[j] -= v;
+            }
+        }
+    }
+
+    /// Log posterior (unnormalised) per scenario: ln prior + Σ log L''.
+    pub fn log_posterior(&self, priors: &[f64]) -> Vec<f64> {
+        priors
             .iter()
             .zip(&self.log_l)
             .map(|(p, l)| p.ln() + l)
-            .collect();
+            .collect()
+    }
+
+    /// Turn totals into ranked scenario scores.
+    pub fn scores(&self, ws: &Workspace, engine: EngineKind) -> Vec<ScenarioScore> {
+        let priors = ws.priors();
+        let log_post = self.log_posterior(&priors);
         let post = bayes::normalise(&log_post);
         let mut scores: Vec<ScenarioScore> = (0..priors.len())
             .map(|j| ScenarioScore {
@@ -191,30 +218,88 @@ fn cmp_f64(a: f64, b: f64) -> Ordering {
 /// Ranking order: ach by weighted inconsistency, then plain inconsistency
 /// (least first); bayes by posterior (greatest first); ties by id.
 fn compare(ws: &Workspace, engine: EngineKind, a: &ScenarioScore, b: &ScenarioScore) -> Ordering {
-    let by_engine = match engine {
+    engine_order(engine, a, b).then_with(|| ws.scenarios[a.index].id.cmp(&ws.scenarios[b.index].id))
+}
+
+/// The engine's own order of two scenarios, before the tie-break by id
+/// (`Equal` means the engine cannot tell them apart).
+pub fn engine_order(engine: EngineKind, a: &ScenarioScore, b: &ScenarioScore) -> Ordering {
+    match engine {
         EngineKind::Ach => cmp_f64(a.weighted_inconsistency, b.weighted_inconsistency)
             .then(a.inconsistency.cmp(&b.inconsistency)),
         EngineKind::Bayes => cmp_f64(b.probability, a.probability),
-    };
-    by_engine.then_with(|| ws.scenarios[a.index].id.cmp(&ws.scenarios[b.index].id))
+    }
 }
 
 /// Score the workspace as of `as_of` with `engine`.
 pub fn assess(ws: &Workspace, as_of: NaiveDate, engine: EngineKind) -> Assessment {
-    let rows: Vec<Row> = state::record_as_of(ws, as_of)
+    assess_view(ws, as_of, engine, View::Team)
+}
+
+/// Score the workspace as of `as_of` with `engine`, with the ratings of `view`.
+pub fn assess_view(
+    ws: &Workspace,
+    as_of: NaiveDate,
+    engine: EngineKind,
+    view: View<'_>,
+) -> Assessment {
+    let rows: Vec<Row> = state::record_as_of_view(ws, as_of, view)
         .into_iter()
         .map(|st| row(ws, st, engine))
         .collect();
-    let mut totals = Totals::new(ws.scenarios.len());
-    for r in &rows {
-        totals.add(r, 1.0);
-    }
+    let indicators = indicators::rows_as_of(ws, as_of);
+    let totals = totals_of(ws.scenarios.len(), &rows, &indicators);
     Assessment {
         as_of,
         engine,
         scores: totals.scores(ws, engine),
         rows,
+        indicators,
     }
+}
+
+/// The totals of a set of rows and observed indicators.
+pub fn totals_of(n: usize, rows: &[Row], indicators: &[IndicatorRow]) -> Totals {
+    let mut totals = Totals::new(n);
+    for r in rows {
+        totals.add(r, 1.0);
+    }
+    for r in indicators {
+        totals.add_indicator(r, 1.0);
+    }
+    totals
+}
+
+/// Bayesian posteriors (scenario order) of each analyst's view, and their
+/// linear pool (the mean of the analysts' posteriors). Empty without analysts.
+pub fn analyst_posteriors(ws: &Workspace, as_of: NaiveDate) -> (Vec<(String, Vec<f64>)>, Vec<f64>) {
+    let per: Vec<(String, Vec<f64>)> = ws
+        .analysts()
+        .into_iter()
+        .map(|name| {
+            let a = assess_view(ws, as_of, EngineKind::Bayes, View::Analyst(&name));
+            let p = a.scores.iter().map(|s| s.probability).collect();
+            (name, p)
+        })
+        .collect();
+    let pooled = linear_pool(per.iter().map(|(_, p)| p.as_slice()));
+    (per, pooled)
+}
+
+/// The linear opinion pool: the mean of the distributions, cell by cell.
+pub fn linear_pool<'a>(dists: impl Iterator<Item = &'a [f64]>) -> Vec<f64> {
+    let mut sum: Vec<f64> = Vec::new();
+    let mut n = 0usize;
+    for d in dists {
+        if sum.is_empty() {
+            sum = vec![0.0; d.len()];
+        }
+        for (s, x) in sum.iter_mut().zip(d) {
+            *s += x;
+        }
+        n += 1;
+    }
+    sum.iter().map(|s| s / n.max(1) as f64).collect()
 }
 
 /// Confidence in the assessment (see [`words::confidence`]).

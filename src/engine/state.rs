@@ -1,6 +1,7 @@
 //! What a claim says as of a date: its revisions dated on or before that day
 //! applied in order.
 
+use super::analysts::{self, View};
 use crate::model::*;
 use chrono::NaiveDate;
 
@@ -21,6 +22,17 @@ pub struct ClaimState {
 
 /// The claim as of `date`, or `None` if it had not entered the record yet.
 pub fn claim_as_of(ws: &Workspace, claim: usize, date: NaiveDate) -> Option<ClaimState> {
+    claim_as_of_view(ws, claim, date, View::Team)
+}
+
+/// The claim as of `date` in one analyst's view (or the team's). Revisions
+/// apply on top of every view alike.
+pub fn claim_as_of_view(
+    ws: &Workspace,
+    claim: usize,
+    date: NaiveDate,
+    view: View<'_>,
+) -> Option<ClaimState> {
     let c = &ws.claims[claim];
     if c.date > date {
         return None;
@@ -30,11 +42,7 @@ pub fn claim_as_of(ws: &Workspace, claim: usize, date: NaiveDate) -> Option<Clai
         statement: c.statement.clone(),
         credibility: c.credibility,
         relevance: c.relevance,
-        ratings: ws
-            .scenarios
-            .iter()
-            .map(|s| c.ratings.get(&s.id).copied().unwrap_or(Rating::NA))
-            .collect(),
+        ratings: analysts::base_ratings(ws, c, view),
         status: Status::Active,
         revisions_applied: 0,
     };
@@ -68,8 +76,13 @@ pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
 
 /// Every claim in the record as of `date`, retracted ones included.
 pub fn record_as_of(ws: &Workspace, date: NaiveDate) -> Vec<ClaimState> {
+    record_as_of_view(ws, date, View::Team)
+}
+
+/// Every claim in the record as of `date`, in a view.
+pub fn record_as_of_view(ws: &Workspace, date: NaiveDate, view: View<'_>) -> Vec<ClaimState> {
     (0..ws.claims.len())
-        .filter_map(|i| claim_as_of(ws, i, date))
+        .filter_map(|i| claim_as_of_view(ws, i, date, view))
         .collect()
 }
 

@@ -3,6 +3,7 @@
 
 mod toml_walk;
 
+use crate::checks::codes::{self, Level};
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::*;
 use std::collections::{BTreeMap, HashMap};
@@ -103,11 +104,23 @@ struct RawScenario {
     id_span: Span,
     prior_span: Option<Span>,
     indicator_ids: Vec<(String, Span)>,
+    /// Scenario ids named in indicators' ratings (key spans).
+    rating_refs: Vec<(String, Span)>,
+    /// (indicator id, header span, whether it has a ratings table, its rating keys).
+    indicator_ratings: Vec<(String, Span, Vec<String>)>,
+    /// Claim ids cited by observations.
+    claim_refs: Vec<(String, Span)>,
 }
 
 struct RawSource {
     s: Source,
     id_span: Span,
+    interest_span: Option<Span>,
+}
+
+struct RawConfig {
+    cfg: Config,
+    resolution_scenario: Option<Span>,
 }
 
 struct RawClaim {
@@ -119,15 +132,52 @@ struct RawClaim {
     rating_refs: Vec<(String, Span)>,
     rationale_refs: Vec<(String, Span)>,
     revision_dates: Vec<Span>,
+    /// (scenario id, key span) of every analyst rating.
+    assessment_refs: Vec<(String, Span)>,
 }
 
-const CONFIG_KEYS: &[&str] = &["title", "question", "as_of", "scoring", "memo"];
+const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "question",
+    "as_of",
+    "scoring",
+    "memo",
+    "resolution",
+    "silence",
+];
+const RESOLUTION_KEYS: &[&str] = &["date", "scenario", "note"];
 const SCORING_KEYS: &[&str] = &["engine", "likelihood"];
 const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II"];
 const MEMO_KEYS: &[&str] = &["organization", "author", "marking", "template"];
-const SCENARIO_KEYS: &[&str] = &["id", "title", "summary", "prior", "proponents", "indicator"];
-const INDICATOR_KEYS: &[&str] = &["id", "text", "due"];
-const SOURCE_KEYS: &[&str] = &["id", "name", "url", "kind", "reliability"];
+const SCENARIO_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "summary",
+    "prior",
+    "proponents",
+    "indicator",
+    "silence",
+];
+const INDICATOR_KEYS: &[&str] = &[
+    "id",
+    "text",
+    "due",
+    "if_true",
+    "if_false",
+    "ratings",
+    "observation",
+    "silence",
+];
+const OBSERVATION_KEYS: &[&str] = &["date", "observed", "claims", "note"];
+const SOURCE_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "url",
+    "kind",
+    "reliability",
+    "origin",
+    "interest",
+];
 const CLAIM_KEYS: &[&str] = &[
     "id",
     "date",
@@ -140,7 +190,10 @@ const CLAIM_KEYS: &[&str] = &[
     "rationale",
     "tags",
     "revision",
+    "assessment",
+    "silence",
 ];
+const ASSESSMENT_KEYS: &[&str] = &["analyst", "ratings", "note"];
 const REVISION_KEYS: &[&str] = &[
     "date",
     "note",
@@ -186,7 +239,73 @@ fn parse_file<'i>(cx: &mut FileCx<'_>, text: &'i str) -> Option<toml::Spanned<De
     None
 }
 
-fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<Config> {
+/// `silence = { K102 = "reason" }`: every code must exist, belong to `level`
+/// and carry a non-empty reason.
+fn silences(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, level: Level) -> Silences {
+    let mut out = Silences::new();
+    let Some(st) = t.opt_table(cx, "silence", "`silence`") else {
+        return out;
+    };
+    for (k, v) in st.t.iter() {
+        let code = k.get_ref().to_string();
+        match codes::find(&code) {
+            None => {
+                let d = cx.err("E017", k.span(), format!("unknown check code `{code}`"));
+                d.label = Some("no such warning".into());
+                d.help = Some(
+                    match did_you_mean(&code, codes::CODES.iter().map(|c| c.code)) {
+                        Some(m) => {
+                            format!("did you mean `{m}`? Codes are listed in docs/checks.md")
+                        }
+                        None => "codes are listed in docs/checks.md".into(),
+                    },
+                );
+                continue;
+            }
+            Some(c) if c.level != level => {
+                let d = cx.err(
+                    "E017",
+                    k.span(),
+                    format!("`{code}` ({}) cannot be silenced in {}", c.summary, t.what),
+                );
+                d.label = Some("wrong place for this code".into());
+                d.help = Some(format!("silence {code} in {}", c.level.table()));
+                continue;
+            }
+            Some(_) => {}
+        }
+        match v.get_ref() {
+            DeValue::String(reason) if !reason.trim().is_empty() => {
+                out.insert(code, reason.trim().to_string());
+            }
+            DeValue::String(_) => {
+                let d = cx.err(
+                    "E017",
+                    v.span(),
+                    format!("silencing `{code}` needs a reason"),
+                );
+                d.label = Some("empty reason".into());
+                d.help = Some(
+                    "say why the warning does not apply, e.g. K102 = \"print edition, no url\""
+                        .into(),
+                );
+            }
+            other => {
+                cx.err(
+                    "E003",
+                    v.span(),
+                    format!(
+                        "the reason for silencing `{code}` must be a string, found {}",
+                        other.type_str()
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig> {
     let doc = parse_file(cx, text)?;
     let t = Tbl::new(doc.get_ref(), 0..0, CONFIG_FILE);
     t.check_keys(cx, CONFIG_KEYS);
@@ -249,7 +368,26 @@ fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<Config> {
             cfg.memo.template = v;
         }
     }
-    Some(cfg)
+    let mut resolution_scenario = None;
+    if let Some(r) = t.opt_table(cx, "resolution", "[resolution]") {
+        r.check_keys(cx, RESOLUTION_KEYS);
+        let date = r.req_date(cx, "date");
+        let scenario = r.req_str(cx, "scenario");
+        let note = r.opt_str(cx, "note").map(|x| x.0);
+        if let (Some((date, _)), Some((scenario, span))) = (date, scenario) {
+            resolution_scenario = Some(span);
+            cfg.resolution = Some(Resolution {
+                date,
+                scenario,
+                note,
+            });
+        }
+    }
+    cfg.silence = silences(cx, &t, Level::Workspace);
+    Some(RawConfig {
+        cfg,
+        resolution_scenario,
+    })
 }
 
 fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<RawScenario>) {
@@ -276,19 +414,75 @@ fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<R
             }
         }
         let proponents = t.opt_str_list(cx, "proponents").unwrap_or_default();
+        let silence = silences(cx, &t, Level::Scenario);
         let mut indicators = Vec::new();
         let mut indicator_ids = Vec::new();
+        let mut rating_refs = Vec::new();
+        let mut indicator_ratings = Vec::new();
+        let mut claim_refs = Vec::new();
         for it in t.array_of_tables(cx, "indicator", "[[scenario.indicator]]") {
             it.check_keys(cx, INDICATOR_KEYS);
             let iid = slug(cx, &it);
             let itext = it.req_str(cx, "text");
             let due = it.opt_date(cx, "due").map(|x| x.0);
+            let likelihood = indicator_likelihood(cx, &it, &mut rating_refs);
+            let isilence = silences(cx, &it, Level::Indicator);
+            let mut observations = Vec::new();
+            for ot in it.array_of_tables(cx, "observation", "[[scenario.indicator.observation]]") {
+                ot.check_keys(cx, OBSERVATION_KEYS);
+                let odate = ot.req_date(cx, "date");
+                let observed = ot.req_bool(cx, "observed");
+                let oclaims = ot.opt_str_list(cx, "claims").unwrap_or_default();
+                let note = ot.opt_str(cx, "note").map(|x| x.0);
+                claim_refs.extend(oclaims.iter().cloned());
+                if let (Some((date, _)), Some((observed, _))) = (odate, observed) {
+                    observations.push(Observation {
+                        date,
+                        observed,
+                        claims: oclaims.into_iter().map(|c| c.0).collect(),
+                        note,
+                        loc: Loc {
+                            file,
+                            span: ot.span.clone(),
+                        },
+                    });
+                }
+            }
+            if !observations.is_empty()
+                && likelihood.is_none()
+                && !it.t.contains_key("ratings")
+                && !it.t.contains_key("if_true")
+                && !it.t.contains_key("if_false")
+            {
+                let d = cx.err(
+                    "E004",
+                    it.span.clone(),
+                    "an observed indicator needs likelihoods: `if_true` and `if_false`, or `ratings`",
+                );
+                d.label = Some("observed, but predicts nothing".into());
+                d.help = Some("say how likely the observation was under each scenario, e.g. if_true = 0.8, if_false = 0.2".into());
+            }
+            observations.sort_by_key(|o| o.date);
             if let (Some(iid), Some(itext)) = (iid, itext) {
+                if let Some(IndicatorLikelihood::Ratings(r)) = &likelihood {
+                    indicator_ratings.push((
+                        iid.0.clone(),
+                        it.span.clone(),
+                        r.keys().cloned().collect(),
+                    ));
+                }
                 indicator_ids.push(iid.clone());
                 indicators.push(Indicator {
                     id: iid.0,
                     text: itext.0,
                     due,
+                    likelihood,
+                    observations,
+                    silence: isilence,
+                    loc: Loc {
+                        file,
+                        span: it.span.clone(),
+                    },
                 });
             }
         }
@@ -301,6 +495,7 @@ fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<R
                     prior: prior.as_ref().map(|p| p.0),
                     proponents: proponents.into_iter().map(|p| p.0).collect(),
                     indicators,
+                    silence,
                     loc: Loc {
                         file,
                         span: t.span.clone(),
@@ -309,9 +504,73 @@ fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<R
                 id_span: id.1,
                 prior_span: prior.map(|p| p.1),
                 indicator_ids,
+                rating_refs,
+                indicator_ratings,
+                claim_refs,
             });
         }
     }
+}
+
+/// `if_true` + `if_false`, or `ratings`, of an indicator.
+fn indicator_likelihood(
+    cx: &mut FileCx<'_>,
+    t: &Tbl<'_, '_>,
+    refs: &mut Vec<(String, Span)>,
+) -> Option<IndicatorLikelihood> {
+    let mut prob = |key: &str| -> Option<f64> {
+        let (p, span) = t.opt_float(cx, key)?;
+        if p > 0.0 && p < 1.0 {
+            Some(p)
+        } else {
+            let d = cx.err(
+                "E010",
+                span,
+                format!("`{key}` is a probability strictly between 0 and 1, found {p}"),
+            );
+            d.label = Some("out of range".into());
+            d.help =
+                Some("0 or 1 would make a single observation decide the question outright".into());
+            None
+        }
+    };
+    let if_true = prob("if_true");
+    let if_false = prob("if_false");
+    let has_t = t.get("if_true").is_some();
+    let has_f = t.get("if_false").is_some();
+    let has_r = t.get("ratings").is_some();
+    if has_r && (has_t || has_f) {
+        let span = t.get("ratings").map(|v| v.span()).unwrap_or(t.span.clone());
+        let d = cx.err(
+            "E010",
+            span,
+            "give an indicator either `if_true`/`if_false` or `ratings`, not both",
+        );
+        d.label = Some("second way of giving likelihoods".into());
+        return None;
+    }
+    if has_t != has_f {
+        t.missing(cx, if has_t { "if_false" } else { "if_true" });
+        return None;
+    }
+    if has_t {
+        return Some(IndicatorLikelihood::Probabilities {
+            if_true: if_true?,
+            if_false: if_false?,
+        });
+    }
+    let r = ratings(cx, t, "the indicator's ratings", refs)?;
+    if !r.is_empty() && r.values().all(|r| *r == Rating::NA) {
+        let span = t.get("ratings").map(|v| v.span()).unwrap_or(t.span.clone());
+        cx.err(
+            "E010",
+            span,
+            "an indicator rated NA against every scenario predicts nothing",
+        )
+        .help = Some("rate at least one scenario CC, C, N, I or II".into());
+        return None;
+    }
+    Some(IndicatorLikelihood::Ratings(r))
 }
 
 fn credibility(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Credibility> {
@@ -432,6 +691,15 @@ fn parse_claims(
                 }
                 None => None,
             };
+            let origin = match t.opt_str(cx, "origin") {
+                Some((o, span)) if o.trim().is_empty() => {
+                    cx.err("E010", span, "`origin` must not be empty").help =
+                        Some("name the outlet this source relays, e.g. origin = \"akorda\"".into());
+                    None
+                }
+                other => other.map(|x| x.0),
+            };
+            let interest = t.opt_str(cx, "interest");
             if let Some(id) = id {
                 sources.push(RawSource {
                     s: Source {
@@ -440,12 +708,15 @@ fn parse_claims(
                         url,
                         kind: kind.unwrap_or(SourceKind::Other),
                         reliability: reliability.unwrap_or(Reliability::F),
+                        origin,
+                        interest: interest.as_ref().map(|x| x.0.clone()),
                         loc: Loc {
                             file,
                             span: t.span.clone(),
                         },
                     },
                     id_span: id.1,
+                    interest_span: interest.map(|x| x.1),
                 });
             }
         }
@@ -489,18 +760,60 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
     };
     let rel = relevance(cx, t).unwrap_or_default();
     let mut rating_refs = Vec::new();
-    let rat = if t.get("ratings").is_none() {
-        let d = cx.err(
-            "E004",
-            t.span.clone(),
-            "missing `[claim.ratings]` in [[claim]]",
-        );
-        d.label = Some("this claim rates no scenario".into());
-        d.help = Some("add a [claim.ratings] table giving every scenario id a rating".into());
+    let mut assessment_refs = Vec::new();
+    let mut assessments: Vec<AnalystRatings> = Vec::new();
+    for at in t.array_of_tables(cx, "assessment", "[[claim.assessment]]") {
+        at.check_keys(cx, ASSESSMENT_KEYS);
+        let analyst = at.req_str(cx, "analyst");
+        let note = at.opt_str(cx, "note").map(|x| x.0);
+        let arat = if at.get("ratings").is_none() {
+            at.missing(cx, "ratings");
+            None
+        } else {
+            ratings(cx, &at, "[claim.assessment.ratings]", &mut assessment_refs)
+        };
+        let Some((analyst, aspan)) = analyst else {
+            continue;
+        };
+        if analyst.trim().is_empty() {
+            cx.err("E010", aspan, "`analyst` must name someone").label = Some("empty name".into());
+            continue;
+        }
+        if assessments.iter().any(|a| a.analyst == analyst) {
+            cx.err(
+                "E005",
+                aspan,
+                format!("analyst \"{analyst}\" rates this claim twice"),
+            )
+            .label = Some("second [[claim.assessment]] by the same analyst".into());
+            continue;
+        }
+        assessments.push(AnalystRatings {
+            analyst,
+            ratings: arat.unwrap_or_default(),
+            note,
+            loc: Loc {
+                file,
+                span: at.span.clone(),
+            },
+        });
+    }
+    let ratings_given = t.get("ratings").is_some();
+    let rat = if !ratings_given {
+        if t.get("assessment").is_none() {
+            let d = cx.err(
+                "E004",
+                t.span.clone(),
+                "missing `[claim.ratings]` in [[claim]]",
+            );
+            d.label = Some("this claim rates no scenario".into());
+            d.help = Some("add a [claim.ratings] table giving every scenario id a rating, or [[claim.assessment]] tables by named analysts that together rate every scenario".into());
+        }
         None
     } else {
         ratings(cx, t, "[claim.ratings]", &mut rating_refs)
     };
+    let silence = silences(cx, t, Level::Claim);
     let mut rationale = BTreeMap::new();
     let mut rationale_refs = Vec::new();
     if let Some(v) = t.get("rationale") {
@@ -604,6 +917,9 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
             credibility: cred.unwrap_or(Credibility(6)),
             relevance: rel,
             ratings: rat.unwrap_or_default(),
+            ratings_given,
+            assessments,
+            silence,
             rationale,
             tags,
             revisions,
@@ -618,6 +934,7 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
         rating_refs,
         rationale_refs,
         revision_dates,
+        assessment_refs,
     })
 }
 
@@ -737,6 +1054,94 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
     // References from claims.
     let scenario_ids: Vec<&str> = scenarios.iter().map(|s| s.s.id.as_str()).collect();
     let source_ids: Vec<&str> = sources.iter().map(|s| s.s.id.as_str()).collect();
+    let claim_ids: Vec<&str> = claims.iter().map(|c| c.c.id.as_str()).collect();
+    let unknown_scenario = |what: String, file: String, sid: &str, span: Span| {
+        let mut d = Diagnostic::error("E006", what)
+            .at(file, span)
+            .label("no [[scenario]] has this id");
+        d.help = Some(match did_you_mean(sid, scenario_ids.iter().copied()) {
+            Some(m) => format!("did you mean `{m}`?"),
+            None => format!("scenarios: {}", scenario_ids.join(", ")),
+        });
+        d
+    };
+    if let Some(rc) = &config {
+        if let (Some(r), Some(span)) = (&rc.cfg.resolution, &rc.resolution_scenario) {
+            if !scenario_ids.contains(&r.scenario.as_str()) && !scenario_ids.is_empty() {
+                diags.push(unknown_scenario(
+                    format!("[resolution] names unknown scenario `{}`", r.scenario),
+                    CONFIG_FILE.to_string(),
+                    &r.scenario,
+                    span.clone(),
+                ));
+            }
+        }
+    }
+    for s in &sources {
+        if let (Some(i), Some(span)) = (&s.s.interest, &s.interest_span) {
+            if !scenario_ids.contains(&i.as_str()) {
+                diags.push(unknown_scenario(
+                    format!(
+                        "source `{}` has an interest in unknown scenario `{i}`",
+                        s.s.id
+                    ),
+                    rel(s.s.loc.file),
+                    i,
+                    span.clone(),
+                ));
+            }
+        }
+    }
+    for s in &scenarios {
+        let file = rel(s.s.loc.file);
+        for (sid, span) in &s.rating_refs {
+            if !scenario_ids.contains(&sid.as_str()) {
+                diags.push(unknown_scenario(
+                    format!(
+                        "an indicator of scenario `{}` rates unknown scenario `{sid}`",
+                        s.s.id
+                    ),
+                    file.clone(),
+                    sid,
+                    span.clone(),
+                ));
+            }
+        }
+        for (iid, header, keys) in &s.indicator_ratings {
+            let missing: Vec<&str> = scenario_ids
+                .iter()
+                .copied()
+                .filter(|x| !keys.iter().any(|k| k == x))
+                .collect();
+            if !missing.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "E008",
+                        format!("indicator `{iid}` has no rating for {}", list_ids(&missing)),
+                    )
+                    .at(file.clone(), header.clone())
+                    .label("ratings incomplete")
+                    .help("rate every scenario, NA where the indicator does not bear on it"),
+                );
+            }
+        }
+        for (cid, span) in &s.claim_refs {
+            if !claim_ids.contains(&cid.as_str()) {
+                let mut d = Diagnostic::error(
+                    "E016",
+                    format!(
+                        "an observation in scenario `{}` cites unknown claim `{cid}`",
+                        s.s.id
+                    ),
+                )
+                .at(file.clone(), span.clone())
+                .label("no [[claim]] has this id");
+                d.help = did_you_mean(cid, claim_ids.iter().copied())
+                    .map(|m| format!("did you mean `{m}`?"));
+                diags.push(d);
+            }
+        }
+    }
     for c in &claims {
         let file = rel(c.c.loc.file);
         for (sid, span) in &c.source_refs {
@@ -754,7 +1159,12 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
                 diags.push(d);
             }
         }
-        for (sid, span) in c.rating_refs.iter().chain(&c.rationale_refs) {
+        for (sid, span) in c
+            .rating_refs
+            .iter()
+            .chain(&c.rationale_refs)
+            .chain(&c.assessment_refs)
+        {
             if !scenario_ids.contains(&sid.as_str()) {
                 let mut d = Diagnostic::error(
                     "E006",
@@ -775,7 +1185,28 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
             .copied()
             .filter(|s| !c.rating_refs.iter().any(|(r, _)| r == s))
             .collect();
-        if !missing.is_empty() && !c.rating_refs.is_empty() {
+        if !c.c.ratings_given && !c.c.assessments.is_empty() {
+            let uncovered: Vec<&str> = scenario_ids
+                .iter()
+                .copied()
+                .filter(|s| !c.assessment_refs.iter().any(|(r, _)| r == s))
+                .collect();
+            if !uncovered.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "E008",
+                        format!(
+                            "claim `{}` has no rating for {}: no [claim.ratings], and no analyst rates it",
+                            c.c.id,
+                            list_ids(&uncovered)
+                        ),
+                    )
+                    .at(file.clone(), c.header.clone())
+                    .label("ratings incomplete")
+                    .help("without [claim.ratings], every scenario must be rated by at least one [[claim.assessment]]"),
+                );
+            }
+        } else if !missing.is_empty() && !c.rating_refs.is_empty() {
             diags.push(
                 Diagnostic::error("E008", format!("claim `{}` has no rating for {}", c.c.id, list_ids(&missing)))
                     .at(file.clone(), c.header.clone())
@@ -814,18 +1245,22 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
 
     let mut sources: Vec<Source> = sources.into_iter().map(|s| s.s).collect();
     sources.sort_by(|a, b| a.id.cmp(&b.id));
+    let ids: Vec<String> = scenario_ids.iter().map(|s| s.to_string()).collect();
     let mut claims: Vec<Claim> = claims
         .into_iter()
         .map(|c| {
             let mut c = c.c;
             c.revisions.sort_by_key(|r| r.date);
+            if !c.ratings_given {
+                c.ratings = crate::engine::analysts::consensus_ratings(&c, &ids);
+            }
             c
         })
         .collect();
     claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     Ok(Workspace {
         root: PathBuf::new(),
-        config: config.expect("checked above"),
+        config: config.expect("checked above").cfg,
         scenarios: scenarios.into_iter().map(|s| s.s).collect(),
         sources,
         claims,

@@ -141,6 +141,25 @@ impl<'t, 'i> Tbl<'t, 'i> {
         n.map(|n| (n, v.span()))
     }
 
+    pub fn opt_bool(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(bool, Span)> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some((*b, v.span())),
+            _ => {
+                cx.type_error(&self.what, key, "true or false", v);
+                None
+            }
+        }
+    }
+
+    pub fn req_bool(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(bool, Span)> {
+        if self.get(key).is_none() {
+            self.missing(cx, key);
+            return None;
+        }
+        self.opt_bool(cx, key)
+    }
+
     /// An integer, or a string holding one (`2` or `"2"`).
     pub fn opt_int_or_str(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(i64, Span)> {
         let v = self.get(key)?;

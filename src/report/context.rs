@@ -1,7 +1,7 @@
 //! The memo's data: everything a template can show, computed from an
 //! [`Assessment`], with numbers both raw and already worded.
 
-use crate::engine::{self, words, Assessment, Row};
+use crate::engine::{self, analysts, calibration, indicators, sensitivity, words, Assessment, Row};
 use crate::model::*;
 use serde::Serialize;
 
@@ -26,7 +26,129 @@ pub struct IndicatorView {
     pub id: String,
     pub text: String,
     pub due: Option<String>,
+    /// Still open (not observed) and past its due date.
     pub overdue: bool,
+    /// Not observed as of the memo's date.
+    pub open: bool,
+    /// The observation in force: true (seen), false (not seen), none if open.
+    pub observed: Option<bool>,
+    pub observed_on: Option<String>,
+    pub observation_note: Option<String>,
+    /// Whether the scenarios predict it differently; `None` without likelihoods.
+    pub diagnostic: Option<bool>,
+    /// P(observed | scenario), scenarios in rank order; empty without likelihoods.
+    pub probabilities: Vec<IndicatorProbability>,
+    /// "would favour `a` over `b`, `c`", or a note that it cannot discriminate.
+    pub discriminates: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorProbability {
+    pub scenario: String,
+    pub probability: f64,
+    /// "80%".
+    pub percent: String,
+}
+
+/// One item of evidence named in the sensitivity section.
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitiveItem {
+    /// Claim id, or `scenario/indicator` for an observation.
+    pub id: String,
+    pub date: String,
+    pub statement: String,
+    pub url: Option<String>,
+    /// Contribution to the margin over the runner-up, "+0.80".
+    pub contribution: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitivityView {
+    pub leader: String,
+    pub runner_up: Option<String>,
+    pub margin: f64,
+    /// "2.02 (log posterior odds)".
+    pub margin_text: String,
+    pub tied: bool,
+    /// Size of the smallest deciding set; none when no set changes the leader.
+    pub rests_on: Option<usize>,
+    /// "The conclusion rests on 2 claims: …".
+    pub summary: String,
+    pub deciding: Vec<SensitiveItem>,
+    /// "exact" or "greedy".
+    pub method: Option<&'static str>,
+    pub new_leader: Option<String>,
+    pub linchpins: Vec<SensitiveItem>,
+    /// Items whose deception (ratings mirrored) alone would change the leader.
+    pub deception_flips: Vec<SensitiveItem>,
+    /// Items whose loss of one credibility grade alone would change the leader.
+    pub trust_flips: Vec<SensitiveItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DisputedCell {
+    pub claim: String,
+    pub scenario: String,
+    /// "Alice C, Bob II".
+    pub votes: String,
+    pub consensus: String,
+    pub disagreement: f64,
+    pub disagreement_text: String,
+    /// "mild dispute", "large dispute", "extreme dispute".
+    pub label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalystRow {
+    pub name: String,
+    /// Percent per scenario, in the order of `AnalystsView::scenarios`.
+    pub percents: Vec<String>,
+    pub probabilities: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalystsView {
+    pub names: Vec<String>,
+    /// Scenario ids in rank order (the columns).
+    pub scenarios: Vec<String>,
+    /// Bayesian posterior of each analyst's view.
+    pub rows: Vec<AnalystRow>,
+    /// The linear pool: the mean of the analysts' posteriors.
+    pub pooled: AnalystRow,
+    pub cells_rated: usize,
+    /// Cells not in consensus, most disputed first.
+    pub disputed: Vec<DisputedCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalibrationScores {
+    pub view: String,
+    pub brier: String,
+    pub log: String,
+    pub baseline: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResolvedIndicator {
+    pub scenario: String,
+    pub id: String,
+    pub text: String,
+    pub date: String,
+    pub observed: bool,
+    /// Probability of observing it the day before, "62%".
+    pub forecast: String,
+    pub brier: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalibrationView {
+    /// When the question resolved (as of the memo's date).
+    pub resolved: Option<String>,
+    pub outcome: Option<String>,
+    pub outcome_title: Option<String>,
+    /// Time-averaged scores: team first, then analysts and their pool.
+    pub scores: Vec<CalibrationScores>,
+    pub indicators: Vec<ResolvedIndicator>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +198,15 @@ pub struct MemoContext {
     pub confidence_basis: String,
     pub leader: ScenarioView,
     pub scenarios: Vec<ScenarioView>,
+    /// Every indicator, open ones first by due date.
     pub indicators: Vec<IndicatorView>,
+    pub open_indicators: Vec<IndicatorView>,
+    pub observed_indicators: Vec<IndicatorView>,
+    pub sensitivity: SensitivityView,
+    /// Present when claims carry [[claim.assessment]] by named analysts.
+    pub analysts: Option<AnalystsView>,
+    /// Present when the question or an indicator has resolved.
+    pub calibration: Option<CalibrationView>,
     pub sources: Vec<SourceView>,
     pub claims_in_force: usize,
     pub claims_retracted: usize,
@@ -212,27 +342,30 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         ),
         (_, None) => format!("As of {}, the only scenario considered is “{}”.", a.as_of, leader.title),
     };
-    let mut indicators: Vec<IndicatorView> = ranking
+    let rk = ranking.as_slice();
+    let mut indicators: Vec<IndicatorView> = rk
         .iter()
         .flat_map(|&j| {
-            let s = &ws.scenarios[j];
-            s.indicators.iter().map(move |i| IndicatorView {
-                scenario: s.id.clone(),
-                scenario_title: s.title.clone(),
-                id: i.id.clone(),
-                text: i.text.clone(),
-                due: i.due.map(|d| d.to_string()),
-                overdue: i.due.is_some_and(|d| d < a.as_of),
-            })
+            ws.scenarios[j]
+                .indicators
+                .iter()
+                .map(move |i| indicator_view(ws, a, rk, j, i))
         })
         .collect();
     indicators.sort_by(|x, y| {
-        (x.due.is_none(), &x.due, &x.scenario, &x.id).cmp(&(
+        (!x.open, x.due.is_none(), &x.due, &x.scenario, &x.id).cmp(&(
+            !y.open,
             y.due.is_none(),
             &y.due,
             &y.scenario,
             &y.id,
         ))
+    });
+    let open_indicators = indicators.iter().filter(|i| i.open).cloned().collect();
+    let mut observed_indicators: Vec<IndicatorView> =
+        indicators.iter().filter(|i| !i.open).cloned().collect();
+    observed_indicators.sort_by(|x, y| {
+        (&x.observed_on, &x.scenario, &x.id).cmp(&(&y.observed_on, &y.scenario, &y.id))
     });
     let mut sources: Vec<SourceView> = ws
         .sources
@@ -267,12 +400,255 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         leader,
         scenarios,
         indicators,
+        open_indicators,
+        observed_indicators,
+        sensitivity: sensitivity_view(ws, a),
+        analysts: analysts_view(ws, a, &ranking),
+        calibration: calibration_view(ws, a),
         sources,
         claims_in_force: in_force.len(),
         claims_retracted: a.rows.len() - in_force.len(),
         claims_diagnostic: diag.len(),
         since: None,
     }
+}
+
+fn indicator_view(
+    ws: &Workspace,
+    a: &Assessment,
+    ranking: &[usize],
+    j: usize,
+    i: &Indicator,
+) -> IndicatorView {
+    let s = &ws.scenarios[j];
+    let obs = i.observation_as_of(a.as_of).map(|x| x.1);
+    let p = indicators::p_observed(ws, j, i);
+    let probabilities: Vec<IndicatorProbability> = match &p {
+        Some(p) => ranking
+            .iter()
+            .map(|&k| IndicatorProbability {
+                scenario: ws.scenarios[k].id.clone(),
+                probability: p[k],
+                percent: percent(p[k]),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let discriminates = match &p {
+        None => format!("would support: {}", s.title),
+        Some(p) if !indicators::is_diagnostic(p) => {
+            "every scenario predicts it equally: it cannot discriminate".to_string()
+        }
+        Some(p) => {
+            let max = p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let min = p.iter().copied().fold(f64::INFINITY, f64::min);
+            let ids = |v: f64| -> String {
+                ranking
+                    .iter()
+                    .filter(|&&k| (p[k] - v).abs() <= 1e-12)
+                    .map(|&k| format!("`{}`", ws.scenarios[k].id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            format!(
+                "seeing it would favour {} ({}) over {} ({})",
+                ids(max),
+                percent(max),
+                ids(min),
+                percent(min)
+            )
+        }
+    };
+    IndicatorView {
+        scenario: s.id.clone(),
+        scenario_title: s.title.clone(),
+        id: i.id.clone(),
+        text: i.text.clone(),
+        due: i.due.map(|d| d.to_string()),
+        overdue: obs.is_none() && i.due.is_some_and(|d| d < a.as_of),
+        open: obs.is_none(),
+        observed: obs.map(|o| o.observed),
+        observed_on: obs.map(|o| o.date.to_string()),
+        observation_note: obs.and_then(|o| o.note.clone()),
+        diagnostic: p.as_ref().map(|p| indicators::is_diagnostic(p)),
+        probabilities,
+        discriminates,
+    }
+}
+
+fn sensitive_item(ws: &Workspace, a: &Assessment, e: &sensitivity::Effect) -> SensitiveItem {
+    let (statement, url) = match e.kind {
+        sensitivity::ItemKind::Claim(c) => {
+            let st = a
+                .rows
+                .iter()
+                .find(|r| r.state.claim == c)
+                .map(|r| r.state.statement.clone())
+                .unwrap_or_else(|| ws.claims[c].statement.clone());
+            (st, ws.claims[c].url.clone())
+        }
+        sensitivity::ItemKind::Indicator {
+            scenario,
+            indicator,
+        } => {
+            let ind = &ws.scenarios[scenario].indicators[indicator];
+            let seen = ind
+                .observation_as_of(a.as_of)
+                .is_some_and(|(_, o)| o.observed);
+            (
+                format!(
+                    "{} ({})",
+                    ind.text,
+                    if seen { "observed" } else { "not observed" }
+                ),
+                None,
+            )
+        }
+    };
+    SensitiveItem {
+        id: e.kind.label(ws),
+        date: crate::report::sensitivity::item_date(ws, a, e.kind),
+        statement,
+        url,
+        contribution: format!("{:+.2}", e.contribution),
+    }
+}
+
+fn sensitivity_view(ws: &Workspace, a: &Assessment) -> SensitivityView {
+    let s = sensitivity::analyse(ws, a);
+    let item = |e: &sensitivity::Effect| sensitive_item(ws, a, e);
+    SensitivityView {
+        leader: ws.scenarios[s.leader].id.clone(),
+        runner_up: s.runner_up.map(|b| ws.scenarios[b].id.clone()),
+        margin: s.margin,
+        margin_text: format!(
+            "{:.2} ({})",
+            s.margin,
+            crate::report::sensitivity::margin_kind(a.engine)
+        ),
+        tied: s.tied,
+        rests_on: s.deciding.as_ref().map(|d| d.items.len()),
+        summary: crate::report::sensitivity::summary(ws, &s).replace('`', ""),
+        deciding: s
+            .deciding
+            .iter()
+            .flat_map(|d| d.items.iter().map(|&i| item(&s.effects[i])))
+            .collect(),
+        method: s.deciding.as_ref().map(|d| d.method.as_str()),
+        new_leader: s
+            .deciding
+            .as_ref()
+            .map(|d| ws.scenarios[d.new_leader].id.clone()),
+        linchpins: s.linchpins().map(item).collect(),
+        deception_flips: s
+            .effects
+            .iter()
+            .filter(|e| e.deception.flips && !s.tied)
+            .map(item)
+            .collect(),
+        trust_flips: s
+            .effects
+            .iter()
+            .filter(|e| e.trust_drop.as_ref().is_some_and(|v| v.flips) && !s.tied)
+            .map(item)
+            .collect(),
+    }
+}
+
+fn analysts_view(ws: &Workspace, a: &Assessment, ranking: &[usize]) -> Option<AnalystsView> {
+    let names = ws.analysts();
+    if names.is_empty() {
+        return None;
+    }
+    let (per, pooled) = engine::analyst_posteriors(ws, a.as_of);
+    let row = |name: String, p: &[f64]| AnalystRow {
+        name,
+        percents: ranking.iter().map(|&k| percent(p[k])).collect(),
+        probabilities: ranking.iter().map(|&k| p[k]).collect(),
+    };
+    let cells = analysts::cells(ws);
+    let cells_rated = cells.len();
+    let mut disputed: Vec<DisputedCell> = cells
+        .into_iter()
+        .filter(|c| c.label != "consensus" && ws.claims[c.claim].date <= a.as_of)
+        .map(|c| DisputedCell {
+            claim: ws.claims[c.claim].id.clone(),
+            scenario: ws.scenarios[c.scenario].id.clone(),
+            votes: c
+                .votes
+                .iter()
+                .map(|(n, r)| format!("{n} {r}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            consensus: c.consensus.to_string(),
+            disagreement: c.disagreement,
+            disagreement_text: format!("{:.2}", c.disagreement),
+            label: c.label,
+        })
+        .collect();
+    disputed.sort_by(|x, y| {
+        y.disagreement
+            .total_cmp(&x.disagreement)
+            .then_with(|| (&x.claim, &x.scenario).cmp(&(&y.claim, &y.scenario)))
+    });
+    Some(AnalystsView {
+        names: names.clone(),
+        scenarios: ranking
+            .iter()
+            .map(|&k| ws.scenarios[k].id.clone())
+            .collect(),
+        rows: per.iter().map(|(n, p)| row(n.clone(), p)).collect(),
+        pooled: row("pooled".into(), &pooled),
+        cells_rated,
+        disputed,
+    })
+}
+
+fn score_text(x: f64, decimals: usize) -> String {
+    crate::report::calibration::num(x, decimals)
+}
+
+fn calibration_view(ws: &Workspace, a: &Assessment) -> Option<CalibrationView> {
+    let q = calibration::question_scores(ws, Some(a.as_of));
+    let ind = calibration::indicator_forecasts(ws, Some(a.as_of));
+    if q.is_none() && ind.is_empty() {
+        return None;
+    }
+    let outcome = q.as_ref().map(|(o, _)| &ws.scenarios[*o]);
+    Some(CalibrationView {
+        resolved: q
+            .as_ref()
+            .and(ws.config.resolution.as_ref())
+            .map(|r| r.date.to_string()),
+        outcome: outcome.map(|s| s.id.clone()),
+        outcome_title: outcome.map(|s| s.title.clone()),
+        scores: q
+            .iter()
+            .flat_map(|(_, views)| views.iter())
+            .map(|v| CalibrationScores {
+                view: v.view.clone(),
+                brier: score_text(v.brier, 3),
+                log: score_text(v.log, 3),
+                baseline: score_text(v.baseline, 1),
+            })
+            .collect(),
+        indicators: ind
+            .iter()
+            .map(|f| {
+                let s = &ws.scenarios[f.scenario];
+                let i = &s.indicators[f.indicator];
+                ResolvedIndicator {
+                    scenario: s.id.clone(),
+                    id: i.id.clone(),
+                    text: i.text.clone(),
+                    date: f.date.to_string(),
+                    observed: f.observed,
+                    forecast: percent(f.probability),
+                    brier: score_text(f.brier, 3),
+                }
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ fn small_workspace_passes_with_summary_and_warnings() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         stdout(&out),
-        "ok: 3 scenarios, 4 claims, 3 sources, as of 2024-03-10, 2 warnings\n"
+        "ok: 3 scenarios, 4 claims, 3 sources, as of 2024-03-10, 4 warnings\n"
     );
     let err = stderr(&out);
     assert!(
@@ -18,6 +18,14 @@ fn small_workspace_passes_with_summary_and_warnings() {
     assert!(err.contains("--> claims/march.toml:59:1"), "{err}");
     assert!(
         err.contains("warning[K103]: the leading scenario `accident` is contradicted by no claim"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[K104]: claim `breaker-logs` rests on a single source"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[K107]: scenario `cyberattack` has no indicator"),
         "{err}"
     );
 }

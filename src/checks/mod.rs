@@ -1,0 +1,371 @@
+//! Quality-of-information checks: analytic warnings over a loaded workspace
+//! (codes in docs/checks.md), and the silences that acknowledge them.
+
+pub mod codes;
+pub mod words;
+
+use crate::diag::Diagnostic;
+use crate::engine::{indicators, sensitivity, Assessment};
+use crate::model::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a warning is about, and so where it can be silenced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Claim(usize),
+    Scenario(usize),
+    Indicator(usize, usize),
+    Workspace,
+}
+
+/// The outcome of the checks.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Warnings still standing, in file order.
+    pub warnings: Vec<Diagnostic>,
+    /// Warnings silenced, each with its reason.
+    pub silenced: Vec<(Diagnostic, String)>,
+}
+
+/// A rendered memo scanned by K108: its display name and text.
+pub struct Rendered {
+    pub name: String,
+    pub text: String,
+}
+
+fn silence_of(ws: &Workspace, t: Target) -> &Silences {
+    match t {
+        Target::Claim(c) => &ws.claims[c].silence,
+        Target::Scenario(s) => &ws.scenarios[s].silence,
+        Target::Indicator(s, i) => &ws.scenarios[s].indicators[i].silence,
+        Target::Workspace => &ws.config.silence,
+    }
+}
+
+/// Run every check on the assessment `a`; `rendered` are the memo texts that
+/// K108 reads.
+pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
+    let mut found: Vec<(Target, Diagnostic)> = Vec::new();
+    let at_claim = |c: usize| {
+        let cl = &ws.claims[c];
+        (ws.files[cl.loc.file].rel.clone(), cl.loc.span.clone())
+    };
+    let sens = sensitivity::analyse(ws, a);
+    let deciding: BTreeSet<usize> = sens
+        .deciding
+        .iter()
+        .flat_map(|d| d.items.iter().map(|&i| sens.effects[i].kind))
+        .filter_map(|k| match k {
+            sensitivity::ItemKind::Claim(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let linchpins: BTreeSet<usize> = sens
+        .linchpins()
+        .filter_map(|e| match e.kind {
+            sensitivity::ItemKind::Claim(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let in_force: Vec<&crate::engine::Row> = a.rows.iter().filter(|r| r.counts()).collect();
+
+    for r in &in_force {
+        let ci = r.state.claim;
+        let c = &ws.claims[ci];
+        let (f, s) = at_claim(ci);
+        if !r.diagnostic && r.log_l.is_some() {
+            found.push((Target::Claim(ci),
+                Diagnostic::warning("K101", format!("claim `{}` is not diagnostic: it is rated the same against every scenario", c.id))
+                    .at(f.clone(), s.clone())
+                    .label("non-diagnostic")
+                    .help("evidence consistent with every explanation cannot tell them apart (Heuer, step 4); drop it or rate it more finely"),
+            ));
+        }
+        if c.url.is_none() {
+            found.push((
+                Target::Claim(ci),
+                Diagnostic::warning("K102", format!("claim `{}` has no citation url", c.id))
+                    .at(f.clone(), s.clone())
+                    .label("no url")
+                    .help("add `url = \"…\"` so readers of the memo can check the source"),
+            ));
+        }
+        // K104: one distinct source, and the claim carries weight.
+        let mut srcs: Vec<&str> = c.sources.iter().map(String::as_str).collect();
+        srcs.sort_unstable();
+        srcs.dedup();
+        let weighty = r.state.relevance == Relevance::High
+            || linchpins.contains(&ci)
+            || deciding.contains(&ci);
+        if srcs.len() == 1 && r.diagnostic && weighty {
+            let why = if linchpins.contains(&ci) {
+                "it is a linchpin: removing it alone changes the leading scenario"
+            } else if deciding.contains(&ci) {
+                "the conclusion rests on it (it is in the smallest deciding set)"
+            } else {
+                "it is rated high relevance"
+            };
+            found.push((
+                Target::Claim(ci),
+                Diagnostic::warning(
+                    "K104",
+                    format!("claim `{}` rests on a single source (`{}`) yet carries high weight: {why}", c.id, srcs[0]),
+                )
+                .at(f.clone(), s.clone())
+                .label("single source")
+                .help("look for independent corroboration and cite it, or lower the claim's relevance"),
+            ));
+        }
+        // K106: a party with a stake, rated in its own scenario's favour.
+        for sid in &srcs {
+            let Some(src) = ws.source(sid) else { continue };
+            let Some(h) = src.interest.as_deref().and_then(|i| ws.scenario_index(i)) else {
+                continue;
+            };
+            if favours(&r.state.ratings, h) {
+                found.push((
+                    Target::Claim(ci),
+                    Diagnostic::warning(
+                        "K106",
+                        format!(
+                            "claim `{}` comes from `{}`, which has a stake in `{}`, and is rated {} in that scenario's favour",
+                            c.id, src.id, ws.scenarios[h].id, r.state.ratings[h]
+                        ),
+                    )
+                    .at(f.clone(), s.clone())
+                    .label("interested source")
+                    .help("a party's statement in its own interest is weak evidence for it: lower the credibility, or rate what the statement shows rather than what it asserts"),
+                ));
+            }
+        }
+    }
+
+    // K105: circular reporting.
+    found.extend(circular(ws, &in_force));
+
+    // K110: an observation that cites a claim scored as evidence too.
+    for (j, s) in ws.scenarios.iter().enumerate() {
+        for ind in &s.indicators {
+            let Some((_, obs)) = ind.observation_as_of(a.as_of) else {
+                continue;
+            };
+            if ind.likelihood.is_none() {
+                continue;
+            }
+            for cid in &obs.claims {
+                let Some(r) = in_force
+                    .iter()
+                    .find(|r| &ws.claims[r.state.claim].id == cid)
+                else {
+                    continue;
+                };
+                if !r.diagnostic {
+                    continue;
+                }
+                let ci = r.state.claim;
+                let (f, sp) = at_claim(ci);
+                found.push((
+                    Target::Claim(ci),
+                    Diagnostic::warning(
+                        "K110",
+                        format!(
+                            "claim `{cid}` documents the observation of indicator `{}/{}` and is scored as evidence too: the same fact counts twice",
+                            ws.scenarios[j].id, ind.id
+                        ),
+                    )
+                    .at(f, sp)
+                    .label("counted as a claim and as an observation")
+                    .help("rate the claim for what it adds beyond the observation, or drop it from the observation's `claims`"),
+                ));
+            }
+        }
+    }
+
+    // Scenario-level checks.
+    if let Some(lead) = a.leader() {
+        let contradicted = in_force
+            .iter()
+            .any(|r| matches!(r.state.ratings[lead], Rating::I | Rating::II))
+            || a.indicators.iter().any(|r| {
+                r.log_l[lead] < r.log_l.iter().sum::<f64>() / r.log_l.len() as f64 - 1e-12
+            });
+        if !contradicted && !in_force.is_empty() {
+            let s = &ws.scenarios[lead];
+            found.push((Target::Scenario(lead),
+                Diagnostic::warning("K103", format!("the leading scenario `{}` is contradicted by no claim", s.id))
+                    .at(ws.files[s.loc.file].rel.clone(), s.loc.span.clone())
+                    .label("leading scenario")
+                    .help("look for evidence that would disprove it: a conclusion nothing could contradict is a confirmation-bias risk"),
+            ));
+        }
+    }
+    for (j, s) in ws.scenarios.iter().enumerate() {
+        let file = ws.files[s.loc.file].rel.clone();
+        if s.indicators.is_empty() {
+            found.push((
+                Target::Scenario(j),
+                Diagnostic::warning("K107", format!("scenario `{}` has no indicator", s.id))
+                    .at(file.clone(), s.loc.span.clone())
+                    .label("nothing to watch for")
+                    .help("add a [[scenario.indicator]]: what would we expect to observe if this scenario were true (Heuer, step 8)?"),
+            ));
+        }
+        for (k, ind) in s.indicators.iter().enumerate() {
+            let Some(p) = indicators::p_observed(ws, j, ind) else {
+                continue;
+            };
+            if !indicators::is_diagnostic(&p) {
+                found.push((
+                    Target::Indicator(j, k),
+                    Diagnostic::warning(
+                        "K109",
+                        format!("indicator `{}/{}` is not diagnostic: every scenario predicts it equally", s.id, ind.id),
+                    )
+                    .at(file.clone(), ind.loc.span.clone())
+                    .label("non-diagnostic indicator")
+                    .help("an indicator worth watching is more likely under some scenarios than others (Heuer & Pherson, indicator validation)"),
+                ));
+            }
+        }
+    }
+
+    // K108: likelihood words against their numbers, in the rendered memo.
+    for r in rendered {
+        for m in words::mismatches(&r.text) {
+            found.push((
+                Target::Workspace,
+                Diagnostic::warning("K108", m.message)
+                    .at(r.name.clone(), m.span)
+                    .label("word and number disagree")
+                    .help("state numbers with the ICD 203 word whose range contains them; check the template"),
+            ));
+        }
+    }
+
+    let mut report = Report::default();
+    for (t, d) in found {
+        match silence_of(ws, t).get(d.code) {
+            Some(reason) => report.silenced.push((d, reason.clone())),
+            None => report.warnings.push(d),
+        }
+    }
+    let key = |d: &Diagnostic| {
+        (
+            d.file.clone(),
+            d.span.as_ref().map(|s| s.start),
+            d.code,
+            d.message.clone(),
+        )
+    };
+    report.warnings.sort_by_key(key);
+    report.silenced.sort_by_key(|(d, _)| key(d));
+    report
+}
+
+/// Whether ratings favour scenario `h`: rated C or CC, no scenario rated more
+/// consistent, and at least one rated less consistent (NA does not count).
+pub fn favours(ratings: &[Rating], h: usize) -> bool {
+    let v = ratings[h].vote();
+    if v < Rating::C.vote() {
+        return false;
+    }
+    let others: Vec<u8> = ratings
+        .iter()
+        .enumerate()
+        .filter(|(j, r)| *j != h && **r != Rating::NA)
+        .map(|(_, r)| r.vote())
+        .collect();
+    others.iter().all(|o| *o <= v) && others.iter().any(|o| *o < v)
+}
+
+/// K105: a claim citing two sources with one origin (its corroboration is
+/// counted twice); and a claim citing a source that relays an origin (`origin`
+/// set) which another claim in force reaches through a different source.
+fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Diagnostic)> {
+    let mut out = Vec::new();
+    // origin → [(claim index, source id)]
+    let mut by_origin: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    for r in in_force.iter().filter(|r| r.diagnostic) {
+        let ci = r.state.claim;
+        let c = &ws.claims[ci];
+        let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut srcs: Vec<&str> = c.sources.iter().map(String::as_str).collect();
+        srcs.sort_unstable();
+        srcs.dedup();
+        for sid in srcs {
+            if let Some(s) = ws.source(sid) {
+                seen.entry(s.effective_origin()).or_default().push(sid);
+                by_origin
+                    .entry(s.effective_origin())
+                    .or_default()
+                    .push((ci, sid));
+            }
+        }
+        for (origin, ids) in seen.iter().filter(|(_, v)| v.len() > 1) {
+            out.push((
+                Target::Claim(ci),
+                Diagnostic::warning(
+                    "K105",
+                    format!(
+                        "claim `{}` cites {} as corroboration, but they all come from `{origin}`",
+                        c.id,
+                        ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(" and ")
+                    ),
+                )
+                .at(ws.files[c.loc.file].rel.clone(), c.loc.span.clone())
+                .label("circular reporting")
+                .help("cite the origin once: sources relaying one report are not independent corroboration"),
+            ));
+        }
+    }
+    for (origin, uses) in &by_origin {
+        for &(ci, sid) in uses {
+            let relays = ws.source(sid).is_some_and(|s| s.origin.is_some());
+            if !relays {
+                continue;
+            }
+            let mut others: Vec<&str> = uses
+                .iter()
+                .filter(|(cj, sj)| *cj != ci && *sj != sid)
+                .map(|(cj, _)| ws.claims[*cj].id.as_str())
+                .collect();
+            others.sort_unstable();
+            others.dedup();
+            if others.is_empty() {
+                continue;
+            }
+            let c = &ws.claims[ci];
+            out.push((
+                Target::Claim(ci),
+                Diagnostic::warning(
+                    "K105",
+                    format!(
+                        "claim `{}` cites `{sid}`, which relays `{origin}`, also behind {}: they are not independent",
+                        c.id,
+                        others.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .at(ws.files[c.loc.file].rel.clone(), c.loc.span.clone())
+                .label("circular reporting")
+                .help("treat them as one report: merge the claims, or lower the credibility of the repeat"),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Rating::*;
+
+    #[test]
+    fn favour_rule() {
+        assert!(favours(&[C, I, N], 0));
+        assert!(favours(&[CC, C, NA], 0));
+        assert!(!favours(&[C, CC, N], 0));
+        assert!(!favours(&[C, C, C], 0));
+        assert!(!favours(&[C, NA, NA], 0));
+        assert!(!favours(&[N, I, II], 0));
+    }
+}

@@ -1,0 +1,56 @@
+//! `kzclaims calibration`: score past assessments against how the question
+//! and the indicators resolved.
+
+use super::{emit, open_workspace, Cli, CmdResult, Failure};
+use crate::load;
+use crate::report::calibration as report;
+use std::path::PathBuf;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Svg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Count only resolutions and observations dated on or before this date
+    /// (default: all of them)
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// More workspaces whose resolved questions join the calibration table
+    #[arg(value_name = "WORKSPACE")]
+    pub more: Vec<PathBuf>,
+    /// Write the output to this file (atomically) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+    let mut workspaces = vec![open_workspace(cli)?];
+    for dir in &args.more {
+        if !dir.join(load::CONFIG_FILE).is_file() {
+            return Err(Failure::Usage(format!(
+                "{} is not a kzclaims workspace: no {} there",
+                dir.display(),
+                load::CONFIG_FILE
+            )));
+        }
+        workspaces.push(load::load(dir)?);
+    }
+    let c = report::collect(&workspaces, args.as_of);
+    let text = match args.format {
+        Format::Table => report::to_table(&c),
+        Format::Json => {
+            let mut t = serde_json::to_string_pretty(&c).expect("plain data serialises");
+            t.push('\n');
+            t
+        }
+        Format::Svg => report::to_svg(&c),
+    };
+    emit(args.out.as_deref(), &text)
+}

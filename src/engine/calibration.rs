@@ -1,0 +1,363 @@
+//! Scoring past assessments once the question (or an indicator) resolves:
+//! multi-category Brier, log score and a baseline score, time-averaged over
+//! the days each assessment stood; and the calibration table. Formulas:
+//! docs/scoring.md. Always on the Bayesian posterior (ACH has no probabilities).
+
+use super::{analysts::View, assess_view, indicators, linear_pool};
+use crate::model::*;
+use chrono::{Duration, NaiveDate};
+
+/// Multi-category Brier score Σ_k (f_k − o_k)², 0 (perfect) to 2.
+pub fn brier(p: &[f64], outcome: usize) -> f64 {
+    p.iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let o = if k == outcome { 1.0 } else { 0.0 };
+            (f - o).powi(2)
+        })
+        .sum()
+}
+
+/// Log score ln p(outcome): 0 is perfect, more negative is worse.
+pub fn log_score(p: &[f64], outcome: usize) -> f64 {
+    p[outcome].ln()
+}
+
+/// Baseline score 100·log₂(p(outcome) / (1/K)): 0 for the uniform forecast,
+/// positive when better than it (Metaculus's baseline score).
+pub fn baseline_score(p: &[f64], outcome: usize) -> f64 {
+    100.0 * (p[outcome] * p.len() as f64).log2()
+}
+
+/// One scored assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    pub date: NaiveDate,
+    /// Days it stood: until the next update, or the resolution date.
+    pub days: i64,
+    /// Posterior per scenario (scenario order).
+    pub probabilities: Vec<f64>,
+    pub brier: f64,
+    pub log: f64,
+    pub baseline: f64,
+}
+
+/// A view's scores on the resolved question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewScore {
+    /// "team", an analyst's name, or "pooled".
+    pub view: String,
+    pub updates: Vec<Update>,
+    /// Time-averaged scores.
+    pub brier: f64,
+    pub log: f64,
+    pub baseline: f64,
+}
+
+/// Time average: Σ days_t·s_t / Σ days_t. When no assessment stood a full day
+/// (every update on the resolution date), the last assessment counts alone.
+pub fn time_average(updates: &[Update], f: impl Fn(&Update) -> f64) -> f64 {
+    let total: i64 = updates.iter().map(|u| u.days).sum();
+    if total == 0 {
+        return updates.last().map(f).unwrap_or(f64::NAN);
+    }
+    updates.iter().map(|u| u.days as f64 * f(u)).sum::<f64>() / total as f64
+}
+
+/// The dates scored: every date the record changed, up to the resolution
+/// date, with the days each assessment stood.
+pub fn update_dates(ws: &Workspace, resolved: NaiveDate) -> Vec<(NaiveDate, i64)> {
+    let dates: Vec<NaiveDate> = ws
+        .record_dates()
+        .into_iter()
+        .filter(|d| *d <= resolved)
+        .collect();
+    dates
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let next = dates.get(i + 1).copied().unwrap_or(resolved);
+            (*d, (next - *d).num_days())
+        })
+        .collect()
+}
+
+fn view_score(
+    name: &str,
+    dates: &[(NaiveDate, i64)],
+    posts: Vec<Vec<f64>>,
+    outcome: usize,
+) -> ViewScore {
+    let updates: Vec<Update> = dates
+        .iter()
+        .zip(posts)
+        .map(|((date, days), p)| Update {
+            date: *date,
+            days: *days,
+            brier: brier(&p, outcome),
+            log: log_score(&p, outcome),
+            baseline: baseline_score(&p, outcome),
+            probabilities: p,
+        })
+        .collect();
+    ViewScore {
+        view: name.to_string(),
+        brier: time_average(&updates, |u| u.brier),
+        log: time_average(&updates, |u| u.log),
+        baseline: time_average(&updates, |u| u.baseline),
+        updates,
+    }
+}
+
+fn posterior(ws: &Workspace, date: NaiveDate, view: View<'_>) -> Vec<f64> {
+    assess_view(ws, date, EngineKind::Bayes, view)
+        .scores
+        .iter()
+        .map(|s| s.probability)
+        .collect()
+}
+
+/// The resolved question's scores: the team's view, then each analyst's and
+/// their linear pool when there are analysts. `None` when the question is not
+/// resolved by `cutoff` or no assessment precedes the resolution.
+pub fn question_scores(
+    ws: &Workspace,
+    cutoff: Option<NaiveDate>,
+) -> Option<(usize, Vec<ViewScore>)> {
+    let r = ws.config.resolution.as_ref()?;
+    if cutoff.is_some_and(|c| r.date > c) {
+        return None;
+    }
+    let outcome = ws.scenario_index(&r.scenario)?;
+    let dates = update_dates(ws, r.date);
+    if dates.is_empty() {
+        return None;
+    }
+    let mut out = vec![view_score(
+        "team",
+        &dates,
+        dates
+            .iter()
+            .map(|(d, _)| posterior(ws, *d, View::Team))
+            .collect(),
+        outcome,
+    )];
+    let analysts = ws.analysts();
+    if !analysts.is_empty() {
+        let per: Vec<Vec<Vec<f64>>> = analysts
+            .iter()
+            .map(|name| {
+                dates
+                    .iter()
+                    .map(|(d, _)| posterior(ws, *d, View::Analyst(name)))
+                    .collect()
+            })
+            .collect();
+        for (name, posts) in analysts.iter().zip(&per) {
+            out.push(view_score(name, &dates, posts.clone(), outcome));
+        }
+        let pooled: Vec<Vec<f64>> = (0..dates.len())
+            .map(|t| linear_pool(per.iter().map(|p| p[t].as_slice())))
+            .collect();
+        out.push(view_score("pooled", &dates, pooled, outcome));
+    }
+    Some((outcome, out))
+}
+
+/// The forecast "will this indicator be observed", scored against what happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorForecast {
+    pub scenario: usize,
+    pub indicator: usize,
+    /// Date of the first observation; the forecast is the assessment as of the day before.
+    pub date: NaiveDate,
+    /// The latest observation's verdict (by the cutoff).
+    pub observed: bool,
+    /// q = Σ_H p(H)·P(observed | H) as of the day before the first observation.
+    pub probability: f64,
+    /// Two-category Brier: (q − o)² + ((1 − q) − (1 − o))² = 2(q − o)².
+    pub brier: f64,
+    pub log: f64,
+    pub baseline: f64,
+}
+
+/// Every indicator with likelihoods observed by `cutoff` (all if `None`).
+pub fn indicator_forecasts(ws: &Workspace, cutoff: Option<NaiveDate>) -> Vec<IndicatorForecast> {
+    let mut out = Vec::new();
+    for (j, s) in ws.scenarios.iter().enumerate() {
+        for (k, ind) in s.indicators.iter().enumerate() {
+            let Some(first) = ind.observations.first() else {
+                continue;
+            };
+            let last = match cutoff {
+                Some(c) => ind.observation_as_of(c).map(|x| x.1),
+                None => ind.observations.last(),
+            };
+            let (Some(last), Some(p_obs)) = (last, indicators::p_observed(ws, j, ind)) else {
+                continue;
+            };
+            let before = first.date - Duration::days(1);
+            let post = posterior(ws, before, View::Team);
+            let q: f64 = post.iter().zip(&p_obs).map(|(p, l)| p * l).sum();
+            let p = [q, 1.0 - q];
+            let outcome = if last.observed { 0 } else { 1 };
+            out.push(IndicatorForecast {
+                scenario: j,
+                indicator: k,
+                date: first.date,
+                observed: last.observed,
+                probability: q,
+                brier: brier(&p, outcome),
+                log: log_score(&p, outcome),
+                baseline: baseline_score(&p, outcome),
+            });
+        }
+    }
+    out
+}
+
+/// A binary forecast for the calibration table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Forecast {
+    pub probability: f64,
+    pub outcome: bool,
+    pub weight: f64,
+}
+
+/// The binary forecasts of a resolved question: every scenario at every
+/// update, weighted by the share of the time it stood (each scenario's
+/// forecasts weigh 1 together); and every resolved indicator, weight 1.
+pub fn forecasts(
+    question: Option<(usize, &ViewScore)>,
+    indicators: &[IndicatorForecast],
+) -> Vec<Forecast> {
+    let mut out = Vec::new();
+    if let Some((outcome, v)) = question {
+        let total: i64 = v.updates.iter().map(|u| u.days).sum();
+        for (t, u) in v.updates.iter().enumerate() {
+            let w = if total == 0 {
+                if t + 1 == v.updates.len() {
+                    1.0
+                } else {
+                    0.0
+                }
+            } else {
+                u.days as f64 / total as f64
+            };
+            if w == 0.0 {
+                continue;
+            }
+            for (k, p) in u.probabilities.iter().enumerate() {
+                out.push(Forecast {
+                    probability: *p,
+                    outcome: k == outcome,
+                    weight: w,
+                });
+            }
+        }
+    }
+    for i in indicators {
+        out.push(Forecast {
+            probability: i.probability,
+            outcome: i.observed,
+            weight: 1.0,
+        });
+    }
+    out
+}
+
+/// One row of the calibration table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bin {
+    pub low: f64,
+    pub high: f64,
+    pub count: usize,
+    pub weight: f64,
+    /// Weighted mean of the stated probabilities.
+    pub mean_forecast: f64,
+    /// Weighted share of forecasts whose event happened.
+    pub observed_frequency: f64,
+}
+
+/// Number of equal-width probability bins.
+pub const BINS: usize = 10;
+
+/// Ten bins [0, 0.1), [0.1, 0.2), …, [0.9, 1.0]; empty bins are left out.
+pub fn bins(forecasts: &[Forecast]) -> Vec<Bin> {
+    let mut acc = vec![(0usize, 0.0f64, 0.0f64, 0.0f64); BINS];
+    for f in forecasts {
+        let b = ((f.probability * BINS as f64).floor() as usize).min(BINS - 1);
+        let a = &mut acc[b];
+        a.0 += 1;
+        a.1 += f.weight;
+        a.2 += f.weight * f.probability;
+        a.3 += if f.outcome { f.weight } else { 0.0 };
+    }
+    acc.into_iter()
+        .enumerate()
+        .filter(|(_, a)| a.0 > 0 && a.1 > 0.0)
+        .map(|(b, (count, w, wp, wo))| Bin {
+            low: b as f64 / BINS as f64,
+            high: (b + 1) as f64 / BINS as f64,
+            count,
+            weight: w,
+            mean_forecast: wp / w,
+            observed_frequency: wo / w,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_by_hand() {
+        let p = [0.6, 0.3, 0.1];
+        // (0.6−1)² + 0.3² + 0.1² = 0.16 + 0.09 + 0.01 = 0.26
+        assert!((brier(&p, 0) - 0.26).abs() < 1e-12);
+        // 0.6² + (0.3−1)² + 0.1² = 0.36 + 0.49 + 0.01 = 0.86
+        assert!((brier(&p, 1) - 0.86).abs() < 1e-12);
+        assert!((brier(&[0.0, 1.0], 0) - 2.0).abs() < 1e-12);
+        assert!((log_score(&p, 1) - 0.3f64.ln()).abs() < 1e-15);
+        // 100·log₂(0.6·3) = 100·log₂(1.8) = 84.7996906…
+        assert!((baseline_score(&p, 0) - 84.799_690_655_495).abs() < 1e-9);
+        assert!(baseline_score(&[0.25; 4], 2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn time_weighting() {
+        let u = |days, brier| Update {
+            date: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+            days,
+            probabilities: vec![],
+            brier,
+            log: 0.0,
+            baseline: 0.0,
+        };
+        // 3 days at 0.5, 1 day at 0.1 → (1.5 + 0.1) / 4 = 0.4
+        assert!((time_average(&[u(3, 0.5), u(1, 0.1)], |x| x.brier) - 0.4).abs() < 1e-12);
+        assert_eq!(time_average(&[u(0, 0.5), u(0, 0.1)], |x| x.brier), 0.1);
+    }
+
+    #[test]
+    fn binning() {
+        let f = |p, o, w| Forecast {
+            probability: p,
+            outcome: o,
+            weight: w,
+        };
+        let b = bins(&[
+            f(0.05, false, 1.0),
+            f(0.15, true, 1.0),
+            f(0.19, false, 3.0),
+            f(1.0, true, 1.0),
+        ]);
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[1].count, 2);
+        assert!((b[1].weight - 4.0).abs() < 1e-12);
+        assert!((b[1].observed_frequency - 0.25).abs() < 1e-12);
+        assert!((b[1].mean_forecast - (0.15 + 0.57) / 4.0).abs() < 1e-12);
+        assert_eq!(b[2].low, 0.9);
+    }
+}

@@ -1,0 +1,529 @@
+//! Sensitivity (Heuer's step 6): how the leading scenario's margin over the
+//! runner-up moves if a piece of evidence is removed, trusted one grade less,
+//! or proves deceptive; which items are linchpins; and the smallest set of
+//! items whose removal changes the leader. Formulas: docs/scoring.md.
+//!
+//! Everything is computed from the totals of one assessment: removing item i
+//! changes scenario j's log posterior by −log L''_ij (bayes) or its weighted
+//! inconsistency by −w_ij (ach), so no what-if re-scores the record.
+
+use super::{
+    ach, bayes, engine_order, indicators, state, totals_of, Assessment, IndicatorRow, Row, Totals,
+};
+use crate::model::*;
+use std::cmp::Ordering;
+
+/// Exact search for the smallest deciding set runs when at most this many
+/// items favour the leader over some other scenario.
+pub const EXACT_SEARCH_MAX: usize = 20;
+
+/// A piece of evidence in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// Index into `Workspace::claims`.
+    Claim(usize),
+    /// An observed indicator: scenario index, indicator index.
+    Indicator { scenario: usize, indicator: usize },
+}
+
+impl ItemKind {
+    /// `claim-id`, or `scenario-id/indicator-id`.
+    pub fn label(self, ws: &Workspace) -> String {
+        match self {
+            ItemKind::Claim(c) => ws.claims[c].id.clone(),
+            ItemKind::Indicator {
+                scenario,
+                indicator,
+            } => format!(
+                "{}/{}",
+                ws.scenarios[scenario].id, ws.scenarios[scenario].indicators[indicator].id
+            ),
+        }
+    }
+    pub fn is_claim(self) -> bool {
+        matches!(self, ItemKind::Claim(_))
+    }
+}
+
+/// An item's numbers per scenario.
+#[derive(Debug, Clone, PartialEq)]
+struct Cells {
+    log_l: Vec<f64>,
+    weighted: Vec<f64>,
+    plain: Vec<u32>,
+}
+
+impl Cells {
+    fn add_to(&self, t: &mut Totals, sign: f64) {
+        for j in 0..self.log_l.len() {
+            t.log_l[j] += sign * self.log_l[j];
+            t.weighted[j] += sign * self.weighted[j];
+            if sign > 0.0 {
+                t.plain[j] += self.plain[j];
+            } else {
+                t.plain[j] -= self.plain[j];
+            }
+        }
+    }
+}
+
+struct Item {
+    kind: ItemKind,
+    now: Cells,
+    /// One grade less trust; `None` when no worse grade exists.
+    drop: Option<Cells>,
+    deceive: Cells,
+}
+
+fn claim_cells(ws: &Workspace, r: &Row, ratings: &[Rating], cred: Credibility) -> Option<Cells> {
+    let claim = &ws.claims[r.state.claim];
+    let trust = state::trust(ws, claim, cred);
+    let log_l = bayes::log_likelihoods(&ws.config.likelihood, ratings, trust, r.state.relevance)?;
+    Some(Cells {
+        log_l,
+        weighted: ratings
+            .iter()
+            .map(|x| ach::weighted(*x, cred, r.state.relevance))
+            .collect(),
+        plain: ratings.iter().map(|x| x.inconsistency()).collect(),
+    })
+}
+
+fn indicator_cells(r: &IndicatorRow) -> Cells {
+    Cells {
+        log_l: r.log_l.clone(),
+        weighted: r.weighted.clone(),
+        plain: (0..r.log_l.len()).map(|j| r.plain(j)).collect(),
+    }
+}
+
+/// Trust of an observation one grade worse: credibility 2 (0.8) × reliability A.
+const INDICATOR_DROPPED_TRUST: f64 = 0.8;
+
+fn items(ws: &Workspace, a: &Assessment) -> Vec<Item> {
+    let mut out = Vec::new();
+    for r in a.rows.iter().filter(|r| r.counts() && r.log_l.is_some()) {
+        let st = &r.state;
+        let Some(now) = claim_cells(ws, r, &st.ratings, st.credibility) else {
+            continue;
+        };
+        let worse = st.credibility.one_grade_worse();
+        let drop = (worse != st.credibility)
+            .then(|| claim_cells(ws, r, &st.ratings, worse))
+            .flatten();
+        let mirrored: Vec<Rating> = st.ratings.iter().map(|x| x.mirrored()).collect();
+        let deceive = claim_cells(ws, r, &mirrored, st.credibility).unwrap_or_else(|| now.clone());
+        out.push(Item {
+            kind: ItemKind::Claim(st.claim),
+            now,
+            drop,
+            deceive,
+        });
+    }
+    for r in &a.indicators {
+        if a.engine == EngineKind::Ach && r.ach_ratings.is_none() {
+            continue; // if_true/if_false indicators do not count in ACH
+        }
+        let build = |observed: bool, trust: f64| {
+            indicators::row(ws, r.scenario, r.indicator, r.observation, observed, trust)
+                .map(|x| indicator_cells(&x))
+        };
+        let now = indicator_cells(r);
+        let drop = build(r.observed, INDICATOR_DROPPED_TRUST);
+        let deceive = build(!r.observed, 1.0).unwrap_or_else(|| now.clone());
+        out.push(Item {
+            kind: ItemKind::Indicator {
+                scenario: r.scenario,
+                indicator: r.indicator,
+            },
+            now,
+            drop,
+            deceive,
+        });
+    }
+    out
+}
+
+/// The margin and leader after a what-if.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Margin of the (old) leader over the (old) runner-up afterwards.
+    pub margin: f64,
+    /// margin − the margin before.
+    pub change: f64,
+    /// Scenario index ranked first afterwards.
+    pub leader: usize,
+    /// Whether the leader changed.
+    pub flips: bool,
+}
+
+/// What each what-if does to one item's part in the conclusion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effect {
+    pub kind: ItemKind,
+    /// The item's contribution to the margin over the runner-up:
+    /// bayes log L''_A − log L''_B, ach w_B − w_A. Removal changes the margin
+    /// by minus this.
+    pub contribution: f64,
+    pub removal: Variant,
+    /// `None` when the credibility has no worse grade (5 and 6).
+    pub trust_drop: Option<Variant>,
+    pub deception: Variant,
+    /// Removal alone changes the leader.
+    pub linchpin: bool,
+}
+
+/// How the smallest deciding set was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Greedy result confirmed minimal by searching every smaller subset.
+    Exact,
+    /// Greedy by contribution only (too many items for the exact search).
+    Greedy,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Exact => "exact",
+            Method::Greedy => "greedy",
+        }
+    }
+}
+
+/// The smallest set of items whose removal changes the leader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecidingSet {
+    /// Indices into `Sensitivity::effects`.
+    pub items: Vec<usize>,
+    /// Who leads once they are removed.
+    pub new_leader: usize,
+    pub method: Method,
+}
+
+/// The sensitivity of one assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivity {
+    pub engine: EngineKind,
+    pub leader: usize,
+    pub runner_up: Option<usize>,
+    /// bayes: log posterior odds of leader over runner-up; ach: weighted
+    /// inconsistency of the runner-up minus that of the leader.
+    pub margin: f64,
+    /// The engine cannot separate leader and runner-up (first place is decided by id).
+    pub tied: bool,
+    /// Items in force: claims by (date, id), then observed indicators.
+    pub effects: Vec<Effect>,
+    pub deciding: Option<DecidingSet>,
+    /// How many items favour the leader over at least one other scenario.
+    pub favouring: usize,
+}
+
+impl Sensitivity {
+    pub fn linchpins(&self) -> impl Iterator<Item = &Effect> {
+        self.effects.iter().filter(|e| e.linchpin)
+    }
+}
+
+fn leader_of(ws: &Workspace, engine: EngineKind, t: &Totals) -> usize {
+    t.scores(ws, engine)
+        .into_iter()
+        .min_by_key(|s| s.rank)
+        .map(|s| s.index)
+        .unwrap_or(0)
+}
+
+/// bayes: log L''_A − log L''_j; ach: w_j − w_A. Positive: the item favours A over j.
+fn contribution(engine: EngineKind, c: &Cells, a: usize, j: usize) -> f64 {
+    match engine {
+        EngineKind::Bayes => c.log_l[a] - c.log_l[j],
+        EngineKind::Ach => c.weighted[j] - c.weighted[a],
+    }
+}
+
+fn margin_of(engine: EngineKind, t: &Totals, priors: &[f64], a: usize, b: usize) -> f64 {
+    match engine {
+        EngineKind::Bayes => {
+            let lp = t.log_posterior(priors);
+            lp[a] - lp[b]
+        }
+        EngineKind::Ach => t.weighted[b] - t.weighted[a],
+    }
+}
+
+/// Analyse the assessment `a`.
+pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
+    let engine = a.engine;
+    let ranking = a.ranking();
+    let leader = ranking[0];
+    let runner_up = ranking.get(1).copied();
+    let items = items(ws, a);
+    let base = totals_of(ws.scenarios.len(), &a.rows, &a.indicators);
+    let priors = ws.priors();
+    let Some(b) = runner_up else {
+        return Sensitivity {
+            engine,
+            leader,
+            runner_up,
+            margin: 0.0,
+            tied: false,
+            effects: Vec::new(),
+            deciding: None,
+            favouring: 0,
+        };
+    };
+    let margin = margin_of(engine, &base, &priors, leader, b);
+    let tied = engine_order(engine, &a.scores[leader], &a.scores[b]) == Ordering::Equal;
+
+    let what_if = |item: &Item, replacement: Option<&Cells>| -> Variant {
+        let mut t = base.clone();
+        item.now.add_to(&mut t, -1.0);
+        let after_contribution = match replacement {
+            Some(c) => {
+                c.add_to(&mut t, 1.0);
+                contribution(engine, c, leader, b)
+            }
+            None => 0.0,
+        };
+        let change = after_contribution - contribution(engine, &item.now, leader, b);
+        let new_leader = leader_of(ws, engine, &t);
+        Variant {
+            margin: margin + change,
+            change,
+            leader: new_leader,
+            flips: new_leader != leader,
+        }
+    };
+    let effects: Vec<Effect> = items
+        .iter()
+        .map(|it| {
+            let removal = what_if(it, None);
+            Effect {
+                kind: it.kind,
+                contribution: contribution(engine, &it.now, leader, b),
+                linchpin: removal.flips && !tied,
+                removal,
+                trust_drop: it.drop.as_ref().map(|d| what_if(it, Some(d))),
+                deception: what_if(it, Some(&it.deceive)),
+            }
+        })
+        .collect();
+
+    let others: Vec<usize> = ranking[1..].to_vec();
+    let favouring: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            others
+                .iter()
+                .any(|&j| contribution(engine, &items[i].now, leader, j) > 0.0)
+        })
+        .collect();
+    let deciding = if tied {
+        None
+    } else {
+        smallest_deciding_set(ws, engine, &base, &items, leader, &others, &favouring)
+    };
+    Sensitivity {
+        engine,
+        leader,
+        runner_up,
+        margin,
+        tied,
+        effects,
+        deciding,
+        favouring: favouring.len(),
+    }
+}
+
+/// Remove `set` from the totals; the new leader.
+fn leader_without(
+    ws: &Workspace,
+    engine: EngineKind,
+    base: &Totals,
+    items: &[Item],
+    set: &[usize],
+) -> usize {
+    let mut t = base.clone();
+    for &i in set {
+        items[i].now.add_to(&mut t, -1.0);
+    }
+    leader_of(ws, engine, &t)
+}
+
+/// Greedy per challenger, then an exact search over smaller subsets.
+///
+/// For each challenger j, remove the items favouring the leader over j in
+/// decreasing order of contribution until the leader changes. For a fixed j
+/// the k largest contributions give the largest possible gain of any k items,
+/// so the smallest of these greedy sets is already minimal up to exact ties;
+/// when at most [`EXACT_SEARCH_MAX`] items favour the leader, every smaller
+/// subset is tried (in increasing size) to confirm it.
+fn smallest_deciding_set(
+    ws: &Workspace,
+    engine: EngineKind,
+    base: &Totals,
+    items: &[Item],
+    leader: usize,
+    others: &[usize],
+    favouring: &[usize],
+) -> Option<DecidingSet> {
+    let mut best: Option<(Vec<usize>, usize)> = None;
+    for &j in others {
+        let mut order: Vec<(f64, usize)> = (0..items.len())
+            .map(|i| (contribution(engine, &items[i].now, leader, j), i))
+            .filter(|(d, _)| *d > 0.0)
+            .collect();
+        order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        let mut t = base.clone();
+        let mut set = Vec::new();
+        for (_, i) in order {
+            if best.as_ref().is_some_and(|(b, _)| set.len() + 1 >= b.len()) {
+                break; // cannot beat the best set found so far
+            }
+            items[i].now.add_to(&mut t, -1.0);
+            set.push(i);
+            let l = leader_of(ws, engine, &t);
+            if l != leader {
+                best = Some((set.clone(), l));
+                break;
+            }
+        }
+    }
+    let (mut set, mut new_leader) = best?;
+    let method = if set.len() <= 1 {
+        Method::Exact
+    } else if favouring.len() <= EXACT_SEARCH_MAX {
+        'sizes: for k in 1..set.len() {
+            let mut idx: Vec<usize> = (0..k).collect();
+            loop {
+                let subset: Vec<usize> = idx.iter().map(|&x| favouring[x]).collect();
+                let l = leader_without(ws, engine, base, items, &subset);
+                if l != leader {
+                    set = subset;
+                    new_leader = l;
+                    break 'sizes;
+                }
+                // Next combination in lexicographic order.
+                let n = favouring.len();
+                let mut p = k;
+                while p > 0 && idx[p - 1] == n - k + p - 1 {
+                    p -= 1;
+                }
+                if p == 0 {
+                    break;
+                }
+                idx[p - 1] += 1;
+                for q in p..k {
+                    idx[q] = idx[q - 1] + 1;
+                }
+            }
+        }
+        Method::Exact
+    } else {
+        Method::Greedy
+    };
+    Some(DecidingSet {
+        items: set,
+        new_leader,
+        method,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Brute force: the smallest subset of all items whose removal changes the leader.
+    fn brute(ws: &Workspace, a: &Assessment) -> Option<usize> {
+        let s = analyse(ws, a);
+        let its = items(ws, a);
+        let base = totals_of(ws.scenarios.len(), &a.rows, &a.indicators);
+        let n = its.len();
+        let mut best: Option<usize> = None;
+        for mask in 1u32..(1 << n) {
+            let set: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
+            if best.is_some_and(|b| set.len() >= b) {
+                continue;
+            }
+            if leader_without(ws, a.engine, &base, &its, &set) != s.leader {
+                best = Some(set.len());
+            }
+        }
+        best
+    }
+
+    fn ws_from(claims: &str, engine: &str) -> Workspace {
+        crate::load::from_files(vec![
+            SourceFile {
+                rel: "kzclaims.toml".into(),
+                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\n"),
+            },
+            SourceFile {
+                rel: "scenarios/s.toml".into(),
+                text: "[[scenario]]\nid = \"a\"\ntitle = \"A\"\nsummary = \"s\"\n\n[[scenario]]\nid = \"b\"\ntitle = \"B\"\nsummary = \"s\"\n\n[[scenario]]\nid = \"c\"\ntitle = \"C\"\nsummary = \"s\"\n".into(),
+            },
+            SourceFile {
+                rel: "claims/c.toml".into(),
+                text: format!("[[source]]\nid = \"s\"\nname = \"S\"\nkind = \"media\"\nreliability = \"A\"\n\n{claims}"),
+            },
+        ])
+        .unwrap()
+    }
+
+    fn claim(id: &str, cred: u8, a: &str, b: &str, c: &str) -> String {
+        format!("[[claim]]\nid = \"{id}\"\ndate = 2022-01-01\nstatement = \"x\"\nsources = [\"s\"]\ncredibility = {cred}\nratings = {{ a = \"{a}\", b = \"{b}\", c = \"{c}\" }}\n\n")
+    }
+
+    #[test]
+    fn matches_brute_force_on_many_matrices() {
+        let levels = ["CC", "C", "N", "I", "II", "NA"];
+        let mut sizes = [0usize; 8];
+        let mut seed = 12345u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for engine in ["bayes", "ach"] {
+            for _ in 0..60 {
+                let n = 1 + next() % 7;
+                let mut text = String::new();
+                for i in 0..n {
+                    let r: Vec<&str> = (0..3).map(|_| levels[next() % 6]).collect();
+                    text.push_str(&claim(
+                        &format!("e{i}"),
+                        1 + (next() % 6) as u8,
+                        r[0],
+                        r[1],
+                        r[2],
+                    ));
+                }
+                let ws = ws_from(&text, engine);
+                let a = super::super::assess(
+                    &ws,
+                    chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+                    ws.config.engine,
+                );
+                let s = analyse(&ws, &a);
+                if s.tied {
+                    continue;
+                }
+                let size = s.deciding.as_ref().map(|d| d.items.len());
+                assert_eq!(size, brute(&ws, &a), "{engine}\n{text}");
+                sizes[size.unwrap_or(0)] += 1;
+                // A linchpin is exactly a deciding set of one.
+                let n_lin = s.linchpins().count();
+                assert_eq!(
+                    n_lin > 0,
+                    s.deciding.as_ref().is_some_and(|d| d.items.len() == 1),
+                    "{text}"
+                );
+            }
+        }
+        // The random matrices exercise no-set, single linchpins and larger sets.
+        assert!(
+            sizes[0] > 0 && sizes[1] > 0 && sizes[2..].iter().sum::<usize>() > 5,
+            "{sizes:?}"
+        );
+    }
+}

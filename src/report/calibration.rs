@@ -1,0 +1,468 @@
+//! `kzclaims calibration` output: scores of past assessments against what
+//! happened, and the calibration table, as text, JSON or an SVG chart.
+
+use crate::engine::calibration::{self, Bin, Forecast, IndicatorForecast, ViewScore};
+use crate::model::*;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt::Write;
+
+#[derive(Debug, Serialize)]
+pub struct CalibrationJson {
+    pub questions: Vec<QuestionJson>,
+    pub indicators: Vec<IndicatorJson>,
+    /// Calibration table over every question (team view) and indicator.
+    pub bins: Vec<BinJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionJson {
+    pub title: String,
+    pub question: String,
+    pub resolved: String,
+    pub outcome: String,
+    pub scenarios: Vec<String>,
+    pub views: Vec<ViewJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ViewJson {
+    pub view: String,
+    /// Time-averaged scores.
+    pub brier: f64,
+    pub log: f64,
+    pub baseline: f64,
+    pub updates: Vec<UpdateJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UpdateJson {
+    pub date: String,
+    pub days: i64,
+    /// Scenario id → posterior.
+    pub probabilities: serde_json::Map<String, serde_json::Value>,
+    pub brier: f64,
+    pub log: f64,
+    pub baseline: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IndicatorJson {
+    pub workspace: String,
+    pub scenario: String,
+    pub indicator: String,
+    pub text: String,
+    pub date: String,
+    pub observed: bool,
+    pub probability: f64,
+    pub brier: f64,
+    pub log: f64,
+    pub baseline: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BinJson {
+    pub low: f64,
+    pub high: f64,
+    pub count: usize,
+    pub weight: f64,
+    pub mean_forecast: f64,
+    pub observed_frequency: f64,
+}
+
+/// Everything resolved in a set of workspaces (by `cutoff`, or ever).
+pub fn collect(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> CalibrationJson {
+    let mut questions = Vec::new();
+    let mut indicators = Vec::new();
+    let mut forecasts: Vec<Forecast> = Vec::new();
+    for ws in workspaces {
+        let q = calibration::question_scores(ws, cutoff);
+        let ind = calibration::indicator_forecasts(ws, cutoff);
+        forecasts.extend(calibration::forecasts(
+            q.as_ref().map(|(o, v)| (*o, &v[0])),
+            &ind,
+        ));
+        if let Some((outcome, views)) = &q {
+            questions.push(question_json(ws, *outcome, views));
+        }
+        indicators.extend(ind.iter().map(|i| indicator_json(ws, i)));
+    }
+    CalibrationJson {
+        questions,
+        indicators,
+        bins: calibration::bins(&forecasts)
+            .into_iter()
+            .map(|b: Bin| BinJson {
+                low: b.low,
+                high: b.high,
+                count: b.count,
+                weight: b.weight,
+                mean_forecast: b.mean_forecast,
+                observed_frequency: b.observed_frequency,
+            })
+            .collect(),
+    }
+}
+
+fn question_json(ws: &Workspace, outcome: usize, views: &[ViewScore]) -> QuestionJson {
+    let r = ws.config.resolution.as_ref().expect("resolved");
+    QuestionJson {
+        title: ws.config.title.clone(),
+        question: ws.config.question.clone(),
+        resolved: r.date.to_string(),
+        outcome: ws.scenarios[outcome].id.clone(),
+        scenarios: ws.scenarios.iter().map(|s| s.id.clone()).collect(),
+        views: views
+            .iter()
+            .map(|v| ViewJson {
+                view: v.view.clone(),
+                brier: v.brier,
+                log: v.log,
+                baseline: v.baseline,
+                updates: v
+                    .updates
+                    .iter()
+                    .map(|u| UpdateJson {
+                        date: u.date.to_string(),
+                        days: u.days,
+                        probabilities: ws
+                            .scenarios
+                            .iter()
+                            .zip(&u.probabilities)
+                            .map(|(s, p)| (s.id.clone(), serde_json::json!(p)))
+                            .collect(),
+                        brier: u.brier,
+                        log: u.log,
+                        baseline: u.baseline,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn indicator_json(ws: &Workspace, i: &IndicatorForecast) -> IndicatorJson {
+    let s = &ws.scenarios[i.scenario];
+    let ind = &s.indicators[i.indicator];
+    IndicatorJson {
+        workspace: ws.config.title.clone(),
+        scenario: s.id.clone(),
+        indicator: ind.id.clone(),
+        text: ind.text.clone(),
+        date: i.date.to_string(),
+        observed: i.observed,
+        probability: i.probability,
+        brier: i.brier,
+        log: i.log,
+        baseline: i.baseline,
+    }
+}
+
+fn aligned(out: &mut String, rows: &[Vec<String>], left: usize) {
+    let ncol = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut width = vec![0usize; ncol];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            width[i] = width[i].max(c.chars().count());
+        }
+    }
+    for (k, r) in rows.iter().enumerate() {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i < left {
+                    format!("{c:<w$}", w = width[i])
+                } else {
+                    format!("{c:>w$}", w = width[i])
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+        if k == 0 {
+            let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
+            let _ = writeln!(out, "{}", rule.join("  "));
+        }
+    }
+}
+
+/// A number for the table; −∞ (a probability of 0 on what happened) spelt out.
+pub fn num(x: f64, decimals: usize) -> String {
+    if x == f64::NEG_INFINITY {
+        "-inf".into()
+    } else {
+        format!("{x:.decimals$}")
+    }
+}
+
+pub fn to_table(c: &CalibrationJson) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Calibration: {} resolved question{}, {} resolved indicator{}",
+        c.questions.len(),
+        if c.questions.len() == 1 { "" } else { "s" },
+        c.indicators.len(),
+        if c.indicators.len() == 1 { "" } else { "s" },
+    );
+    if c.questions.is_empty() && c.indicators.is_empty() {
+        let _ = writeln!(
+            out,
+            "Nothing to score yet: add [resolution] to kzclaims.toml when the question resolves, or observations to indicators that have likelihoods."
+        );
+        return out;
+    }
+    for q in &c.questions {
+        let _ = writeln!(out, "\n{}: {}", q.title, q.question);
+        let _ = writeln!(out, "resolved {}: {}", q.resolved, q.outcome);
+        let _ = writeln!(
+            out,
+            "scores are averaged over the days each assessment stood (Brier 0 best, 2 worst; log 0 best; baseline 0 = uniform forecast)\n"
+        );
+        let mut rows = vec![vec![
+            "view".to_string(),
+            "Brier".into(),
+            "log".into(),
+            "baseline".into(),
+        ]];
+        for v in &q.views {
+            rows.push(vec![
+                v.view.clone(),
+                num(v.brier, 3),
+                num(v.log, 3),
+                num(v.baseline, 1),
+            ]);
+        }
+        aligned(&mut out, &rows, 1);
+        if let Some(team) = q.views.first() {
+            let _ = writeln!(out, "\nteam assessments:");
+            let mut rows = vec![vec![
+                "date".to_string(),
+                "days".into(),
+                format!("p({})", q.outcome),
+                "Brier".into(),
+                "log".into(),
+            ]];
+            for u in &team.updates {
+                rows.push(vec![
+                    u.date.clone(),
+                    u.days.to_string(),
+                    format!(
+                        "{:.3}",
+                        u.probabilities[&q.outcome].as_f64().unwrap_or(f64::NAN)
+                    ),
+                    num(u.brier, 3),
+                    num(u.log, 3),
+                ]);
+            }
+            aligned(&mut out, &rows, 1);
+        }
+    }
+    if !c.indicators.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nindicators (forecast: probability of observing it, the day before it was first observed):"
+        );
+        let mut rows = vec![vec![
+            "date".to_string(),
+            "indicator".into(),
+            "observed".into(),
+            "forecast".into(),
+            "Brier".into(),
+            "log".into(),
+        ]];
+        for i in &c.indicators {
+            rows.push(vec![
+                i.date.clone(),
+                format!("{}/{}", i.scenario, i.indicator),
+                if i.observed { "yes" } else { "no" }.into(),
+                format!("{:.3}", i.probability),
+                num(i.brier, 3),
+                num(i.log, 3),
+            ]);
+        }
+        aligned(&mut out, &rows, 2);
+    }
+    let _ = writeln!(
+        out,
+        "\ncalibration table (question forecasts weighted by the share of time they stood; indicators weigh 1):"
+    );
+    let mut rows = vec![vec![
+        "stated".to_string(),
+        "forecasts".into(),
+        "weight".into(),
+        "mean stated".into(),
+        "observed".into(),
+    ]];
+    for b in &c.bins {
+        rows.push(vec![
+            format!("{:.0}–{:.0}%", b.low * 100.0, b.high * 100.0),
+            b.count.to_string(),
+            format!("{:.2}", b.weight),
+            format!("{:.3}", b.mean_forecast),
+            format!("{:.3}", b.observed_frequency),
+        ]);
+    }
+    aligned(&mut out, &rows, 1);
+    out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A reliability diagram: stated probability (x) against observed frequency
+/// (y) per bin, dot area proportional to weight, the diagonal for perfect
+/// calibration. Deterministic: fixed size, fixed number formats.
+pub fn to_svg(c: &CalibrationJson) -> String {
+    const W: f64 = 480.0;
+    let h: f64 = 480.0 + 16.0 * c.questions.len().saturating_sub(1) as f64;
+    const L: f64 = 60.0; // plot left
+    const T: f64 = 50.0; // plot top
+    const S: f64 = 360.0; // plot side
+    let x = |p: f64| L + p * S;
+    let y = |p: f64| T + (1.0 - p) * S;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{W:.0}" height="{h:.0}" viewBox="0 0 {W:.0} {h:.0}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
+    );
+    let title = match c.questions.first() {
+        Some(q) if c.questions.len() == 1 => format!("Calibration: {}", q.title),
+        _ => "Calibration".to_string(),
+    };
+    let _ = writeln!(out, r#"<title>{}</title>"#, esc(&title));
+    let _ = writeln!(
+        out,
+        r##"<rect x="0" y="0" width="{W:.0}" height="{h:.0}" fill="#ffffff"/>"##
+    );
+    let _ = writeln!(
+        out,
+        r#"<text x="{:.1}" y="24" text-anchor="middle" font-size="15" font-weight="bold">{}</text>"#,
+        W / 2.0,
+        esc(&title)
+    );
+    // Grid and axes.
+    for k in 0..=10 {
+        let p = k as f64 / 10.0;
+        let _ = writeln!(
+            out,
+            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#e4e4e4"/>"##,
+            x(p),
+            y(0.0),
+            x(p),
+            y(1.0)
+        );
+        let _ = writeln!(
+            out,
+            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#e4e4e4"/>"##,
+            x(0.0),
+            y(p),
+            x(1.0),
+            y(p)
+        );
+        if k % 2 == 0 {
+            let _ = writeln!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{:.0}%</text>"#,
+                x(p),
+                y(0.0) + 18.0,
+                p * 100.0
+            );
+            let _ = writeln!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{:.0}%</text>"#,
+                x(0.0) - 6.0,
+                y(p) + 4.0,
+                p * 100.0
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        r##"<rect x="{L:.1}" y="{T:.1}" width="{S:.1}" height="{S:.1}" fill="none" stroke="#333333"/>"##
+    );
+    let _ = writeln!(
+        out,
+        r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#999999" stroke-dasharray="4 4"/>"##,
+        x(0.0),
+        y(0.0),
+        x(1.0),
+        y(1.0)
+    );
+    let _ = writeln!(
+        out,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">stated probability</text>"#,
+        L + S / 2.0,
+        T + S + 38.0
+    );
+    let _ = writeln!(
+        out,
+        r#"<text x="16" y="{:.1}" text-anchor="middle" transform="rotate(-90 16 {:.1})">observed frequency</text>"#,
+        T + S / 2.0,
+        T + S / 2.0
+    );
+    // Points, joined in order.
+    let max_w = c.bins.iter().map(|b| b.weight).fold(0.0f64, f64::max);
+    if c.bins.len() > 1 {
+        let pts: Vec<String> = c
+            .bins
+            .iter()
+            .map(|b| format!("{:.1},{:.1}", x(b.mean_forecast), y(b.observed_frequency)))
+            .collect();
+        let _ = writeln!(
+            out,
+            r##"<polyline points="{}" fill="none" stroke="#7a6a3a" stroke-width="1.5"/>"##,
+            pts.join(" ")
+        );
+    }
+    for b in &c.bins {
+        let r = if max_w > 0.0 {
+            4.0 + 10.0 * (b.weight / max_w).sqrt()
+        } else {
+            4.0
+        };
+        let _ = writeln!(
+            out,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="{:.1}" fill="#7a6a3a" fill-opacity="0.7"><title>{:.0}–{:.0}%: {} forecasts, weight {:.2}, mean stated {:.3}, observed {:.3}</title></circle>"##,
+            x(b.mean_forecast),
+            y(b.observed_frequency),
+            r,
+            b.low * 100.0,
+            b.high * 100.0,
+            b.count,
+            b.weight,
+            b.mean_forecast,
+            b.observed_frequency
+        );
+    }
+    // Scores.
+    let mut line = T + S + 58.0;
+    for q in &c.questions {
+        if let Some(v) = q.views.first() {
+            let _ = writeln!(
+                out,
+                r#"<text x="{L:.1}" y="{line:.1}">{}: Brier {}, log {} (resolved {}: {})</text>"#,
+                esc(&q.title),
+                num(v.brier, 3),
+                num(v.log, 3),
+                esc(&q.resolved),
+                esc(&q.outcome)
+            );
+            line += 16.0;
+        }
+    }
+    if c.bins.is_empty() {
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">nothing resolved yet</text>"#,
+            L + S / 2.0,
+            T + S / 2.0
+        );
+    }
+    let _ = writeln!(out, "</svg>");
+    out
+}
