@@ -285,6 +285,8 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
     let mut out = Vec::new();
     // origin → [(claim index, source id)]
     let mut by_origin: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    // (claim, origin) already warned about within the claim.
+    let mut within: BTreeSet<(usize, String)> = BTreeSet::new();
     for r in in_force.iter().filter(|r| r.diagnostic) {
         let ci = r.state.claim;
         let c = &ws.claims[ci];
@@ -302,6 +304,7 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
             }
         }
         for (origin, ids) in seen.iter().filter(|(_, v)| v.len() > 1) {
+            within.insert((ci, origin.to_string()));
             out.push((
                 Target::Claim(ci),
                 Diagnostic::warning(
@@ -321,7 +324,7 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
     for (origin, uses) in &by_origin {
         for &(ci, sid) in uses {
             let relays = ws.source(sid).is_some_and(|s| s.origin.is_some());
-            if !relays {
+            if !relays || within.contains(&(ci, origin.to_string())) {
                 continue;
             }
             let mut others: Vec<&str> = uses

@@ -26,14 +26,20 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let date = as_of(&ws, args.as_of)?;
     let a = engine::assess(&ws, date, ws.config.engine);
 
-    // K108 reads the memo as the workspace's template renders it.
+    // K108 reads the memo as the workspace's template renders it, in every
+    // format the template exists in (an error if it exists in none).
     let ctx = context::memo_context(&ws, &a);
     let mut rendered: Vec<Rendered> = Vec::new();
-    for format in [MemoFormat::Md, MemoFormat::Html] {
-        let name = render::template_file_name(&ws.config.memo.template, format);
+    let names: Vec<String> = [MemoFormat::Md, MemoFormat::Html]
+        .into_iter()
+        .map(|f| render::template_file_name(&ws.config.memo.template, f))
+        .collect();
+    let any = names.iter().any(|n| render::exists(&ws.root, n));
+    for name in names {
         if rendered
             .iter()
             .any(|r| r.name == format!("{name} (rendered)"))
+            || (any && !render::exists(&ws.root, &name))
         {
             continue;
         }

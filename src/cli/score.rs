@@ -67,10 +67,17 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     };
     let a = engine::assess_view(&ws, date, engine, view);
     let text = match args.format {
-        Format::Table => score::to_table(&ws, &a),
+        Format::Table => {
+            let t = score::to_table(&ws, &a);
+            match &args.analyst {
+                Some(name) => t.replacen('\n', &format!(", ratings of analyst {name}\n"), 1),
+                None => t,
+            }
+        }
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&score::to_json(&ws, &a))
-                .expect("plain data serialises");
+            let mut json = score::to_json(&ws, &a);
+            json.analyst = args.analyst.clone();
+            let mut s = serde_json::to_string_pretty(&json).expect("plain data serialises");
             s.push('\n');
             s
         }

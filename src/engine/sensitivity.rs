@@ -474,6 +474,31 @@ mod tests {
     }
 
     #[test]
+    fn removal_can_promote_a_third_scenario() {
+        // t1: a C .8, b I .2, c CC .95; t2: a C .8, b N .5, c II .05.
+        // Totals a .64, b .10, c .0475: a leads, b runs up, margin ln 6.4.
+        // t2 favours a over b by only ln 1.6 < ln 6.4, yet removing it leaves
+        // a .8, b .2, c .95: c leads. The flip test against b alone would miss it.
+        let text = claim("t1", 1, "C", "I", "CC") + &claim("t2", 1, "C", "N", "II");
+        let ws = ws_from(&text, "bayes");
+        let a = super::super::assess(
+            &ws,
+            chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+            EngineKind::Bayes,
+        );
+        let s = analyse(&ws, &a);
+        assert_eq!((s.leader, s.runner_up), (0, Some(1)));
+        assert!((s.margin - 6.4f64.ln()).abs() < 1e-12);
+        let t2 = &s.effects[1];
+        assert!((t2.contribution - 1.6f64.ln()).abs() < 1e-12);
+        assert!(t2.linchpin);
+        assert_eq!(t2.removal.leader, 2);
+        assert!(!s.effects[0].linchpin);
+        let d = s.deciding.unwrap();
+        assert_eq!((d.items.clone(), d.new_leader), (vec![1], 2));
+    }
+
+    #[test]
     fn matches_brute_force_on_many_matrices() {
         let levels = ["CC", "C", "N", "I", "II", "NA"];
         let mut sizes = [0usize; 8];

@@ -70,6 +70,8 @@ pub struct SensitivityView {
     /// "2.02 (log posterior odds)".
     pub margin_text: String,
     pub tied: bool,
+    /// "claim", or "claim or observation" when indicators have been observed.
+    pub item_noun: &'static str,
     /// Size of the smallest deciding set; none when no set changes the leader.
     pub rests_on: Option<usize>,
     /// "The conclusion rests on 2 claims: …".
@@ -527,6 +529,11 @@ fn sensitivity_view(ws: &Workspace, a: &Assessment) -> SensitivityView {
             crate::report::sensitivity::margin_kind(a.engine)
         ),
         tied: s.tied,
+        item_noun: if s.effects.iter().all(|e| e.kind.is_claim()) {
+            "claim"
+        } else {
+            "claim or observation"
+        },
         rests_on: s.deciding.as_ref().map(|d| d.items.len()),
         summary: crate::report::sensitivity::summary(ws, &s).replace('`', ""),
         deciding: s

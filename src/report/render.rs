@@ -61,6 +61,11 @@ fn lookup(root: &Path, name: &str) -> Result<Option<(String, String)>, std::io::
     }
 }
 
+/// Whether a template of this name exists (in the workspace or built in).
+pub fn exists(root: &Path, name: &str) -> bool {
+    matches!(lookup(root, name), Ok(Some(_)))
+}
+
 /// Render `name` (a file name such as `memo.md`) with `ctx`.
 pub fn render<T: Serialize>(
     root: &Path,

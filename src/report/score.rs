@@ -1,7 +1,7 @@
 //! The score matrix: claims as rows, scenarios as columns, as a text table or
 //! as the documented JSON shape (docs/json.md).
 
-use crate::engine::Assessment;
+use crate::engine::{Assessment, IndicatorRow};
 use crate::model::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -11,8 +11,14 @@ use std::fmt::Write;
 pub struct ScoreJson {
     pub as_of: String,
     pub engine: &'static str,
+    /// Present with `score --analyst NAME`: whose ratings were scored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analyst: Option<String>,
     pub scenarios: Vec<ScenarioJson>,
     pub claims: Vec<ClaimJson>,
+    /// Observed indicators (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<IndicatorJson>,
 }
 
 #[derive(Debug, Serialize)]
@@ -38,10 +44,44 @@ pub struct ClaimJson {
     pub ratings: BTreeMap<String, Rating>,
 }
 
+/// An observed indicator in the score JSON.
+#[derive(Debug, Serialize)]
+pub struct IndicatorJson {
+    /// `scenario/indicator`.
+    pub id: String,
+    /// Date of the observation in force.
+    pub date: String,
+    pub observed: bool,
+    /// Scenario id → P(what was seen | scenario).
+    pub likelihoods: BTreeMap<String, f64>,
+}
+
+impl IndicatorJson {
+    fn new(ws: &Workspace, a: &Assessment, r: &IndicatorRow) -> Self {
+        let s = &ws.scenarios[r.scenario];
+        let ind = &s.indicators[r.indicator];
+        IndicatorJson {
+            id: format!("{}/{}", s.id, ind.id),
+            date: ind
+                .observation_as_of(a.as_of)
+                .map(|(_, o)| o.date.to_string())
+                .unwrap_or_default(),
+            observed: r.observed,
+            likelihoods: ws
+                .scenarios
+                .iter()
+                .zip(&r.p_obs)
+                .map(|(s, p)| (s.id.clone(), if r.observed { *p } else { 1.0 - p }))
+                .collect(),
+        }
+    }
+}
+
 pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
     ScoreJson {
         as_of: a.as_of.to_string(),
         engine: a.engine.as_str(),
+        analyst: None,
         scenarios: a
             .ranking()
             .into_iter()
@@ -80,6 +120,11 @@ pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
                 }
             })
             .collect(),
+        indicators: a
+            .indicators
+            .iter()
+            .map(|r| IndicatorJson::new(ws, a, r))
+            .collect(),
     }
 }
 
@@ -113,6 +158,43 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
             },
         ];
         row.extend(order.iter().map(|&j| r.state.ratings[j].to_string()));
+        rows.push(row);
+    }
+    // Observed indicators: their ratings (ACH) or P(outcome | scenario).
+    for r in &a.indicators {
+        let j = IndicatorJson::new(ws, a, r);
+        let mut row = vec![
+            j.date.clone(),
+            format!(
+                "{} ({})",
+                j.id,
+                if r.observed {
+                    "observed"
+                } else {
+                    "not observed"
+                }
+            ),
+            "1.00".into(),
+            {
+                let spread = crate::engine::bayes::spread(&r.log_l);
+                if spread > 1e-12 {
+                    format!("{spread:.2}")
+                } else {
+                    "-".into()
+                }
+            },
+        ];
+        row.extend(order.iter().map(|&k| match &r.ach_ratings {
+            Some(rt) => rt[k].to_string(),
+            None => format!(
+                "{:.2}",
+                if r.observed {
+                    r.p_obs[k]
+                } else {
+                    1.0 - r.p_obs[k]
+                }
+            ),
+        }));
         rows.push(row);
     }
     type Cell<'a> = Box<dyn Fn(usize) -> String + 'a>;

@@ -124,8 +124,12 @@ pub fn summary(ws: &Workspace, s: &Sensitivity) -> String {
     match &s.deciding {
         None => {
             let kinds: Vec<ItemKind> = s.effects.iter().map(|e| e.kind).collect();
+            let why = match s.engine {
+                EngineKind::Bayes => "on its prior",
+                EngineKind::Ach => "on a tie broken in its favour",
+            };
             format!(
-                "No set of the {} {} in force changes the leader: `{lead}` stays ahead even with everything that favours it removed, on its prior alone.",
+                "No set of the {} {} in force changes the leader: `{lead}` stays ahead {why} even with everything that favours it removed.",
                 kinds.len(),
                 noun(&kinds, kinds.len())
             )
@@ -212,10 +216,12 @@ pub fn to_table(ws: &Workspace, a: &Assessment, s: &Sensitivity) -> String {
     if let Some(d) = &s.deciding {
         let _ = writeln!(
             out,
-            "smallest deciding set: {} ({}; {} items favour the leader)",
+            "smallest deciding set: {} ({} search; {} item{} favour{} the leader)",
             d.items.len(),
             d.method.as_str(),
-            s.favouring
+            s.favouring,
+            if s.favouring == 1 { "" } else { "s" },
+            if s.favouring == 1 { "s" } else { "" },
         );
     }
     let lin: Vec<String> = s.linchpins().map(|e| e.kind.label(ws)).collect();

@@ -3,7 +3,12 @@
 
 mod common;
 
+mod analysts;
 mod brief;
+mod calibration;
 mod check;
+mod checks;
+mod indicators;
 mod init;
 mod score;
+mod sensitivity;

@@ -1,0 +1,218 @@
+//! Quality-of-information checks K101-K110, silences and `check --strict`.
+
+use crate::common::*;
+
+#[test]
+fn every_check_fires_on_its_fixture() {
+    let out = kz(&fixture("checks")).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    for want in [
+        "warning[K101]: claim `weather` is not diagnostic",
+        "warning[K103]: the leading scenario `gov` is contradicted by no claim",
+        "warning[K104]: claim `agency-report` rests on a single source (`agency`) yet carries high weight",
+        "warning[K105]: claim `relay-report` cites `relay`, which relays `agency`, also behind `agency-report`, `both-report`",
+        "warning[K105]: claim `both-report` cites `agency` and `relay` as corroboration, but they all come from `agency`",
+        "warning[K106]: claim `ministry-says` comes from `ministry`, which has a stake in `gov`, and is rated C in that scenario's favour",
+        "warning[K107]: scenario `rival` has no indicator",
+        "warning[K108]: likelihood word and number disagree: \"very unlikely (94%)\"",
+        "--> short.md (rendered):2:12",
+        "warning[K109]: indicator `gov/trial` is not diagnostic",
+        "warning[K110]: claim `agency-report` documents the observation of indicator `gov/report`",
+    ] {
+        assert!(err.contains(want), "missing {want}\n{err}");
+    }
+    assert_eq!(err.matches("warning[K105]").count(), 2, "{err}");
+    assert!(!err.contains("warning[K102]"), "K102 is silenced: {err}");
+    assert_eq!(
+        stdout(&out),
+        "ok: 2 scenarios, 5 claims, 3 sources, as of 2024-01-10, 10 warnings, 1 silenced\n"
+    );
+}
+
+#[test]
+fn strict_fails_until_every_warning_is_silenced() {
+    let out = kz(&fixture("checks"))
+        .args(["check", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("--strict: 10 warnings not silenced"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("checks"), dir.path());
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = dir.path().join(rel);
+        let t = std::fs::read_to_string(&p).unwrap();
+        assert!(t.contains(from), "{rel}: {from}");
+        std::fs::write(&p, t.replacen(from, to, 1)).unwrap();
+    };
+    let claims = "claims/c.toml";
+    edit(claims, "ratings = { gov = \"C\", rival = \"I\" }\n", "ratings = { gov = \"C\", rival = \"I\" }\nsilence = { K106 = \"kept to show the ministry's line\" }\n");
+    edit(claims, "relevance = \"high\"\n", "relevance = \"high\"\nsilence = { K104 = \"wire copy\", K110 = \"the report and its publication are separate facts\" }\n");
+    edit(
+        claims,
+        "id = \"relay-report\"\n",
+        "id = \"relay-report\"\nsilence = { K105 = \"test\" }\n",
+    );
+    edit(
+        claims,
+        "silence = { K102 = \"print edition only; no url exists\" }",
+        "silence = { K102 = \"print edition only; no url exists\", K105 = \"test\" }",
+    );
+    edit(
+        claims,
+        "id = \"weather\"\n",
+        "id = \"weather\"\nsilence = { K101 = \"context\" }\n",
+    );
+    edit(
+        "scenarios/s.toml",
+        "summary = \"It was as the government says.\"\n",
+        "summary = \"It was as the government says.\"\nsilence = { K103 = \"test\" }\n",
+    );
+    edit(
+        "scenarios/s.toml",
+        "if_false = 0.5\n",
+        "if_false = 0.5\nsilence = { K109 = \"test\" }\n",
+    );
+    edit(
+        "scenarios/s.toml",
+        "summary = \"It was as the rivals say.\"\n",
+        "summary = \"It was as the rivals say.\"\nsilence = { K107 = \"test\" }\n",
+    );
+    edit(
+        "kzclaims.toml",
+        "as_of = 2024-01-10\n",
+        "as_of = 2024-01-10\nsilence = { K108 = \"the short template misquotes on purpose\" }\n",
+    );
+    let out = kz(dir.path())
+        .args(["check", "--strict", "--show-silenced"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "ok: 2 scenarios, 5 claims, 3 sources, as of 2024-01-10, 11 silenced\n"
+    );
+    assert!(
+        stderr(&out).contains("silenced[K108]: likelihood word and number disagree"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn silences_are_validated() {
+    let ws = workspace(&[
+        (
+            "kzclaims.toml",
+            "title = \"t\"\nquestion = \"q\"\nsilence = { K102 = \"x\" }\n",
+        ),
+        (
+            "scenarios/s.toml",
+            "[[scenario]]\nid = \"a\"\ntitle = \"A\"\nsummary = \"s\"\nsilence = { K107 = \"   \" }\n",
+        ),
+        (
+            "claims/c.toml",
+            "[[source]]\nid = \"s\"\nname = \"S\"\nkind = \"media\"\nreliability = \"A\"\n\n[[claim]]\nid = \"x\"\ndate = 2024-01-01\nstatement = \"s\"\nsources = [\"s\"]\ncredibility = 1\nratings = { a = \"C\" }\nsilence = { K120 = \"nope\", K103 = \"wrong place\", K102 = 3 }\n",
+        ),
+    ]);
+    let out = kz(ws.path()).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for want in [
+        "error[E017]: `K102` (claim has no citation url) cannot be silenced in kzclaims.toml",
+        "help: silence K102 in [[claim]]",
+        "error[E017]: silencing `K107` needs a reason",
+        "error[E017]: unknown check code `K120`",
+        "error[E017]: `K103` (leading scenario contradicted by no claim) cannot be silenced in [[claim]]",
+        "help: silence K103 in [[scenario]]",
+        "error[E003]: the reason for silencing `K102` must be a string",
+    ] {
+        assert!(err.contains(want), "missing {want}\n{err}");
+    }
+}
+
+#[test]
+fn indicators_resolution_and_sources_are_validated() {
+    let ws = workspace(&[
+        (
+            "kzclaims.toml",
+            "title = \"t\"\nquestion = \"q\"\n[resolution]\ndate = 2024-02-01\nscenario = \"zz\"\n",
+        ),
+        (
+            "scenarios/s.toml",
+            r#"[[scenario]]
+id = "a"
+title = "A"
+summary = "s"
+
+[[scenario.indicator]]
+id = "i1"
+text = "no likelihoods"
+[[scenario.indicator.observation]]
+date = 2024-01-05
+observed = true
+claims = ["nope"]
+
+[[scenario.indicator]]
+id = "i2"
+text = "out of range"
+if_true = 1.0
+if_false = 0.2
+
+[[scenario.indicator]]
+id = "i3"
+text = "both forms"
+if_true = 0.5
+if_false = 0.2
+ratings = { a = "C", b = "I" }
+
+[[scenario.indicator]]
+id = "i4"
+text = "half"
+if_true = 0.5
+
+[[scenario.indicator]]
+id = "i5"
+text = "incomplete"
+ratings = { a = "C" }
+[[scenario.indicator.observation]]
+date = 2024-01-05
+observed = "yes"
+
+[[scenario]]
+id = "b"
+title = "B"
+summary = "s"
+"#,
+        ),
+        (
+            "claims/c.toml",
+            "[[source]]\nid = \"s\"\nname = \"S\"\nkind = \"official\"\nreliability = \"A\"\ninterest = \"aa\"\norigin = \"\"\n",
+        ),
+    ]);
+    let out = kz(ws.path()).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for want in [
+        "error[E006]: [resolution] names unknown scenario `zz`",
+        "error[E006]: source `s` has an interest in unknown scenario `aa`",
+        "help: did you mean `a`?",
+        "error[E010]: `origin` must not be empty",
+        "error[E004]: an observed indicator needs likelihoods",
+        "error[E016]: an observation in scenario `a` cites unknown claim `nope`",
+        "error[E010]: `if_true` is a probability strictly between 0 and 1, found 1",
+        "error[E010]: give an indicator either `if_true`/`if_false` or `ratings`, not both",
+        "error[E004]: missing key `if_false` in [[scenario.indicator]]",
+        "error[E008]: indicator `i5` has no rating for `b`",
+        "error[E003]: `observed` in [[scenario.indicator.observation]] must be true or false, found string",
+    ] {
+        assert!(err.contains(want), "missing {want}\n{err}");
+    }
+}
