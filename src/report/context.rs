@@ -127,8 +127,10 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
     }
 }
 
-/// For and against lists: the claims whose centred log-likelihood for the
-/// scenario is largest (for) and smallest (against), three each.
+/// For and against lists: among claims rated consistent (CC, C) with the
+/// scenario, those whose centred log-likelihood is largest; among claims rated
+/// inconsistent (I, II), those whose centred log-likelihood is smallest; three
+/// each. N and NA ratings are never listed: they are neither for nor against.
 fn for_against(ws: &Workspace, a: &Assessment, j: usize) -> (Vec<Evidence>, Vec<Evidence>) {
     let mut weighted: Vec<(f64, &Row)> = a
         .rows
@@ -143,14 +145,14 @@ fn for_against(ws: &Workspace, a: &Assessment, j: usize) -> (Vec<Evidence>, Vec<
     weighted.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| id(x.1).cmp(id(y.1))));
     let support = weighted
         .iter()
-        .filter(|(w, _)| *w > 1e-9)
+        .filter(|(w, r)| *w > 1e-9 && matches!(r.state.ratings[j], Rating::CC | Rating::C))
         .take(EVIDENCE_PER_SIDE)
         .map(|(w, r)| evidence(ws, r, j, *w))
         .collect();
     weighted.sort_by(|x, y| x.0.total_cmp(&y.0).then_with(|| id(x.1).cmp(id(y.1))));
     let against = weighted
         .iter()
-        .filter(|(w, _)| *w < -1e-9)
+        .filter(|(w, r)| *w < -1e-9 && matches!(r.state.ratings[j], Rating::I | Rating::II))
         .take(EVIDENCE_PER_SIDE)
         .map(|(w, r)| evidence(ws, r, j, *w))
         .collect();
