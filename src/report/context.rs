@@ -74,6 +74,8 @@ pub struct MemoContext {
     pub bluf: String,
     pub confidence: &'static str,
     pub confidence_basis: String,
+    /// Whether the other engine agrees on the leading scenario, in a sentence.
+    pub cross_check: String,
     pub leader: ScenarioView,
     pub scenarios: Vec<ScenarioView>,
     pub indicators: Vec<IndicatorView>,
@@ -255,6 +257,23 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         .filter(|s| s.cited_by > 0)
         .collect();
     sources.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    let other = match a.engine {
+        EngineKind::Bayes => EngineKind::Ach,
+        EngineKind::Ach => EngineKind::Bayes,
+    };
+    let other_name = match other {
+        EngineKind::Bayes => "the Bayesian posterior",
+        EngineKind::Ach => "ACH's weighted inconsistency",
+    };
+    let other_leader = engine::assess(ws, a.as_of, other).leader();
+    let cross_check = match other_leader {
+        Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
+        Some(j) => format!(
+            "Ranking by {other_name} puts “{}” first instead: the two methods disagree, so read the evidence below with care.",
+            ws.scenarios[j].title
+        ),
+        None => String::new(),
+    };
     MemoContext {
         title: ws.config.title.clone(),
         question: ws.config.question.clone(),
@@ -266,6 +285,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         bluf,
         confidence: conf.as_str(),
         confidence_basis: basis,
+        cross_check,
         leader,
         scenarios,
         indicators,
