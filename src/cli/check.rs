@@ -57,7 +57,7 @@ pub fn warnings(ws: &Workspace, a: &Assessment) -> Vec<Diagnostic> {
                     .help("evidence consistent with every explanation cannot tell them apart (Heuer, step 4); drop it or rate it more finely"),
             );
         }
-        if c.url.is_none() {
+        if r.state.url.is_none() {
             let (f, s) = at(c);
             out.push(
                 Diagnostic::warning("K102", format!("claim `{}` has no citation url", c.id))

@@ -39,8 +39,7 @@ impl Row {
 
 /// Build the row of a claim state.
 pub fn row(ws: &Workspace, st: ClaimState, engine: EngineKind) -> Row {
-    let claim = &ws.claims[st.claim];
-    let trust = state::trust(ws, claim, st.credibility);
+    let trust = state::trust(ws, &st);
     let active = st.status == Status::Active;
     let log_l = if active {
         bayes::log_likelihoods(&ws.config.likelihood, &st.ratings, trust, st.relevance)
@@ -218,7 +217,7 @@ pub fn assess(ws: &Workspace, as_of: NaiveDate, engine: EngineKind) -> Assessmen
 }
 
 /// Confidence in the assessment (see [`words::confidence`]).
-pub fn confidence(ws: &Workspace, a: &Assessment) -> words::Confidence {
+pub fn confidence(a: &Assessment) -> words::Confidence {
     let diag: Vec<&Row> = a
         .rows
         .iter()
@@ -233,8 +232,7 @@ pub fn confidence(ws: &Workspace, a: &Assessment) -> words::Confidence {
     let corroborated = diag
         .iter()
         .filter(|r| {
-            let c = &ws.claims[r.state.claim];
-            let mut s = c.sources.clone();
+            let mut s = r.state.sources.clone();
             s.sort();
             s.dedup();
             s.len() >= 2 || r.state.credibility.0 == 1
@@ -385,5 +383,35 @@ status = "retracted"
             [2, 3, 1]
         );
         assert_eq!(a.rows[0].diagnosticity, 1.0);
+    }
+
+    #[test]
+    fn revision_sources_change_trust_from_their_date() {
+        let claims = r#"
+[[claim]]
+id = "e1"
+date = 2022-01-01
+statement = "one"
+sources = ["d"]
+credibility = 2
+ratings = { h1 = "C", h2 = "I", h3 = "N" }
+
+[[claim.revision]]
+date = 2022-01-03
+note = "a wire service confirms"
+sources = ["d", "b"]
+url = "https://example.org/confirm"
+"#;
+        let w = ws(claims, "bayes");
+        let d = |n| NaiveDate::from_ymd_opt(2022, 1, n).unwrap();
+        // Before: D alone, R = 0.4; credibility 2 → r = 0.32.
+        assert!((assess(&w, d(2), EngineKind::Bayes).rows[0].trust - 0.32).abs() < 1e-12);
+        // After: R = 1 − 0.6 · 0.2 = 0.88 → r = 0.704.
+        let a = assess(&w, d(3), EngineKind::Bayes);
+        assert!((a.rows[0].trust - 0.704).abs() < 1e-12);
+        assert_eq!(
+            a.rows[0].state.url.as_deref(),
+            Some("https://example.org/confirm")
+        );
     }
 }

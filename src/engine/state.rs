@@ -10,6 +10,9 @@ pub struct ClaimState {
     /// Index into `Workspace::claims`.
     pub claim: usize,
     pub statement: String,
+    /// Source ids (a revision may replace them).
+    pub sources: Vec<String>,
+    pub url: Option<String>,
     pub credibility: Credibility,
     pub relevance: Relevance,
     /// One rating per scenario, in `Workspace::scenarios` order.
@@ -28,6 +31,8 @@ pub fn claim_as_of(ws: &Workspace, claim: usize, date: NaiveDate) -> Option<Clai
     let mut st = ClaimState {
         claim,
         statement: c.statement.clone(),
+        sources: c.sources.clone(),
+        url: c.url.clone(),
         credibility: c.credibility,
         relevance: c.relevance,
         ratings: ws
@@ -55,6 +60,12 @@ pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
     if let Some(s) = &r.statement {
         st.statement = s.clone();
     }
+    if let Some(s) = &r.sources {
+        st.sources = s.clone();
+    }
+    if let Some(u) = &r.url {
+        st.url = Some(u.clone());
+    }
     if let Some(s) = r.status {
         st.status = s;
     }
@@ -73,10 +84,11 @@ pub fn record_as_of(ws: &Workspace, date: NaiveDate) -> Vec<ClaimState> {
         .collect()
 }
 
-/// The trust r = R × c of a claim: R combines its sources' reliabilities as
-/// independent corroboration, R = 1 − Π(1 − R_k), c is the credibility factor.
-pub fn trust(ws: &Workspace, claim: &Claim, credibility: Credibility) -> f64 {
-    source_reliability(ws, &claim.sources) * credibility.factor()
+/// The trust r = R × c of a claim as it stands: R combines its sources'
+/// reliabilities as independent corroboration, R = 1 − Π(1 − R_k), c is the
+/// credibility factor.
+pub fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
+    source_reliability(ws, &st.sources) * st.credibility.factor()
 }
 
 /// R = 1 − Π(1 − R_k) over the distinct sources cited.

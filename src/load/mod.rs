@@ -148,6 +148,8 @@ const REVISION_KEYS: &[&str] = &[
     "relevance",
     "ratings",
     "statement",
+    "sources",
+    "url",
     "status",
 ];
 
@@ -549,6 +551,7 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
         .collect();
     let mut revisions = Vec::new();
     let mut revision_dates = Vec::new();
+    let mut source_refs_rev = Vec::new();
     for rt in t.array_of_tables(cx, "revision", "[[claim.revision]]") {
         rt.check_keys(cx, REVISION_KEYS);
         let rdate = rt.req_date(cx, "date");
@@ -558,6 +561,23 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
         let rrat =
             ratings(cx, &rt, "[claim.revision.ratings]", &mut rating_refs).unwrap_or_default();
         let rstatement = rt.opt_str(cx, "statement").map(|x| x.0);
+        let rsources = rt.opt_str_list(cx, "sources");
+        if let Some(list) = &rsources {
+            if list.is_empty() {
+                let span = rt
+                    .get("sources")
+                    .map(|v| v.span())
+                    .unwrap_or(rt.span.clone());
+                cx.err(
+                    "E014",
+                    span,
+                    "a revision's `sources` replaces the claim's list and cannot be empty",
+                )
+                .label = Some("empty list".into());
+            }
+            source_refs_rev.extend(list.iter().cloned());
+        }
+        let rurl = rt.opt_str(cx, "url").map(|x| x.0);
         let status = match rt.opt_str(cx, "status") {
             Some((s, span)) => match s.as_str() {
                 "retracted" => Some(Status::Retracted),
@@ -583,6 +603,8 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
                 relevance: rrel,
                 ratings: rrat,
                 statement: rstatement,
+                sources: rsources.map(|l| l.into_iter().map(|x| x.0).collect()),
+                url: rurl,
                 status,
                 loc: Loc {
                     file,
@@ -614,7 +636,7 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
         },
         id_span: id.1,
         header: t.span.clone(),
-        source_refs,
+        source_refs: source_refs.into_iter().chain(source_refs_rev).collect(),
         rating_refs,
         rationale_refs,
         revision_dates,

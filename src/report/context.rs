@@ -108,8 +108,9 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
         id: c.id.clone(),
         date: c.date.to_string(),
         statement: row.state.statement.clone(),
-        url: c.url.clone(),
-        sources: c
+        url: row.state.url.clone(),
+        sources: row
+            .state
             .sources
             .iter()
             .map(|s| {
@@ -191,7 +192,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         })
         .collect();
     let leader = scenarios[0].clone();
-    let conf = engine::confidence(ws, a);
+    let conf = engine::confidence(a);
     let in_force: Vec<&Row> = a.rows.iter().filter(|r| r.counts()).collect();
     let diag: Vec<&&Row> = in_force.iter().filter(|r| r.diagnostic).collect();
     let mean_trust = if diag.is_empty() {
@@ -251,7 +252,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
             cited_by: a
                 .rows
                 .iter()
-                .filter(|r| ws.claims[r.state.claim].sources.contains(&s.id))
+                .filter(|r| r.state.sources.contains(&s.id))
                 .count(),
         })
         .filter(|s| s.cited_by > 0)
