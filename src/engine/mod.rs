@@ -250,7 +250,7 @@ mod tests {
         let files = vec![
             SourceFile {
                 rel: "kzclaims.toml".into(),
-                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\n"),
+                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\n[scoring.likelihood]\ncc = 0.95\nII = 0.05\n"),
             },
             SourceFile {
                 rel: "scenarios/s.toml".into(),

@@ -123,7 +123,7 @@ struct RawClaim {
 
 const CONFIG_KEYS: &[&str] = &["title", "question", "as_of", "scoring", "memo"];
 const SCORING_KEYS: &[&str] = &["engine", "likelihood"];
-const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II"];
+const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II", "cc", "c", "n", "i", "ii"];
 const MEMO_KEYS: &[&str] = &["organization", "author", "marking", "template"];
 const SCENARIO_KEYS: &[&str] = &["id", "title", "summary", "prior", "proponents", "indicator"];
 const INDICATOR_KEYS: &[&str] = &["id", "text", "due"];
@@ -208,7 +208,7 @@ fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<Config> {
     if let Some(s) = t.opt_table(cx, "scoring", "[scoring]") {
         s.check_keys(cx, SCORING_KEYS);
         if let Some((e, span)) = s.opt_str(cx, "engine") {
-            match EngineKind::parse(&e) {
+            match EngineKind::parse(&e.to_ascii_lowercase()) {
                 Some(k) => cfg.engine = k,
                 None => {
                     let d = cx.err("E010", span, format!("unknown engine \"{e}\""));
@@ -226,7 +226,13 @@ fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<Config> {
                 ("II", &mut cfg.likelihood.ii),
             ];
             for (k, slot) in slots {
-                if let Some((v, span)) = l.opt_float(cx, k) {
+                let lower = k.to_ascii_lowercase();
+                let key = if l.get(k).is_none() && l.get(&lower).is_some() {
+                    lower.as_str()
+                } else {
+                    k
+                };
+                if let Some((v, span)) = l.opt_float(cx, key) {
                     if v > 0.0 && v <= 1.0 {
                         *slot = v;
                     } else {
@@ -407,7 +413,7 @@ fn parse_claims(
             let url = t.opt_str(cx, "url").map(|x| x.0);
             let kind = match t.req_str(cx, "kind") {
                 Some((k, span)) => {
-                    let parsed = SourceKind::parse(&k);
+                    let parsed = SourceKind::parse(&k.to_ascii_lowercase());
                     if parsed.is_none() {
                         let d = cx.err("E010", span, format!("unknown source kind \"{k}\""));
                         d.help = Some(match did_you_mean(&k, SourceKind::NAMES) {
@@ -982,5 +988,18 @@ mod tests {
         assert!(!is_slug("Elite"));
         assert!(!is_slug("-x"));
         assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn likelihood_overrides_in_either_case() {
+        let cfg = "title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"ACH\"\n[scoring.likelihood]\ncc = 0.9\nI = 0.3\n";
+        let w = ws(&[("kzclaims.toml", cfg), ("scenarios/s.toml", SCEN)]).unwrap();
+        assert_eq!(w.config.engine, EngineKind::Ach);
+        assert_eq!(w.config.likelihood.cc, 0.9);
+        assert_eq!(w.config.likelihood.i, 0.3);
+        assert_eq!(w.config.likelihood.c, 0.8);
+        let bad = cfg.replace("0.3", "1.5");
+        let e = errors(ws(&[("kzclaims.toml", &bad), ("scenarios/s.toml", SCEN)]));
+        assert_eq!(e[0].code, "E010");
     }
 }
