@@ -216,8 +216,9 @@ pub fn assess(ws: &Workspace, as_of: NaiveDate, engine: EngineKind) -> Assessmen
     }
 }
 
-/// Confidence in the assessment (see [`words::confidence`]).
-pub fn confidence(a: &Assessment) -> words::Confidence {
+/// Confidence in the assessment (see [`words::confidence`]); `other_leader` is
+/// the leading scenario under the other engine.
+pub fn confidence(a: &Assessment, other_leader: Option<usize>) -> words::Confidence {
     let diag: Vec<&Row> = a
         .rows
         .iter()
@@ -238,7 +239,7 @@ pub fn confidence(a: &Assessment) -> words::Confidence {
             s.len() >= 2 || r.state.credibility.0 == 1
         })
         .count();
-    words::confidence(n, mean_trust, corroborated)
+    words::confidence(n, mean_trust, corroborated, other_leader == a.leader())
 }
 
 #[cfg(test)]

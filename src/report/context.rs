@@ -192,7 +192,24 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         })
         .collect();
     let leader = scenarios[0].clone();
-    let conf = engine::confidence(a);
+    let other = match a.engine {
+        EngineKind::Bayes => EngineKind::Ach,
+        EngineKind::Ach => EngineKind::Bayes,
+    };
+    let other_name = match other {
+        EngineKind::Bayes => "the Bayesian posterior",
+        EngineKind::Ach => "ACH's weighted inconsistency",
+    };
+    let other_leader = engine::assess(ws, a.as_of, other).leader();
+    let cross_check = match other_leader {
+        Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
+        Some(j) => format!(
+            "Ranking by {other_name} puts “{}” first instead: the two methods disagree, so read the evidence below with care.",
+            ws.scenarios[j].title
+        ),
+        None => String::new(),
+    };
+    let conf = engine::confidence(a, other_leader);
     let in_force: Vec<&Row> = a.rows.iter().filter(|r| r.counts()).collect();
     let diag: Vec<&&Row> = in_force.iter().filter(|r| r.diagnostic).collect();
     let mean_trust = if diag.is_empty() {
@@ -258,23 +275,6 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         .filter(|s| s.cited_by > 0)
         .collect();
     sources.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
-    let other = match a.engine {
-        EngineKind::Bayes => EngineKind::Ach,
-        EngineKind::Ach => EngineKind::Bayes,
-    };
-    let other_name = match other {
-        EngineKind::Bayes => "the Bayesian posterior",
-        EngineKind::Ach => "ACH's weighted inconsistency",
-    };
-    let other_leader = engine::assess(ws, a.as_of, other).leader();
-    let cross_check = match other_leader {
-        Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
-        Some(j) => format!(
-            "Ranking by {other_name} puts “{}” first instead: the two methods disagree, so read the evidence below with care.",
-            ws.scenarios[j].title
-        ),
-        None => String::new(),
-    };
     MemoContext {
         title: ws.config.title.clone(),
         question: ws.config.question.clone(),

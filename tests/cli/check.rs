@@ -243,7 +243,12 @@ fn several_problems_in_one_run() {
 
 #[test]
 fn priors_summing_past_one() {
-    assert_invalid("bad-prior-sum", "E012", "scenarios/all.toml:17:9", "prior = 0.6");
+    assert_invalid(
+        "bad-prior-sum",
+        "E012",
+        "scenarios/all.toml:17:9",
+        "prior = 0.6",
+    );
     let err = stderr(&kz(&fixture("bad-prior-sum")).arg("check").output().unwrap());
     assert!(err.contains("priors sum to 1.100000, past 1"), "{err}");
 }
