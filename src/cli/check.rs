@@ -1,8 +1,8 @@
 //! `kzclaims check`: validate the workspace; warn about analytic smells.
 
-use super::{as_of, open_workspace, render_diagnostics, Cli, CmdResult};
+use super::{assess_workspace, render_diagnostics, Cli, CmdResult};
 use crate::diag::Diagnostic;
-use crate::engine::{self, Assessment};
+use crate::engine::Assessment;
 use crate::model::*;
 
 #[derive(clap::Args, Debug)]
@@ -13,9 +13,8 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let ws = open_workspace(cli)?;
-    let date = as_of(&ws, args.as_of)?;
-    let a = engine::assess(&ws, date, ws.config.engine);
+    let (ws, a) = assess_workspace(cli, args.as_of, None)?;
+    let date = a.as_of;
     let mut warnings = warnings(&ws, &a);
     warnings.sort_by(|a, b| {
         (&a.file, a.span.as_ref().map(|s| s.start))

@@ -1,7 +1,6 @@
 //! `kzclaims score`: the evidence matrix and scenario totals as of a date.
 
-use super::{as_of, emit, open_workspace, Cli, CmdResult};
-use crate::engine;
+use super::{assess_workspace, emit, Cli, CmdResult};
 use crate::model::EngineKind;
 use crate::report::score;
 
@@ -40,13 +39,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let ws = open_workspace(cli)?;
-    let date = as_of(&ws, args.as_of)?;
-    let engine = args
-        .engine
-        .map(EngineKind::from)
-        .unwrap_or(ws.config.engine);
-    let a = engine::assess(&ws, date, engine);
+    let (ws, a) = assess_workspace(cli, args.as_of, args.engine)?;
     let text = match args.format {
         Format::Table => score::to_table(&ws, &a),
         Format::Json => {

@@ -683,22 +683,33 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
     let rel = |file: usize| files[file].rel.clone();
 
     // Duplicate ids.
-    let mut seen: HashMap<&str, (usize, Span)> = HashMap::new();
+    let ids =
+        |kind: &'static str, items: Vec<(&str, usize, &Span)>| duplicates(kind, items, &files);
+    diags.extend(ids(
+        "scenario",
+        scenarios
+            .iter()
+            .map(|s| (s.s.id.as_str(), s.s.loc.file, &s.id_span))
+            .collect(),
+    ));
+    diags.extend(ids(
+        "source",
+        sources
+            .iter()
+            .map(|s| (s.s.id.as_str(), s.s.loc.file, &s.id_span))
+            .collect(),
+    ));
+    diags.extend(ids(
+        "claim",
+        claims
+            .iter()
+            .map(|c| (c.c.id.as_str(), c.c.loc.file, &c.id_span))
+            .collect(),
+    ));
     for s in &scenarios {
-        if let Some((f0, sp0)) = seen.insert(&s.s.id, (s.s.loc.file, s.id_span.clone())) {
-            diags.push(duplicate(
-                "scenario",
-                &s.s.id,
-                &rel(s.s.loc.file),
-                s.id_span.clone(),
-                &rel(f0),
-                &files[f0].text,
-                sp0,
-            ));
-        }
-        let mut ind: HashMap<&str, ()> = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
         for (iid, span) in &s.indicator_ids {
-            if ind.insert(iid, ()).is_some() {
+            if !seen.insert(iid) {
                 diags.push(
                     Diagnostic::error(
                         "E005",
@@ -708,34 +719,6 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
                     .label("defined twice in this scenario"),
                 );
             }
-        }
-    }
-    seen.clear();
-    for s in &sources {
-        if let Some((f0, sp0)) = seen.insert(&s.s.id, (s.s.loc.file, s.id_span.clone())) {
-            diags.push(duplicate(
-                "source",
-                &s.s.id,
-                &rel(s.s.loc.file),
-                s.id_span.clone(),
-                &rel(f0),
-                &files[f0].text,
-                sp0,
-            ));
-        }
-    }
-    seen.clear();
-    for c in &claims {
-        if let Some((f0, sp0)) = seen.insert(&c.c.id, (c.c.loc.file, c.id_span.clone())) {
-            diags.push(duplicate(
-                "claim",
-                &c.c.id,
-                &rel(c.c.loc.file),
-                c.id_span.clone(),
-                &rel(f0),
-                &files[f0].text,
-                sp0,
-            ));
         }
     }
 
@@ -868,22 +851,34 @@ fn list_ids(ids: &[&str]) -> String {
         .join(", ")
 }
 
-fn duplicate(
+/// E005 for every id seen before, pointing back at its first definition.
+fn duplicates(
     kind: &str,
-    id: &str,
-    file: &str,
-    span: Span,
-    first_file: &str,
-    first_text: &str,
-    first_span: Span,
-) -> Diagnostic {
-    let (line, col) = crate::diag::line_col(first_text, first_span.start);
-    Diagnostic::error("E005", format!("duplicate {kind} id `{id}`"))
-        .at(file, span)
-        .label("defined again here")
-        .help(format!(
-            "first defined at {first_file}:{line}:{col}; ids must be unique across all files"
-        ))
+    items: Vec<(&str, usize, &Span)>,
+    files: &[SourceFile],
+) -> Vec<Diagnostic> {
+    let mut first: HashMap<&str, (usize, &Span)> = HashMap::new();
+    let mut out = Vec::new();
+    for (id, file, span) in items {
+        match first.get(id) {
+            None => {
+                first.insert(id, (file, span));
+            }
+            Some(&(f0, sp0)) => {
+                let (line, col) = crate::diag::line_col(&files[f0].text, sp0.start);
+                out.push(
+                    Diagnostic::error("E005", format!("duplicate {kind} id `{id}`"))
+                        .at(files[file].rel.clone(), span.clone())
+                        .label("defined again here")
+                        .help(format!(
+                            "first defined at {}:{line}:{col}; ids must be unique across all files",
+                            files[f0].rel
+                        )),
+                );
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
