@@ -47,7 +47,7 @@ pub fn warnings(ws: &Workspace, a: &Assessment) -> Vec<Diagnostic> {
     let at = |c: &Claim| (ws.files[c.loc.file].rel.clone(), c.loc.span.clone());
     for r in a.rows.iter().filter(|r| r.counts()) {
         let c = &ws.claims[r.state.claim];
-        if !r.diagnostic && r.log_l.is_some() {
+        if !r.diagnostic {
             let (f, s) = at(c);
             out.push(
                 Diagnostic::warning("K101", format!("claim `{}` is not diagnostic: it is rated the same against every scenario", c.id))
