@@ -494,6 +494,10 @@ pub struct Revision {
     pub relevance: Option<Relevance>,
     pub ratings: BTreeMap<String, Rating>,
     pub statement: Option<String>,
+    /// Replaces the claim's source list from this date on.
+    pub sources: Option<Vec<String>>,
+    /// Replaces the claim's citation from this date on.
+    pub url: Option<String>,
     pub status: Option<Status>,
     pub loc: Loc,
 }

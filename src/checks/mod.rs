@@ -73,7 +73,7 @@ pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
         let ci = r.state.claim;
         let c = &ws.claims[ci];
         let (f, s) = at_claim(ci);
-        if !r.diagnostic && r.log_l.is_some() {
+        if !r.diagnostic {
             found.push((Target::Claim(ci),
                 Diagnostic::warning("K101", format!("claim `{}` is not diagnostic: it is rated the same against every scenario", c.id))
                     .at(f.clone(), s.clone())
@@ -81,7 +81,7 @@ pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
                     .help("evidence consistent with every explanation cannot tell them apart (Heuer, step 4); drop it or rate it more finely"),
             ));
         }
-        if c.url.is_none() {
+        if r.state.url.is_none() {
             found.push((
                 Target::Claim(ci),
                 Diagnostic::warning("K102", format!("claim `{}` has no citation url", c.id))
@@ -91,7 +91,7 @@ pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
             ));
         }
         // K104: one distinct source, and the claim carries weight.
-        let mut srcs: Vec<&str> = c.sources.iter().map(String::as_str).collect();
+        let mut srcs: Vec<&str> = r.state.sources.iter().map(String::as_str).collect();
         srcs.sort_unstable();
         srcs.dedup();
         let weighty = r.state.relevance == Relevance::High
@@ -291,7 +291,7 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
         let ci = r.state.claim;
         let c = &ws.claims[ci];
         let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        let mut srcs: Vec<&str> = c.sources.iter().map(String::as_str).collect();
+        let mut srcs: Vec<&str> = r.state.sources.iter().map(String::as_str).collect();
         srcs.sort_unstable();
         srcs.dedup();
         for sid in srcs {

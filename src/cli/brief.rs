@@ -1,8 +1,6 @@
 //! `kzclaims brief`: render the briefing memo as of a date.
 
-use super::{as_of, emit, open_workspace, score::EngineArg, Cli, CmdResult};
-use crate::engine;
-use crate::model::EngineKind;
+use super::{assess_workspace, emit, score::EngineArg, Cli, CmdResult};
 use crate::report::{context, render};
 use render::MemoFormat;
 use std::path::PathBuf;
@@ -28,13 +26,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let ws = open_workspace(cli)?;
-    let date = as_of(&ws, args.as_of)?;
-    let engine = args
-        .engine
-        .map(EngineKind::from)
-        .unwrap_or(ws.config.engine);
-    let a = engine::assess(&ws, date, engine);
+    let (ws, a) = assess_workspace(cli, args.as_of, args.engine)?;
     let ctx = context::memo_context(&ws, &a);
     let name = render::template_file_name(
         args.template.as_deref().unwrap_or(&ws.config.memo.template),

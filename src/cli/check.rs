@@ -1,9 +1,8 @@
 //! `kzclaims check`: validate the workspace; warn about analytic smells
 //! (codes in docs/checks.md). `--strict` turns warnings into errors.
 
-use super::{as_of, open_workspace, render_diagnostics, Cli, CmdResult, Failure};
+use super::{assess_workspace, render_diagnostics, Cli, CmdResult, Failure};
 use crate::checks::{self, Rendered};
-use crate::engine;
 use crate::model::SourceFile;
 use crate::report::{context, render};
 use render::MemoFormat;
@@ -22,9 +21,8 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let ws = open_workspace(cli)?;
-    let date = as_of(&ws, args.as_of)?;
-    let a = engine::assess(&ws, date, ws.config.engine);
+    let (ws, a) = assess_workspace(cli, args.as_of, None)?;
+    let date = a.as_of;
 
     // K108 reads the memo as the workspace's template renders it, in every
     // format the template exists in (an error if it exists in none).

@@ -199,6 +199,22 @@ fn open_workspace(cli: &Cli) -> Result<Workspace, Failure> {
     Ok(load::load(&root)?)
 }
 
+/// Open the workspace and score it as of the given date (else its default)
+/// with the given engine (else its configured one).
+fn assess_workspace(
+    cli: &Cli,
+    as_of_arg: Option<NaiveDate>,
+    engine: Option<score::EngineArg>,
+) -> Result<(Workspace, crate::engine::Assessment), Failure> {
+    let ws = open_workspace(cli)?;
+    let date = as_of(&ws, as_of_arg)?;
+    let engine = engine
+        .map(crate::model::EngineKind::from)
+        .unwrap_or(ws.config.engine);
+    let a = crate::engine::assess(&ws, date, engine);
+    Ok((ws, a))
+}
+
 /// Parse a `YYYY-MM-DD` date argument.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")

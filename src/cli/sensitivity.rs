@@ -1,8 +1,7 @@
 //! `kzclaims sensitivity`: how much the conclusion depends on a few items.
 
-use super::{as_of, emit, open_workspace, score::EngineArg, Cli, CmdResult};
-use crate::engine::{self, sensitivity};
-use crate::model::EngineKind;
+use super::{assess_workspace, emit, score::EngineArg, Cli, CmdResult};
+use crate::engine::sensitivity;
 use crate::report::sensitivity as report;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,13 +24,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let ws = open_workspace(cli)?;
-    let date = as_of(&ws, args.as_of)?;
-    let engine = args
-        .engine
-        .map(EngineKind::from)
-        .unwrap_or(ws.config.engine);
-    let a = engine::assess(&ws, date, engine);
+    let (ws, a) = assess_workspace(cli, args.as_of, args.engine)?;
     let s = sensitivity::analyse(&ws, &a);
     let text = match args.format {
         Format::Table => report::to_table(&ws, &a, &s),

@@ -45,8 +45,7 @@ impl Row {
 
 /// Build the row of a claim state.
 pub fn row(ws: &Workspace, st: ClaimState, engine: EngineKind) -> Row {
-    let claim = &ws.claims[st.claim];
-    let trust = state::trust(ws, claim, st.credibility);
+    let trust = state::trust(ws, &st);
     let active = st.status == Status::Active;
     let log_l = if active {
         bayes::log_likelihoods(&ws.config.likelihood, &st.ratings, trust, st.relevance)
@@ -302,8 +301,9 @@ pub fn linear_pool<'a>(dists: impl Iterator<Item = &'a [f64]>) -> Vec<f64> {
     sum.iter().map(|s| s / n.max(1) as f64).collect()
 }
 
-/// Confidence in the assessment (see [`words::confidence`]).
-pub fn confidence(ws: &Workspace, a: &Assessment) -> words::Confidence {
+/// Confidence in the assessment (see [`words::confidence`]); `other_leader` is
+/// the leading scenario under the other engine.
+pub fn confidence(a: &Assessment, other_leader: Option<usize>) -> words::Confidence {
     let diag: Vec<&Row> = a
         .rows
         .iter()
@@ -318,14 +318,13 @@ pub fn confidence(ws: &Workspace, a: &Assessment) -> words::Confidence {
     let corroborated = diag
         .iter()
         .filter(|r| {
-            let c = &ws.claims[r.state.claim];
-            let mut s = c.sources.clone();
+            let mut s = r.state.sources.clone();
             s.sort();
             s.dedup();
             s.len() >= 2 || r.state.credibility.0 == 1
         })
         .count();
-    words::confidence(n, mean_trust, corroborated)
+    words::confidence(n, mean_trust, corroborated, other_leader == a.leader())
 }
 
 #[cfg(test)]
@@ -337,7 +336,7 @@ mod tests {
         let files = vec![
             SourceFile {
                 rel: "kzclaims.toml".into(),
-                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\n"),
+                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\n[scoring.likelihood]\ncc = 0.95\nII = 0.05\n"),
             },
             SourceFile {
                 rel: "scenarios/s.toml".into(),
@@ -470,5 +469,35 @@ status = "retracted"
             [2, 3, 1]
         );
         assert_eq!(a.rows[0].diagnosticity, 1.0);
+    }
+
+    #[test]
+    fn revision_sources_change_trust_from_their_date() {
+        let claims = r#"
+[[claim]]
+id = "e1"
+date = 2022-01-01
+statement = "one"
+sources = ["d"]
+credibility = 2
+ratings = { h1 = "C", h2 = "I", h3 = "N" }
+
+[[claim.revision]]
+date = 2022-01-03
+note = "a wire service confirms"
+sources = ["d", "b"]
+url = "https://example.org/confirm"
+"#;
+        let w = ws(claims, "bayes");
+        let d = |n| NaiveDate::from_ymd_opt(2022, 1, n).unwrap();
+        // Before: D alone, R = 0.4; credibility 2 → r = 0.32.
+        assert!((assess(&w, d(2), EngineKind::Bayes).rows[0].trust - 0.32).abs() < 1e-12);
+        // After: R = 1 − 0.6 · 0.2 = 0.88 → r = 0.704.
+        let a = assess(&w, d(3), EngineKind::Bayes);
+        assert!((a.rows[0].trust - 0.704).abs() < 1e-12);
+        assert_eq!(
+            a.rows[0].state.url.as_deref(),
+            Some("https://example.org/confirm")
+        );
     }
 }

@@ -8,7 +8,8 @@
 //! inconsistency by −w_ij (ach), so no what-if re-scores the record.
 
 use super::{
-    ach, bayes, engine_order, indicators, state, totals_of, Assessment, IndicatorRow, Row, Totals,
+    ach, bayes, engine_order, indicators, state, totals_of, Assessment, ClaimState, IndicatorRow,
+    Row, Totals,
 };
 use crate::model::*;
 use std::cmp::Ordering;
@@ -76,8 +77,11 @@ struct Item {
 }
 
 fn claim_cells(ws: &Workspace, r: &Row, ratings: &[Rating], cred: Credibility) -> Option<Cells> {
-    let claim = &ws.claims[r.state.claim];
-    let trust = state::trust(ws, claim, cred);
+    let st = ClaimState {
+        credibility: cred,
+        ..r.state.clone()
+    };
+    let trust = state::trust(ws, &st);
     let log_l = bayes::log_likelihoods(&ws.config.likelihood, ratings, trust, r.state.relevance)?;
     Some(Cells {
         log_l,

@@ -11,6 +11,9 @@ pub struct ClaimState {
     /// Index into `Workspace::claims`.
     pub claim: usize,
     pub statement: String,
+    /// Source ids (a revision may replace them).
+    pub sources: Vec<String>,
+    pub url: Option<String>,
     pub credibility: Credibility,
     pub relevance: Relevance,
     /// One rating per scenario, in `Workspace::scenarios` order.
@@ -40,6 +43,8 @@ pub fn claim_as_of_view(
     let mut st = ClaimState {
         claim,
         statement: c.statement.clone(),
+        sources: c.sources.clone(),
+        url: c.url.clone(),
         credibility: c.credibility,
         relevance: c.relevance,
         ratings: analysts::base_ratings(ws, c, view),
@@ -62,6 +67,12 @@ pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
     }
     if let Some(s) = &r.statement {
         st.statement = s.clone();
+    }
+    if let Some(s) = &r.sources {
+        st.sources = s.clone();
+    }
+    if let Some(u) = &r.url {
+        st.url = Some(u.clone());
     }
     if let Some(s) = r.status {
         st.status = s;
@@ -86,10 +97,11 @@ pub fn record_as_of_view(ws: &Workspace, date: NaiveDate, view: View<'_>) -> Vec
         .collect()
 }
 
-/// The trust r = R × c of a claim: R combines its sources' reliabilities as
-/// independent corroboration, R = 1 − Π(1 − R_k), c is the credibility factor.
-pub fn trust(ws: &Workspace, claim: &Claim, credibility: Credibility) -> f64 {
-    source_reliability(ws, &claim.sources) * credibility.factor()
+/// The trust r = R × c of a claim as it stands: R combines its sources'
+/// reliabilities as independent corroboration, R = 1 − Π(1 − R_k), c is the
+/// credibility factor.
+pub fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
+    source_reliability(ws, &st.sources) * st.credibility.factor()
 }
 
 /// R = 1 − Π(1 − R_k) over the distinct sources cited.

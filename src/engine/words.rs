@@ -62,10 +62,15 @@ impl Confidence {
 /// The confidence rule (docs/scoring.md): over the diagnostic claims in force,
 /// n their count, q their mean trust, k how many are corroborated (two or more
 /// sources, or credibility 1):
-/// high when n ≥ 10, q ≥ 0.6 and k ≥ 3; moderate when n ≥ 5 and q ≥ 0.4;
-/// low otherwise.
-pub fn confidence(n: usize, mean_trust: f64, corroborated: usize) -> Confidence {
-    if n >= 10 && mean_trust >= 0.6 && corroborated >= 3 {
+/// high when n ≥ 10, q ≥ 0.6, k ≥ 3 and both engines put the same scenario
+/// first; moderate when n ≥ 5 and q ≥ 0.4; low otherwise.
+pub fn confidence(
+    n: usize,
+    mean_trust: f64,
+    corroborated: usize,
+    engines_agree: bool,
+) -> Confidence {
+    if n >= 10 && mean_trust >= 0.6 && corroborated >= 3 && engines_agree {
         Confidence::High
     } else if n >= 5 && mean_trust >= 0.4 {
         Confidence::Moderate
@@ -91,9 +96,10 @@ mod tests {
 
     #[test]
     fn confidence_rule() {
-        assert_eq!(confidence(12, 0.7, 3), Confidence::High);
-        assert_eq!(confidence(12, 0.7, 2), Confidence::Moderate);
-        assert_eq!(confidence(5, 0.4, 0), Confidence::Moderate);
-        assert_eq!(confidence(4, 0.9, 4), Confidence::Low);
+        assert_eq!(confidence(12, 0.7, 3, true), Confidence::High);
+        assert_eq!(confidence(12, 0.7, 3, false), Confidence::Moderate);
+        assert_eq!(confidence(12, 0.7, 2, true), Confidence::Moderate);
+        assert_eq!(confidence(5, 0.4, 0, true), Confidence::Moderate);
+        assert_eq!(confidence(4, 0.9, 4, true), Confidence::Low);
     }
 }

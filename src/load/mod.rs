@@ -147,7 +147,7 @@ const CONFIG_KEYS: &[&str] = &[
 ];
 const RESOLUTION_KEYS: &[&str] = &["date", "scenario", "note"];
 const SCORING_KEYS: &[&str] = &["engine", "likelihood"];
-const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II"];
+const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II", "cc", "c", "n", "i", "ii"];
 const MEMO_KEYS: &[&str] = &["organization", "author", "marking", "template"];
 const SCENARIO_KEYS: &[&str] = &[
     "id",
@@ -201,6 +201,8 @@ const REVISION_KEYS: &[&str] = &[
     "relevance",
     "ratings",
     "statement",
+    "sources",
+    "url",
     "status",
 ];
 
@@ -325,7 +327,7 @@ fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig> {
     if let Some(s) = t.opt_table(cx, "scoring", "[scoring]") {
         s.check_keys(cx, SCORING_KEYS);
         if let Some((e, span)) = s.opt_str(cx, "engine") {
-            match EngineKind::parse(&e) {
+            match EngineKind::parse(&e.to_ascii_lowercase()) {
                 Some(k) => cfg.engine = k,
                 None => {
                     let d = cx.err("E010", span, format!("unknown engine \"{e}\""));
@@ -343,7 +345,13 @@ fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig> {
                 ("II", &mut cfg.likelihood.ii),
             ];
             for (k, slot) in slots {
-                if let Some((v, span)) = l.opt_float(cx, k) {
+                let lower = k.to_ascii_lowercase();
+                let key = if l.get(k).is_none() && l.get(&lower).is_some() {
+                    lower.as_str()
+                } else {
+                    k
+                };
+                if let Some((v, span)) = l.opt_float(cx, key) {
                     if v > 0.0 && v <= 1.0 {
                         *slot = v;
                     } else {
@@ -664,7 +672,7 @@ fn parse_claims(
             let url = t.opt_str(cx, "url").map(|x| x.0);
             let kind = match t.req_str(cx, "kind") {
                 Some((k, span)) => {
-                    let parsed = SourceKind::parse(&k);
+                    let parsed = SourceKind::parse(&k.to_ascii_lowercase());
                     if parsed.is_none() {
                         let d = cx.err("E010", span, format!("unknown source kind \"{k}\""));
                         d.help = Some(match did_you_mean(&k, SourceKind::NAMES) {
@@ -862,6 +870,7 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
         .collect();
     let mut revisions = Vec::new();
     let mut revision_dates = Vec::new();
+    let mut source_refs_rev = Vec::new();
     for rt in t.array_of_tables(cx, "revision", "[[claim.revision]]") {
         rt.check_keys(cx, REVISION_KEYS);
         let rdate = rt.req_date(cx, "date");
@@ -871,6 +880,23 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
         let rrat =
             ratings(cx, &rt, "[claim.revision.ratings]", &mut rating_refs).unwrap_or_default();
         let rstatement = rt.opt_str(cx, "statement").map(|x| x.0);
+        let rsources = rt.opt_str_list(cx, "sources");
+        if let Some(list) = &rsources {
+            if list.is_empty() {
+                let span = rt
+                    .get("sources")
+                    .map(|v| v.span())
+                    .unwrap_or(rt.span.clone());
+                cx.err(
+                    "E014",
+                    span,
+                    "a revision's `sources` replaces the claim's list and cannot be empty",
+                )
+                .label = Some("empty list".into());
+            }
+            source_refs_rev.extend(list.iter().cloned());
+        }
+        let rurl = rt.opt_str(cx, "url").map(|x| x.0);
         let status = match rt.opt_str(cx, "status") {
             Some((s, span)) => match s.as_str() {
                 "retracted" => Some(Status::Retracted),
@@ -896,6 +922,8 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
                 relevance: rrel,
                 ratings: rrat,
                 statement: rstatement,
+                sources: rsources.map(|l| l.into_iter().map(|x| x.0).collect()),
+                url: rurl,
                 status,
                 loc: Loc {
                     file,
@@ -930,7 +958,7 @@ fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawC
         },
         id_span: id.1,
         header: t.span.clone(),
-        source_refs,
+        source_refs: source_refs.into_iter().chain(source_refs_rev).collect(),
         rating_refs,
         rationale_refs,
         revision_dates,
@@ -972,22 +1000,33 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
     let rel = |file: usize| files[file].rel.clone();
 
     // Duplicate ids.
-    let mut seen: HashMap<&str, (usize, Span)> = HashMap::new();
+    let ids =
+        |kind: &'static str, items: Vec<(&str, usize, &Span)>| duplicates(kind, items, &files);
+    diags.extend(ids(
+        "scenario",
+        scenarios
+            .iter()
+            .map(|s| (s.s.id.as_str(), s.s.loc.file, &s.id_span))
+            .collect(),
+    ));
+    diags.extend(ids(
+        "source",
+        sources
+            .iter()
+            .map(|s| (s.s.id.as_str(), s.s.loc.file, &s.id_span))
+            .collect(),
+    ));
+    diags.extend(ids(
+        "claim",
+        claims
+            .iter()
+            .map(|c| (c.c.id.as_str(), c.c.loc.file, &c.id_span))
+            .collect(),
+    ));
     for s in &scenarios {
-        if let Some((f0, sp0)) = seen.insert(&s.s.id, (s.s.loc.file, s.id_span.clone())) {
-            diags.push(duplicate(
-                "scenario",
-                &s.s.id,
-                &rel(s.s.loc.file),
-                s.id_span.clone(),
-                &rel(f0),
-                &files[f0].text,
-                sp0,
-            ));
-        }
-        let mut ind: HashMap<&str, ()> = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
         for (iid, span) in &s.indicator_ids {
-            if ind.insert(iid, ()).is_some() {
+            if !seen.insert(iid) {
                 diags.push(
                     Diagnostic::error(
                         "E005",
@@ -997,34 +1036,6 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
                     .label("defined twice in this scenario"),
                 );
             }
-        }
-    }
-    seen.clear();
-    for s in &sources {
-        if let Some((f0, sp0)) = seen.insert(&s.s.id, (s.s.loc.file, s.id_span.clone())) {
-            diags.push(duplicate(
-                "source",
-                &s.s.id,
-                &rel(s.s.loc.file),
-                s.id_span.clone(),
-                &rel(f0),
-                &files[f0].text,
-                sp0,
-            ));
-        }
-    }
-    seen.clear();
-    for c in &claims {
-        if let Some((f0, sp0)) = seen.insert(&c.c.id, (c.c.loc.file, c.id_span.clone())) {
-            diags.push(duplicate(
-                "claim",
-                &c.c.id,
-                &rel(c.c.loc.file),
-                c.id_span.clone(),
-                &rel(f0),
-                &files[f0].text,
-                sp0,
-            ));
         }
     }
 
@@ -1275,22 +1286,34 @@ fn list_ids(ids: &[&str]) -> String {
         .join(", ")
 }
 
-fn duplicate(
+/// E005 for every id seen before, pointing back at its first definition.
+fn duplicates(
     kind: &str,
-    id: &str,
-    file: &str,
-    span: Span,
-    first_file: &str,
-    first_text: &str,
-    first_span: Span,
-) -> Diagnostic {
-    let (line, col) = crate::diag::line_col(first_text, first_span.start);
-    Diagnostic::error("E005", format!("duplicate {kind} id `{id}`"))
-        .at(file, span)
-        .label("defined again here")
-        .help(format!(
-            "first defined at {first_file}:{line}:{col}; ids must be unique across all files"
-        ))
+    items: Vec<(&str, usize, &Span)>,
+    files: &[SourceFile],
+) -> Vec<Diagnostic> {
+    let mut first: HashMap<&str, (usize, &Span)> = HashMap::new();
+    let mut out = Vec::new();
+    for (id, file, span) in items {
+        match first.get(id) {
+            None => {
+                first.insert(id, (file, span));
+            }
+            Some(&(f0, sp0)) => {
+                let (line, col) = crate::diag::line_col(&files[f0].text, sp0.start);
+                out.push(
+                    Diagnostic::error("E005", format!("duplicate {kind} id `{id}`"))
+                        .at(files[file].rel.clone(), span.clone())
+                        .label("defined again here")
+                        .help(format!(
+                            "first defined at {}:{line}:{col}; ids must be unique across all files",
+                            files[f0].rel
+                        )),
+                );
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1359,11 +1382,7 @@ mod tests {
         ]));
         let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
         codes.sort();
-        assert_eq!(
-            codes,
-            ["E002", "E004", "E006", "E007", "E008", "E009"],
-            "{e:#?}"
-        );
+        assert_eq!(codes, ["E002", "E006", "E007", "E008", "E009"], "{e:#?}");
         let unknown = e.iter().find(|d| d.code == "E002").unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `credibility`?"));
     }
@@ -1399,5 +1418,18 @@ mod tests {
         assert!(!is_slug("Elite"));
         assert!(!is_slug("-x"));
         assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn likelihood_overrides_in_either_case() {
+        let cfg = "title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"ACH\"\n[scoring.likelihood]\ncc = 0.9\nI = 0.3\n";
+        let w = ws(&[("kzclaims.toml", cfg), ("scenarios/s.toml", SCEN)]).unwrap();
+        assert_eq!(w.config.engine, EngineKind::Ach);
+        assert_eq!(w.config.likelihood.cc, 0.9);
+        assert_eq!(w.config.likelihood.i, 0.3);
+        assert_eq!(w.config.likelihood.c, 0.8);
+        let bad = cfg.replace("0.3", "1.5");
+        let e = errors(ws(&[("kzclaims.toml", &bad), ("scenarios/s.toml", SCEN)]));
+        assert_eq!(e[0].code, "E010");
     }
 }

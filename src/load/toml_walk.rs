@@ -82,7 +82,15 @@ impl<'t, 'i> Tbl<'t, 'i> {
         self.t.get(key)
     }
 
+    /// Report a missing key, unless a misspelt key already stands for it (the
+    /// unknown-key error then says "did you mean").
     pub fn missing(&self, cx: &mut FileCx<'_>, key: &str) {
+        let misspelt = self.t.iter().any(|(k, _)| {
+            k.get_ref().as_ref() != key && did_you_mean(k.get_ref(), [key]).is_some()
+        });
+        if misspelt {
+            return;
+        }
         let d = cx.err(
             "E004",
             self.span.clone(),

@@ -198,6 +198,8 @@ pub struct MemoContext {
     pub bluf: String,
     pub confidence: &'static str,
     pub confidence_basis: String,
+    /// Whether the other engine agrees on the leading scenario, in a sentence.
+    pub cross_check: String,
     pub leader: ScenarioView,
     pub scenarios: Vec<ScenarioView>,
     /// Every indicator, open ones first by due date.
@@ -238,8 +240,9 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
         id: c.id.clone(),
         date: c.date.to_string(),
         statement: row.state.statement.clone(),
-        url: c.url.clone(),
-        sources: c
+        url: row.state.url.clone(),
+        sources: row
+            .state
             .sources
             .iter()
             .map(|s| {
@@ -259,8 +262,10 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
     }
 }
 
-/// For and against lists: the claims whose centred log-likelihood for the
-/// scenario is largest (for) and smallest (against), three each.
+/// For and against lists: among claims rated consistent (CC, C) with the
+/// scenario, those whose centred log-likelihood is largest; among claims rated
+/// inconsistent (I, II), those whose centred log-likelihood is smallest; three
+/// each. N and NA ratings are never listed: they are neither for nor against.
 fn for_against(ws: &Workspace, a: &Assessment, j: usize) -> (Vec<Evidence>, Vec<Evidence>) {
     let mut weighted: Vec<(f64, &Row)> = a
         .rows
@@ -275,14 +280,14 @@ fn for_against(ws: &Workspace, a: &Assessment, j: usize) -> (Vec<Evidence>, Vec<
     weighted.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| id(x.1).cmp(id(y.1))));
     let support = weighted
         .iter()
-        .filter(|(w, _)| *w > 1e-9)
+        .filter(|(w, r)| *w > 1e-9 && matches!(r.state.ratings[j], Rating::CC | Rating::C))
         .take(EVIDENCE_PER_SIDE)
         .map(|(w, r)| evidence(ws, r, j, *w))
         .collect();
     weighted.sort_by(|x, y| x.0.total_cmp(&y.0).then_with(|| id(x.1).cmp(id(y.1))));
     let against = weighted
         .iter()
-        .filter(|(w, _)| *w < -1e-9)
+        .filter(|(w, r)| *w < -1e-9 && matches!(r.state.ratings[j], Rating::I | Rating::II))
         .take(EVIDENCE_PER_SIDE)
         .map(|(w, r)| evidence(ws, r, j, *w))
         .collect();
@@ -319,7 +324,24 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         })
         .collect();
     let leader = scenarios[0].clone();
-    let conf = engine::confidence(ws, a);
+    let other = match a.engine {
+        EngineKind::Bayes => EngineKind::Ach,
+        EngineKind::Ach => EngineKind::Bayes,
+    };
+    let other_name = match other {
+        EngineKind::Bayes => "the Bayesian posterior",
+        EngineKind::Ach => "ACH's weighted inconsistency",
+    };
+    let other_leader = engine::assess(ws, a.as_of, other).leader();
+    let cross_check = match other_leader {
+        Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
+        Some(j) => format!(
+            "Ranking by {other_name} puts “{}” first instead: the two methods disagree, so read the evidence below with care.",
+            ws.scenarios[j].title
+        ),
+        None => String::new(),
+    };
+    let conf = engine::confidence(a, other_leader);
     let in_force: Vec<&Row> = a.rows.iter().filter(|r| r.counts()).collect();
     let diag: Vec<&&Row> = in_force.iter().filter(|r| r.diagnostic).collect();
     let mean_trust = if diag.is_empty() {
@@ -382,7 +404,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
             cited_by: a
                 .rows
                 .iter()
-                .filter(|r| ws.claims[r.state.claim].sources.contains(&s.id))
+                .filter(|r| r.state.sources.contains(&s.id))
                 .count(),
         })
         .filter(|s| s.cited_by > 0)
@@ -399,6 +421,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         bluf,
         confidence: conf.as_str(),
         confidence_basis: basis,
+        cross_check,
         leader,
         scenarios,
         indicators,

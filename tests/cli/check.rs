@@ -248,3 +248,15 @@ fn several_problems_in_one_run() {
     assert!(err.contains("kzclaims.toml:3:1"), "{err}");
     assert!(err.contains("5 problems found"), "{err}");
 }
+
+#[test]
+fn priors_summing_past_one() {
+    assert_invalid(
+        "bad-prior-sum",
+        "E012",
+        "scenarios/all.toml:17:9",
+        "prior = 0.6",
+    );
+    let err = stderr(&kz(&fixture("bad-prior-sum")).arg("check").output().unwrap());
+    assert!(err.contains("priors sum to 1.100000, past 1"), "{err}");
+}
