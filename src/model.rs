@@ -378,6 +378,9 @@ pub enum IndicatorLikelihood {
 pub struct Observation {
     pub date: NaiveDate,
     pub observed: bool,
+    /// Whether it updates the assessment (`update = false`: its claims already
+    /// carry the fact; it only resolves the indicator).
+    pub update: bool,
     /// Ids of the claims that document the observation.
     pub claims: Vec<String>,
     pub note: Option<String>,
@@ -596,6 +599,16 @@ impl Workspace {
     /// Every date the record changed: claims entering, revisions, indicator
     /// observations. Sorted, without duplicates.
     pub fn record_dates(&self) -> Vec<NaiveDate> {
+        self.dates(true)
+    }
+
+    /// Every date the assessment can change: claims entering, revisions, and
+    /// observations that update. Sorted, without duplicates.
+    pub fn update_dates(&self) -> Vec<NaiveDate> {
+        self.dates(false)
+    }
+
+    fn dates(&self, all_observations: bool) -> Vec<NaiveDate> {
         let mut d: Vec<NaiveDate> = self
             .claims
             .iter()
@@ -604,7 +617,9 @@ impl Workspace {
                 self.scenarios
                     .iter()
                     .flat_map(|s| &s.indicators)
-                    .flat_map(|i| i.observations.iter().map(|o| o.date)),
+                    .flat_map(|i| i.observations.iter())
+                    .filter(|o| all_observations || o.update)
+                    .map(|o| o.date),
             )
             .collect();
         d.sort();

@@ -146,7 +146,7 @@ pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
     // K110: an observation that cites a claim scored as evidence too.
     for (j, s) in ws.scenarios.iter().enumerate() {
         for ind in &s.indicators {
-            let Some((_, obs)) = ind.observation_as_of(a.as_of) else {
+            let Some((_, obs)) = ind.observation_as_of(a.as_of).filter(|(_, o)| o.update) else {
                 continue;
             };
             if ind.likelihood.is_none() {
@@ -175,7 +175,7 @@ pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
                     )
                     .at(f, sp)
                     .label("counted as a claim and as an observation")
-                    .help("rate the claim for what it adds beyond the observation, or drop it from the observation's `claims`"),
+                    .help("mark the observation `update = false` so it only resolves the indicator, or rate the claim for what it adds beyond the observation"),
                 ));
             }
         }

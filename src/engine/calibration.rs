@@ -64,11 +64,12 @@ pub fn time_average(updates: &[Update], f: impl Fn(&Update) -> f64) -> f64 {
     updates.iter().map(|u| u.days as f64 * f(u)).sum::<f64>() / total as f64
 }
 
-/// The dates scored: every date the record changed, up to the resolution
-/// date, with the days each assessment stood.
+/// The dates scored: every date the assessment could change (claims,
+/// revisions, updating observations), up to the resolution date, with the days
+/// each assessment stood.
 pub fn update_dates(ws: &Workspace, resolved: NaiveDate) -> Vec<(NaiveDate, i64)> {
     let dates: Vec<NaiveDate> = ws
-        .record_dates()
+        .update_dates()
         .into_iter()
         .filter(|d| *d <= resolved)
         .collect();

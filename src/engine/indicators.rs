@@ -131,12 +131,13 @@ pub fn row(
     })
 }
 
-/// Every indicator observed as of `date`, each with its latest observation.
+/// Every indicator observed as of `date`, each with its latest observation,
+/// unless that observation is marked `update = false`.
 pub fn rows_as_of(ws: &Workspace, date: NaiveDate) -> Vec<IndicatorRow> {
     let mut out = Vec::new();
     for (j, s) in ws.scenarios.iter().enumerate() {
         for (k, ind) in s.indicators.iter().enumerate() {
-            if let Some((o, obs)) = ind.observation_as_of(date) {
+            if let Some((o, obs)) = ind.observation_as_of(date).filter(|(_, o)| o.update) {
                 if let Some(r) = row(ws, j, k, o, obs.observed, 1.0) {
                     out.push(r);
                 }

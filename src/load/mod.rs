@@ -168,7 +168,7 @@ const INDICATOR_KEYS: &[&str] = &[
     "observation",
     "silence",
 ];
-const OBSERVATION_KEYS: &[&str] = &["date", "observed", "claims", "note"];
+const OBSERVATION_KEYS: &[&str] = &["date", "observed", "update", "claims", "note"];
 const SOURCE_KEYS: &[&str] = &[
     "id",
     "name",
@@ -440,6 +440,7 @@ fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<R
                 ot.check_keys(cx, OBSERVATION_KEYS);
                 let odate = ot.req_date(cx, "date");
                 let observed = ot.req_bool(cx, "observed");
+                let update = ot.opt_bool(cx, "update").map(|x| x.0).unwrap_or(true);
                 let oclaims = ot.opt_str_list(cx, "claims").unwrap_or_default();
                 let note = ot.opt_str(cx, "note").map(|x| x.0);
                 claim_refs.extend(oclaims.iter().cloned());
@@ -447,6 +448,7 @@ fn parse_scenarios(cx: &mut FileCx<'_>, file: usize, text: &str, out: &mut Vec<R
                     observations.push(Observation {
                         date,
                         observed,
+                        update,
                         claims: oclaims.into_iter().map(|c| c.0).collect(),
                         note,
                         loc: Loc {

@@ -99,3 +99,37 @@ fn memo_lists_open_indicators_by_due_date() {
         "{memo}"
     );
 }
+
+#[test]
+fn an_observation_marked_update_false_only_resolves_the_indicator() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("indicators"), dir.path());
+    let p = dir.path().join("scenarios/s.toml");
+    let t = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        t.replacen(
+            "observed = false\n",
+            "observed = false\nupdate = false\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = kz(dir.path())
+        .args(["score", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Only i-rated counts now: 0.05 against 0.8.
+    assert!((p(&v, "a") - 0.05 / 0.85).abs() < 1e-12);
+    assert_eq!(v["indicators"].as_array().unwrap().len(), 1);
+    let memo = stdout(&kz(dir.path()).arg("brief").output().unwrap());
+    assert!(
+        memo.contains("- 2024-01-15: An early sign of A: **not observed**"),
+        "{memo}"
+    );
+    assert!(
+        memo.contains("`a/i-obs`: forecast 55%, not observed"),
+        "{memo}"
+    );
+}
