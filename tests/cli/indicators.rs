@@ -104,10 +104,10 @@ fn memo_lists_open_indicators_by_due_date() {
 fn an_observation_marked_update_false_only_resolves_the_indicator() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixture("indicators"), dir.path());
-    let p = dir.path().join("scenarios/s.toml");
-    let t = std::fs::read_to_string(&p).unwrap();
+    let path = dir.path().join("scenarios/s.toml");
+    let t = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
-        &p,
+        &path,
         t.replacen(
             "observed = false\n",
             "observed = false\nupdate = false\n",
