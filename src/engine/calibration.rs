@@ -182,7 +182,8 @@ pub struct IndicatorForecast {
     pub baseline: f64,
 }
 
-/// Every indicator with likelihoods observed by `cutoff` (all if `None`).
+/// Every indicator with likelihoods observed by `cutoff` (all if `None`), by
+/// date of first observation.
 pub fn indicator_forecasts(ws: &Workspace, cutoff: Option<NaiveDate>) -> Vec<IndicatorForecast> {
     let mut out = Vec::new();
     for (j, s) in ws.scenarios.iter().enumerate() {
@@ -214,6 +215,7 @@ pub fn indicator_forecasts(ws: &Workspace, cutoff: Option<NaiveDate>) -> Vec<Ind
             });
         }
     }
+    out.sort_by_key(|f| (f.date, f.scenario, f.indicator));
     out
 }
 
