@@ -128,3 +128,33 @@ fn a_claim_needs_ratings_or_analysts_covering_every_scenario() {
         "{err}"
     );
 }
+
+#[test]
+fn bundled_memo_has_the_depth_sections() {
+    let memo = stdout(&kz(&repo_root()).arg("brief").output().unwrap());
+    for section in [
+        "## How much the conclusion rests on",
+        "The conclusion rests on ",
+        "## Where analysts disagree",
+        "| pooled |",
+        "Cells in dispute",
+        "## Indicators to watch",
+        "Observed:",
+        "## Calibration",
+    ] {
+        assert!(memo.contains(section), "missing {section}");
+    }
+    let html = stdout(
+        &kz(&repo_root())
+            .args(["brief", "--format", "html"])
+            .output()
+            .unwrap(),
+    );
+    for section in [
+        "<h2>How much the conclusion rests on</h2>",
+        "<h2>Where analysts disagree</h2>",
+        "<h2>Calibration</h2>",
+    ] {
+        assert!(html.contains(section), "missing {section}");
+    }
+}

@@ -216,3 +216,18 @@ summary = "s"
         assert!(err.contains(want), "missing {want}\n{err}");
     }
 }
+
+#[test]
+fn bundled_workspace_passes_strict_with_every_warning_silenced_for_a_reason() {
+    let out = kz(&repo_root())
+        .args(["check", "--strict", "--show-silenced"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains("warning["), "{err}");
+    for line in err.lines().filter(|l| l.starts_with("silenced[")) {
+        let reason = line.rsplit("): ").next().unwrap();
+        assert!(reason.len() > 20, "thin reason: {line}");
+    }
+}
