@@ -1,8 +1,10 @@
-//! `kzclaims brief`: render the briefing memo as of a date.
+//! `kzclaims brief`: render the briefing memo as of a date, optionally with
+//! what changed since an earlier date or revision (`--since`).
 
 use super::{as_of, emit, open_workspace, score::EngineArg, Cli, CmdResult};
 use crate::engine;
 use crate::model::EngineKind;
+use crate::report::diff::{self as rdiff, Side, SideInfo};
 use crate::report::{context, render};
 use render::MemoFormat;
 use std::path::PathBuf;
@@ -25,6 +27,10 @@ pub struct Args {
     /// Write the memo to this file (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Add a "What changed since …" section: against a date, a git revision,
+    /// REV@DATE or `.` (as `kzclaims diff` reads them)
+    #[arg(long, value_name = "DATE|REV")]
+    pub since: Option<String>,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
@@ -35,7 +41,29 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         .map(EngineKind::from)
         .unwrap_or(ws.config.engine);
     let a = engine::assess(&ws, date, engine);
-    let ctx = context::memo_context(&ws, &a);
+    let mut ctx = context::memo_context(&ws, &a);
+    if let Some(since) = &args.since {
+        let before = super::diff::load_side(&ws.root, since)?;
+        let ab = engine::assess(&before.ws, before.as_of, engine);
+        let d = rdiff::diff(
+            &Side {
+                ws: &before.ws,
+                assessment: &ab,
+                info: before.info,
+            },
+            &Side {
+                ws: &ws,
+                assessment: &a,
+                info: SideInfo {
+                    spec: ".".into(),
+                    label: date.to_string(),
+                    as_of: date.to_string(),
+                    revision: None,
+                },
+            },
+        );
+        ctx.since = Some(rdiff::since_block(&d));
+    }
     let name = render::template_file_name(
         args.template.as_deref().unwrap_or(&ws.config.memo.template),
         args.format,

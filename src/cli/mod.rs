@@ -3,8 +3,10 @@
 
 mod brief;
 mod check;
+mod diff;
 mod init;
 mod score;
+mod timeline;
 
 use crate::diag::{Diagnostic, DiagnosticRenderer};
 use crate::load::{self, LoadError};
@@ -61,6 +63,10 @@ enum Command {
     Brief(brief::Args),
     /// Create a new workspace with an example scenario, claim and the default templates
     Init(init::Args),
+    /// The assessment at every date on which the record changed
+    Timeline(timeline::Args),
+    /// What changed between two dates or git revisions, and why
+    Diff(diff::Args),
 }
 
 /// A failed command: what to print and which exit code.
@@ -138,6 +144,8 @@ where
         Command::Score(a) => score::run(&cli, a),
         Command::Brief(a) => brief::run(&cli, a),
         Command::Init(a) => init::run(a),
+        Command::Timeline(a) => timeline::run(&cli, a),
+        Command::Diff(a) => diff::run(&cli, a),
     };
     match result {
         Ok(()) => EXIT_OK,
@@ -160,7 +168,12 @@ where
 
 /// Locate and load the workspace named by `--workspace` or found upward.
 fn open_workspace(cli: &Cli) -> Result<Workspace, Failure> {
-    let root = match &cli.workspace {
+    Ok(load::load(&workspace_root(cli)?)?)
+}
+
+/// The workspace folder named by `--workspace` or found upward (not loaded).
+fn workspace_root(cli: &Cli) -> Result<PathBuf, Failure> {
+    Ok(match &cli.workspace {
         Some(dir) => {
             if !dir.join(load::CONFIG_FILE).is_file() {
                 return Err(Failure::Usage(format!(
@@ -181,8 +194,7 @@ fn open_workspace(cli: &Cli) -> Result<Workspace, Failure> {
                 ))
             })?
         }
-    };
-    Ok(load::load(&root)?)
+    })
 }
 
 /// Parse a `YYYY-MM-DD` date argument.
