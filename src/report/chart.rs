@@ -48,11 +48,12 @@ fn value(p: &Point, j: usize, engine: EngineKind) -> f64 {
     }
 }
 
+/// The value as text, escaped for SVG ("<1%").
 fn fmt_value(v: f64, engine: EngineKind) -> String {
-    match engine {
+    esc(&match engine {
         EngineKind::Bayes => percent(v),
         EngineKind::Ach => format!("{v:.2}"),
-    }
+    })
 }
 
 /// The largest moves, numbered in date order.
@@ -315,18 +316,29 @@ fn draw_panel(
     }
 }
 
-/// The densest stretch holding every numbered move, when it is much shorter
-/// than the whole record: worth a detail panel.
+/// A stretch worth enlarging: the changes within 30 days of the largest
+/// move, when they are several and fill less than a tenth of the whole span.
 fn detail_window(
     t: &Timeline,
     moves: &[Move],
     a: NaiveDate,
     b: NaiveDate,
 ) -> Option<(NaiveDate, NaiveDate)> {
-    let first = t.points[moves.first()?.point].date;
-    let last = t.points[moves.last()?.point].date;
     let span = days(a, b);
-    if days(first, last) > 0.15 * span || span < 60.0 {
+    let big = moves.iter().max_by(|x, y| {
+        (x.after - x.before)
+            .abs()
+            .total_cmp(&(y.after - y.before).abs())
+    })?;
+    let centre = t.points[big.point].date;
+    let near: Vec<NaiveDate> = t
+        .points
+        .iter()
+        .filter(|p| !p.changes.is_empty() && days(centre, p.date).abs() <= 30.0)
+        .map(|p| p.date)
+        .collect();
+    let (first, last) = (*near.first()?, *near.last()?);
+    if near.len() < 3 || span < 60.0 || days(first, last) > 0.1 * span {
         return None;
     }
     let pad = ((days(first, last) * 0.15).ceil() as i64).max(2);
@@ -408,7 +420,7 @@ pub fn svg(ws: &Workspace, t: &Timeline) -> String {
     o.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     let _ = writeln!(
         o,
-        "<text x=\"{LEFT}\" y=\"30\" class=\"t\">{}</text>\n<text x=\"{LEFT}\" y=\"50\" class=\"sub\">{} · {} changes to the record, {} to {}</text>",
+        "<text x=\"{LEFT}\" y=\"30\" class=\"t\">{}</text>\n<text x=\"{LEFT}\" y=\"50\" class=\"sub\">{} · the record changed on {} dates, {} to {}</text>",
         esc(&ws.config.title),
         esc(what),
         t.points.iter().filter(|p| !p.changes.is_empty()).count(),
@@ -431,26 +443,28 @@ pub fn svg(ws: &Workspace, t: &Timeline) -> String {
         a,
         t.to.unwrap_or(last.date)
     );
-    // In the overview, numbers go on the detail panel when there is one.
-    let none: Vec<(usize, &Move)> = Vec::new();
-    draw_panel(
-        &mut o,
-        ws,
-        t,
-        &main,
-        &main_caption,
-        if detail_panel.is_some() {
-            &none
-        } else {
-            &numbered
-        },
-    );
+    // Moves inside the detail stretch are numbered there, the others here.
+    let inside = |m: &Move| {
+        let d = t.points[m.point].date;
+        detail_panel.as_ref().is_some_and(|p| d >= p.a && d <= p.b)
+    };
+    let outside: Vec<(usize, &Move)> = numbered
+        .iter()
+        .filter(|(_, m)| !inside(m))
+        .copied()
+        .collect();
+    let within: Vec<(usize, &Move)> = numbered
+        .iter()
+        .filter(|(_, m)| inside(m))
+        .copied()
+        .collect();
+    draw_panel(&mut o, ws, t, &main, &main_caption, &outside);
     if let Some(dp) = &detail_panel {
         let cap = format!(
             "Detail: {} to {} (shaded above), largest moves numbered",
             dp.a, dp.b
         );
-        draw_panel(&mut o, ws, t, dp, &cap, &numbered);
+        draw_panel(&mut o, ws, t, dp, &cap, &within);
     }
     // Legend, in the final ranking.
     let mut order: Vec<usize> = (0..ws.scenarios.len()).collect();
