@@ -5,5 +5,7 @@ mod common;
 
 mod brief;
 mod check;
+mod diff;
 mod init;
 mod score;
+mod timeline;
