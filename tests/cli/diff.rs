@@ -369,7 +369,10 @@ fn revisions_are_read_from_the_object_store() {
     assert_eq!(d["changed"], false);
 
     // Nothing was written to the index or the work tree.
-    assert!(std::fs::read(&index).unwrap() == index_before, "the index was written");
+    assert!(
+        std::fs::read(&index).unwrap() == index_before,
+        "the index was written"
+    );
     assert_eq!(git(dir.path(), &["status", "--porcelain"]), status_before);
 
     // `brief --since REV` uses the same machinery.
