@@ -1034,7 +1034,11 @@ pub fn memo_redline_html(before: &str, after: &str) -> String {
         if old_block.is_empty() && new_block.is_empty() {
             return;
         }
-        let words = similar::TextDiff::from_words(old_block.as_str(), new_block.as_str());
+        // The block's last newline would show as an empty line.
+        let words = similar::TextDiff::from_words(
+            old_block.trim_end_matches('\n'),
+            new_block.trim_end_matches('\n'),
+        );
         out.push_str("<div class=\"chg\">");
         for ch in words.iter_all_changes() {
             let v = esc(ch.value()).replace('*', "");
@@ -1770,4 +1774,362 @@ pub fn since_block(d: &Diff) -> serde_json::Value {
         "moves": moves,
         "drivers": drivers,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::assess;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+    use std::fmt::Write;
+
+    const RATINGS: [&str; 6] = ["CC", "C", "N", "I", "II", "NA"];
+    const GRADES: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
+    const RELEVANCE: [&str; 3] = ["low", "medium", "high"];
+
+    /// A random revision: what it changes.
+    #[derive(Debug, Clone)]
+    enum Rev {
+        Credibility(u8),
+        Relevance(usize),
+        Rating(usize, usize),
+        Statement,
+        Retract,
+        Reinstate,
+    }
+
+    #[derive(Debug, Clone)]
+    struct ClaimM {
+        day: u32,
+        sources: Vec<usize>,
+        credibility: u8,
+        relevance: usize,
+        ratings: Vec<usize>,
+        revisions: Vec<(u32, Rev)>,
+    }
+
+    /// A random workspace, written out as TOML for the real loader.
+    #[derive(Debug, Clone)]
+    struct Model {
+        /// Prior in hundredths, or none (shares the remainder).
+        priors: Vec<Option<u32>>,
+        /// Which scenarios exist (a later version may retire one).
+        present: Vec<bool>,
+        reliability: Vec<usize>,
+        claims: Vec<Option<ClaimM>>,
+        likelihood_cc: Option<f64>,
+    }
+
+    fn rev() -> impl Strategy<Value = Rev> {
+        prop_oneof![
+            (1u8..=6).prop_map(Rev::Credibility),
+            (0usize..3).prop_map(Rev::Relevance),
+            (0usize..5, 0usize..6).prop_map(|(s, r)| Rev::Rating(s, r)),
+            Just(Rev::Statement),
+            Just(Rev::Retract),
+            Just(Rev::Reinstate),
+        ]
+    }
+
+    fn claim(n: usize, nsrc: usize) -> impl Strategy<Value = ClaimM> {
+        (
+            0u32..20,
+            prop::collection::vec(0..nsrc, 1..3),
+            1u8..=6,
+            0usize..3,
+            prop::collection::vec(0usize..6, n),
+            prop::collection::vec((0u32..10, rev()), 0..4),
+        )
+            .prop_map(
+                |(day, sources, credibility, relevance, ratings, mut revisions)| {
+                    revisions.sort_by_key(|r| r.0);
+                    ClaimM {
+                        day,
+                        sources,
+                        credibility,
+                        relevance,
+                        ratings,
+                        revisions,
+                    }
+                },
+            )
+    }
+
+    fn model() -> impl Strategy<Value = Model> {
+        (2usize..=5, 1usize..=4).prop_flat_map(|(n, nsrc)| {
+            (
+                prop::collection::vec(prop::option::of(1u32..=20), n),
+                prop::collection::vec(0usize..6, nsrc),
+                prop::collection::vec(claim(n, nsrc).prop_map(Some), 1..10),
+            )
+                .prop_map(move |(priors, reliability, claims)| Model {
+                    priors,
+                    present: vec![true; n],
+                    reliability,
+                    claims,
+                    likelihood_cc: None,
+                })
+        })
+    }
+
+    /// Edits a later version might make.
+    #[derive(Debug, Clone)]
+    struct Edits {
+        regrade: Option<(usize, usize)>,
+        prior: Option<(usize, Option<u32>)>,
+        retire: Option<usize>,
+        drop_claim: Option<usize>,
+        credibility: Option<(usize, u8)>,
+        cc: Option<f64>,
+    }
+
+    fn edits() -> impl Strategy<Value = Edits> {
+        (
+            prop::option::of((0usize..4, 0usize..6)),
+            prop::option::of((0usize..5, prop::option::of(1u32..=20))),
+            prop::option::of(0usize..5),
+            prop::option::of(0usize..10),
+            prop::option::of((0usize..10, 1u8..=6)),
+            prop::option::of(0.6f64..1.0),
+        )
+            .prop_map(
+                |(regrade, prior, retire, drop_claim, credibility, cc)| Edits {
+                    regrade,
+                    prior,
+                    retire,
+                    drop_claim,
+                    credibility,
+                    cc,
+                },
+            )
+    }
+
+    fn edited(m: &Model, e: &Edits) -> Model {
+        let mut m = m.clone();
+        let n = m.priors.len();
+        if let Some((k, g)) = e.regrade {
+            let len = m.reliability.len();
+            m.reliability[k % len] = g;
+        }
+        if let Some((j, p)) = e.prior {
+            m.priors[j % n] = p;
+        }
+        if let Some(j) = e.retire {
+            if n > 2 {
+                m.present[j % n] = false;
+            }
+        }
+        let nc = m.claims.len();
+        if let Some(i) = e.drop_claim {
+            m.claims[i % nc] = None;
+        }
+        if let Some((i, c)) = e.credibility {
+            if let Some(cl) = m.claims[i % nc].as_mut() {
+                cl.credibility = c;
+            }
+        }
+        m.likelihood_cc = e.cc;
+        m
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Duration::days(d as i64)
+    }
+
+    fn build(m: &Model) -> Workspace {
+        let mut cfg = "title = \"p\"\nquestion = \"q\"\n".to_string();
+        if let Some(cc) = m.likelihood_cc {
+            let _ = writeln!(cfg, "[scoring.likelihood]\nCC = {cc}");
+        }
+        let mut sc = String::new();
+        for (j, p) in m.priors.iter().enumerate() {
+            if !m.present[j] {
+                continue;
+            }
+            let _ = writeln!(
+                sc,
+                "[[scenario]]\nid = \"s{j}\"\ntitle = \"S{j}\"\nsummary = \"s\""
+            );
+            if let Some(p) = p {
+                let _ = writeln!(sc, "prior = {}", *p as f64 / 100.0);
+            }
+        }
+        let mut cl = String::new();
+        for (k, g) in m.reliability.iter().enumerate() {
+            let _ = writeln!(
+                cl,
+                "[[source]]\nid = \"r{k}\"\nname = \"R{k}\"\nkind = \"media\"\nreliability = \"{}\"\n",
+                GRADES[*g]
+            );
+        }
+        for (i, c) in m.claims.iter().enumerate() {
+            let Some(c) = c else { continue };
+            let srcs: Vec<String> = c.sources.iter().map(|s| format!("\"r{s}\"")).collect();
+            let _ = writeln!(
+                cl,
+                "[[claim]]\nid = \"c{i}\"\ndate = {}\nstatement = \"claim {i}\"\nsources = [{}]\nurl = \"u\"\ncredibility = {}\nrelevance = \"{}\"\n[claim.ratings]",
+                day(c.day),
+                srcs.join(", "),
+                c.credibility,
+                RELEVANCE[c.relevance]
+            );
+            for (j, r) in c.ratings.iter().enumerate() {
+                if m.present[j] {
+                    let _ = writeln!(cl, "s{j} = \"{}\"", RATINGS[*r]);
+                }
+            }
+            let mut d = c.day;
+            for (k, (after, r)) in c.revisions.iter().enumerate() {
+                d += after;
+                let _ = writeln!(
+                    cl,
+                    "\n[[claim.revision]]\ndate = {}\nnote = \"n{k}\"",
+                    day(d)
+                );
+                match r {
+                    Rev::Credibility(v) => {
+                        let _ = writeln!(cl, "credibility = {v}");
+                    }
+                    Rev::Relevance(v) => {
+                        let _ = writeln!(cl, "relevance = \"{}\"", RELEVANCE[*v]);
+                    }
+                    Rev::Rating(s, v) => {
+                        let s = s % m.present.len();
+                        if m.present[s] {
+                            let _ = writeln!(cl, "ratings = {{ s{s} = \"{}\" }}", RATINGS[*v]);
+                        }
+                    }
+                    Rev::Statement => {
+                        let _ = writeln!(cl, "statement = \"claim {i}, reworded {k}\"");
+                    }
+                    Rev::Retract => {
+                        let _ = writeln!(cl, "status = \"retracted\"");
+                    }
+                    Rev::Reinstate => {
+                        let _ = writeln!(cl, "status = \"active\"");
+                    }
+                }
+            }
+            cl.push('\n');
+        }
+        let files = vec![
+            SourceFile {
+                rel: "kzclaims.toml".into(),
+                text: cfg,
+            },
+            SourceFile {
+                rel: "scenarios/s.toml".into(),
+                text: sc,
+            },
+            SourceFile {
+                rel: "claims/c.toml".into(),
+                text: cl,
+            },
+        ];
+        crate::load::from_files(files)
+            .unwrap_or_else(|e| panic!("generated workspace invalid: {e:?}"))
+    }
+
+    fn side<'a>(ws: &'a Workspace, a: &'a Assessment) -> Side<'a> {
+        Side {
+            ws,
+            assessment: a,
+            info: SideInfo {
+                spec: a.as_of.to_string(),
+                label: a.as_of.to_string(),
+                as_of: a.as_of.to_string(),
+                revision: None,
+            },
+        }
+    }
+
+    fn assert_sums(d: &Diff) -> Result<(), TestCaseError> {
+        let a = &d.attribution;
+        for (k, id) in a.scenarios.iter().enumerate() {
+            let lo: f64 = a.parts.iter().map(|p| p.log_odds.0[k].1).sum();
+            let wi: f64 = a
+                .parts
+                .iter()
+                .map(|p| p.weighted_inconsistency.0[k].1)
+                .sum();
+            prop_assert!(
+                (lo - a.total_log_odds.0[k].1).abs() < 1e-9,
+                "log-odds {id}: {lo} vs {:?}",
+                a.total_log_odds
+            );
+            prop_assert!(
+                (wi - a.total_weighted_inconsistency.0[k].1).abs() < 1e-9,
+                "weighted {id}"
+            );
+        }
+        Ok(())
+    }
+
+    fn assert_mirror(ab: &Diff, ba: &Diff) -> Result<(), TestCaseError> {
+        prop_assert_eq!(ab.attribution.parts.len(), ba.attribution.parts.len());
+        for p in &ab.attribution.parts {
+            let q = ba.attribution.parts.iter().find(|q| q.claim == p.claim);
+            prop_assert!(q.is_some(), "{:?} missing from the mirror", p.claim);
+            let q = q.unwrap();
+            prop_assert_eq!(p.kind.mirrored(), q.kind);
+            for (x, y) in p.log_odds.0.iter().zip(&q.log_odds.0) {
+                prop_assert!((x.1 + y.1).abs() < 1e-12);
+            }
+        }
+        prop_assert_eq!(ab.leader.from.clone(), ba.leader.to.clone());
+        prop_assert_eq!(ab.record.claims_added.len(), ba.record.claims_removed.len());
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Over random histories and random later versions (sources
+        /// re-graded, priors changed, a scenario retired, a claim deleted or
+        /// edited, the likelihood table changed), the parts sum to the total
+        /// and `diff B A` mirrors `diff A B`.
+        #[test]
+        fn parts_sum_to_the_total(m in model(), e in edits(), d1 in 0u32..40, d2 in 0u32..40, ach in any::<bool>()) {
+            let engine = if ach { EngineKind::Ach } else { EngineKind::Bayes };
+            let wa = build(&m);
+            let wb = build(&edited(&m, &e));
+            let (a1, a2) = (assess(&wa, day(d1), engine), assess(&wa, day(d2), engine));
+            let b2 = assess(&wb, day(d2), engine);
+            // Same workspace, two dates.
+            let d = diff(&side(&wa, &a1), &side(&wa, &a2));
+            assert_sums(&d)?;
+            assert_mirror(&d, &diff(&side(&wa, &a2), &side(&wa, &a1)))?;
+            // Two versions of the workspace.
+            let d = diff(&side(&wa, &a1), &side(&wb, &b2));
+            assert_sums(&d)?;
+            assert_mirror(&d, &diff(&side(&wb, &b2), &side(&wa, &a1)))?;
+            // The same side twice: nothing.
+            let d = diff(&side(&wa, &a1), &side(&wa, &a1));
+            prop_assert!(!d.changed && d.attribution.parts.is_empty() && d.record.is_empty());
+        }
+    }
+
+    #[test]
+    fn against_others_is_linear_and_sums_to_zero() {
+        let v = [0.3, -1.2, 2.5, 0.0];
+        let lo = against_others(&v);
+        assert!((lo[0] - (0.3 - (-1.2 + 2.5 + 0.0) / 3.0)).abs() < 1e-15);
+        assert!(lo.iter().sum::<f64>().abs() < 1e-12);
+        assert_eq!(against_others(&[1.0]), vec![0.0]);
+    }
+
+    #[test]
+    fn redline_marks_words() {
+        let html = memo_redline_html(
+            "# T\n\nThe odds were low.\n",
+            "# T\n\nThe odds were high.\n",
+        );
+        assert!(html.contains("<div class=\"h1\">T</div>"));
+        assert!(
+            html.contains("<del>low.</del><ins>high.</ins></div>"),
+            "{html}"
+        );
+        assert_eq!(memo_unified("a\n", "a\n", "x", "y"), "");
+    }
 }
