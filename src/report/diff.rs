@@ -846,8 +846,8 @@ pub fn move_text(m: &ScenarioMove, engine: &str) -> String {
     format!("{main}{rank}")
 }
 
-/// The part's numbers, worded: "toward elite-coup (+1.52), away from
-/// spontaneous-protest (−0.84)".
+/// The part's numbers, worded: "toward elite-coup (+1.52 log-odds), away
+/// from spontaneous-protest (−0.84)".
 pub fn part_effect(p: &Part, engine: &str) -> String {
     let m = if engine == "ach" {
         &p.weighted_inconsistency
@@ -865,17 +865,25 @@ pub fn part_effect(p: &Part, engine: &str) -> String {
     let worst =
         m.0.iter()
             .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
-    let mut bits = Vec::new();
+    let mut bits: Vec<String> = Vec::new();
+    let mut push = |word: &str, id: &str, v: f64| {
+        let u = if bits.is_empty() {
+            format!(" {unit}")
+        } else {
+            String::new()
+        };
+        bits.push(format!("{word} {id} ({}{u})", signed(v)));
+    };
     if let Some((id, v)) = best.filter(|x| x.1 > ZERO) {
-        bits.push(format!("{up} {id} ({})", signed(*v)));
+        push(up, id, *v);
     }
     if let Some((id, v)) = worst.filter(|x| x.1 < -ZERO) {
-        bits.push(format!("{down} {id} ({})", signed(*v)));
+        push(down, id, *v);
     }
     if bits.is_empty() {
         format!("no {unit} change")
     } else {
-        format!("{} {unit}", bits.join(", "))
+        bits.join(", ")
     }
 }
 
@@ -891,7 +899,7 @@ pub fn signed(v: f64) -> String {
     }
 }
 
-/// "added", "revised (credibility, ratings.elite-coup)".
+/// "added", "revised: credibility, ratings.elite-coup".
 pub fn part_kind_text(p: &Part) -> String {
     let mut t = p.kind.as_str().to_string();
     let mut extra: Vec<String> = p
@@ -909,7 +917,7 @@ pub fn part_kind_text(p: &Part) -> String {
         extra = p.sources_regraded.clone();
     }
     if !extra.is_empty() {
-        let _ = write!(t, " ({})", extra.join(", "));
+        let _ = write!(t, ": {}", extra.join(", "));
     }
     t
 }
@@ -1755,13 +1763,13 @@ pub fn since_block(d: &Diff) -> serde_json::Value {
         .take(5)
         .map(|p| match &p.claim {
             Some(c) => format!(
-                "{c} ({}): {} {}",
+                "{c} ({}): {} — {}",
                 part_kind_text(p),
                 p.statement.clone().unwrap_or_default(),
-                format_args!("[{}]", part_effect(p, d.engine))
+                part_effect(p, d.engine)
             ),
             None => format!(
-                "the prior probabilities changed [{}]",
+                "the prior probabilities changed — {}",
                 part_effect(p, d.engine)
             ),
         })
