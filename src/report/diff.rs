@@ -578,6 +578,16 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
             });
         }
     }
+    // The record reads in date order.
+    record
+        .claims_added
+        .sort_by(|x, y| (&x.date, &x.id).cmp(&(&y.date, &y.id)));
+    record
+        .claims_removed
+        .sort_by(|x, y| (&x.date, &x.id).cmp(&(&y.date, &y.id)));
+    record
+        .claims_revised
+        .sort_by(|x, y| (&x.date, &x.id).cmp(&(&y.date, &y.id)));
     let magnitude = |p: &Part| match engine {
         EngineKind::Bayes => p.log_odds.max_abs(),
         EngineKind::Ach => p.weighted_inconsistency.max_abs(),
@@ -1030,6 +1040,38 @@ fn line_kind(line: &str) -> (&'static str, &str) {
     }
 }
 
+/// One changed passage: word by word when the two versions are alike, else
+/// the old text struck through followed by the new (interleaving words of two
+/// unrelated sentences helps nobody read either).
+fn redline_words(out: &mut String, old: &str, new: &str) {
+    let words = similar::TextDiff::from_words(old, new);
+    let clean = |s: &str| esc(s).replace('*', "");
+    if words.ratio() < 0.65 {
+        if !old.is_empty() {
+            let _ = write!(out, "<del>{}</del>", clean(old));
+        }
+        if !old.is_empty() && !new.is_empty() {
+            out.push('\n');
+        }
+        if !new.is_empty() {
+            let _ = write!(out, "<ins>{}</ins>", clean(new));
+        }
+        return;
+    }
+    for ch in words.iter_all_changes() {
+        let v = clean(ch.value());
+        match ch.tag() {
+            similar::ChangeTag::Equal => out.push_str(&v),
+            similar::ChangeTag::Delete => {
+                let _ = write!(out, "<del>{v}</del>");
+            }
+            similar::ChangeTag::Insert => {
+                let _ = write!(out, "<ins>{v}</ins>");
+            }
+        }
+    }
+}
+
 /// The whole memo with word-level insertions and deletions marked, as HTML
 /// body content: unchanged lines lightly formatted, each changed passage one
 /// block where deleted words are struck through and inserted words underlined.
@@ -1042,23 +1084,19 @@ pub fn memo_redline_html(before: &str, after: &str) -> String {
         if old_block.is_empty() && new_block.is_empty() {
             return;
         }
-        // The block's last newline would show as an empty line.
-        let words = similar::TextDiff::from_words(
-            old_block.trim_end_matches('\n'),
-            new_block.trim_end_matches('\n'),
-        );
         out.push_str("<div class=\"chg\">");
-        for ch in words.iter_all_changes() {
-            let v = esc(ch.value()).replace('*', "");
-            match ch.tag() {
-                similar::ChangeTag::Equal => out.push_str(&v),
-                similar::ChangeTag::Delete => {
-                    let _ = write!(out, "<del>{v}</del>");
+        let old: Vec<&str> = old_block.lines().collect();
+        let new: Vec<&str> = new_block.lines().collect();
+        if old.len() == new.len() {
+            // Line for line: each pair redlined on its own.
+            for (k, (o, n)) in old.iter().zip(&new).enumerate() {
+                if k > 0 {
+                    out.push('\n');
                 }
-                similar::ChangeTag::Insert => {
-                    let _ = write!(out, "<ins>{v}</ins>");
-                }
+                redline_words(out, o, n);
             }
+        } else {
+            redline_words(out, &old.join("\n"), &new.join("\n"));
         }
         out.push_str("</div>\n");
         old_block.clear();
@@ -1069,7 +1107,7 @@ pub fn memo_redline_html(before: &str, after: &str) -> String {
             similar::ChangeTag::Equal => {
                 flush(&mut out, &mut old_block, &mut new_block);
                 let (class, text) = line_kind(ch.value());
-                if class == "gap" {
+                if class == "gap" || text.starts_with("|---") {
                     continue;
                 }
                 let _ = writeln!(out, "<div class=\"{class}\">{}</div>", md_inline(text));
@@ -1465,7 +1503,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;border-bottom:1px solid #999;margin-top:
 .flip{background:#fff3d6;border-left:4px solid #c08a00;padding:.6rem 1rem;font-weight:bold}
 .lede{background:#f3f1ea;border-left:4px solid #7a6a3a;padding:.6rem 1rem}
 table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.pos{color:#1b6e20}.neg{color:#a01010}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.pos{color:#1b6e20}.neg{color:#a01010}
 .memo{border:1px solid #ccc;padding:1rem 1.5rem;background:#fff}
 .memo .h1{font-size:1.4rem;font-weight:bold;margin:.6rem 0}.memo .h2{font-size:1.15rem;font-weight:bold;margin:1rem 0 .3rem}.memo .h3{font-weight:bold;margin:.8rem 0 .2rem}
 .memo .li{margin-left:1.5rem;display:list-item}.memo .tr{font-family:ui-monospace,monospace;font-size:.8rem;white-space:pre-wrap}.memo .p{margin:.3rem 0}
