@@ -1,5 +1,6 @@
 //! Turns assessments into what people read: the memo (template context and
-//! rendering) and the score matrix (table and JSON).
+//! rendering), the score matrix (table and JSON), the timeline chart and the
+//! diff between two assessments.
 
 pub mod chart;
 pub mod context;
