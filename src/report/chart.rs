@@ -185,6 +185,8 @@ struct Panel {
     top: f64,
     height: f64,
     ymax: f64,
+    /// Grid step on the y axis.
+    ystep: f64,
 }
 
 impl Panel {
@@ -214,13 +216,16 @@ fn draw_panel(
         esc(caption)
     );
     // Grid and y labels.
-    let steps = 4;
+    let steps = (p.ymax / p.ystep).round() as usize;
     for k in 0..=steps {
-        let v = p.ymax * k as f64 / steps as f64;
+        let v = p.ystep * k as f64;
         let y = p.y(v);
         let label = match t.engine {
             EngineKind::Bayes => format!("{:.0}%", v * 100.0),
-            EngineKind::Ach => format!("{v:.1}"),
+            EngineKind::Ach => {
+                let t = format!("{v:.2}");
+                t.trim_end_matches('0').trim_end_matches('.').to_string()
+            }
         };
         let _ = writeln!(
             o,
@@ -250,7 +255,11 @@ fn draw_panel(
     );
     // Step lines: each assessment holds until the next change.
     let pts: Vec<&Point> = t.points.iter().collect();
-    for j in 0..ws.scenarios.len() {
+    // Lowest-ranked first, so the leader's line is drawn on top.
+    let last = t.points.last().expect("a panel has points");
+    let mut order: Vec<usize> = (0..ws.scenarios.len()).collect();
+    order.sort_by_key(|&j| std::cmp::Reverse(last.scores[j].rank));
+    for j in order {
         let mut d = String::new();
         let mut started = false;
         for (i, pt) in pts.iter().enumerate() {
@@ -370,19 +379,16 @@ pub fn svg(ws: &Workspace, t: &Timeline) -> String {
     if t.to.is_none() {
         b += chrono::Duration::days(tail);
     }
-    let ymax = match engine {
-        EngineKind::Bayes => 1.0,
+    let (ymax, ystep) = match engine {
+        EngineKind::Bayes => (1.0, 0.25),
         EngineKind::Ach => {
             let m = t
                 .points
                 .iter()
                 .flat_map(|p| p.scores.iter().map(|s| s.weighted_inconsistency))
                 .fold(0.0, f64::max);
-            if m <= 0.0 {
-                1.0
-            } else {
-                (m * 1.1).ceil()
-            }
+            let step = nice_step(m * 1.1 / 5.0);
+            (step * (m * 1.1 / step).ceil().max(1.0), step)
         }
     };
     let moves = largest_moves(ws, t);
@@ -394,6 +400,7 @@ pub fn svg(ws: &Workspace, t: &Timeline) -> String {
         top: 110.0,
         height: 280.0,
         ymax,
+        ystep,
     };
     let mut y = main.top + main.height + 36.0;
     let detail_panel = detail.map(|(lo, hi)| {
@@ -403,6 +410,7 @@ pub fn svg(ws: &Workspace, t: &Timeline) -> String {
             top: y + 60.0,
             height: 240.0,
             ymax,
+            ystep,
         };
         y = p.top + p.height + 36.0;
         p
@@ -513,6 +521,23 @@ pub fn svg(ws: &Workspace, t: &Timeline) -> String {
     o
 }
 
+/// The smallest of 1, 2, 2.5, 5 × 10^k at least `raw` (grid steps that read
+/// well); 0.25 for an empty range.
+fn nice_step(raw: f64) -> f64 {
+    if raw <= 0.0 || !raw.is_finite() {
+        return 0.25;
+    }
+    let mut p = 10f64.powi(raw.log10().floor() as i32);
+    loop {
+        for m in [1.0, 2.0, 2.5, 5.0] {
+            if m * p >= raw - 1e-12 {
+                return m * p;
+            }
+        }
+        p *= 10.0;
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -527,6 +552,15 @@ fn truncate(s: &str, n: usize) -> String {
 mod tests {
     use super::*;
     use crate::engine::timeline::timeline;
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(2.59), 5.0);
+        assert_eq!(nice_step(2.0), 2.0);
+        assert_eq!(nice_step(0.3), 0.5);
+        assert_eq!(nice_step(0.0), 0.25);
+        assert_eq!(nice_step(12.0), 20.0);
+    }
 
     #[test]
     fn ticks_follow_the_calendar() {
