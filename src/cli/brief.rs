@@ -1,6 +1,9 @@
-//! `kzclaims brief`: render the briefing memo as of a date.
+//! `kzclaims brief`: render the briefing memo as of a date, optionally with
+//! what changed since an earlier date or revision (`--since`).
 
 use super::{assess_workspace, emit, score::EngineArg, Cli, CmdResult};
+use crate::engine;
+use crate::report::diff::{self as rdiff, Side, SideInfo};
 use crate::report::{context, render};
 use render::MemoFormat;
 use std::path::PathBuf;
@@ -23,11 +26,39 @@ pub struct Args {
     /// Write the memo to this file (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Add a "What changed since …" section: against a date, a git revision,
+    /// REV@DATE or `.` (as `kzclaims diff` reads them)
+    #[arg(long, value_name = "DATE|REV")]
+    pub since: Option<String>,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let (ws, a) = assess_workspace(cli, args.as_of, args.engine)?;
-    let ctx = context::memo_context(&ws, &a);
+    let date = a.as_of;
+    let engine = a.engine;
+    let mut ctx = context::memo_context(&ws, &a);
+    if let Some(since) = &args.since {
+        let before = super::diff::load_side(&ws.root, since)?;
+        let ab = engine::assess(&before.ws, before.as_of, engine);
+        let d = rdiff::diff(
+            &Side {
+                ws: &before.ws,
+                assessment: &ab,
+                info: before.info,
+            },
+            &Side {
+                ws: &ws,
+                assessment: &a,
+                info: SideInfo {
+                    spec: ".".into(),
+                    label: date.to_string(),
+                    as_of: date.to_string(),
+                    revision: None,
+                },
+            },
+        );
+        ctx.since = Some(rdiff::since_block(&d));
+    }
     let name = render::template_file_name(
         args.template.as_deref().unwrap_or(&ws.config.memo.template),
         args.format,

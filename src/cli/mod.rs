@@ -4,9 +4,11 @@
 mod brief;
 mod calibration;
 mod check;
+mod diff;
 mod init;
 mod score;
 mod sensitivity;
+mod timeline;
 
 use crate::diag::{Diagnostic, DiagnosticRenderer};
 use crate::load::{self, LoadError};
@@ -67,6 +69,10 @@ enum Command {
     Calibration(calibration::Args),
     /// Create a new workspace with an example scenario, claim and the default templates
     Init(init::Args),
+    /// The assessment at every date on which the record changed
+    Timeline(timeline::Args),
+    /// What changed between two dates or git revisions, and why
+    Diff(diff::Args),
 }
 
 /// A failed command: what to print and which exit code.
@@ -148,6 +154,8 @@ where
         Command::Sensitivity(a) => sensitivity::run(&cli, a),
         Command::Calibration(a) => calibration::run(&cli, a),
         Command::Init(a) => init::run(a),
+        Command::Timeline(a) => timeline::run(&cli, a),
+        Command::Diff(a) => diff::run(&cli, a),
     };
     match result {
         Ok(()) => EXIT_OK,
@@ -174,7 +182,12 @@ where
 
 /// Locate and load the workspace named by `--workspace` or found upward.
 fn open_workspace(cli: &Cli) -> Result<Workspace, Failure> {
-    let root = match &cli.workspace {
+    Ok(load::load(&workspace_root(cli)?)?)
+}
+
+/// The workspace folder named by `--workspace` or found upward (not loaded).
+fn workspace_root(cli: &Cli) -> Result<PathBuf, Failure> {
+    Ok(match &cli.workspace {
         Some(dir) => {
             if !dir.join(load::CONFIG_FILE).is_file() {
                 return Err(Failure::Usage(format!(
@@ -195,8 +208,7 @@ fn open_workspace(cli: &Cli) -> Result<Workspace, Failure> {
                 ))
             })?
         }
-    };
-    Ok(load::load(&root)?)
+    })
 }
 
 /// Open the workspace and score it as of the given date (else its default)

@@ -9,6 +9,7 @@ pub mod calibration;
 pub mod indicators;
 pub mod sensitivity;
 pub mod state;
+pub mod timeline;
 pub mod words;
 
 use crate::model::*;
@@ -204,6 +205,21 @@ impl Totals {
         }
         scores
     }
+}
+
+/// Each value against the mean of the others: `v_j − mean_{k≠j} v_k`, which is
+/// `(n·v_j − Σ v) / (n − 1)`. Applied to log posteriors it gives each
+/// scenario's log-odds against the others; being linear, it splits exactly
+/// over the prior and each claim's log L'' row (docs/scoring.md, "Attribution
+/// of changes"). With fewer than two values there is nothing to compare: zeros.
+pub fn against_others(v: &[f64]) -> Vec<f64> {
+    let n = v.len();
+    if n < 2 {
+        return vec![0.0; n];
+    }
+    let sum: f64 = v.iter().sum();
+    let k = (n - 1) as f64;
+    v.iter().map(|x| (n as f64 * x - sum) / k).collect()
 }
 
 fn cmp_f64(a: f64, b: f64) -> Ordering {

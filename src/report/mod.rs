@@ -1,8 +1,11 @@
 //! Turns assessments into what people read: the memo (template context and
-//! rendering) and the score matrix (table and JSON).
+//! rendering), the score matrix (table and JSON), the timeline chart and the
+//! diff between two assessments.
 
 pub mod calibration;
+pub mod chart;
 pub mod context;
+pub mod diff;
 pub mod render;
 pub mod score;
 pub mod sensitivity;

@@ -1,0 +1,263 @@
+//! `kzclaims diff FROM TO`: what changed between two dates, git revisions or
+//! the working tree, and why. Also resolves the sides for `brief --since`.
+
+use super::{emit, parse_date, score::EngineArg, workspace_root, Cli, CmdResult, Failure};
+use crate::engine::{self, Assessment};
+use crate::load::{self, git};
+use crate::model::{EngineKind, Workspace};
+use crate::report::diff::{self as rdiff, Side, SideInfo};
+use crate::report::{context, render};
+use chrono::NaiveDate;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Md,
+    Html,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Each side is one of:
+  2022-01-06         the working tree as of that date
+  .                  the working tree as of its default date
+  HEAD~3, v1, main   the workspace at that git revision, as of its default date
+  REV@2022-01-06     the workspace at REV, as of that date
+Revisions are read from the repository's object store; the work tree and the
+index are not touched.")]
+pub struct Args {
+    /// The earlier side: DATE, REV, REV@DATE or `.`
+    pub from: String,
+    /// The later side: DATE, REV, REV@DATE or `.`
+    pub to: String,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Ranking engine (default: [scoring] engine of the TO side)
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// Memo template used for the redline (default: [memo] template of the TO side)
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// A side as written on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Spec {
+    /// The working tree, as of a date or its default.
+    WorkTree(Option<NaiveDate>),
+    /// A git revision, as of a date or its default.
+    Rev(String, Option<NaiveDate>),
+}
+
+/// `.`, `DATE`, `REV@DATE`, `.@DATE` or `REV`.
+pub fn parse_spec(s: &str) -> Result<Spec, Failure> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(Failure::Usage(
+            "an empty side: expected DATE, REV, REV@DATE or `.`".into(),
+        ));
+    }
+    if s == "." {
+        return Ok(Spec::WorkTree(None));
+    }
+    if let Ok(d) = parse_date(s) {
+        return Ok(Spec::WorkTree(Some(d)));
+    }
+    if let Some((rev, date)) = s.rsplit_once('@') {
+        if !rev.is_empty() {
+            if let Ok(d) = parse_date(date) {
+                return Ok(if rev == "." {
+                    Spec::WorkTree(Some(d))
+                } else {
+                    Spec::Rev(rev.to_string(), Some(d))
+                });
+            }
+        }
+    }
+    Ok(Spec::Rev(s.to_string(), None))
+}
+
+/// A loaded side.
+pub struct Loaded {
+    pub ws: Workspace,
+    pub as_of: NaiveDate,
+    pub info: SideInfo,
+}
+
+fn as_of(ws: &Workspace, given: Option<NaiveDate>, what: &str) -> Result<NaiveDate, Failure> {
+    given.or_else(|| ws.default_as_of()).ok_or_else(|| {
+        Failure::Usage(format!(
+            "no as-of date for {what}: its record has no claims; give one as {what}@YYYY-MM-DD"
+        ))
+    })
+}
+
+/// Load one side of a comparison for the workspace at `root`.
+pub fn load_side(root: &Path, raw: &str) -> Result<Loaded, Failure> {
+    match parse_spec(raw)? {
+        Spec::WorkTree(date) => {
+            let ws = load::load(root)?;
+            let d = as_of(&ws, date, raw)?;
+            let label = if date.is_some() {
+                d.to_string()
+            } else {
+                format!("working tree (as of {d})")
+            };
+            Ok(Loaded {
+                ws,
+                as_of: d,
+                info: SideInfo {
+                    spec: raw.to_string(),
+                    label,
+                    as_of: d.to_string(),
+                    revision: None,
+                },
+            })
+        }
+        Spec::Rev(rev, date) => {
+            let (files, info) = git::read_at(root, &rev).map_err(|e| match e {
+                git::GitError::NotARepository(m) => Failure::Usage(format!(
+                    "{m}\n`{raw}` is not a date (YYYY-MM-DD) or `.`, so it was taken as a git revision"
+                )),
+                git::GitError::Other(m) => Failure::Usage(m),
+            })?;
+            let mut ws = load::from_files(files).map_err(|e| match e {
+                load::LoadError::Invalid {
+                    mut diagnostics,
+                    mut files,
+                } => {
+                    // Name the revision in every path the diagnostics quote.
+                    for d in &mut diagnostics {
+                        if !d.file.is_empty() {
+                            d.file = format!("{rev}:{}", d.file);
+                        }
+                    }
+                    for f in &mut files {
+                        f.rel = format!("{rev}:{}", f.rel);
+                    }
+                    Failure::Invalid { diagnostics, files }
+                }
+                load::LoadError::Io(m) => Failure::Usage(m),
+            })?;
+            ws.root = root.to_path_buf();
+            let d = as_of(&ws, date, raw)?;
+            let label = match date {
+                Some(_) => format!("{rev} ({}) as of {d}", info.short),
+                None => format!("{rev} ({}, as of {d})", info.short),
+            };
+            Ok(Loaded {
+                ws,
+                as_of: d,
+                info: SideInfo {
+                    spec: raw.to_string(),
+                    label,
+                    as_of: d.to_string(),
+                    revision: Some(info),
+                },
+            })
+        }
+    }
+}
+
+/// Both sides assessed and compared.
+pub struct Compared {
+    pub diff: rdiff::Diff,
+    pub before: (Loaded, Assessment),
+    pub after: (Loaded, Assessment),
+}
+
+/// Compare two loaded sides under `engine` (default: the later side's).
+pub fn compare(before: Loaded, after: Loaded, engine: Option<EngineKind>) -> Compared {
+    let engine = engine.unwrap_or(after.ws.config.engine);
+    let aa = engine::assess(&before.ws, before.as_of, engine);
+    let ab = engine::assess(&after.ws, after.as_of, engine);
+    let diff = rdiff::diff(
+        &Side {
+            ws: &before.ws,
+            assessment: &aa,
+            info: before.info.clone(),
+        },
+        &Side {
+            ws: &after.ws,
+            assessment: &ab,
+            info: after.info.clone(),
+        },
+    );
+    Compared {
+        diff,
+        before: (before, aa),
+        after: (after, ab),
+    }
+}
+
+/// Whether stdout gets colour: a terminal, and NO_COLOR unset or empty.
+fn stdout_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+    let root = workspace_root(cli)?;
+    let before = load_side(&root, &args.from)?;
+    let after = load_side(&root, &args.to)?;
+    let c = compare(before, after, args.engine.map(EngineKind::from));
+    let name = render::template_file_name(
+        args.template
+            .as_deref()
+            .unwrap_or(&c.after.0.ws.config.memo.template),
+        render::MemoFormat::Md,
+    );
+    let memo = |side: &(Loaded, Assessment)| {
+        render::render(&root, &name, &context::memo_context(&side.0.ws, &side.1))
+    };
+    let (m_before, m_after) = (memo(&c.before)?, memo(&c.after)?);
+    let unified = rdiff::memo_unified(&m_before, &m_after, &c.diff.from.label, &c.diff.to.label);
+    let text = match args.format {
+        Format::Text => rdiff::to_text(&c.diff, &unified, args.out.is_none() && stdout_color()),
+        Format::Md => rdiff::to_markdown(&c.diff, &unified),
+        Format::Html => rdiff::to_html(&c.diff, &m_before, &m_after),
+        Format::Json => {
+            let mut v = serde_json::to_value(&c.diff).expect("plain data serialises");
+            v["memo_unified_diff"] = serde_json::Value::String(unified);
+            let mut s = serde_json::to_string_pretty(&v).expect("plain data serialises");
+            s.push('\n');
+            s
+        }
+    };
+    emit(args.out.as_deref(), &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs() {
+        let d = |s: &str| parse_date(s).unwrap();
+        assert_eq!(parse_spec(".").unwrap(), Spec::WorkTree(None));
+        assert_eq!(
+            parse_spec("2022-01-06").unwrap(),
+            Spec::WorkTree(Some(d("2022-01-06")))
+        );
+        assert_eq!(
+            parse_spec(".@2022-01-06").unwrap(),
+            Spec::WorkTree(Some(d("2022-01-06")))
+        );
+        assert_eq!(
+            parse_spec("HEAD~3@2022-01-06").unwrap(),
+            Spec::Rev("HEAD~3".into(), Some(d("2022-01-06")))
+        );
+        assert_eq!(
+            parse_spec("HEAD@{1}").unwrap(),
+            Spec::Rev("HEAD@{1}".into(), None)
+        );
+        assert_eq!(parse_spec("v1.0").unwrap(), Spec::Rev("v1.0".into(), None));
+        assert_eq!(parse_spec("@").unwrap(), Spec::Rev("@".into(), None));
+    }
+}

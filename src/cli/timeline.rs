@@ -1,0 +1,304 @@
+//! `kzclaims timeline`: the assessment at every date on which the record
+//! changed, as a table, JSON, CSV or an SVG chart (shapes: docs/timeline.md).
+
+use super::{emit, open_workspace, score::EngineArg, Cli, CmdResult, Failure};
+use crate::engine::timeline::{timeline, Timeline};
+use crate::model::{EngineKind, Workspace};
+use crate::report::chart;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Svg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// First date to show (YYYY-MM-DD); earlier changes still count
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last date to show (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    pub to: Option<NaiveDate>,
+    /// Ranking engine (default: [scoring] engine in kzclaims.toml)
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+    if let (Some(f), Some(t)) = (args.from, args.to) {
+        if f > t {
+            return Err(Failure::Usage(format!("--from {f} is after --to {t}")));
+        }
+    }
+    let ws = open_workspace(cli)?;
+    let engine = args
+        .engine
+        .map(EngineKind::from)
+        .unwrap_or(ws.config.engine);
+    let t = timeline(&ws, engine, args.from, args.to);
+    let text = match args.format {
+        Format::Table => to_table(&ws, &t),
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&to_json(&ws, &t)).expect("plain data serialises");
+            s.push('\n');
+            s
+        }
+        Format::Csv => to_csv(&ws, &t),
+        Format::Svg => chart::svg(&ws, &t),
+    };
+    emit(args.out.as_deref(), &text)
+}
+
+#[derive(Serialize)]
+pub struct TimelineJson {
+    pub title: String,
+    pub engine: &'static str,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub scenarios: Vec<ScenarioRef>,
+    pub points: Vec<PointJson>,
+}
+
+#[derive(Serialize)]
+pub struct ScenarioRef {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Serialize)]
+pub struct PointJson {
+    pub date: String,
+    pub leader: Option<String>,
+    /// In workspace order.
+    pub scores: Vec<ScoreJson>,
+    pub changes: Vec<ChangeJson>,
+}
+
+#[derive(Serialize)]
+pub struct ScoreJson {
+    pub id: String,
+    pub rank: usize,
+    pub probability: f64,
+    pub likelihood_term: f64,
+    pub weighted_inconsistency: f64,
+    pub inconsistency: u32,
+}
+
+#[derive(Serialize)]
+pub struct ChangeJson {
+    pub claim: String,
+    pub kind: &'static str,
+    pub fields: Vec<String>,
+    /// Scenario id → change of this claim's part in its log-odds.
+    pub log_odds: crate::report::diff::IdMap,
+    pub weighted_inconsistency: crate::report::diff::IdMap,
+}
+
+fn ids(ws: &Workspace, v: &[f64]) -> crate::report::diff::IdMap {
+    crate::report::diff::IdMap(
+        ws.scenarios
+            .iter()
+            .map(|s| s.id.clone())
+            .zip(v.iter().copied())
+            .collect(),
+    )
+}
+
+pub fn to_json(ws: &Workspace, t: &Timeline) -> TimelineJson {
+    TimelineJson {
+        title: ws.config.title.clone(),
+        engine: t.engine.as_str(),
+        from: t.from.map(|d| d.to_string()),
+        to: t.to.map(|d| d.to_string()),
+        scenarios: ws
+            .scenarios
+            .iter()
+            .map(|s| ScenarioRef {
+                id: s.id.clone(),
+                title: s.title.clone(),
+            })
+            .collect(),
+        points: t
+            .points
+            .iter()
+            .map(|p| PointJson {
+                date: p.date.to_string(),
+                leader: p.leader().map(|j| ws.scenarios[j].id.clone()),
+                scores: p
+                    .scores
+                    .iter()
+                    .map(|s| ScoreJson {
+                        id: ws.scenarios[s.index].id.clone(),
+                        rank: s.rank,
+                        probability: s.probability,
+                        likelihood_term: s.likelihood_term,
+                        weighted_inconsistency: s.weighted_inconsistency,
+                        inconsistency: s.inconsistency,
+                    })
+                    .collect(),
+                changes: p
+                    .changes
+                    .iter()
+                    .map(|c| ChangeJson {
+                        claim: ws.claims[c.claim].id.clone(),
+                        kind: c.kind.as_str(),
+                        fields: c.fields.clone(),
+                        log_odds: ids(ws, &c.log_odds),
+                        weighted_inconsistency: ids(ws, &c.weighted),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One row per (date, scenario).
+pub fn to_csv(ws: &Workspace, t: &Timeline) -> String {
+    let mut o = String::from(
+        "date,scenario,rank,probability,likelihood_term,weighted_inconsistency,inconsistency,leader,changes\n",
+    );
+    for p in &t.points {
+        let leader = p
+            .leader()
+            .map(|j| ws.scenarios[j].id.as_str())
+            .unwrap_or("");
+        let changes = change_list(ws, p);
+        for s in &p.scores {
+            let _ = writeln!(
+                o,
+                "{},{},{},{},{},{},{},{},{}",
+                p.date,
+                csv_field(&ws.scenarios[s.index].id),
+                s.rank,
+                s.probability,
+                s.likelihood_term,
+                s.weighted_inconsistency,
+                s.inconsistency,
+                csv_field(leader),
+                csv_field(&changes)
+            );
+        }
+    }
+    o
+}
+
+/// "+a ~b(credibility) ×c": added, revised (fields), retracted, reinstated.
+fn change_list(ws: &Workspace, p: &crate::engine::timeline::Point) -> String {
+    use crate::engine::timeline::ChangeKind::*;
+    p.changes
+        .iter()
+        .map(|c| {
+            let id = &ws.claims[c.claim].id;
+            match c.kind {
+                Added => format!("+{id}"),
+                Retracted => format!("×{id}"),
+                Reinstated => format!("↺{id}"),
+                Revised if c.fields.is_empty() => format!("~{id}"),
+                Revised => format!("~{id}({})", c.fields.join(" ")),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One line per date: each scenario's probability (bayes) or weighted
+/// inconsistency (ach), the leader, and the claims that changed.
+pub fn to_table(ws: &Workspace, t: &Timeline) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} — timeline, engine {}{}",
+        ws.config.title,
+        t.engine.as_str(),
+        match (t.from, t.to) {
+            (None, None) => String::new(),
+            (f, to) => format!(
+                ", {} to {}",
+                f.map(|d| d.to_string()).unwrap_or_else(|| "start".into()),
+                to.map(|d| d.to_string()).unwrap_or_else(|| "end".into())
+            ),
+        }
+    );
+    if t.points.is_empty() {
+        let _ = writeln!(o, "no change to the record in this window");
+        return o;
+    }
+    let last = t.points.last().expect("non-empty");
+    let mut order: Vec<usize> = (0..ws.scenarios.len()).collect();
+    order.sort_by_key(|&j| last.scores[j].rank);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut head = vec!["date".to_string()];
+    head.extend(order.iter().map(|&j| ws.scenarios[j].id.clone()));
+    head.push("changes".into());
+    rows.push(head);
+    for p in &t.points {
+        let mut r = vec![p.date.to_string()];
+        for &j in &order {
+            let s = &p.scores[j];
+            let mark = if s.rank == 1 { "*" } else { " " };
+            r.push(match t.engine {
+                EngineKind::Bayes => format!("{:.1}%{mark}", s.probability * 100.0),
+                EngineKind::Ach => format!("{:.2}{mark}", s.weighted_inconsistency),
+            });
+        }
+        r.push(if p.changes.is_empty() {
+            "(window start)".into()
+        } else {
+            change_list(ws, p)
+        });
+        rows.push(r);
+    }
+    let n = rows[0].len();
+    let mut width = vec![0usize; n];
+    for r in &rows {
+        for (i, c) in r.iter().enumerate().take(n - 1) {
+            width[i] = width[i].max(c.chars().count());
+        }
+    }
+    for r in &rows {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 || i == n - 1 {
+                    format!("{c:<w$}", w = width[i])
+                } else {
+                    format!("{c:>w$}", w = width[i])
+                }
+            })
+            .collect();
+        let _ = writeln!(o, "{}", cells.join("  ").trim_end());
+    }
+    let _ = writeln!(
+        o,
+        "\n* = ranked first. changes: +added ~revised(fields) ×retracted ↺reinstated.{}",
+        if t.engine == EngineKind::Ach {
+            " Values: weighted inconsistency (lower is better)."
+        } else {
+            ""
+        }
+    );
+    o
+}

@@ -1,0 +1,398 @@
+//! The assessment at every date on which the record changed, computed in one
+//! incremental pass: each claim's current [`Row`] is kept, and on an event its
+//! old row is taken out of the running [`Totals`] and its new row put in.
+//!
+//! Cost: O((claims + revisions) × scenarios) for the pass, plus the output
+//! (one score vector per event date). It never re-reads the whole record.
+
+use super::{against_others, row, state, EngineKind, Row, ScenarioScore, Totals};
+use crate::model::*;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// What happened to a claim on an event date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// The claim entered the record (same-day revisions already applied).
+    Added,
+    /// One or more revisions applied; the claim still counts.
+    Revised,
+    /// A revision retracted it: it counts for nothing from this date on.
+    Retracted,
+    /// A revision set a retracted claim active again.
+    Reinstated,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Revised => "revised",
+            ChangeKind::Retracted => "retracted",
+            ChangeKind::Reinstated => "reinstated",
+        }
+    }
+}
+
+/// One claim's change on an event date, with what it did to the scores.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Index into `Workspace::claims`.
+    pub claim: usize,
+    pub kind: ChangeKind,
+    /// For revisions: the fields whose value changed (`credibility`,
+    /// `relevance`, `statement`, `status`, `ratings.<scenario id>`).
+    pub fields: Vec<String>,
+    /// Change of this claim's part in each scenario's log-odds against the
+    /// others (scenario order); these sum, over a date's changes, to the
+    /// change in log-odds on that date.
+    pub log_odds: Vec<f64>,
+    /// Change of this claim's part in each scenario's weighted inconsistency.
+    pub weighted: Vec<f64>,
+}
+
+impl Change {
+    /// Size of the change for ordering: the largest log-odds move for bayes,
+    /// the largest weighted-inconsistency move for ach.
+    pub fn magnitude(&self, engine: EngineKind) -> f64 {
+        let v = match engine {
+            EngineKind::Bayes => &self.log_odds,
+            EngineKind::Ach => &self.weighted,
+        };
+        v.iter().fold(0.0, |m, x| m.max(x.abs()))
+    }
+}
+
+/// The assessment from one event date until the next.
+#[derive(Debug, Clone)]
+pub struct Point {
+    pub date: NaiveDate,
+    /// In `Workspace::scenarios` order, ranked.
+    pub scores: Vec<ScenarioScore>,
+    /// Claims that changed on this date, largest effect first. Empty for the
+    /// starting point of a window (`from` that is not itself an event date).
+    pub changes: Vec<Change>,
+}
+
+impl Point {
+    /// Index of the rank-1 scenario.
+    pub fn leader(&self) -> Option<usize> {
+        self.scores.iter().find(|s| s.rank == 1).map(|s| s.index)
+    }
+}
+
+/// Assessments over time.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    pub engine: EngineKind,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub points: Vec<Point>,
+}
+
+/// One claim's log L'' row as a vector (zeros when it counts for nothing).
+fn log_row(r: Option<&Row>, n: usize) -> Vec<f64> {
+    r.and_then(|r| r.log_l.clone())
+        .unwrap_or_else(|| vec![0.0; n])
+}
+
+fn weighted_row(r: Option<&Row>, n: usize) -> Vec<f64> {
+    match r {
+        Some(r) if r.counts() => r.weighted.clone(),
+        _ => vec![0.0; n],
+    }
+}
+
+/// The fields that differ between two states of one claim.
+pub fn changed_fields(
+    ws: &Workspace,
+    old: &state::ClaimState,
+    new: &state::ClaimState,
+) -> Vec<String> {
+    let mut f = Vec::new();
+    if old.credibility != new.credibility {
+        f.push("credibility".to_string());
+    }
+    if old.relevance != new.relevance {
+        f.push("relevance".to_string());
+    }
+    for (j, (a, b)) in old.ratings.iter().zip(&new.ratings).enumerate() {
+        if a != b {
+            f.push(format!("ratings.{}", ws.scenarios[j].id));
+        }
+    }
+    if old.statement != new.statement {
+        f.push("statement".to_string());
+    }
+    if old.status != new.status {
+        f.push("status".to_string());
+    }
+    f
+}
+
+/// The timeline of `ws` under `engine`: one point per date on which a claim
+/// entered the record or a revision applied, restricted to `[from, to]`.
+/// When `from` is given and falls after the first event but is not itself an
+/// event date, a starting point at `from` (with no changes) shows the
+/// assessment the window opens with.
+pub fn timeline(
+    ws: &Workspace,
+    engine: EngineKind,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Timeline {
+    let n = ws.scenarios.len();
+    // Events: (date, claim, revision index or None for the claim's entry).
+    let mut events: Vec<(NaiveDate, usize)> = Vec::new();
+    for (i, c) in ws.claims.iter().enumerate() {
+        events.push((c.date, i));
+        events.extend(c.revisions.iter().map(|r| (r.date, i)));
+    }
+    events.sort_unstable();
+    events.dedup();
+
+    let mut rows: Vec<Option<Row>> = vec![None; ws.claims.len()];
+    let mut totals = Totals::new(n);
+    let mut points: Vec<Point> = Vec::new();
+    let in_window = |d: NaiveDate| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
+    let mut started = false;
+    let mut k = 0;
+    while k < events.len() {
+        let date = events[k].0;
+        if to.is_some_and(|t| date > t) {
+            break;
+        }
+        if let Some(f) = from {
+            if !started && date > f && k > 0 {
+                // The window opens between two events: show where it starts.
+                points.push(Point {
+                    date: f,
+                    scores: totals.scores(ws, engine),
+                    changes: Vec::new(),
+                });
+            }
+        }
+        let mut changes = Vec::new();
+        while k < events.len() && events[k].0 == date {
+            let ci = events[k].1;
+            k += 1;
+            let claim = &ws.claims[ci];
+            let old = rows[ci].take();
+            let st = match &old {
+                None => {
+                    state::claim_as_of(ws, ci, date).expect("claim dated on or before its event")
+                }
+                Some(r) => {
+                    let mut st = r.state.clone();
+                    for rev in claim
+                        .revisions
+                        .iter()
+                        .skip(st.revisions_applied)
+                        .take_while(|rev| rev.date <= date)
+                    {
+                        state::apply(ws, &mut st, rev);
+                    }
+                    st
+                }
+            };
+            let new = row(ws, st, engine);
+            if let Some(o) = &old {
+                totals.add(o, -1.0);
+            }
+            totals.add(&new, 1.0);
+            if in_window(date) {
+                let (kind, fields) = match &old {
+                    None => (ChangeKind::Added, Vec::new()),
+                    Some(o) => {
+                        let kind = match (o.state.status, new.state.status) {
+                            (Status::Active, Status::Retracted) => ChangeKind::Retracted,
+                            (Status::Retracted, Status::Active) => ChangeKind::Reinstated,
+                            _ => ChangeKind::Revised,
+                        };
+                        (kind, changed_fields(ws, &o.state, &new.state))
+                    }
+                };
+                let before = against_others(&log_row(old.as_ref(), n));
+                let after = against_others(&log_row(Some(&new), n));
+                let wb = weighted_row(old.as_ref(), n);
+                let wa = weighted_row(Some(&new), n);
+                changes.push(Change {
+                    claim: ci,
+                    kind,
+                    fields,
+                    log_odds: after.iter().zip(&before).map(|(a, b)| a - b).collect(),
+                    weighted: wa.iter().zip(&wb).map(|(a, b)| a - b).collect(),
+                });
+            }
+            rows[ci] = Some(new);
+        }
+        if in_window(date) {
+            started = true;
+            changes.sort_by(|a, b| {
+                b.magnitude(engine)
+                    .total_cmp(&a.magnitude(engine))
+                    .then_with(|| ws.claims[a.claim].id.cmp(&ws.claims[b.claim].id))
+            });
+            points.push(Point {
+                date,
+                scores: totals.scores(ws, engine),
+                changes,
+            });
+        }
+    }
+    if let (Some(f), false) = (from, started) {
+        // No event inside the window: it opens (and stays) on the record as
+        // it stood, if anything was in it.
+        if k > 0 && to.is_none_or(|t| f <= t) {
+            points.push(Point {
+                date: f,
+                scores: totals.scores(ws, engine),
+                changes: Vec::new(),
+            });
+        }
+    }
+    Timeline {
+        engine,
+        from,
+        to,
+        points,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::assess;
+    use std::path::Path;
+
+    fn check_against_assess(ws: &Workspace, engine: EngineKind) {
+        let t = timeline(ws, engine, None, None);
+        let mut dates: Vec<NaiveDate> = ws
+            .claims
+            .iter()
+            .flat_map(|c| std::iter::once(c.date).chain(c.revisions.iter().map(|r| r.date)))
+            .collect();
+        dates.sort();
+        dates.dedup();
+        assert_eq!(
+            t.points.iter().map(|p| p.date).collect::<Vec<_>>(),
+            dates,
+            "one point per event date"
+        );
+        for p in &t.points {
+            let a = assess(ws, p.date, engine);
+            for (x, y) in p.scores.iter().zip(&a.scores) {
+                let id = &ws.scenarios[x.index].id;
+                assert!(
+                    (x.probability - y.probability).abs() < 1e-9,
+                    "{} {id}: {} vs {}",
+                    p.date,
+                    x.probability,
+                    y.probability
+                );
+                assert!(
+                    (x.weighted_inconsistency - y.weighted_inconsistency).abs() < 1e-9,
+                    "{} {id}",
+                    p.date
+                );
+                assert!((x.likelihood_term - y.likelihood_term).abs() < 1e-9);
+                assert_eq!(x.inconsistency, y.inconsistency, "{} {id}", p.date);
+                assert_eq!(x.rank, y.rank, "{} {id}", p.date);
+            }
+        }
+    }
+
+    fn load(dir: &Path) -> Workspace {
+        crate::load::load(dir).unwrap_or_else(|e| panic!("{dir:?}: {e:?}"))
+    }
+
+    #[test]
+    fn equals_assess_on_small_fixture() {
+        let ws = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small"));
+        check_against_assess(&ws, EngineKind::Bayes);
+        check_against_assess(&ws, EngineKind::Ach);
+    }
+
+    #[test]
+    fn equals_assess_on_bundled_workspace() {
+        let ws = load(Path::new(env!("CARGO_MANIFEST_DIR")));
+        check_against_assess(&ws, EngineKind::Bayes);
+        check_against_assess(&ws, EngineKind::Ach);
+    }
+
+    #[test]
+    fn changes_say_what_happened_and_sum_to_the_move() {
+        let ws = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small"));
+        let t = timeline(&ws, EngineKind::Bayes, None, None);
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let at = |s: &str| t.points.iter().position(|p| p.date == d(s)).unwrap();
+        let kinds = |i: usize| {
+            t.points[i]
+                .changes
+                .iter()
+                .map(|c| (ws.claims[c.claim].id.as_str(), c.kind, c.fields.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds(at("2024-03-07")),
+            vec![(
+                "cut-cables",
+                ChangeKind::Retracted,
+                vec!["status".to_string()]
+            )]
+        );
+        assert_eq!(
+            kinds(at("2024-03-08")),
+            vec![(
+                "breaker-logs",
+                ChangeKind::Revised,
+                vec![
+                    "ratings.accident".to_string(),
+                    "ratings.cyberattack".to_string()
+                ]
+            )]
+        );
+        // Per-date parts add up to the move in log-odds between points.
+        let lo = |p: &Point| {
+            let lp: Vec<f64> = p
+                .scores
+                .iter()
+                .map(|s| s.prior.ln() + s.likelihood_term)
+                .collect();
+            against_others(&lp)
+        };
+        for w in t.points.windows(2) {
+            let (a, b) = (lo(&w[0]), lo(&w[1]));
+            for j in 0..ws.scenarios.len() {
+                let parts: f64 = w[1].changes.iter().map(|c| c.log_odds[j]).sum();
+                assert!((b[j] - a[j] - parts).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn window_opens_with_the_state_at_from() {
+        let ws = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small"));
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let t = timeline(
+            &ws,
+            EngineKind::Bayes,
+            Some(d("2024-03-06")),
+            Some(d("2024-03-07")),
+        );
+        assert_eq!(
+            t.points.iter().map(|p| p.date).collect::<Vec<_>>(),
+            vec![d("2024-03-06"), d("2024-03-07")]
+        );
+        // A window between events opens on the record as it stood.
+        let t = timeline(&ws, EngineKind::Bayes, Some(d("2024-03-09")), None);
+        assert_eq!(t.points.len(), 1);
+        assert!(t.points[0].changes.is_empty());
+        let a = assess(&ws, d("2024-03-09"), EngineKind::Bayes);
+        assert!((t.points[0].scores[0].probability - a.scores[0].probability).abs() < 1e-12);
+        // Before anything happened there is nothing to show.
+        let t = timeline(&ws, EngineKind::Bayes, None, Some(d("2024-01-01")));
+        assert!(t.points.is_empty());
+    }
+}

@@ -1,0 +1,541 @@
+//! `kzclaims diff` and `brief --since`: known answers on a hand-built history,
+//! `diff X X` empty, `diff A B` the mirror of `diff B A`, a real git
+//! repository built here, the error outside one, snapshots of every format.
+
+use crate::common::*;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command as Std;
+
+fn diff_json(dir: &Path, from: &str, to: &str) -> Value {
+    let out = kz(dir)
+        .args(["diff", from, to, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{from} {to}: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// Parts add up to the total, scenario by scenario, for both measures.
+fn assert_parts_sum(d: &Value) {
+    let a = &d["attribution"];
+    for (total, key) in [
+        ("total_log_odds", "log_odds"),
+        ("total_weighted_inconsistency", "weighted_inconsistency"),
+    ] {
+        for (id, t) in a[total].as_object().unwrap() {
+            let sum: f64 = a["parts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| f(&p[key][id]))
+                .sum();
+            assert!((sum - f(t)).abs() < 1e-9, "{key} {id}: {sum} vs {t}");
+        }
+    }
+}
+
+#[test]
+fn known_answers_and_the_flip_first() {
+    let d = diff_json(&fixture("history"), "2024-01-03", "2024-01-05");
+    assert_eq!(d["changed"], true);
+    assert_eq!(
+        d["leader"],
+        serde_json::json!({"from": "h2", "to": "h1", "flipped": true})
+    );
+    let parts = d["attribution"]["parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    // Largest first: the retraction of c2 (× 19 on the odds), then c3's
+    // revision (16 / 1.6 = × 10).
+    assert_eq!(parts[0]["claim"], "c2");
+    assert_eq!(parts[0]["kind"], "retracted");
+    assert!((f(&parts[0]["log_odds"]["h1"]) - 19f64.ln()).abs() < 1e-12);
+    assert!((f(&parts[0]["log_odds"]["h2"]) + 19f64.ln()).abs() < 1e-12);
+    assert_eq!(parts[1]["claim"], "c3");
+    assert_eq!(parts[1]["kind"], "revised");
+    assert_eq!(parts[1]["fields"], serde_json::json!(["ratings.h2"]));
+    assert!((f(&parts[1]["log_odds"]["h1"]) - 10f64.ln()).abs() < 1e-12);
+    assert!((f(&d["attribution"]["total_log_odds"]["h1"]) - 190f64.ln()).abs() < 1e-12);
+    assert_parts_sum(&d);
+    let h1 = &d["scenarios"][0];
+    assert_eq!(h1["id"], "h1");
+    assert!((f(&h1["from"]["probability"]) - 0.4 / 1.4).abs() < 1e-12);
+    assert!((f(&h1["to"]["probability"]) - 76.0 / 77.0).abs() < 1e-12);
+    assert_eq!(h1["from"]["term"], "unlikely");
+    assert_eq!(h1["to"]["term"], "almost certain");
+    let revised: Vec<&str> = d["record"]["claims_revised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(revised, ["c2", "c3"]);
+
+    // The text output calls out the flip before anything else.
+    let out = kz(&fixture("history"))
+        .args(["diff", "2024-01-03", "2024-01-05"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let first = text.lines().nth(2).unwrap();
+    assert!(first.contains("The leading scenario changed"), "{text}");
+    assert!(!text.contains('\x1b'), "no colour when not a terminal");
+}
+
+#[test]
+fn added_claims_count_from_nothing() {
+    let d = diff_json(&fixture("history"), "2024-01-01", "2024-01-05");
+    let parts = d["attribution"]["parts"].as_array().unwrap();
+    // c2 entered and was retracted in between: in the record, not in the parts.
+    assert_eq!(parts.len(), 1);
+    assert_eq!(parts[0]["claim"], "c3");
+    assert_eq!(parts[0]["kind"], "added");
+    assert!((f(&parts[0]["log_odds"]["h1"]) - 16f64.ln()).abs() < 1e-12);
+    let added: Vec<&str> = d["record"]["claims_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(added, ["c2", "c3"]);
+    assert_eq!(d["record"]["claims_added"][0]["status"], "retracted");
+    assert_parts_sum(&d);
+}
+
+#[test]
+fn same_side_twice_is_empty() {
+    for (dir, side) in [
+        (fixture("history"), "2024-01-03"),
+        (fixture("small"), "."),
+        (repo_root(), "2022-01-06"),
+    ] {
+        let d = diff_json(&dir, side, side);
+        assert_eq!(d["changed"], false);
+        assert_eq!(d["leader"]["flipped"], false);
+        assert!(d["attribution"]["parts"].as_array().unwrap().is_empty());
+        assert_eq!(d["memo_unified_diff"], "");
+        for (_, v) in d["record"].as_object().unwrap() {
+            assert!(v.as_array().unwrap().is_empty());
+        }
+        let out = kz(&dir).args(["diff", side, side]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains("no changes"));
+    }
+}
+
+/// What `diff B A` must be, given `diff A B`.
+fn mirrored(d: &Value) -> Value {
+    let mut m = d.clone();
+    m["from"] = d["to"].clone();
+    m["to"] = d["from"].clone();
+    m["leader"]["from"] = d["leader"]["to"].clone();
+    m["leader"]["to"] = d["leader"]["from"].clone();
+    m
+}
+
+fn kind_mirror(k: &str) -> &str {
+    match k {
+        "added" => "removed",
+        "removed" => "added",
+        "retracted" => "reinstated",
+        "reinstated" => "retracted",
+        k => k,
+    }
+}
+
+fn assert_mirror(dir: &Path, a: &str, b: &str) {
+    let ab = diff_json(dir, a, b);
+    let ba = diff_json(dir, b, a);
+    let m = mirrored(&ab);
+    for k in ["from", "to", "leader", "changed", "engine"] {
+        assert_eq!(m[k], ba[k], "{k}");
+    }
+    // Scenarios: the same standings, sides swapped.
+    for s in ab["scenarios"].as_array().unwrap() {
+        let t = ba["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == s["id"])
+            .unwrap();
+        assert_eq!(s["from"], t["to"]);
+        assert_eq!(s["to"], t["from"]);
+    }
+    // Attribution: each part negated, its kind mirrored; totals negated.
+    let pa = ab["attribution"]["parts"].as_array().unwrap();
+    let pb = ba["attribution"]["parts"].as_array().unwrap();
+    assert_eq!(pa.len(), pb.len());
+    for p in pa {
+        let q = pb.iter().find(|q| q["claim"] == p["claim"]).unwrap();
+        assert_eq!(kind_mirror(p["kind"].as_str().unwrap()), q["kind"]);
+        assert_eq!(p["fields"], q["fields"]);
+        for key in ["log_odds", "weighted_inconsistency"] {
+            for (id, v) in p[key].as_object().unwrap() {
+                assert!((f(v) + f(&q[key][id])).abs() < 1e-12, "{key} {id}");
+            }
+        }
+    }
+    for (id, v) in ab["attribution"]["total_log_odds"].as_object().unwrap() {
+        assert!((f(v) + f(&ba["attribution"]["total_log_odds"][id])).abs() < 1e-12);
+    }
+    // Record: added ↔ removed, each field's from ↔ to.
+    let (ra, rb) = (&ab["record"], &ba["record"]);
+    assert_eq!(ra["claims_added"], rb["claims_removed"]);
+    assert_eq!(ra["claims_removed"], rb["claims_added"]);
+    let ids = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&ra["claims_revised"]), ids(&rb["claims_revised"]));
+    for (x, y) in ra["claims_revised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(rb["claims_revised"].as_array().unwrap())
+    {
+        for (fx, fy) in x["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(y["fields"].as_array().unwrap())
+        {
+            assert_eq!(fx["field"], fy["field"]);
+            assert_eq!(fx["from"], fy["to"]);
+            assert_eq!(fx["to"], fy["from"]);
+        }
+    }
+}
+
+#[test]
+fn a_to_b_mirrors_b_to_a() {
+    assert_mirror(&fixture("history"), "2024-01-03", "2024-01-05");
+    assert_mirror(&fixture("history"), "2024-01-01", "2024-01-05");
+    assert_mirror(&fixture("small"), "2024-03-04", "2024-03-08");
+    assert_mirror(&repo_root(), "2022-01-03", "2022-03-16");
+}
+
+// ---------------------------------------------------------------------------
+// Git revisions, in a repository built here.
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Std::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// A repository whose workspace sits in `analysis/`, with three commits:
+/// 1. c1 only; 2. c2 and c3 added; 3. source `a` re-graded A → C and a prior
+///    set. Then an uncommitted edit in the work tree (c1 credibility 1 → 2).
+fn history_repo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("analysis");
+    copy_tree(&fixture("history"), &ws);
+    std::fs::write(dir.path().join("README"), "not part of the workspace\n").unwrap();
+    let claims = ws.join("claims/claims.toml");
+    let full = std::fs::read_to_string(&claims).unwrap();
+    let first_only = &full[..full.find("[[claim]]\nid = \"c2\"").unwrap()];
+    std::fs::write(&claims, first_only).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "first claim"]);
+    std::fs::write(&claims, &full).unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "two more claims"]);
+    replace_in(&claims, "reliability = \"A\"", "reliability = \"C\"");
+    replace_in(
+        &ws.join("scenarios/two.toml"),
+        "summary = \"It happened the first way.\"",
+        "summary = \"It happened the first way.\"\nprior = 0.6",
+    );
+    git(
+        dir.path(),
+        &["commit", "-q", "-am", "re-grade source a; prior for h1"],
+    );
+    git(dir.path(), &["tag", "v1"]);
+    replace_in(
+        &claims,
+        "url = \"https://example.org/c1\"\ncredibility = 1",
+        "url = \"https://example.org/c1\"\ncredibility = 2",
+    );
+    (dir, ws)
+}
+
+#[test]
+fn revisions_are_read_from_the_object_store() {
+    let (dir, ws) = history_repo();
+    // (`git status` itself may refresh the index: it runs before the snapshot.)
+    let status_before = git(dir.path(), &["status", "--porcelain"]);
+    let index = dir.path().join(".git/index");
+    let index_before = std::fs::read(&index).unwrap();
+
+    // Commit 1 → 2: two claims added, as of the later side's latest date.
+    let d = diff_json(&ws, "HEAD~2", "HEAD~1");
+    let added: Vec<&str> = d["record"]["claims_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(added, ["c2", "c3"]);
+    assert_eq!(d["from"]["revision"]["summary"], "first claim");
+    assert_eq!(d["to"]["revision"]["summary"], "two more claims");
+    assert_eq!(d["from"]["as_of"], "2024-01-01");
+    assert_eq!(d["to"]["as_of"], "2024-01-05");
+    assert_parts_sum(&d);
+
+    // Commit 2 → 3 (a tag): a source re-graded and a prior set.
+    let d = diff_json(&ws, "HEAD~1", "v1");
+    let changed = &d["record"]["sources_changed"][0];
+    assert_eq!(changed["id"], "a");
+    assert_eq!(
+        changed["fields"][0],
+        serde_json::json!({"field": "reliability", "from": "A", "to": "C"})
+    );
+    assert_eq!(
+        d["record"]["scenarios_changed"][0]["fields"][0]["field"],
+        "prior"
+    );
+    let kinds: Vec<&str> = d["attribution"]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"prior"), "{kinds:?}");
+    assert!(kinds.contains(&"source-regraded"), "{kinds:?}");
+    // Prior part: ln(0.6 / 0.4) for h1.
+    let prior = d["attribution"]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "prior")
+        .unwrap();
+    assert!((f(&prior["log_odds"]["h1"]) - 1.5f64.ln()).abs() < 1e-12);
+    assert_parts_sum(&d);
+
+    // HEAD → the work tree: the uncommitted edit, field by field.
+    let d = diff_json(&ws, "HEAD", ".");
+    let rev = &d["record"]["claims_revised"][0];
+    assert_eq!(rev["id"], "c1");
+    assert_eq!(
+        rev["fields"][0],
+        serde_json::json!({"field": "credibility", "from": "1", "to": "2"})
+    );
+    assert_eq!(d["attribution"]["parts"][0]["kind"], "revised");
+    assert_parts_sum(&d);
+
+    // REV@DATE: the same revision as of another day.
+    let d = diff_json(&ws, "HEAD~1@2024-01-02", "HEAD~1@2024-01-04");
+    assert_eq!(d["attribution"]["parts"][0]["claim"], "c2");
+    assert_eq!(d["attribution"]["parts"][0]["kind"], "retracted");
+    // A commit id works too, and the same commit twice is empty.
+    let id = git(dir.path(), &["rev-parse", "HEAD~1"]);
+    let d = diff_json(&ws, id.trim(), "HEAD~1");
+    assert_eq!(d["changed"], false);
+
+    // Nothing was written to the index or the work tree.
+    assert!(
+        std::fs::read(&index).unwrap() == index_before,
+        "the index was written"
+    );
+    assert_eq!(git(dir.path(), &["status", "--porcelain"]), status_before);
+
+    // `brief --since REV` uses the same machinery.
+    let out = kz(&ws)
+        .args(["brief", "--since", "HEAD~2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let memo = stdout(&out);
+    assert!(memo.contains("## What changed since HEAD~2"), "{memo}");
+    assert!(memo.contains("c3 (added)"), "{memo}");
+}
+
+#[test]
+fn bad_revisions_are_usage_errors() {
+    let (_dir, ws) = history_repo();
+    let out = kz(&ws)
+        .args(["diff", "no-such-branch", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown revision `no-such-branch`"),
+        "{}",
+        stderr(&out)
+    );
+    // A revision from before the workspace folder existed.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README"), "x\n").unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "before"]);
+    let ws = dir.path().join("analysis");
+    copy_tree(&fixture("history"), &ws);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "workspace"]);
+    let out = kz(&ws).args(["diff", "HEAD~1", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("the workspace folder `analysis` does not exist at revision `HEAD~1`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_invalid_workspace_at_a_revision_names_the_revision() {
+    let (dir, ws) = history_repo();
+    replace_in(
+        &ws.join("claims/claims.toml"),
+        "credibility = 2",
+        "credibility = 9",
+    );
+    git(dir.path(), &["commit", "-q", "-am", "a bad grade"]);
+    let out = kz(&ws).args(["diff", "HEAD~1", "HEAD"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("HEAD:claims/claims.toml"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn outside_a_git_checkout_a_revision_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let out = kz(dir.path())
+        .args(["diff", "HEAD~1", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("is not inside a git checkout"), "{err}");
+    assert!(err.contains("taken as a git revision"), "{err}");
+    // Dates still work without git.
+    let out = kz(dir.path())
+        .args(["diff", "2024-03-05", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+// ---------------------------------------------------------------------------
+// Formats.
+
+#[test]
+fn html_redline_is_self_contained_and_marks_words() {
+    let out = kz(&fixture("history"))
+        .args(["diff", "2024-01-03", "2024-01-05", "--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let html = stdout(&out);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        !html.contains("src=") && !html.contains("<link"),
+        "self-contained"
+    );
+    assert!(html.contains("<p class=\"flip\">"));
+    assert!(
+        html.contains("<del>2024-01-03</del>") && html.contains("<ins>2024-01-05</ins>"),
+        "{html}"
+    );
+    assert!(html.contains("The memo, redlined"));
+}
+
+#[test]
+fn brief_since_a_date() {
+    let out = kz(&fixture("history"))
+        .args(["brief", "--as-of", "2024-01-05", "--since", "2024-01-03"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let memo = stdout(&out);
+    let section = &memo[memo
+        .find("## What changed since 2024-01-03")
+        .expect("section")..];
+    let section = &section[..section.find("## Key judgments").unwrap()];
+    assert!(
+        section.contains("The leading scenario changed"),
+        "{section}"
+    );
+    assert!(
+        section
+            .contains("The first explanation: 29% → 99% (unlikely → almost certain), rank 2 → 1"),
+        "{section}"
+    );
+    assert!(
+        section.contains("- c2 (retracted): The second observation."),
+        "{section}"
+    );
+    // HTML shows it too; without --since there is no section.
+    let out = kz(&fixture("history"))
+        .args([
+            "brief",
+            "--format",
+            "html",
+            "--as-of",
+            "2024-01-05",
+            "--since",
+            "2024-01-03",
+        ])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("<h2>What changed since 2024-01-03</h2>"));
+    let out = kz(&fixture("history")).args(["brief"]).output().unwrap();
+    assert!(!stdout(&out).contains("What changed since"));
+}
+
+#[test]
+fn bundled_snapshots() {
+    for (format, name) in [
+        ("text", "diff_bundled_text"),
+        ("md", "diff_bundled_md"),
+        ("html", "diff_bundled_html"),
+    ] {
+        let out = kz(&repo_root())
+            .args(["diff", "2022-01-06", "2022-03-16", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        insta::assert_snapshot!(name, stdout(&out));
+    }
+}
