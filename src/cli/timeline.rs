@@ -154,7 +154,7 @@ pub fn to_json(ws: &Workspace, t: &Timeline) -> TimelineJson {
                     .changes
                     .iter()
                     .map(|c| ChangeJson {
-                        claim: ws.claims[c.claim].id.clone(),
+                        claim: c.subject.id(ws),
                         kind: c.kind.as_str(),
                         fields: c.fields.clone(),
                         log_odds: ids(ws, &c.log_odds),
@@ -204,19 +204,21 @@ pub fn to_csv(ws: &Workspace, t: &Timeline) -> String {
     o
 }
 
-/// "+a ~b(credibility) ×c": added, revised (fields), retracted, reinstated.
+/// "+a ~b(credibility) ×c": added, revised (fields), retracted, reinstated,
+/// "!indicator s/i" an observation coming into force.
 fn change_list(ws: &Workspace, p: &crate::engine::timeline::Point) -> String {
     use crate::engine::timeline::ChangeKind::*;
     p.changes
         .iter()
         .map(|c| {
-            let id = &ws.claims[c.claim].id;
+            let id = c.subject.id(ws);
             match c.kind {
                 Added => format!("+{id}"),
                 Retracted => format!("×{id}"),
                 Reinstated => format!("↺{id}"),
                 Revised if c.fields.is_empty() => format!("~{id}"),
                 Revised => format!("~{id}({})", c.fields.join(" ")),
+                Observed => format!("!{id}"),
             }
         })
         .collect::<Vec<_>>()

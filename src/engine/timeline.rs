@@ -5,7 +5,9 @@
 //! Cost: O((claims + revisions) × scenarios) for the pass, plus the output
 //! (one score vector per event date). It never re-reads the whole record.
 
-use super::{against_others, row, state, EngineKind, Row, ScenarioScore, Totals};
+use super::{
+    against_others, indicators, row, state, EngineKind, IndicatorRow, Row, ScenarioScore, Totals,
+};
 use crate::model::*;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -22,6 +24,8 @@ pub enum ChangeKind {
     Retracted,
     /// A revision set a retracted claim active again.
     Reinstated,
+    /// An indicator's observation came into force (or changed its outcome).
+    Observed,
 }
 
 impl ChangeKind {
@@ -31,15 +35,40 @@ impl ChangeKind {
             ChangeKind::Revised => "revised",
             ChangeKind::Retracted => "retracted",
             ChangeKind::Reinstated => "reinstated",
+            ChangeKind::Observed => "observed",
         }
     }
 }
 
-/// One claim's change on an event date, with what it did to the scores.
+/// What changed: a claim, or an indicator's observation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Subject {
+    /// Index into `Workspace::claims`.
+    Claim(usize),
+    /// (scenario index, indicator index).
+    Indicator(usize, usize),
+}
+
+impl Subject {
+    /// The claim id, or `indicator <scenario>/<indicator>`.
+    pub fn id(&self, ws: &Workspace) -> String {
+        match *self {
+            Subject::Claim(i) => ws.claims[i].id.clone(),
+            Subject::Indicator(j, k) => {
+                format!(
+                    "indicator {}/{}",
+                    ws.scenarios[j].id, ws.scenarios[j].indicators[k].id
+                )
+            }
+        }
+    }
+}
+
+/// One claim's (or observation's) change on an event date, with what it did
+/// to the scores.
 #[derive(Debug, Clone)]
 pub struct Change {
-    /// Index into `Workspace::claims`.
-    pub claim: usize,
+    pub subject: Subject,
     pub kind: ChangeKind,
     /// For revisions: the fields whose value changed (`credibility`,
     /// `relevance`, `statement`, `status`, `ratings.<scenario id>`).
@@ -132,7 +161,8 @@ pub fn changed_fields(
 }
 
 /// The timeline of `ws` under `engine`: one point per date on which a claim
-/// entered the record or a revision applied, restricted to `[from, to]`.
+/// entered the record, a revision applied or an updating observation came into
+/// force, restricted to `[from, to]`.
 /// When `from` is given and falls after the first event but is not itself an
 /// event date, a starting point at `from` (with no changes) shows the
 /// assessment the window opens with.
@@ -143,16 +173,28 @@ pub fn timeline(
     to: Option<NaiveDate>,
 ) -> Timeline {
     let n = ws.scenarios.len();
-    // Events: (date, claim, revision index or None for the claim's entry).
-    let mut events: Vec<(NaiveDate, usize)> = Vec::new();
+    // Events: (date, what changed). Every observation date is an event for its
+    // indicator: the observation in force changes there (one marked
+    // `update = false` takes the indicator out of the totals, as in `assess`).
+    let mut events: Vec<(NaiveDate, Subject)> = Vec::new();
     for (i, c) in ws.claims.iter().enumerate() {
-        events.push((c.date, i));
-        events.extend(c.revisions.iter().map(|r| (r.date, i)));
+        events.push((c.date, Subject::Claim(i)));
+        events.extend(c.revisions.iter().map(|r| (r.date, Subject::Claim(i))));
+    }
+    for (j, sc) in ws.scenarios.iter().enumerate() {
+        for (k, ind) in sc.indicators.iter().enumerate() {
+            events.extend(
+                ind.observations
+                    .iter()
+                    .map(|o| (o.date, Subject::Indicator(j, k))),
+            );
+        }
     }
     events.sort_unstable();
     events.dedup();
 
     let mut rows: Vec<Option<Row>> = vec![None; ws.claims.len()];
+    let mut ind_rows: std::collections::BTreeMap<(usize, usize), IndicatorRow> = Default::default();
     let mut totals = Totals::new(n);
     let mut points: Vec<Point> = Vec::new();
     let in_window = |d: NaiveDate| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
@@ -175,8 +217,56 @@ pub fn timeline(
         }
         let mut changes = Vec::new();
         while k < events.len() && events[k].0 == date {
-            let ci = events[k].1;
+            let subject = events[k].1;
             k += 1;
+            let ci = match subject {
+                Subject::Claim(ci) => ci,
+                Subject::Indicator(j, ki) => {
+                    let ind = &ws.scenarios[j].indicators[ki];
+                    let old = ind_rows.remove(&(j, ki));
+                    let new = ind
+                        .observation_as_of(date)
+                        .filter(|(_, o)| o.update)
+                        .and_then(|(o, obs)| indicators::row(ws, j, ki, o, obs.observed, 1.0));
+                    if let Some(o) = &old {
+                        totals.add_indicator(o, -1.0);
+                    }
+                    if let Some(nw) = &new {
+                        totals.add_indicator(nw, 1.0);
+                    }
+                    let lo = |r: Option<&IndicatorRow>| {
+                        r.map(|r| against_others(&r.log_l))
+                            .unwrap_or_else(|| vec![0.0; n])
+                    };
+                    let wi = |r: Option<&IndicatorRow>| {
+                        r.map(|r| r.weighted.clone())
+                            .unwrap_or_else(|| vec![0.0; n])
+                    };
+                    let log_odds: Vec<f64> = lo(new.as_ref())
+                        .iter()
+                        .zip(lo(old.as_ref()))
+                        .map(|(a, b)| a - b)
+                        .collect();
+                    let weighted: Vec<f64> = wi(new.as_ref())
+                        .iter()
+                        .zip(wi(old.as_ref()))
+                        .map(|(a, b)| a - b)
+                        .collect();
+                    if in_window(date) && log_odds.iter().chain(&weighted).any(|x| x.abs() > 0.0) {
+                        changes.push(Change {
+                            subject,
+                            kind: ChangeKind::Observed,
+                            fields: vec!["observed".to_string()],
+                            log_odds,
+                            weighted,
+                        });
+                    }
+                    if let Some(nw) = new {
+                        ind_rows.insert((j, ki), nw);
+                    }
+                    continue;
+                }
+            };
             let claim = &ws.claims[ci];
             let old = rows[ci].take();
             let st = match &old {
@@ -218,7 +308,7 @@ pub fn timeline(
                 let wb = weighted_row(old.as_ref(), n);
                 let wa = weighted_row(Some(&new), n);
                 changes.push(Change {
-                    claim: ci,
+                    subject,
                     kind,
                     fields,
                     log_odds: after.iter().zip(&before).map(|(a, b)| a - b).collect(),
@@ -232,7 +322,7 @@ pub fn timeline(
             changes.sort_by(|a, b| {
                 b.magnitude(engine)
                     .total_cmp(&a.magnitude(engine))
-                    .then_with(|| ws.claims[a.claim].id.cmp(&ws.claims[b.claim].id))
+                    .then_with(|| a.subject.id(ws).cmp(&b.subject.id(ws)))
             });
             points.push(Point {
                 date,
@@ -268,13 +358,7 @@ mod tests {
 
     fn check_against_assess(ws: &Workspace, engine: EngineKind) {
         let t = timeline(ws, engine, None, None);
-        let mut dates: Vec<NaiveDate> = ws
-            .claims
-            .iter()
-            .flat_map(|c| std::iter::once(c.date).chain(c.revisions.iter().map(|r| r.date)))
-            .collect();
-        dates.sort();
-        dates.dedup();
+        let dates = ws.record_dates();
         assert_eq!(
             t.points.iter().map(|p| p.date).collect::<Vec<_>>(),
             dates,
@@ -315,6 +399,22 @@ mod tests {
     }
 
     #[test]
+    fn equals_assess_with_indicator_observations() {
+        let ws = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/indicators"));
+        check_against_assess(&ws, EngineKind::Bayes);
+        check_against_assess(&ws, EngineKind::Ach);
+        let t = timeline(&ws, EngineKind::Bayes, None, None);
+        let obs: Vec<String> = t
+            .points
+            .iter()
+            .flat_map(|p| &p.changes)
+            .filter(|c| c.kind == ChangeKind::Observed)
+            .map(|c| c.subject.id(&ws))
+            .collect();
+        assert_eq!(obs, ["indicator a/i-obs", "indicator b/i-rated"]);
+    }
+
+    #[test]
     fn equals_assess_on_bundled_workspace() {
         let ws = load(Path::new(env!("CARGO_MANIFEST_DIR")));
         check_against_assess(&ws, EngineKind::Bayes);
@@ -331,13 +431,13 @@ mod tests {
             t.points[i]
                 .changes
                 .iter()
-                .map(|c| (ws.claims[c.claim].id.as_str(), c.kind, c.fields.clone()))
+                .map(|c| (c.subject.id(&ws), c.kind, c.fields.clone()))
                 .collect::<Vec<_>>()
         };
         assert_eq!(
             kinds(at("2024-03-07")),
             vec![(
-                "cut-cables",
+                "cut-cables".to_string(),
                 ChangeKind::Retracted,
                 vec!["status".to_string()]
             )]
@@ -345,7 +445,7 @@ mod tests {
         assert_eq!(
             kinds(at("2024-03-08")),
             vec![(
-                "breaker-logs",
+                "breaker-logs".to_string(),
                 ChangeKind::Revised,
                 vec![
                     "ratings.accident".to_string(),

@@ -87,7 +87,7 @@ fn largest_moves(ws: &Workspace, t: &Timeline) -> Vec<Move> {
         if (after - before).abs() < 1e-9 {
             continue;
         }
-        let mut ch: Vec<(&str, f64)> = p
+        let mut ch: Vec<(String, f64)> = p
             .changes
             .iter()
             .map(|c| {
@@ -95,11 +95,11 @@ fn largest_moves(ws: &Workspace, t: &Timeline) -> Vec<Move> {
                     EngineKind::Bayes => c.log_odds[j],
                     EngineKind::Ach => c.weighted[j],
                 };
-                (ws.claims[c.claim].id.as_str(), v.abs())
+                (c.subject.id(ws), v.abs())
             })
             .collect();
-        ch.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        let mut claims: Vec<String> = ch.iter().take(3).map(|c| c.0.to_string()).collect();
+        ch.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut claims: Vec<String> = ch.iter().take(3).map(|c| c.0.clone()).collect();
         if ch.len() > 3 {
             claims.push(format!("+{} more", ch.len() - 3));
         }

@@ -5,7 +5,7 @@
 //!
 //! Formulas: docs/scoring.md, "Attribution of changes". Shapes: docs/timeline.md.
 
-use crate::engine::{against_others, words, Assessment, Row};
+use crate::engine::{against_others, words, Assessment, IndicatorRow, Row};
 use crate::load::git::RevisionInfo;
 use crate::model::*;
 use crate::report::context::percent;
@@ -577,6 +577,87 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
                 weighted_inconsistency: idmap(&ids, wi),
             });
         }
+    }
+    // Observed indicators count like claims: one part per indicator whose
+    // observation in force differs in effect between the sides.
+    let ind_key = |w: &Workspace, r: &IndicatorRow| {
+        let sc = &w.scenarios[r.scenario];
+        (
+            format!("indicator {}/{}", sc.id, sc.indicators[r.indicator].id),
+            sc.indicators[r.indicator].text.clone(),
+        )
+    };
+    let ind_a: BTreeMap<String, (&IndicatorRow, String)> = aa
+        .indicators
+        .iter()
+        .map(|r| {
+            let (k, t) = ind_key(wa, r);
+            (k, (r, t))
+        })
+        .collect();
+    let ind_b: BTreeMap<String, (&IndicatorRow, String)> = ab
+        .indicators
+        .iter()
+        .map(|r| {
+            let (k, t) = ind_key(wb, r);
+            (k, (r, t))
+        })
+        .collect();
+    let ind_keys: BTreeSet<&String> = ind_a.keys().chain(ind_b.keys()).collect();
+    let ind_lo = |r: Option<&IndicatorRow>, idx: &[usize]| match r {
+        Some(r) => against_others(&idx.iter().map(|&j| r.log_l[j]).collect::<Vec<_>>()),
+        None => vec![0.0; idx.len()],
+    };
+    let ind_wi = |r: Option<&IndicatorRow>, idx: &[usize]| match r {
+        Some(r) => idx.iter().map(|&j| r.weighted[j]).collect::<Vec<_>>(),
+        None => vec![0.0; idx.len()],
+    };
+    for key in ind_keys {
+        let (ra, rb) = (ind_a.get(key), ind_b.get(key));
+        let lo = sub(&ind_lo(rb.map(|x| x.0), &ib), &ind_lo(ra.map(|x| x.0), &ia));
+        let wi = sub(&ind_wi(rb.map(|x| x.0), &ib), &ind_wi(ra.map(|x| x.0), &ia));
+        if !lo.iter().chain(&wi).any(|x| x.abs() > ZERO) {
+            continue;
+        }
+        let outcome = |r: &IndicatorRow| {
+            if r.observed {
+                "observed"
+            } else {
+                "not observed"
+            }
+        };
+        let (kind, fields, statement) = match (ra, rb) {
+            (None, Some(b)) => (
+                PartKind::Added,
+                vec!["observed".to_string()],
+                format!("{}: {}", b.1, outcome(b.0)),
+            ),
+            (Some(a), None) => (
+                PartKind::Removed,
+                vec!["observed".to_string()],
+                format!("{}: {}", a.1, outcome(a.0)),
+            ),
+            (Some(a), Some(b)) if a.0.observed != b.0.observed => (
+                PartKind::Revised,
+                vec!["observed".to_string()],
+                format!("{}: {}", b.1, outcome(b.0)),
+            ),
+            (Some(_), Some(b)) => (
+                PartKind::Rescored,
+                Vec::new(),
+                format!("{}: {}", b.1, outcome(b.0)),
+            ),
+            (None, None) => unreachable!("the key came from one of the two sides"),
+        };
+        parts.push(Part {
+            claim: Some(key.clone()),
+            kind,
+            fields,
+            sources_regraded: Vec::new(),
+            statement: Some(statement),
+            log_odds: idmap(&ids, lo),
+            weighted_inconsistency: idmap(&ids, wi),
+        });
     }
     // The record reads in date order.
     record

@@ -539,3 +539,28 @@ fn bundled_snapshots() {
         insta::assert_snapshot!(name, stdout(&out));
     }
 }
+
+#[test]
+fn observed_indicators_are_attributed_and_parts_sum() {
+    let out = kz(&fixture("indicators"))
+        .args(["diff", "2024-01-14", "2024-01-20", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let att = &v["attribution"];
+    let parts = att["parts"].as_array().unwrap();
+    let ids: Vec<&str> = parts.iter().map(|p| p["claim"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["indicator b/i-rated", "indicator a/i-obs"]);
+    for s in ["a", "b"] {
+        let total = att["total_log_odds"][s].as_f64().unwrap();
+        let sum: f64 = parts
+            .iter()
+            .map(|p| p["log_odds"][s].as_f64().unwrap())
+            .sum();
+        assert!((total - sum).abs() < 1e-9, "{s}: {total} vs {sum}");
+    }
+    // i-rated seen: ln 0.05 vs ln 0.8 → against the other: b gains 2·ln(0.8/0.05)/… (n = 2: lo_b = lp_b − lp_a).
+    let rated = &parts[0]["log_odds"]["b"].as_f64().unwrap();
+    assert!((rated - (0.8f64 / 0.05).ln()).abs() < 1e-12, "{rated}");
+}
