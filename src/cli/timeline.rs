@@ -5,6 +5,7 @@ use super::{emit, open_workspace, score::EngineArg, Cli, CmdResult, Failure};
 use crate::engine::timeline::{timeline, Timeline};
 use crate::model::{EngineKind, Workspace};
 use crate::report::chart;
+use crate::report::table::{self, Line};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::fmt::Write;
@@ -273,26 +274,8 @@ pub fn to_table(ws: &Workspace, t: &Timeline) -> String {
         rows.push(r);
     }
     let n = rows[0].len();
-    let mut width = vec![0usize; n];
-    for r in &rows {
-        for (i, c) in r.iter().enumerate().take(n - 1) {
-            width[i] = width[i].max(c.chars().count());
-        }
-    }
-    for r in &rows {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == 0 || i == n - 1 {
-                    format!("{c:<w$}", w = width[i])
-                } else {
-                    format!("{c:>w$}", w = width[i])
-                }
-            })
-            .collect();
-        let _ = writeln!(o, "{}", cells.join("  ").trim_end());
-    }
+    let lines: Vec<Line> = rows.into_iter().map(Line::Cells).collect();
+    o.push_str(&table::render(&lines, |i| i == 0 || i == n - 1, ""));
     let _ = writeln!(
         o,
         "\n* = ranked first. changes: +added ~revised(fields) ×retracted ↺reinstated.{}",

@@ -3,6 +3,7 @@
 
 use crate::engine::calibration::{self, Bin, Forecast, IndicatorForecast, ViewScore};
 use crate::model::*;
+use crate::report::table;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::fmt::Write;
@@ -159,31 +160,11 @@ fn indicator_json(ws: &Workspace, i: &IndicatorForecast) -> IndicatorJson {
 }
 
 fn aligned(out: &mut String, rows: &[Vec<String>], left: usize) {
-    let ncol = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut width = vec![0usize; ncol];
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            width[i] = width[i].max(c.chars().count());
-        }
-    }
-    for (k, r) in rows.iter().enumerate() {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i < left {
-                    format!("{c:<w$}", w = width[i])
-                } else {
-                    format!("{c:>w$}", w = width[i])
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-        if k == 0 {
-            let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
-            let _ = writeln!(out, "{}", rule.join("  "));
-        }
-    }
+    out.push_str(&table::render(
+        &table::with_header(rows.to_vec()),
+        |i| i < left,
+        "",
+    ));
 }
 
 /// A number for the table; −∞ (a probability of 0 on what happened) spelt out.

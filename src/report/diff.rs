@@ -9,6 +9,7 @@ use crate::engine::{against_others, words, Assessment, IndicatorRow, Row};
 use crate::load::git::RevisionInfo;
 use crate::model::*;
 use crate::report::context::percent;
+use crate::report::table::{self, Line};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -1302,33 +1303,10 @@ fn section_attribution_text(o: &mut String, d: &Diff, bold: &dyn Fn(&str) -> Str
     let mut r = vec!["total".to_string(), String::new()];
     r.extend(total.0.iter().map(|(_, v)| signed(*v)));
     rows.push(r);
-    let n = rows[0].len();
-    let mut width = vec![0usize; n];
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            width[i] = width[i].max(c.chars().count());
-        }
-    }
-    let last = rows.len() - 1;
-    for (k, r) in rows.iter().enumerate() {
-        if k == last {
-            let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
-            let _ = writeln!(o, "  {}", rule.join("  "));
-        }
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let pad = width[i] - c.chars().count();
-                if i >= 2 {
-                    format!("{}{c}", " ".repeat(pad))
-                } else {
-                    format!("{c}{}", " ".repeat(pad))
-                }
-            })
-            .collect();
-        let _ = writeln!(o, "  {}", cells.join("  ").trim_end());
-    }
+    let mut lines: Vec<Line> = rows.into_iter().map(Line::Cells).collect();
+    let last = lines.len() - 1;
+    lines.insert(last, Line::Rule);
+    o.push_str(&table::render(&lines, |i| i < 2, "  "));
 }
 
 fn fields_text(f: &[FieldChange]) -> String {

@@ -9,3 +9,4 @@ pub mod diff;
 pub mod render;
 pub mod score;
 pub mod sensitivity;
+pub mod table;

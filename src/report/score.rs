@@ -3,6 +3,7 @@
 
 use crate::engine::{Assessment, IndicatorRow};
 use crate::model::*;
+use crate::report::table::{self, Line};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -228,13 +229,6 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
         row.extend(order.iter().map(|&j| f(j)));
         foot_rows.push(row);
     }
-    let ncol = header.len();
-    let mut width = vec![0usize; ncol];
-    for row in std::iter::once(&header).chain(&rows).chain(&foot_rows) {
-        for (i, cell) in row.iter().enumerate() {
-            width[i] = width[i].max(cell.chars().count());
-        }
-    }
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -243,29 +237,10 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
         a.as_of,
         a.engine.as_str()
     );
-    let line = |out: &mut String, row: &[String]| {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i >= 2 {
-                    format!("{c:>w$}", w = width[i])
-                } else {
-                    format!("{c:<w$}", w = width[i])
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-    };
-    line(&mut out, &header);
-    let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
-    line(&mut out, &rule);
-    for r in &rows {
-        line(&mut out, r);
-    }
-    line(&mut out, &rule);
-    for r in &foot_rows {
-        line(&mut out, r);
-    }
+    let mut lines = vec![Line::Cells(header), Line::Rule];
+    lines.extend(rows.into_iter().map(Line::Cells));
+    lines.push(Line::Rule);
+    lines.extend(foot_rows.into_iter().map(Line::Cells));
+    out.push_str(&table::render(&lines, |i| i < 2, ""));
     out
 }

@@ -4,6 +4,7 @@
 use crate::engine::sensitivity::{Effect, ItemKind, Sensitivity, Variant};
 use crate::engine::Assessment;
 use crate::model::*;
+use crate::report::table;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -277,31 +278,7 @@ pub fn to_table(ws: &Workspace, a: &Assessment, s: &Sensitivity) -> String {
             format!("{:+.3}{}", e.deception.change, flip(&e.deception)),
         ]);
     }
-    let ncol = header.len();
-    let mut width = vec![0usize; ncol];
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            width[i] = width[i].max(c.chars().count());
-        }
-    }
-    for (k, r) in rows.iter().enumerate() {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i >= 2 {
-                    format!("{c:>w$}", w = width[i])
-                } else {
-                    format!("{c:<w$}", w = width[i])
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-        if k == 0 {
-            let rule: Vec<String> = width.iter().map(|w| "-".repeat(*w)).collect();
-            let _ = writeln!(out, "{}", rule.join("  "));
-        }
-    }
+    out.push_str(&table::render(&table::with_header(rows), |i| i < 2, ""));
     let _ = writeln!(
         out,
         "\nChanges are to the margin of {lead} over the runner-up; → names the new leader when a what-if changes it."
