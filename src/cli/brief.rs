@@ -1,7 +1,7 @@
 //! `kzclaims brief`: render the briefing memo as of a date, optionally with
 //! what changed since an earlier date or revision (`--since`).
 
-use super::{assess_workspace, emit, score::EngineArg, Cli, CmdResult};
+use super::{assess_workspace, emit, Cli, CmdResult};
 use crate::engine;
 use crate::report::diff::{self as rdiff, Side, SideInfo};
 use crate::report::{context, render};
@@ -10,9 +10,8 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Evaluate the record as of this date (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    pub as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub eval: super::Eval,
     /// Template name (default: [memo] template in kzclaims.toml, else `memo`);
     /// templates/NAME.FORMAT in the workspace overrides the built-in
     #[arg(long, value_name = "NAME")]
@@ -20,9 +19,6 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value = "md")]
     pub format: MemoFormat,
-    /// Ranking engine (default: [scoring] engine in kzclaims.toml)
-    #[arg(long, value_enum)]
-    pub engine: Option<EngineArg>,
     /// Write the memo to this file (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -33,7 +29,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let (ws, a) = assess_workspace(cli, args.as_of, args.engine)?;
+    let (ws, a) = assess_workspace(cli, args.eval)?;
     let date = a.as_of;
     let engine = a.engine;
     let mut ctx = context::memo_context(&ws, &a);

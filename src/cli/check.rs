@@ -21,7 +21,11 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let (ws, a) = assess_workspace(cli, args.as_of, None)?;
+    let eval = super::Eval {
+        as_of: args.as_of,
+        engine: None,
+    };
+    let (ws, a) = assess_workspace(cli, eval)?;
     let date = a.as_of;
 
     // K108 reads the memo as the workspace's template renders it, in every

@@ -211,20 +211,49 @@ fn workspace_root(cli: &Cli) -> Result<PathBuf, Failure> {
     })
 }
 
+/// The date and engine an assessment is made with (flattened into the
+/// commands that score).
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct Eval {
+    /// Evaluate the record as of this date (YYYY-MM-DD; default: as_of in
+    /// kzclaims.toml, else the latest date in the record)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Ranking engine (default: [scoring] engine in kzclaims.toml)
+    #[arg(long, value_enum)]
+    pub engine: Option<score::EngineArg>,
+}
+
+/// Output as an aligned table or as JSON.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
 /// Open the workspace and score it as of the given date (else its default)
 /// with the given engine (else its configured one).
 fn assess_workspace(
     cli: &Cli,
-    as_of_arg: Option<NaiveDate>,
-    engine: Option<score::EngineArg>,
+    eval: Eval,
 ) -> Result<(Workspace, crate::engine::Assessment), Failure> {
     let ws = open_workspace(cli)?;
-    let date = as_of(&ws, as_of_arg)?;
-    let engine = engine
-        .map(crate::model::EngineKind::from)
-        .unwrap_or(ws.config.engine);
+    let (date, engine) = eval.resolve(&ws)?;
     let a = crate::engine::assess(&ws, date, engine);
     Ok((ws, a))
+}
+
+impl Eval {
+    /// The date and engine, defaults filled in from the workspace.
+    fn resolve(&self, ws: &Workspace) -> Result<(NaiveDate, crate::model::EngineKind), Failure> {
+        let date = as_of(ws, self.as_of)?;
+        Ok((
+            date,
+            self.engine
+                .map(crate::model::EngineKind::from)
+                .unwrap_or(ws.config.engine),
+        ))
+    }
 }
 
 /// Parse a `YYYY-MM-DD` date argument.

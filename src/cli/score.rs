@@ -1,6 +1,6 @@
 //! `kzclaims score`: the evidence matrix and scenario totals as of a date.
 
-use super::{as_of, emit, open_workspace, Cli, CmdResult, Failure};
+use super::{emit, open_workspace, Cli, CmdResult, Failure};
 use crate::engine::{self, View};
 use crate::model::EngineKind;
 use crate::report::score;
@@ -20,23 +20,13 @@ impl From<EngineArg> for EngineKind {
     }
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Table,
-    Json,
-}
-
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Evaluate the record as of this date (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    pub as_of: Option<chrono::NaiveDate>,
-    /// Ranking engine (default: [scoring] engine in kzclaims.toml)
-    #[arg(long, value_enum)]
-    pub engine: Option<EngineArg>,
+    #[command(flatten)]
+    pub eval: super::Eval,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: super::TableOrJson,
     /// Score with this analyst's ratings ([[claim.assessment]]), the consensus
     /// where they gave none
     #[arg(long, value_name = "NAME")]
@@ -45,11 +35,7 @@ pub struct Args {
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace(cli)?;
-    let date = as_of(&ws, args.as_of)?;
-    let engine = args
-        .engine
-        .map(EngineKind::from)
-        .unwrap_or(ws.config.engine);
+    let (date, engine) = args.eval.resolve(&ws)?;
     let view = match &args.analyst {
         None => View::Team,
         Some(name) => {
@@ -67,14 +53,14 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     };
     let a = engine::assess_view(&ws, date, engine, view);
     let text = match args.format {
-        Format::Table => {
+        super::TableOrJson::Table => {
             let t = score::to_table(&ws, &a);
             match &args.analyst {
                 Some(name) => t.replacen('\n', &format!(", ratings of analyst {name}\n"), 1),
                 None => t,
             }
         }
-        Format::Json => {
+        super::TableOrJson::Json => {
             let mut json = score::to_json(&ws, &a);
             json.analyst = args.analyst.clone();
             let mut s = serde_json::to_string_pretty(&json).expect("plain data serialises");
