@@ -34,7 +34,7 @@ Exit codes:
 
 The workspace is found like a git repository: the current directory or the
 nearest parent holding kzclaims.toml, unless --workspace is given.
-Documentation: docs/format.md, docs/scoring.md, docs/checks.md.";
+Documentation: docs/format.md, docs/scoring.md, docs/checks.md, docs/timeline.md.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -63,16 +63,16 @@ enum Command {
     Score(score::Args),
     /// Write the briefing memo as of a date
     Brief(brief::Args),
+    /// The assessment at every date on which the record changed
+    Timeline(timeline::Args),
+    /// What changed between two dates or git revisions, and why
+    Diff(diff::Args),
     /// How much the conclusion depends on a few claims: linchpins and the smallest deciding set
     Sensitivity(sensitivity::Args),
     /// Score past assessments against how the question and its indicators resolved
     Calibration(calibration::Args),
     /// Create a new workspace with an example scenario, claim and the default templates
     Init(init::Args),
-    /// The assessment at every date on which the record changed
-    Timeline(timeline::Args),
-    /// What changed between two dates or git revisions, and why
-    Diff(diff::Args),
 }
 
 /// A failed command: what to print and which exit code.
