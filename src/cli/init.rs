@@ -43,6 +43,13 @@ id = "sabotage"
 title = "Deliberate sabotage"
 summary = "Someone caused the event on purpose."
 proponents = ["opposition media"]
+
+[[scenario.indicator]]
+id = "arrests"
+text = "Police arrest suspects for the damage"
+due = 2024-03-31
+if_true = 0.7         # chance of seeing it if this scenario is true
+if_false = 0.05       # ... and if it is false
 "#;
 
 const CLAIMS: &str = r#"# Sources and evidence. Dates are written as TOML dates (2024-01-15);
@@ -54,11 +61,17 @@ url = "https://example.org"
 kind = "media"
 reliability = "B"     # Admiralty A-F
 
+[[source]]
+id = "regulator"
+name = "The safety regulator"
+kind = "official"
+reliability = "C"
+
 [[claim]]
 id = "maintenance-skipped"
 date = 2024-01-15
 statement = "Scheduled maintenance had been skipped for two years."
-sources = ["wire"]
+sources = ["wire", "regulator"]
 url = "https://example.org/report"
 credibility = 2       # Admiralty 1-6
 relevance = "high"    # low, medium, high
@@ -70,6 +83,47 @@ sabotage = "N"
 [claim.rationale]
 accident = "Neglected equipment fails on its own."
 sabotage = "Neglect neither requires nor rules out a saboteur."
+
+[[claim]]
+id = "van-seen"
+date = 2024-01-16
+statement = "A neighbour saw an unmarked van at the site the night before."
+sources = ["wire"]
+url = "https://example.org/witness"
+credibility = 3
+relevance = "medium"
+
+[claim.ratings]
+accident = "I"
+sabotage = "C"
+
+[claim.rationale]
+accident = "Nobody had reason to be there at night if nothing was planned."
+sabotage = "A saboteur needs to reach the site unseen."
+
+[[claim.revision]]    # later facts change a claim from their date on
+date = 2024-01-20
+note = "The regulator confirmed the van belonged to the maintenance contractor."
+sources = ["wire", "regulator"]   # a revision may add sources from its date on
+credibility = 2
+ratings = { accident = "C", sabotage = "I" }
+
+[[claim]]
+id = "tool-marks"
+date = 2024-01-22
+statement = "The regulator's first report mentions tool marks on the failed valve."
+sources = ["regulator"]
+url = "https://example.org/regulator-report"
+credibility = 4
+relevance = "medium"
+
+[claim.ratings]
+accident = "I"
+sabotage = "C"
+
+[claim.rationale]
+accident = "Ordinary wear leaves no tool marks."
+sabotage = "Tampering would."
 "#;
 
 pub fn run(args: &Args) -> CmdResult {

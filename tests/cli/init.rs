@@ -19,7 +19,18 @@ fn init_creates_a_working_workspace() {
     }
     let out = kz(&dir).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("ok: 2 scenarios, 1 claims, 1 sources, as of 2024-01-15"));
+    // The example is clean: no warning even under --strict.
+    assert_eq!(
+        stdout(&out),
+        "ok: 2 scenarios, 3 claims, 2 sources, as of 2024-01-22\n"
+    );
+    assert_eq!(stderr(&out), "");
+    kz(&dir).args(["check", "--strict"]).assert().success();
+    // It shows a revision moving the assessment over time.
+    kz(&dir)
+        .args(["diff", "2024-01-16", "2024-01-20"])
+        .assert()
+        .success();
     let out = kz(&dir).arg("brief").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("An accident nobody planned"));
