@@ -57,7 +57,24 @@ pub fn read_at(root: &Path, spec: &str) -> Result<(Vec<SourceFile>, RevisionInfo
     let other = |what: String| GitError::Other(what);
     let id = repo
         .rev_parse_single(spec)
-        .map_err(|e| other(format!("unknown revision `{spec}`: {e}")))?;
+        .map_err(|e| {
+            // gix's message names its internals ("delegate.traverse(…)"); keep
+            // only what a user can act on.
+            let detail = e.to_string();
+            let hint = if detail.contains("NthAncestor") || detail.contains("traverse") {
+                "the history is not that deep".to_string()
+            } else if detail.contains("not found")
+                || detail.contains("ould not find")
+                || detail.contains("couldn't parse revision")
+            {
+                "no branch, tag or commit by that name".to_string()
+            } else {
+                detail
+            };
+            other(format!(
+                "unknown revision `{spec}`: {hint} (give a branch, a tag, a commit id, HEAD~N, a date YYYY-MM-DD or `.`)"
+            ))
+        })?;
     let commit = id
         .object()
         .and_then(|o| o.peel_to_commit())
