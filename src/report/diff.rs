@@ -882,21 +882,22 @@ pub fn headline(d: &Diff) -> String {
 /// Record changes counted in one line, or `None` when there are none.
 pub fn record_counts(r: &RecordDiff) -> Option<String> {
     let mut bits = Vec::new();
-    let mut count = |n: usize, what: &str| {
+    let mut count = |n: usize, noun: &str, verb: &str| {
         if n > 0 {
-            bits.push(format!("{n} {what}"));
+            let s = if n == 1 { "" } else { "s" };
+            bits.push(format!("{n} {noun}{s} {verb}"));
         }
     };
-    count(r.claims_added.len(), "claim(s) added");
-    count(r.claims_removed.len(), "claim(s) removed");
-    count(r.claims_revised.len(), "claim(s) revised");
-    count(r.sources_added.len(), "source(s) added");
-    count(r.sources_removed.len(), "source(s) removed");
-    count(r.sources_changed.len(), "source(s) changed");
-    count(r.scenarios_added.len(), "scenario(s) added");
-    count(r.scenarios_retired.len(), "scenario(s) retired");
-    count(r.scenarios_changed.len(), "scenario(s) changed");
-    count(r.settings.len(), "setting(s) changed");
+    count(r.claims_added.len(), "claim", "added");
+    count(r.claims_removed.len(), "claim", "removed");
+    count(r.claims_revised.len(), "claim", "revised");
+    count(r.sources_added.len(), "source", "added");
+    count(r.sources_removed.len(), "source", "removed");
+    count(r.sources_changed.len(), "source", "changed");
+    count(r.scenarios_added.len(), "scenario", "added");
+    count(r.scenarios_retired.len(), "scenario", "retired");
+    count(r.scenarios_changed.len(), "scenario", "changed");
+    count(r.settings.len(), "setting", "changed");
     (!bits.is_empty()).then(|| bits.join(", "))
 }
 
