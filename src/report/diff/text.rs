@@ -1,0 +1,169 @@
+//! The diff as plain text for the terminal.
+
+use super::*;
+
+/// Plain text for a terminal; `color` adds ANSI colours.
+pub fn to_text(d: &Diff, memo_unified: &str, color: bool) -> String {
+    let mut o = String::new();
+    let bold = |s: &str| {
+        if color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let _ = writeln!(
+        o,
+        "{}",
+        bold(&format!("kzclaims diff: {} → {}", d.from.label, d.to.label))
+    );
+    let _ = writeln!(o);
+    if !d.changed {
+        let _ = writeln!(o, "no changes");
+        if !memo_unified.is_empty() {
+            let _ = writeln!(o, "\nMemo (dates only):\n");
+            o.push_str(&if color {
+                colorize_unified(memo_unified)
+            } else {
+                memo_unified.to_string()
+            });
+        }
+        return o;
+    }
+    let flip = headline(d);
+    let _ = writeln!(
+        o,
+        "{}",
+        if d.leader.flipped {
+            bold(&format!("!! {flip}"))
+        } else {
+            flip
+        }
+    );
+    if let Some(c) = record_counts(&d.record) {
+        let _ = writeln!(o, "Record: {c}.");
+    }
+    let _ = writeln!(o, "\n{}", bold("Assessment"));
+    for m in &d.scenarios {
+        let _ = writeln!(o, "  {:<24} {}", m.id, move_text(m, d.engine));
+    }
+    section_attribution_text(&mut o, d, &bold);
+    section_record_text(&mut o, &d.record, &bold);
+    if !memo_unified.is_empty() {
+        let _ = writeln!(o, "\n{}\n", bold("Memo redline"));
+        o.push_str(&if color {
+            colorize_unified(memo_unified)
+        } else {
+            memo_unified.to_string()
+        });
+    }
+    o
+}
+
+pub(crate) fn section_attribution_text(o: &mut String, d: &Diff, bold: &dyn Fn(&str) -> String) {
+    let a = &d.attribution;
+    if a.parts.is_empty() {
+        return;
+    }
+    let ach = d.engine == "ach";
+    let what = if ach {
+        "Attribution: change in weighted inconsistency, by claim (lower is better)"
+    } else {
+        "Attribution: change in log-odds against the other scenarios, by claim"
+    };
+    let _ = writeln!(o, "\n{}", bold(what));
+    let pick = |p: &Part| {
+        if ach {
+            p.weighted_inconsistency.clone()
+        } else {
+            p.log_odds.clone()
+        }
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut head = vec!["claim".to_string(), "change".to_string()];
+    head.extend(a.scenarios.iter().cloned());
+    rows.push(head);
+    for p in &a.parts {
+        // Fields are listed under Record; the table keeps to the kind.
+        let mut r = vec![
+            p.claim.clone().unwrap_or_else(|| "(priors)".into()),
+            p.kind.as_str().to_string(),
+        ];
+        r.extend(pick(p).0.iter().map(|(_, v)| signed(*v)));
+        rows.push(r);
+    }
+    let total = if ach {
+        &a.total_weighted_inconsistency
+    } else {
+        &a.total_log_odds
+    };
+    let mut r = vec!["total".to_string(), String::new()];
+    r.extend(total.0.iter().map(|(_, v)| signed(*v)));
+    rows.push(r);
+    let mut lines: Vec<Line> = rows.into_iter().map(Line::Cells).collect();
+    let last = lines.len() - 1;
+    lines.insert(last, Line::Rule);
+    o.push_str(&table::render(&lines, |i| i < 2, "  "));
+}
+
+pub(crate) fn fields_text(f: &[FieldChange]) -> String {
+    f.iter()
+        .map(|c| format!("{}: {} → {}", c.field, shorten(&c.from), shorten(&c.to)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub(crate) fn shorten(s: &str) -> String {
+    if s.is_empty() {
+        return "(none)".into();
+    }
+    let n = s.chars().count();
+    if n > 80 {
+        let head: String = s.chars().take(77).collect();
+        format!("“{head}…”")
+    } else if s.contains(' ') {
+        format!("“{s}”")
+    } else {
+        s.to_string()
+    }
+}
+
+pub(crate) fn section_record_text(o: &mut String, r: &RecordDiff, bold: &dyn Fn(&str) -> String) {
+    if r.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n{}", bold("Record"));
+    for c in &r.claims_added {
+        let _ = writeln!(o, "  + {} ({}): {}", c.id, c.date, c.statement);
+    }
+    for c in &r.claims_removed {
+        let _ = writeln!(o, "  - {} ({}): {}", c.id, c.date, c.statement);
+    }
+    for c in &r.claims_revised {
+        let _ = writeln!(o, "  ~ {} ({}): {}", c.id, c.date, fields_text(&c.fields));
+        for n in &c.notes {
+            let _ = writeln!(o, "      note {n}");
+        }
+    }
+    for s in &r.sources_added {
+        let _ = writeln!(o, "  + source {} ({})", s.id, s.name);
+    }
+    for s in &r.sources_removed {
+        let _ = writeln!(o, "  - source {} ({})", s.id, s.name);
+    }
+    for s in &r.sources_changed {
+        let _ = writeln!(o, "  ~ source {}: {}", s.id, fields_text(&s.fields));
+    }
+    for s in &r.scenarios_added {
+        let _ = writeln!(o, "  + scenario {}: {}", s.id, s.name);
+    }
+    for s in &r.scenarios_retired {
+        let _ = writeln!(o, "  - scenario {}: {}", s.id, s.name);
+    }
+    for s in &r.scenarios_changed {
+        let _ = writeln!(o, "  ~ scenario {}: {}", s.id, fields_text(&s.fields));
+    }
+    if !r.settings.is_empty() {
+        let _ = writeln!(o, "  ~ settings: {}", fields_text(&r.settings));
+    }
+}
