@@ -1,0 +1,883 @@
+//! Parsing: each workspace file into raw records that keep the byte spans the
+//! cross-file checks in [`super::from_files`] need.
+
+use super::toml_walk::{tables_in, FileCx, Span, Tbl};
+use super::*;
+use toml::de::{DeTable, DeValue};
+
+pub(super) struct RawScenario {
+    pub(super) s: Scenario,
+    pub(super) id_span: Span,
+    pub(super) prior_span: Option<Span>,
+    pub(super) indicator_ids: Vec<(String, Span)>,
+    /// Scenario ids named in indicators' ratings (key spans).
+    pub(super) rating_refs: Vec<(String, Span)>,
+    /// (indicator id, header span, whether it has a ratings table, its rating keys).
+    pub(super) indicator_ratings: Vec<(String, Span, Vec<String>)>,
+    /// Claim ids cited by observations.
+    pub(super) claim_refs: Vec<(String, Span)>,
+}
+
+pub(super) struct RawSource {
+    pub(super) s: Source,
+    pub(super) id_span: Span,
+    pub(super) interest_span: Option<Span>,
+}
+
+pub(super) struct RawConfig {
+    pub(super) cfg: Config,
+    pub(super) resolution_scenario: Option<Span>,
+}
+
+pub(super) struct RawClaim {
+    pub(super) c: Claim,
+    pub(super) id_span: Span,
+    pub(super) header: Span,
+    pub(super) source_refs: Vec<(String, Span)>,
+    /// (scenario id, key span) of every rating, revisions included.
+    pub(super) rating_refs: Vec<(String, Span)>,
+    pub(super) rationale_refs: Vec<(String, Span)>,
+    pub(super) revision_dates: Vec<Span>,
+    /// (scenario id, key span) of every analyst rating.
+    pub(super) assessment_refs: Vec<(String, Span)>,
+}
+
+pub(super) const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "question",
+    "as_of",
+    "scoring",
+    "memo",
+    "resolution",
+    "silence",
+];
+pub(super) const RESOLUTION_KEYS: &[&str] = &["date", "scenario", "note"];
+pub(super) const SCORING_KEYS: &[&str] = &["engine", "likelihood"];
+pub(super) const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II", "cc", "c", "n", "i", "ii"];
+pub(super) const MEMO_KEYS: &[&str] = &["organization", "author", "marking", "template"];
+pub(super) const SCENARIO_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "summary",
+    "prior",
+    "proponents",
+    "indicator",
+    "silence",
+];
+pub(super) const INDICATOR_KEYS: &[&str] = &[
+    "id",
+    "text",
+    "due",
+    "if_true",
+    "if_false",
+    "ratings",
+    "observation",
+    "silence",
+];
+pub(super) const OBSERVATION_KEYS: &[&str] = &["date", "observed", "update", "claims", "note"];
+pub(super) const SOURCE_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "url",
+    "kind",
+    "reliability",
+    "origin",
+    "interest",
+];
+pub(super) const CLAIM_KEYS: &[&str] = &[
+    "id",
+    "date",
+    "statement",
+    "sources",
+    "url",
+    "credibility",
+    "relevance",
+    "ratings",
+    "rationale",
+    "tags",
+    "revision",
+    "assessment",
+    "silence",
+];
+pub(super) const ASSESSMENT_KEYS: &[&str] = &["analyst", "ratings", "note"];
+pub(super) const REVISION_KEYS: &[&str] = &[
+    "date",
+    "note",
+    "credibility",
+    "relevance",
+    "ratings",
+    "statement",
+    "sources",
+    "url",
+    "status",
+];
+
+pub(super) fn is_slug(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+pub(super) fn slug(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<(String, Span)> {
+    let (id, span) = t.req_str(cx, "id")?;
+    if !is_slug(&id) {
+        let d = cx.err("E013", span.clone(), format!("`{id}` is not a valid id"));
+        d.label = Some("ids are slugs".into());
+        d.help = Some(
+            "use lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+                .into(),
+        );
+    }
+    Some((id, span))
+}
+
+pub(super) fn parse_file<'i>(
+    cx: &mut FileCx<'_>,
+    text: &'i str,
+) -> Option<toml::Spanned<DeTable<'i>>> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if errors.is_empty() {
+        return Some(doc);
+    }
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        let msg = e.message().trim().to_string();
+        let first = msg.lines().next().unwrap_or("invalid TOML").to_string();
+        let d = cx.err("E001", span, format!("TOML syntax error: {first}"));
+        d.label = Some(first);
+    }
+    None
+}
+
+/// `silence = { K102 = "reason" }`: every code must exist, belong to `level`
+/// and carry a non-empty reason.
+pub(super) fn silences(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, level: Level) -> Silences {
+    let mut out = Silences::new();
+    let Some(st) = t.opt_table(cx, "silence", "`silence`") else {
+        return out;
+    };
+    for (k, v) in st.t.iter() {
+        let code = k.get_ref().to_string();
+        match codes::find(&code) {
+            None => {
+                let d = cx.err("E017", k.span(), format!("unknown check code `{code}`"));
+                d.label = Some("no such warning".into());
+                d.help = Some(
+                    match did_you_mean(&code, codes::CODES.iter().map(|c| c.code)) {
+                        Some(m) => {
+                            format!("did you mean `{m}`? Codes are listed in docs/checks.md")
+                        }
+                        None => "codes are listed in docs/checks.md".into(),
+                    },
+                );
+                continue;
+            }
+            Some(c) if c.level != level => {
+                let d = cx.err(
+                    "E017",
+                    k.span(),
+                    format!("`{code}` ({}) cannot be silenced in {}", c.summary, t.what),
+                );
+                d.label = Some("wrong place for this code".into());
+                d.help = Some(format!("silence {code} in {}", c.level.table()));
+                continue;
+            }
+            Some(_) => {}
+        }
+        match v.get_ref() {
+            DeValue::String(reason) if !reason.trim().is_empty() => {
+                out.insert(code, reason.trim().to_string());
+            }
+            DeValue::String(_) => {
+                let d = cx.err(
+                    "E017",
+                    v.span(),
+                    format!("silencing `{code}` needs a reason"),
+                );
+                d.label = Some("empty reason".into());
+                d.help = Some(
+                    "say why the warning does not apply, e.g. K102 = \"print edition, no url\""
+                        .into(),
+                );
+            }
+            other => {
+                cx.err(
+                    "E003",
+                    v.span(),
+                    format!(
+                        "the reason for silencing `{code}` must be a string, found {}",
+                        other.type_str()
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig> {
+    let doc = parse_file(cx, text)?;
+    let t = Tbl::new(doc.get_ref(), 0..0, CONFIG_FILE);
+    t.check_keys(cx, CONFIG_KEYS);
+    let mut cfg = Config {
+        memo: MemoConfig {
+            marking: "UNCLASSIFIED".into(),
+            template: "memo".into(),
+            ..MemoConfig::default()
+        },
+        ..Config::default()
+    };
+    let title = t.req_str(cx, "title");
+    let question = t.req_str(cx, "question");
+    cfg.title = title.map(|x| x.0).unwrap_or_default();
+    cfg.question = question.map(|x| x.0).unwrap_or_default();
+    cfg.as_of = t.opt_date(cx, "as_of").map(|x| x.0);
+    if let Some(s) = t.opt_table(cx, "scoring", "[scoring]") {
+        s.check_keys(cx, SCORING_KEYS);
+        if let Some((e, span)) = s.opt_str(cx, "engine") {
+            match EngineKind::parse(&e.to_ascii_lowercase()) {
+                Some(k) => cfg.engine = k,
+                None => {
+                    let d = cx.err("E010", span, format!("unknown engine \"{e}\""));
+                    d.help = Some("engine is \"bayes\" or \"ach\"".into());
+                }
+            }
+        }
+        if let Some(l) = s.opt_table(cx, "likelihood", "[scoring.likelihood]") {
+            l.check_keys(cx, LIKELIHOOD_KEYS);
+            let slots: [(&str, &mut f64); 5] = [
+                ("CC", &mut cfg.likelihood.cc),
+                ("C", &mut cfg.likelihood.c),
+                ("N", &mut cfg.likelihood.n),
+                ("I", &mut cfg.likelihood.i),
+                ("II", &mut cfg.likelihood.ii),
+            ];
+            for (k, slot) in slots {
+                let lower = k.to_ascii_lowercase();
+                let key = if l.get(k).is_none() && l.get(&lower).is_some() {
+                    lower.as_str()
+                } else {
+                    k
+                };
+                if let Some((v, span)) = l.opt_float(cx, key) {
+                    if v > 0.0 && v <= 1.0 {
+                        *slot = v;
+                    } else {
+                        cx.err(
+                            "E010",
+                            span,
+                            format!("likelihood for {k} must be in (0, 1], found {v}"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let Some(m) = t.opt_table(cx, "memo", "[memo]") {
+        m.check_keys(cx, MEMO_KEYS);
+        cfg.memo.organization = m.opt_str(cx, "organization").map(|x| x.0);
+        cfg.memo.author = m.opt_str(cx, "author").map(|x| x.0);
+        if let Some((v, _)) = m.opt_str(cx, "marking") {
+            cfg.memo.marking = v;
+        }
+        if let Some((v, _)) = m.opt_str(cx, "template") {
+            cfg.memo.template = v;
+        }
+    }
+    let mut resolution_scenario = None;
+    if let Some(r) = t.opt_table(cx, "resolution", "[resolution]") {
+        r.check_keys(cx, RESOLUTION_KEYS);
+        let date = r.req_date(cx, "date");
+        let scenario = r.req_str(cx, "scenario");
+        let note = r.opt_str(cx, "note").map(|x| x.0);
+        if let (Some((date, _)), Some((scenario, span))) = (date, scenario) {
+            resolution_scenario = Some(span);
+            cfg.resolution = Some(Resolution {
+                date,
+                scenario,
+                note,
+            });
+        }
+    }
+    cfg.silence = silences(cx, &t, Level::Workspace);
+    Some(RawConfig {
+        cfg,
+        resolution_scenario,
+    })
+}
+
+pub(super) fn parse_scenarios(
+    cx: &mut FileCx<'_>,
+    file: usize,
+    text: &str,
+    out: &mut Vec<RawScenario>,
+) {
+    let Some(doc) = parse_file(cx, text) else {
+        return;
+    };
+    let top = Tbl::new(doc.get_ref(), 0..0, "a scenarios file");
+    top.check_keys(cx, &["scenario"]);
+    let Some(v) = top.get("scenario") else { return };
+    for t in tables_in(cx, v, "scenario", "[[scenario]]") {
+        t.check_keys(cx, SCENARIO_KEYS);
+        let id = slug(cx, &t);
+        let title = t.req_str(cx, "title");
+        let summary = t.req_str(cx, "summary");
+        let prior = t.opt_float(cx, "prior");
+        if let Some((p, span)) = &prior {
+            if !(0.0..=1.0).contains(p) {
+                cx.err(
+                    "E012",
+                    span.clone(),
+                    format!("prior must be between 0 and 1, found {p}"),
+                )
+                .label = Some("out of range".into());
+            }
+        }
+        let proponents = t.opt_str_list(cx, "proponents").unwrap_or_default();
+        let silence = silences(cx, &t, Level::Scenario);
+        let mut indicators = Vec::new();
+        let mut indicator_ids = Vec::new();
+        let mut rating_refs = Vec::new();
+        let mut indicator_ratings = Vec::new();
+        let mut claim_refs = Vec::new();
+        for it in t.array_of_tables(cx, "indicator", "[[scenario.indicator]]") {
+            it.check_keys(cx, INDICATOR_KEYS);
+            let iid = slug(cx, &it);
+            let itext = it.req_str(cx, "text");
+            let due = it.opt_date(cx, "due").map(|x| x.0);
+            let likelihood = indicator_likelihood(cx, &it, &mut rating_refs);
+            let isilence = silences(cx, &it, Level::Indicator);
+            let mut observations = Vec::new();
+            for ot in it.array_of_tables(cx, "observation", "[[scenario.indicator.observation]]") {
+                ot.check_keys(cx, OBSERVATION_KEYS);
+                let odate = ot.req_date(cx, "date");
+                let observed = ot.req_bool(cx, "observed");
+                let update = ot.opt_bool(cx, "update").map(|x| x.0).unwrap_or(true);
+                let oclaims = ot.opt_str_list(cx, "claims").unwrap_or_default();
+                let note = ot.opt_str(cx, "note").map(|x| x.0);
+                claim_refs.extend(oclaims.iter().cloned());
+                if let (Some((date, _)), Some((observed, _))) = (odate, observed) {
+                    observations.push(Observation {
+                        date,
+                        observed,
+                        update,
+                        claims: oclaims.into_iter().map(|c| c.0).collect(),
+                        note,
+                        loc: Loc {
+                            file,
+                            span: ot.span.clone(),
+                        },
+                    });
+                }
+            }
+            if !observations.is_empty()
+                && likelihood.is_none()
+                && !it.t.contains_key("ratings")
+                && !it.t.contains_key("if_true")
+                && !it.t.contains_key("if_false")
+            {
+                let d = cx.err(
+                    "E004",
+                    it.span.clone(),
+                    "an observed indicator needs likelihoods: `if_true` and `if_false`, or `ratings`",
+                );
+                d.label = Some("observed, but predicts nothing".into());
+                d.help = Some("say how likely the observation was under each scenario, e.g. if_true = 0.8, if_false = 0.2".into());
+            }
+            observations.sort_by_key(|o| o.date);
+            if let (Some(iid), Some(itext)) = (iid, itext) {
+                if let Some(IndicatorLikelihood::Ratings(r)) = &likelihood {
+                    indicator_ratings.push((
+                        iid.0.clone(),
+                        it.span.clone(),
+                        r.keys().cloned().collect(),
+                    ));
+                }
+                indicator_ids.push(iid.clone());
+                indicators.push(Indicator {
+                    id: iid.0,
+                    text: itext.0,
+                    due,
+                    likelihood,
+                    observations,
+                    silence: isilence,
+                    loc: Loc {
+                        file,
+                        span: it.span.clone(),
+                    },
+                });
+            }
+        }
+        if let Some(id) = id {
+            out.push(RawScenario {
+                s: Scenario {
+                    id: id.0,
+                    title: title.map(|t| t.0).unwrap_or_default(),
+                    summary: summary.map(|t| t.0).unwrap_or_default(),
+                    prior: prior.as_ref().map(|p| p.0),
+                    proponents: proponents.into_iter().map(|p| p.0).collect(),
+                    indicators,
+                    silence,
+                    loc: Loc {
+                        file,
+                        span: t.span.clone(),
+                    },
+                },
+                id_span: id.1,
+                prior_span: prior.map(|p| p.1),
+                indicator_ids,
+                rating_refs,
+                indicator_ratings,
+                claim_refs,
+            });
+        }
+    }
+}
+
+/// `if_true` + `if_false`, or `ratings`, of an indicator.
+pub(super) fn indicator_likelihood(
+    cx: &mut FileCx<'_>,
+    t: &Tbl<'_, '_>,
+    refs: &mut Vec<(String, Span)>,
+) -> Option<IndicatorLikelihood> {
+    let mut prob = |key: &str| -> Option<f64> {
+        let (p, span) = t.opt_float(cx, key)?;
+        if p > 0.0 && p < 1.0 {
+            Some(p)
+        } else {
+            let d = cx.err(
+                "E010",
+                span,
+                format!("`{key}` is a probability strictly between 0 and 1, found {p}"),
+            );
+            d.label = Some("out of range".into());
+            d.help =
+                Some("0 or 1 would make a single observation decide the question outright".into());
+            None
+        }
+    };
+    let if_true = prob("if_true");
+    let if_false = prob("if_false");
+    let has_t = t.get("if_true").is_some();
+    let has_f = t.get("if_false").is_some();
+    let has_r = t.get("ratings").is_some();
+    if has_r && (has_t || has_f) {
+        let span = t.get("ratings").map(|v| v.span()).unwrap_or(t.span.clone());
+        let d = cx.err(
+            "E010",
+            span,
+            "give an indicator either `if_true`/`if_false` or `ratings`, not both",
+        );
+        d.label = Some("second way of giving likelihoods".into());
+        return None;
+    }
+    if has_t != has_f {
+        t.missing(cx, if has_t { "if_false" } else { "if_true" });
+        return None;
+    }
+    if has_t {
+        return Some(IndicatorLikelihood::Probabilities {
+            if_true: if_true?,
+            if_false: if_false?,
+        });
+    }
+    let r = ratings(cx, t, "the indicator's ratings", refs)?;
+    if !r.is_empty() && r.values().all(|r| *r == Rating::NA) {
+        let span = t.get("ratings").map(|v| v.span()).unwrap_or(t.span.clone());
+        cx.err(
+            "E010",
+            span,
+            "an indicator rated NA against every scenario predicts nothing",
+        )
+        .help = Some("rate at least one scenario CC, C, N, I or II".into());
+        return None;
+    }
+    Some(IndicatorLikelihood::Ratings(r))
+}
+
+pub(super) fn credibility(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Credibility> {
+    let (n, span) = t.opt_int_or_str(cx, "credibility")?;
+    let c = Credibility::new(n);
+    if c.is_none() {
+        let d = cx.err(
+            "E010",
+            span,
+            format!("credibility must be 1-6 (Admiralty code), found {n}"),
+        );
+        d.label = Some("not an Admiralty credibility grade".into());
+        d.help = Some("1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged".into());
+    }
+    c
+}
+
+pub(super) fn relevance(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Relevance> {
+    let (s, span) = t.opt_str(cx, "relevance")?;
+    let r = Relevance::parse(&s);
+    if r.is_none() {
+        let d = cx.err(
+            "E010",
+            span,
+            format!("relevance must be low, medium or high, found \"{s}\""),
+        );
+        if let Some(m) = did_you_mean(&s.to_ascii_lowercase(), ["low", "medium", "high"]) {
+            d.help = Some(format!("did you mean \"{m}\"?"));
+        }
+    }
+    r
+}
+
+/// Ratings table → map, plus the key spans for cross-checks.
+pub(super) fn ratings(
+    cx: &mut FileCx<'_>,
+    t: &Tbl<'_, '_>,
+    what: &str,
+    refs: &mut Vec<(String, Span)>,
+) -> Option<BTreeMap<String, Rating>> {
+    let rt = t.opt_table(cx, "ratings", what)?;
+    let mut out = BTreeMap::new();
+    for (k, v) in rt.t.iter() {
+        let key = k.get_ref().to_string();
+        refs.push((key.clone(), k.span()));
+        match v.get_ref() {
+            DeValue::String(s) => match Rating::parse(s) {
+                Some(r) => {
+                    out.insert(key, r);
+                }
+                None => {
+                    let d = cx.err("E010", v.span(), format!("\"{s}\" is not a rating"));
+                    d.label = Some("unknown rating".into());
+                    d.help = Some("ratings are CC, C, N, I, II or NA".into());
+                }
+            },
+            other => {
+                cx.err(
+                    "E003",
+                    v.span(),
+                    format!(
+                        "rating for `{key}` must be a string, found {}",
+                        other.type_str()
+                    ),
+                )
+                .help =
+                    Some("write it quoted: \"CC\", \"C\", \"N\", \"I\", \"II\" or \"NA\"".into());
+            }
+        }
+    }
+    Some(out)
+}
+
+pub(super) fn parse_claims(
+    cx: &mut FileCx<'_>,
+    file: usize,
+    text: &str,
+    sources: &mut Vec<RawSource>,
+    claims: &mut Vec<RawClaim>,
+) {
+    let Some(doc) = parse_file(cx, text) else {
+        return;
+    };
+    let top = Tbl::new(doc.get_ref(), 0..0, "a claims file");
+    top.check_keys(cx, &["source", "claim"]);
+    if let Some(v) = top.get("source") {
+        for t in tables_in(cx, v, "source", "[[source]]") {
+            t.check_keys(cx, SOURCE_KEYS);
+            let id = slug(cx, &t);
+            let name = t.req_str(cx, "name");
+            let url = t.opt_str(cx, "url").map(|x| x.0);
+            let kind = match t.req_str(cx, "kind") {
+                Some((k, span)) => {
+                    let parsed = SourceKind::parse(&k.to_ascii_lowercase());
+                    if parsed.is_none() {
+                        let d = cx.err("E010", span, format!("unknown source kind \"{k}\""));
+                        d.help = Some(match did_you_mean(&k, SourceKind::NAMES) {
+                            Some(m) => format!("did you mean \"{m}\"?"),
+                            None => format!("kinds: {}", SourceKind::NAMES.join(", ")),
+                        });
+                    }
+                    parsed
+                }
+                None => None,
+            };
+            let reliability = match t.req_str(cx, "reliability") {
+                Some((r, span)) => {
+                    let parsed = Reliability::parse(&r);
+                    if parsed.is_none() {
+                        let d = cx.err(
+                            "E010",
+                            span,
+                            format!("reliability must be A-F (Admiralty code), found \"{r}\""),
+                        );
+                        d.help = Some("A completely reliable, B usually reliable, C fairly reliable, D not usually reliable, E unreliable, F cannot be judged".into());
+                    }
+                    parsed
+                }
+                None => None,
+            };
+            let origin = match t.opt_str(cx, "origin") {
+                Some((o, span)) if o.trim().is_empty() => {
+                    cx.err("E010", span, "`origin` must not be empty").help =
+                        Some("name the outlet this source relays, e.g. origin = \"akorda\"".into());
+                    None
+                }
+                other => other.map(|x| x.0),
+            };
+            let interest = t.opt_str(cx, "interest");
+            if let Some(id) = id {
+                sources.push(RawSource {
+                    s: Source {
+                        id: id.0,
+                        name: name.map(|n| n.0).unwrap_or_default(),
+                        url,
+                        kind: kind.unwrap_or(SourceKind::Other),
+                        reliability: reliability.unwrap_or(Reliability::F),
+                        origin,
+                        interest: interest.as_ref().map(|x| x.0.clone()),
+                        loc: Loc {
+                            file,
+                            span: t.span.clone(),
+                        },
+                    },
+                    id_span: id.1,
+                    interest_span: interest.map(|x| x.1),
+                });
+            }
+        }
+    }
+    if let Some(v) = top.get("claim") {
+        for t in tables_in(cx, v, "claim", "[[claim]]") {
+            if let Some(c) = parse_claim(cx, file, &t) {
+                claims.push(c);
+            }
+        }
+    }
+}
+
+pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawClaim> {
+    t.check_keys(cx, CLAIM_KEYS);
+    let id = slug(cx, t);
+    let date = t.req_date(cx, "date");
+    let statement = t.req_str(cx, "statement");
+    let source_refs = match t.opt_str_list(cx, "sources") {
+        Some(list) => {
+            if list.is_empty() {
+                let span = t.get("sources").map(|v| v.span()).unwrap_or(t.span.clone());
+                cx.err("E014", span, "a claim needs at least one source")
+                    .label = Some("empty list".into());
+            }
+            list
+        }
+        None => {
+            if t.get("sources").is_none() {
+                t.missing(cx, "sources");
+            }
+            Vec::new()
+        }
+    };
+    let url = t.opt_str(cx, "url").map(|x| x.0);
+    let cred = if t.get("credibility").is_none() {
+        t.missing(cx, "credibility");
+        None
+    } else {
+        credibility(cx, t)
+    };
+    let rel = relevance(cx, t).unwrap_or_default();
+    let mut rating_refs = Vec::new();
+    let mut assessment_refs = Vec::new();
+    let mut assessments: Vec<AnalystRatings> = Vec::new();
+    for at in t.array_of_tables(cx, "assessment", "[[claim.assessment]]") {
+        at.check_keys(cx, ASSESSMENT_KEYS);
+        let analyst = at.req_str(cx, "analyst");
+        let note = at.opt_str(cx, "note").map(|x| x.0);
+        let arat = if at.get("ratings").is_none() {
+            at.missing(cx, "ratings");
+            None
+        } else {
+            ratings(cx, &at, "[claim.assessment.ratings]", &mut assessment_refs)
+        };
+        let Some((analyst, aspan)) = analyst else {
+            continue;
+        };
+        if analyst.trim().is_empty() {
+            cx.err("E010", aspan, "`analyst` must name someone").label = Some("empty name".into());
+            continue;
+        }
+        if assessments.iter().any(|a| a.analyst == analyst) {
+            cx.err(
+                "E005",
+                aspan,
+                format!("analyst \"{analyst}\" rates this claim twice"),
+            )
+            .label = Some("second [[claim.assessment]] by the same analyst".into());
+            continue;
+        }
+        assessments.push(AnalystRatings {
+            analyst,
+            ratings: arat.unwrap_or_default(),
+            note,
+            loc: Loc {
+                file,
+                span: at.span.clone(),
+            },
+        });
+    }
+    let ratings_given = t.get("ratings").is_some();
+    let rat = if !ratings_given {
+        if t.get("assessment").is_none() {
+            let d = cx.err(
+                "E004",
+                t.span.clone(),
+                "missing `[claim.ratings]` in [[claim]]",
+            );
+            d.label = Some("this claim rates no scenario".into());
+            d.help = Some("add a [claim.ratings] table giving every scenario id a rating, or [[claim.assessment]] tables by named analysts that together rate every scenario".into());
+        }
+        None
+    } else {
+        ratings(cx, t, "[claim.ratings]", &mut rating_refs)
+    };
+    let silence = silences(cx, t, Level::Claim);
+    let mut rationale = BTreeMap::new();
+    let mut rationale_refs = Vec::new();
+    if let Some(v) = t.get("rationale") {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                rationale.insert(String::new(), s.to_string());
+            }
+            DeValue::Table(rt) => {
+                for (k, rv) in rt.iter() {
+                    rationale_refs.push((k.get_ref().to_string(), k.span()));
+                    match rv.get_ref() {
+                        DeValue::String(s) => {
+                            rationale.insert(k.get_ref().to_string(), s.to_string());
+                        }
+                        other => {
+                            cx.err(
+                                "E003",
+                                rv.span(),
+                                format!(
+                                    "rationale for `{}` must be a string, found {}",
+                                    k.get_ref(),
+                                    other.type_str()
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            other => {
+                cx.err(
+                    "E003",
+                    v.span(),
+                    format!(
+                        "`rationale` must be a string or a table of strings, found {}",
+                        other.type_str()
+                    ),
+                );
+            }
+        }
+    }
+    let tags = t
+        .opt_str_list(cx, "tags")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|x| x.0)
+        .collect();
+    let mut revisions = Vec::new();
+    let mut revision_dates = Vec::new();
+    let mut source_refs_rev = Vec::new();
+    for rt in t.array_of_tables(cx, "revision", "[[claim.revision]]") {
+        rt.check_keys(cx, REVISION_KEYS);
+        let rdate = rt.req_date(cx, "date");
+        let note = rt.req_str(cx, "note");
+        let rcred = credibility(cx, &rt);
+        let rrel = relevance(cx, &rt);
+        let rrat =
+            ratings(cx, &rt, "[claim.revision.ratings]", &mut rating_refs).unwrap_or_default();
+        let rstatement = rt.opt_str(cx, "statement").map(|x| x.0);
+        let rsources = rt.opt_str_list(cx, "sources");
+        if let Some(list) = &rsources {
+            if list.is_empty() {
+                let span = rt
+                    .get("sources")
+                    .map(|v| v.span())
+                    .unwrap_or(rt.span.clone());
+                cx.err(
+                    "E014",
+                    span,
+                    "a revision's `sources` replaces the claim's list and cannot be empty",
+                )
+                .label = Some("empty list".into());
+            }
+            source_refs_rev.extend(list.iter().cloned());
+        }
+        let rurl = rt.opt_str(cx, "url").map(|x| x.0);
+        let status = match rt.opt_str(cx, "status") {
+            Some((s, span)) => match s.as_str() {
+                "retracted" => Some(Status::Retracted),
+                "active" => Some(Status::Active),
+                _ => {
+                    let d = cx.err(
+                        "E010",
+                        span,
+                        format!("status must be \"retracted\" or \"active\", found \"{s}\""),
+                    );
+                    d.label = Some("unknown status".into());
+                    None
+                }
+            },
+            None => None,
+        };
+        if let (Some((rd, rspan)), Some((note, _))) = (rdate, note) {
+            revision_dates.push(rspan);
+            revisions.push(Revision {
+                date: rd,
+                note,
+                credibility: rcred,
+                relevance: rrel,
+                ratings: rrat,
+                statement: rstatement,
+                sources: rsources.map(|l| l.into_iter().map(|x| x.0).collect()),
+                url: rurl,
+                status,
+                loc: Loc {
+                    file,
+                    span: rt.span.clone(),
+                },
+            });
+        }
+    }
+    // Keep an incomplete claim (its errors are already recorded) so that its
+    // references are still checked and every problem shows in one run.
+    let id = id?;
+    Some(RawClaim {
+        c: Claim {
+            id: id.0,
+            date: date.map(|d| d.0).unwrap_or_default(),
+            statement: statement.map(|s| s.0).unwrap_or_default(),
+            sources: source_refs.iter().map(|s| s.0.clone()).collect(),
+            url,
+            credibility: cred.unwrap_or(Credibility(6)),
+            relevance: rel,
+            ratings: rat.unwrap_or_default(),
+            ratings_given,
+            assessments,
+            silence,
+            rationale,
+            tags,
+            revisions,
+            loc: Loc {
+                file,
+                span: t.span.clone(),
+            },
+        },
+        id_span: id.1,
+        header: t.span.clone(),
+        source_refs: source_refs.into_iter().chain(source_refs_rev).collect(),
+        rating_refs,
+        rationale_refs,
+        revision_dates,
+        assessment_refs,
+    })
+}
