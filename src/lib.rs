@@ -1,8 +1,9 @@
 //! kzclaims: scenario analysis and claims tracking in plain TOML.
 //!
 //! Data flows one way: [`model`] (types) → [`load`] (TOML, validation,
-//! diagnostics) → [`engine`] (scoring as of a date) → [`report`] (memos and
-//! tables) → [`cli`] (one module per subcommand).
+//! diagnostics) → [`engine`] (scoring as of a date) → [`checks`] (analytic
+//! warnings) → [`report`] (memos, tables, diffs, charts) → [`cli`] (one module
+//! per subcommand). [`diag`] is the one diagnostic type and its renderer.
 
 pub mod checks;
 pub mod cli;
