@@ -219,7 +219,7 @@ pub struct Eval {
     /// kzclaims.toml, else the latest date in the record)
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
-    /// Ranking engine (default: [scoring] engine in kzclaims.toml)
+    /// Ranking engine (default: scoring.engine in kzclaims.toml)
     #[arg(long, value_enum)]
     pub engine: Option<score::EngineArg>,
 }

@@ -64,7 +64,7 @@ fn sample_stdev(xs: &[f64]) -> f64 {
 }
 
 /// Disagreement over a cell, or `None` when nobody voted: the larger of the
-/// sample standard deviation of [0]×(NA votes) + [1]×(rated votes) and the
+/// sample standard deviation of `[0]×(NA votes) + [1]×(rated votes)` and the
 /// sample standard deviation of the rated votes (a single value counts 0).
 pub fn disagreement(votes: &[Rating]) -> Option<f64> {
     if votes.is_empty() {
