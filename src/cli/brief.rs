@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let engine = a.engine;
     let mut ctx = context::memo_context(&ws, &a);
     if let Some(since) = &args.since {
-        let before = super::diff::load_side(&ws.root, since)?;
+        let before = super::diff::load_side(&ws.root, since, Some(&ws))?;
         let ab = engine::assess(&before.ws, before.as_of, engine);
         let d = rdiff::diff(
             &Side {

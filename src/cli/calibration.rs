@@ -45,11 +45,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let c = report::collect(&workspaces, args.as_of);
     let text = match args.format {
         Format::Table => report::to_table(&c),
-        Format::Json => {
-            let mut t = serde_json::to_string_pretty(&c).expect("plain data serialises");
-            t.push('\n');
-            t
-        }
+        Format::Json => super::json_text(&c),
         Format::Svg => report::to_svg(&c),
     };
     emit(args.out.as_deref(), &text)

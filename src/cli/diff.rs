@@ -99,11 +99,16 @@ fn as_of(ws: &Workspace, given: Option<NaiveDate>, what: &str) -> Result<NaiveDa
     })
 }
 
-/// Load one side of a comparison for the workspace at `root`.
-pub fn load_side(root: &Path, raw: &str) -> Result<Loaded, Failure> {
+/// Load one side of a comparison for the workspace at `root`. `worktree`, when
+/// given, is the working tree already loaded: a date or `.` side reuses it
+/// instead of reading and validating the files again.
+pub fn load_side(root: &Path, raw: &str, worktree: Option<&Workspace>) -> Result<Loaded, Failure> {
     match parse_spec(raw)? {
         Spec::WorkTree(date) => {
-            let ws = load::load(root)?;
+            let ws = match worktree {
+                Some(ws) => ws.clone(),
+                None => load::load(root)?,
+            };
             let d = as_of(&ws, date, raw)?;
             let label = if date.is_some() {
                 d.to_string()
@@ -204,8 +209,10 @@ fn stdout_color() -> bool {
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let root = workspace_root(cli)?;
-    let before = load_side(&root, &args.from)?;
-    let after = load_side(&root, &args.to)?;
+    let before = load_side(&root, &args.from, None)?;
+    // A second working-tree side (two dates, say) reuses the first's load.
+    let reuse = before.info.revision.is_none().then_some(&before.ws);
+    let after = load_side(&root, &args.to, reuse)?;
     let c = compare(before, after, args.engine.map(EngineKind::from));
     let name = render::template_file_name(
         args.template
@@ -225,9 +232,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         Format::Json => {
             let mut v = serde_json::to_value(&c.diff).expect("plain data serialises");
             v["memo_unified_diff"] = serde_json::Value::String(unified);
-            let mut s = serde_json::to_string_pretty(&v).expect("plain data serialises");
-            s.push('\n');
-            s
+            super::json_text(&v)
         }
     };
     emit(args.out.as_deref(), &text)

@@ -272,6 +272,13 @@ fn as_of(ws: &Workspace, given: Option<NaiveDate>) -> Result<NaiveDate, Failure>
     })
 }
 
+/// Pretty JSON with a final newline, as every `--format json` prints it.
+pub fn json_text(v: &impl serde::Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("plain data serialises");
+    s.push('\n');
+    s
+}
+
 /// Write to `--out` atomically (temp file in the same folder, then rename), or
 /// to stdout.
 pub fn emit(out: Option<&Path>, text: &str) -> CmdResult {

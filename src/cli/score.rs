@@ -63,9 +63,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         super::TableOrJson::Json => {
             let mut json = score::to_json(&ws, &a);
             json.analyst = args.analyst.clone();
-            let mut s = serde_json::to_string_pretty(&json).expect("plain data serialises");
-            s.push('\n');
-            s
+            super::json_text(&json)
         }
     };
     emit(None, &text)

@@ -18,12 +18,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let s = sensitivity::analyse(&ws, &a);
     let text = match args.format {
         super::TableOrJson::Table => report::to_table(&ws, &a, &s),
-        super::TableOrJson::Json => {
-            let mut t = serde_json::to_string_pretty(&report::to_json(&ws, &a, &s))
-                .expect("plain data serialises");
-            t.push('\n');
-            t
-        }
+        super::TableOrJson::Json => super::json_text(&report::to_json(&ws, &a, &s)),
     };
     emit(None, &text)
 }

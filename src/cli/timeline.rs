@@ -52,12 +52,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let t = timeline(&ws, engine, args.from, args.to);
     let text = match args.format {
         Format::Table => to_table(&ws, &t),
-        Format::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&to_json(&ws, &t)).expect("plain data serialises");
-            s.push('\n');
-            s
-        }
+        Format::Json => super::json_text(&to_json(&ws, &t)),
         Format::Csv => to_csv(&ws, &t),
         Format::Svg => chart::svg(&ws, &t),
     };
