@@ -497,8 +497,11 @@ pub(super) fn indicator_likelihood(
     Some(IndicatorLikelihood::Ratings(r))
 }
 
+const CREDIBILITY_HELP: &str =
+    "credibility is a number 1-6: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged";
+
 pub(super) fn credibility(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Credibility> {
-    let (n, span) = t.opt_int_or_str(cx, "credibility")?;
+    let (n, span) = t.opt_int_or_str(cx, "credibility", CREDIBILITY_HELP)?;
     let c = Credibility::new(n);
     if c.is_none() {
         let d = cx.err(
@@ -507,7 +510,7 @@ pub(super) fn credibility(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Credib
             format!("credibility must be 1-6 (Admiralty code), found {n}"),
         );
         d.label = Some("not an Admiralty credibility grade".into());
-        d.help = Some("1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged".into());
+        d.help = Some(CREDIBILITY_HELP.into());
     }
     c
 }

@@ -169,7 +169,13 @@ impl<'t, 'i> Tbl<'t, 'i> {
     }
 
     /// An integer, or a string holding one (`2` or `"2"`).
-    pub fn opt_int_or_str(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(i64, Span)> {
+    /// `help` is attached to the error when the value is not a whole number.
+    pub fn opt_int_or_str(
+        &self,
+        cx: &mut FileCx<'_>,
+        key: &str,
+        help: &str,
+    ) -> Option<(i64, Span)> {
         let v = self.get(key)?;
         let n = match v.get_ref() {
             DeValue::Integer(i) => {
@@ -178,20 +184,24 @@ impl<'t, 'i> Tbl<'t, 'i> {
             DeValue::String(s) => match s.trim().parse::<i64>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    cx.err(
+                    let d = cx.err(
                         "E010",
                         v.span(),
                         format!(
                             "`{key}` in {} must be a whole number, found \"{s}\"",
                             self.what
                         ),
-                    )
-                    .label = Some("not a number".into());
+                    );
+                    d.label = Some("not a number".into());
+                    d.help = Some(help.into());
                     return None;
                 }
             },
             _ => {
                 cx.type_error(&self.what, key, "a whole number", v);
+                if let Some(d) = cx.diags.last_mut() {
+                    d.help = Some(help.into());
+                }
                 return None;
             }
         };
