@@ -139,6 +139,11 @@ fn wrong_type() {
         "claims/march.toml:7:15",
         "credibility = [1]",
     );
+    let err = stderr(&kz(&fixture("bad-type")).arg("check").output().unwrap());
+    assert!(
+        err.contains("help: credibility is a number 1-6: 1 confirmed"),
+        "{err}"
+    );
 }
 
 #[test]
