@@ -181,6 +181,10 @@ pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
         }
     }
 
+    // K112: a revision that rewrites the statement but keeps a link published
+    // for the earlier version.
+    found.extend(stale_urls(ws));
+
     // Scenario-level checks.
     if let Some(lead) = a.leader() {
         let contradicted = in_force
@@ -276,6 +280,50 @@ pub fn favours(ratings: &[Rating], h: usize) -> bool {
         .map(|(_, r)| r.vote())
         .collect();
     others.iter().all(|o| *o <= v) && others.iter().any(|o| *o < v)
+}
+
+/// K112: revisions, anywhere in the record, that change a claim's `statement`
+/// while the claim keeps a citation `url` from before, and that say nothing
+/// about where the new statement comes from: no `url`, no `sources`, and a
+/// `note` that names no source (by id or by name). A link published before the
+/// revised fact cannot document it.
+fn stale_urls(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
+    let mut out = Vec::new();
+    for (ci, c) in ws.claims.iter().enumerate() {
+        let mut url = c.url.clone().filter(|u| !u.trim().is_empty());
+        for r in &c.revisions {
+            let says_where =
+                r.url.is_some() || r.sources.is_some() || note_names_source(ws, &r.note);
+            if let (Some(u), Some(_), false) = (&url, &r.statement, says_where) {
+                out.push((
+                    Target::Claim(ci),
+                    Diagnostic::warning(
+                        "K112",
+                        format!(
+                            "the {} revision of claim `{}` changes its statement but keeps the earlier citation url ({u})",
+                            r.date, c.id
+                        ),
+                    )
+                    .at(ws.files[r.loc.file].rel.clone(), r.loc.span.clone())
+                    .label("statement revised, link kept")
+                    .help("a link published before the revised fact cannot document it: give the revision the `url` (and `sources`) that report the new fact, `url = \"\"` to drop the link, or name the source in its `note`"),
+                ));
+            }
+            if let Some(u) = &r.url {
+                url = Some(u.clone()).filter(|u| !u.trim().is_empty());
+            }
+        }
+    }
+    out
+}
+
+/// Whether a revision note names a source of the workspace, by id or by name
+/// (case-insensitive).
+fn note_names_source(ws: &Workspace, note: &str) -> bool {
+    let note = note.to_lowercase();
+    ws.sources
+        .iter()
+        .any(|s| note.contains(&s.id.to_lowercase()) || note.contains(&s.name.to_lowercase()))
 }
 
 /// K105: a claim citing two sources with one origin (its corroboration is
