@@ -36,6 +36,9 @@ pub struct Row {
     pub diagnosticity: f64,
     /// Whether the claim discriminates between scenarios at all.
     pub diagnostic: bool,
+    /// Index into `Workspace::groups` of the claim's group; `None`: a group of
+    /// its own.
+    pub group: Option<usize>,
 }
 
 impl Row {
@@ -71,6 +74,7 @@ pub fn row(ws: &Workspace, st: ClaimState, engine: EngineKind) -> Row {
         EngineKind::Ach => (if varies { 1.0 } else { 0.0 }, varies),
     };
     Row {
+        group: ws.group_index(st.claim),
         state: st,
         trust,
         log_l,
@@ -86,10 +90,13 @@ pub struct ScenarioScore {
     /// Index into `Workspace::scenarios`.
     pub index: usize,
     pub prior: f64,
-    /// Σ log L''.
+    /// η · Σ_g C_g: the evidence weight times the sum over groups of each
+    /// group's mean log L'' row.
     pub likelihood_term: f64,
-    /// Bayesian posterior.
+    /// Bayesian posterior at the configured evidence weight η.
     pub probability: f64,
+    /// Bayesian posterior at the two ends of `[scoring] band` (low η first).
+    pub band: [f64; 2],
     /// Plain inconsistency: Σ value with I = 1, II = 2.
     pub inconsistency: u32,
     /// Σ credibility weight × relevance weight × value.
@@ -123,12 +130,35 @@ impl Assessment {
     }
 }
 
+/// A named group's running state: the sum of its counting members' log L''
+/// rows and how many they are.
+#[derive(Debug, Clone, Default)]
+struct GroupSum {
+    sum: Vec<f64>,
+    n: usize,
+}
+
+impl GroupSum {
+    /// C_g: the mean row, or `None` when no member counts.
+    fn mean(&self, j: usize) -> Option<f64> {
+        (self.n > 0).then(|| self.sum[j] / self.n as f64)
+    }
+}
+
 /// Running totals, shared by one-off scoring and the incremental timeline.
+///
+/// `log_l` holds Σ_g C_g,j before the evidence weight: every claim without a
+/// `group` and every updating observation is a group of its own (its row is
+/// added as it is); a named group adds the mean of its counting members' rows,
+/// kept up to date as members come and go (docs/scoring.md, "Dependent
+/// evidence").
 #[derive(Debug, Clone)]
 pub struct Totals {
     pub log_l: Vec<f64>,
     pub weighted: Vec<f64>,
     pub plain: Vec<u32>,
+    /// By index into `Workspace::groups`; grown on demand.
+    groups: Vec<GroupSum>,
 }
 
 impl Totals {
@@ -137,14 +167,14 @@ impl Totals {
             log_l: vec![0.0; n],
             weighted: vec![0.0; n],
             plain: vec![0; n],
+            groups: Vec::new(),
         }
     }
+
     /// Add (`sign` = 1.0) or remove (`sign` = −1.0) a row.
     pub fn add(&mut self, row: &Row, sign: f64) {
         if let Some(l) = &row.log_l {
-            for (t, x) in self.log_l.iter_mut().zip(l) {
-                *t += sign * x;
-            }
+            self.add_log(l, row.group, sign);
         }
         if row.counts() {
             for (j, r) in row.state.ratings.iter().enumerate() {
@@ -159,10 +189,94 @@ impl Totals {
         }
     }
 
-    /// Add (`sign` = 1.0) or remove (`sign` = −1.0) an observed indicator.
+    /// Add (`sign` = 1.0) or remove (`sign` = −1.0) one log L'' row, as a
+    /// member of `group` (`None`: a group of its own).
+    pub fn add_log(&mut self, l: &[f64], group: Option<usize>, sign: f64) {
+        let Some(g) = group else {
+            for (t, x) in self.log_l.iter_mut().zip(l) {
+                *t += sign * x;
+            }
+            return;
+        };
+        if self.groups.len() <= g {
+            self.groups.resize_with(g + 1, GroupSum::default);
+        }
+        let gs = &mut self.groups[g];
+        if gs.sum.is_empty() {
+            gs.sum = vec![0.0; l.len()];
+        }
+        for j in 0..l.len() {
+            if let Some(m) = gs.mean(j) {
+                self.log_l[j] -= m;
+            }
+        }
+        for (s, x) in gs.sum.iter_mut().zip(l) {
+            *s += sign * x;
+        }
+        if sign > 0.0 {
+            gs.n += 1;
+        } else {
+            gs.n = gs.n.saturating_sub(1);
+        }
+        if gs.n == 0 {
+            gs.sum.iter_mut().for_each(|s| *s = 0.0);
+        }
+        for j in 0..l.len() {
+            if let Some(m) = gs.mean(j) {
+                self.log_l[j] += m;
+            }
+        }
+    }
+
+    /// How many members of a named group count now.
+    pub fn group_size(&self, g: usize) -> usize {
+        self.groups.get(g).map_or(0, |gs| gs.n)
+    }
+
+    /// The change of Σ_g C_g if, in `group`, the rows `out` were taken out and
+    /// the rows `into` put in (without changing the totals). For a claim of its
+    /// own group this is Σ into − Σ out; in a named group, the new mean minus
+    /// the old one.
+    pub fn group_delta(&self, group: Option<usize>, out: &[&[f64]], into: &[&[f64]]) -> Vec<f64> {
+        let h = self.log_l.len();
+        let mut d = vec![0.0; h];
+        let moved = |d: &mut Vec<f64>| {
+            for r in into {
+                d.iter_mut().zip(r.iter()).for_each(|(a, x)| *a += x);
+            }
+            for r in out {
+                d.iter_mut().zip(r.iter()).for_each(|(a, x)| *a -= x);
+            }
+        };
+        let Some(g) = group else {
+            moved(&mut d);
+            return d;
+        };
+        let empty = GroupSum::default();
+        let gs = self.groups.get(g).unwrap_or(&empty);
+        let n_after = (gs.n + into.len()).saturating_sub(out.len());
+        let mut sum_after = if gs.sum.is_empty() {
+            vec![0.0; h]
+        } else {
+            gs.sum.clone()
+        };
+        moved(&mut sum_after);
+        for j in 0..h {
+            let after = if n_after > 0 {
+                sum_after[j] / n_after as f64
+            } else {
+                0.0
+            };
+            d[j] = after - gs.mean(j).unwrap_or(0.0);
+        }
+        d
+    }
+
+    /// Add (`sign` = 1.0) or remove (`sign` = −1.0) an observed indicator: a
+    /// group of its own.
     pub fn add_indicator(&mut self, row: &IndicatorRow, sign: f64) {
-        for (j, x) in row.log_l.iter().enumerate() {
-            self.log_l[j] += sign * x;
+        self.add_log(&row.log_l, None, sign);
+        for j in 0..row.log_l.len() {
             self.weighted[j] += sign * row.weighted[j];
             let v = row.plain(j);
             if sign > 0.0 {
@@ -173,26 +287,47 @@ impl Totals {
         }
     }
 
-    /// Log posterior (unnormalised) per scenario: ln prior + Σ log L''.
-    pub fn log_posterior(&self, priors: &[f64]) -> Vec<f64> {
+    /// Log posterior (unnormalised) per scenario at evidence weight `eta`:
+    /// ln prior + η · Σ_g C_g.
+    pub fn log_posterior(&self, priors: &[f64], eta: f64) -> Vec<f64> {
         priors
             .iter()
             .zip(&self.log_l)
-            .map(|(p, l)| p.ln() + l)
+            .map(|(p, l)| p.ln() + eta * l)
             .collect()
     }
 
-    /// Turn totals into ranked scenario scores.
+    /// Posterior probabilities at evidence weight `eta`.
+    pub fn posterior_at(&self, priors: &[f64], eta: f64) -> Vec<f64> {
+        bayes::normalise(&self.log_posterior(priors, eta))
+    }
+
+    /// The same sums with no group state: enough to rank, cheap to clone.
+    pub fn detached(&self) -> Totals {
+        Totals {
+            log_l: self.log_l.clone(),
+            weighted: self.weighted.clone(),
+            plain: self.plain.clone(),
+            groups: Vec::new(),
+        }
+    }
+
+    /// Turn totals into ranked scenario scores, at the workspace's evidence
+    /// weight, with the band.
     pub fn scores(&self, ws: &Workspace, engine: EngineKind) -> Vec<ScenarioScore> {
         let priors = ws.priors();
-        let log_post = self.log_posterior(&priors);
-        let post = bayes::normalise(&log_post);
+        let eta = ws.config.evidence_weight;
+        let post = self.posterior_at(&priors, eta);
+        let [lo, hi] = ws.config.band;
+        let band_lo = self.posterior_at(&priors, lo);
+        let band_hi = self.posterior_at(&priors, hi);
         let mut scores: Vec<ScenarioScore> = (0..priors.len())
             .map(|j| ScenarioScore {
                 index: j,
                 prior: priors[j],
-                likelihood_term: self.log_l[j],
+                likelihood_term: eta * self.log_l[j],
                 probability: post[j],
+                band: [band_lo[j], band_hi[j]],
                 inconsistency: self.plain[j],
                 weighted_inconsistency: self.weighted[j],
                 rank: 0,
@@ -204,6 +339,15 @@ impl Totals {
             scores[j].rank = rank + 1;
         }
         scores
+    }
+
+    /// The scenario ranked first under the Bayesian engine at evidence weight
+    /// `eta` (ties by id).
+    pub fn bayes_leader_at(&self, ws: &Workspace, eta: f64) -> Option<usize> {
+        let p = self.posterior_at(&ws.priors(), eta);
+        (0..p.len()).min_by(|&a, &b| {
+            cmp_f64(p[b], p[a]).then_with(|| ws.scenarios[a].id.cmp(&ws.scenarios[b].id))
+        })
     }
 }
 
@@ -352,7 +496,7 @@ mod tests {
         let files = vec![
             SourceFile {
                 rel: "kzclaims.toml".into(),
-                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\n[scoring.likelihood]\ncc = 0.95\nII = 0.05\n"),
+                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\nevidence_weight = 1.0\n[scoring.likelihood]\ncc = 0.95\nII = 0.05\n"),
             },
             SourceFile {
                 rel: "scenarios/s.toml".into(),
