@@ -181,6 +181,9 @@ pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
         }
     }
 
+    // K111: one group carries most of the leader's margin.
+    found.extend(dominant_group(ws, a));
+
     // K112: a revision that rewrites the statement but keeps a link published
     // for the earlier version.
     found.extend(stale_urls(ws));
@@ -312,6 +315,61 @@ fn stale_urls(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
             if let Some(u) = &r.url {
                 url = Some(u.clone()).filter(|u| !u.trim().is_empty());
             }
+        }
+    }
+    out
+}
+
+/// K111: a named group whose part of the leader's margin over the runner-up,
+/// η·(C_g,leader − C_g,runner-up), is more than half of the margin
+/// (log posterior odds). Bayesian engine only; pointed at (and silenced in)
+/// the group's first claim in force.
+fn dominant_group(ws: &Workspace, a: &Assessment) -> Vec<(Target, Diagnostic)> {
+    let mut out = Vec::new();
+    if a.engine != EngineKind::Bayes {
+        return out;
+    }
+    let ranking = a.ranking();
+    let (Some(&lead), Some(&runner)) = (ranking.first(), ranking.get(1)) else {
+        return out;
+    };
+    let lp = |j: usize| a.scores[j].prior.ln() + a.scores[j].likelihood_term;
+    let margin = lp(lead) - lp(runner);
+    if margin <= 0.0 {
+        return out;
+    }
+    let eta = ws.config.evidence_weight;
+    // Per named group: (first claim in force, count, Σ row[lead] − row[runner]).
+    let mut groups: BTreeMap<usize, (usize, usize, f64)> = BTreeMap::new();
+    for r in a.rows.iter().filter(|r| r.counts()) {
+        let (Some(g), Some(l)) = (r.group, r.log_l.as_ref()) else {
+            continue;
+        };
+        let e = groups.entry(g).or_insert((r.state.claim, 0, 0.0));
+        e.1 += 1;
+        e.2 += l[lead] - l[runner];
+    }
+    for (g, (first, n, sum)) in groups {
+        let part = eta * sum / n as f64;
+        if part > 0.5 * margin {
+            let c = &ws.claims[first];
+            out.push((
+                Target::Claim(first),
+                Diagnostic::warning(
+                    "K111",
+                    format!(
+                        "group `{}` ({n} claim{}) carries {:.0}% of the lead of `{}` over `{}` ({part:.2} of {margin:.2} log-odds)",
+                        ws.groups[g],
+                        if n == 1 { "" } else { "s" },
+                        100.0 * part / margin,
+                        ws.scenarios[lead].id,
+                        ws.scenarios[runner].id
+                    ),
+                )
+                .at(ws.files[c.loc.file].rel.clone(), c.loc.span.clone())
+                .label("first claim of the group")
+                .help("the conclusion leans on one event or channel: look for evidence from another, independent line of reporting"),
+            ));
         }
     }
     out

@@ -461,9 +461,27 @@ pub fn linear_pool<'a>(dists: impl Iterator<Item = &'a [f64]>) -> Vec<f64> {
     sum.iter().map(|s| s / n.max(1) as f64).collect()
 }
 
+impl Assessment {
+    /// The Bayesian leader at each end of the band (ties by scenario order in
+    /// `scores`, which the caller's ranking breaks by id): (low η, high η).
+    pub fn band_leaders(&self, ws: &Workspace) -> (Option<usize>, Option<usize>) {
+        let at = |k: usize| {
+            (0..self.scores.len()).min_by(|&a, &b| {
+                cmp_f64(self.scores[b].band[k], self.scores[a].band[k])
+                    .then_with(|| ws.scenarios[a].id.cmp(&ws.scenarios[b].id))
+            })
+        };
+        (at(0), at(1))
+    }
+}
+
 /// Confidence in the assessment (see [`words::confidence`]); `other_leader` is
 /// the leading scenario under the other engine.
-pub fn confidence(a: &Assessment, other_leader: Option<usize>) -> words::Confidence {
+pub fn confidence(
+    ws: &Workspace,
+    a: &Assessment,
+    other_leader: Option<usize>,
+) -> words::Confidence {
     let diag: Vec<&Row> = a
         .rows
         .iter()
@@ -484,7 +502,15 @@ pub fn confidence(a: &Assessment, other_leader: Option<usize>) -> words::Confide
             s.len() >= 2 || r.state.credibility.0 == 1
         })
         .count();
-    words::confidence(n, mean_trust, corroborated, other_leader == a.leader())
+    let (lo, hi) = a.band_leaders(ws);
+    let band_agrees = lo == a.leader() && hi == a.leader();
+    words::confidence(
+        n,
+        mean_trust,
+        corroborated,
+        other_leader == a.leader(),
+        band_agrees,
+    )
 }
 
 #[cfg(test)]
@@ -493,10 +519,18 @@ mod tests {
     use crate::load::from_files;
 
     fn ws(claims: &str, engine: &str) -> Workspace {
+        ws_scoring(
+            claims,
+            &format!("engine = \"{engine}\"\nevidence_weight = 1.0\n"),
+        )
+    }
+
+    /// A workspace whose `[scoring]` table holds `scoring` (plus CC = 0.95, II = 0.05).
+    fn ws_scoring(claims: &str, scoring: &str) -> Workspace {
         let files = vec![
             SourceFile {
                 rel: "kzclaims.toml".into(),
-                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\nevidence_weight = 1.0\n[scoring.likelihood]\ncc = 0.95\nII = 0.05\n"),
+                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\n{scoring}[scoring.likelihood]\ncc = 0.95\nII = 0.05\n"),
             },
             SourceFile {
                 rel: "scenarios/s.toml".into(),
@@ -659,5 +693,145 @@ url = "https://example.org/confirm"
             a.rows[0].state.url.as_deref(),
             Some("https://example.org/confirm")
         );
+    }
+
+    const GROUPED: &str = r#"
+[[claim]]
+id = "e1"
+date = 2022-01-01
+statement = "one"
+sources = ["a"]
+credibility = 1
+group = "g"
+ratings = { h1 = "C", h2 = "I", h3 = "N" }
+
+[[claim]]
+id = "e2"
+date = 2022-01-02
+statement = "two"
+sources = ["a"]
+credibility = 1
+group = "g"
+ratings = { h1 = "CC", h2 = "N", h3 = "I" }
+
+[[claim.revision]]
+date = 2022-01-04
+note = "withdrawn"
+status = "retracted"
+
+[[claim]]
+id = "e3"
+date = 2022-01-03
+statement = "three"
+sources = ["a"]
+credibility = 1
+ratings = { h1 = "N", h2 = "C", h3 = "N" }
+"#;
+
+    /// A group counts once (the mean of its rows), the sum is raised to η, and
+    /// the band gives the same at its two ends. Trust is 1 everywhere (source
+    /// A, credibility 1), relevance medium, so log L'' = ln L.
+    #[test]
+    fn group_mean_and_evidence_weight_hand_computed() {
+        let w = ws_scoring(GROUPED, "evidence_weight = 0.5\nband = [0.25, 1.0]\n");
+        let a = assess(
+            &w,
+            NaiveDate::from_ymd_opt(2022, 1, 3).unwrap(),
+            EngineKind::Bayes,
+        );
+        // C_g = (ln L_e1 + ln L_e2) / 2: h1 (ln .8 + ln .95)/2, h2 (ln .2 + ln .5)/2,
+        // h3 (ln .5 + ln .2)/2. e3 is its own group: ln .5, ln .8, ln .5.
+        // likelihood_term = 0.5 · (C_g + C_e3).
+        let c_g = [
+            (0.8f64.ln() + 0.95f64.ln()) / 2.0,
+            (0.2f64.ln() + 0.5f64.ln()) / 2.0,
+            (0.5f64.ln() + 0.2f64.ln()) / 2.0,
+        ];
+        let c_3 = [0.5f64.ln(), 0.8f64.ln(), 0.5f64.ln()];
+        for j in 0..3 {
+            assert!((a.scores[j].likelihood_term - 0.5 * (c_g[j] + c_3[j])).abs() < 1e-12);
+        }
+        // Posteriors ∝ prior · exp(η·ΣC), priors 0.5, 0.25, 0.25 (computed
+        // independently): η = 0.5 → 0.594512, 0.226458, 0.179031;
+        // η = 0.25 → 0.548111, 0.239203, 0.212685; η = 1 → 0.679551, 0.197199, 0.123250.
+        let want = [
+            0.594_511_789_933_159,
+            0.226_457_688_074_220,
+            0.179_030_521_992_621,
+        ];
+        let low = [
+            0.548_111_498_966_079,
+            0.239_203_326_166_534,
+            0.212_685_174_867_386,
+        ];
+        let high = [
+            0.679_551_154_730_379,
+            0.197_199_289_396_690,
+            0.123_249_555_872_931,
+        ];
+        for j in 0..3 {
+            assert!((a.scores[j].probability - want[j]).abs() < 1e-12, "{j}");
+            assert!((a.scores[j].band[0] - low[j]).abs() < 1e-12, "{j}");
+            assert!((a.scores[j].band[1] - high[j]).abs() < 1e-12, "{j}");
+        }
+        // Counted independently at η = 1 the same three claims would give
+        // h1 0.19 / 0.2225 = 0.853933: the group is what keeps it at 0.68.
+        let indep = ws_scoring(
+            &GROUPED.replace("group = \"g\"\n", ""),
+            "evidence_weight = 1.0\n",
+        );
+        let b = assess(
+            &indep,
+            NaiveDate::from_ymd_opt(2022, 1, 3).unwrap(),
+            EngineKind::Bayes,
+        );
+        assert!((b.scores[0].probability - 0.19 / 0.2225).abs() < 1e-12);
+    }
+
+    /// A retracted member leaves its group: the mean runs over those that count.
+    #[test]
+    fn retracted_member_leaves_the_group_mean() {
+        let w = ws_scoring(GROUPED, "evidence_weight = 0.5\n");
+        let a = assess(
+            &w,
+            NaiveDate::from_ymd_opt(2022, 1, 4).unwrap(),
+            EngineKind::Bayes,
+        );
+        // Group g is e1 alone now: ΣC = ln L_e1 + ln L_e3; η = 0.5 →
+        // 0.584279, 0.184765, 0.230956 (computed independently).
+        let want = [
+            0.584_278_534_606_814,
+            0.184_765_095_730_305,
+            0.230_956_369_662_881,
+        ];
+        for (s, w) in a.scores.iter().zip(want) {
+            assert!((s.probability - w).abs() < 1e-12, "{}", s.index);
+        }
+    }
+
+    /// With η = 1 and no groups the engine is the plain Bayes chain: the
+    /// defaults only change when a workspace says nothing.
+    #[test]
+    fn defaults_are_half_and_a_quarter_to_one() {
+        let w = ws_scoring(CLAIMS, "");
+        assert_eq!(w.config.evidence_weight, 0.5);
+        assert_eq!(w.config.band, [0.25, 1.0]);
+        let a = assess(
+            &w,
+            NaiveDate::from_ymd_opt(2022, 1, 2).unwrap(),
+            EngineKind::Bayes,
+        );
+        let b = assess(
+            &ws(CLAIMS, "bayes"),
+            NaiveDate::from_ymd_opt(2022, 1, 2).unwrap(),
+            EngineKind::Bayes,
+        );
+        // The default band's upper end is η = 1: today's numbers.
+        for j in 0..3 {
+            assert!((a.scores[j].band[1] - b.scores[j].probability).abs() < 1e-12);
+            assert!(
+                (a.scores[j].likelihood_term - 0.5 * b.scores[j].likelihood_term).abs() < 1e-12
+            );
+        }
     }
 }
