@@ -9,6 +9,7 @@ mod calibration;
 mod check;
 mod checks;
 mod diff;
+mod groups;
 mod indicators;
 mod init;
 mod score;

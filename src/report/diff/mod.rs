@@ -1109,6 +1109,8 @@ mod tests {
         relevance: usize,
         ratings: Vec<usize>,
         revisions: Vec<(u32, Rev)>,
+        /// Group g0…g2, or none (a group of its own).
+        group: Option<usize>,
     }
 
     /// A random workspace, written out as TOML for the real loader.
@@ -1121,6 +1123,8 @@ mod tests {
         reliability: Vec<usize>,
         claims: Vec<Option<ClaimM>>,
         likelihood_cc: Option<f64>,
+        /// Evidence weight in tenths; none: the default.
+        eta: Option<u32>,
     }
 
     fn rev() -> impl Strategy<Value = Rev> {
@@ -1142,11 +1146,13 @@ mod tests {
             0usize..3,
             prop::collection::vec(0usize..6, n),
             prop::collection::vec((0u32..10, rev()), 0..4),
+            prop::option::of(0usize..3),
         )
             .prop_map(
-                |(day, sources, credibility, relevance, ratings, mut revisions)| {
+                |(day, sources, credibility, relevance, ratings, mut revisions, group)| {
                     revisions.sort_by_key(|r| r.0);
                     ClaimM {
+                        group,
                         day,
                         sources,
                         credibility,
@@ -1164,13 +1170,15 @@ mod tests {
                 prop::collection::vec(prop::option::of(1u32..=20), n),
                 prop::collection::vec(0usize..6, nsrc),
                 prop::collection::vec(claim(n, nsrc).prop_map(Some), 1..10),
+                prop::option::of(1u32..=10),
             )
-                .prop_map(move |(priors, reliability, claims)| Model {
+                .prop_map(move |(priors, reliability, claims, eta)| Model {
                     priors,
                     present: vec![true; n],
                     reliability,
                     claims,
                     likelihood_cc: None,
+                    eta,
                 })
         })
     }
@@ -1184,6 +1192,9 @@ mod tests {
         drop_claim: Option<usize>,
         credibility: Option<(usize, u8)>,
         cc: Option<f64>,
+        /// Move a claim to another group (or out of any).
+        regroup: Option<(usize, Option<usize>)>,
+        eta: Option<Option<u32>>,
     }
 
     fn edits() -> impl Strategy<Value = Edits> {
@@ -1194,15 +1205,19 @@ mod tests {
             prop::option::of(0usize..10),
             prop::option::of((0usize..10, 1u8..=6)),
             prop::option::of(0.6f64..1.0),
+            prop::option::of((0usize..10, prop::option::of(0usize..3))),
+            prop::option::of(prop::option::of(1u32..=10)),
         )
             .prop_map(
-                |(regrade, prior, retire, drop_claim, credibility, cc)| Edits {
+                |(regrade, prior, retire, drop_claim, credibility, cc, regroup, eta)| Edits {
                     regrade,
                     prior,
                     retire,
                     drop_claim,
                     credibility,
                     cc,
+                    regroup,
+                    eta,
                 },
             )
     }
@@ -1231,6 +1246,14 @@ mod tests {
                 cl.credibility = c;
             }
         }
+        if let Some((i, g)) = e.regroup {
+            if let Some(cl) = m.claims[i % nc].as_mut() {
+                cl.group = g;
+            }
+        }
+        if let Some(eta) = e.eta {
+            m.eta = eta;
+        }
         m.likelihood_cc = e.cc;
         m
     }
@@ -1241,6 +1264,9 @@ mod tests {
 
     fn build(m: &Model) -> Workspace {
         let mut cfg = "title = \"p\"\nquestion = \"q\"\n".to_string();
+        if let Some(eta) = m.eta {
+            let _ = writeln!(cfg, "[scoring]\nevidence_weight = {}", eta as f64 / 10.0);
+        }
         if let Some(cc) = m.likelihood_cc {
             let _ = writeln!(cfg, "[scoring.likelihood]\nCC = {cc}");
         }
@@ -1276,6 +1302,12 @@ mod tests {
                 c.credibility,
                 RELEVANCE[c.relevance]
             );
+            if let Some(g) = c.group {
+                // Before [claim.ratings], which the line above opened: put it
+                // in the claim's own table by writing it first.
+                cl.truncate(cl.len() - "[claim.ratings]\n".len());
+                let _ = writeln!(cl, "group = \"g{g}\"\n[claim.ratings]");
+            }
             for (j, r) in c.ratings.iter().enumerate() {
                 if m.present[j] {
                     let _ = writeln!(cl, "s{j} = \"{}\"", RATINGS[*r]);
