@@ -350,6 +350,20 @@ pub struct Resolution {
 /// Warnings silenced on one item: check code (`K102`) → the reason given.
 pub type Silences = BTreeMap<String, String>;
 
+/// Whether a URL may become a link: `http://`, `https://` or `mailto:`
+/// (scheme in any case), with no whitespace or control characters anywhere.
+/// Everything else (`javascript:`, `data:`, `vbscript:`, relative paths) is
+/// refused at load time and shown as inert text by every renderer.
+pub fn is_safe_url(url: &str) -> bool {
+    if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let lower = url.to_ascii_lowercase();
+    ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s) && lower.len() > s.len())
+}
+
 /// Default `[scoring] evidence_weight` (η): how much one group of claims
 /// counts against a truly independent observation (docs/scoring.md).
 pub const DEFAULT_EVIDENCE_WEIGHT: f64 = 0.5;

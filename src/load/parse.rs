@@ -113,6 +113,35 @@ pub(super) const REVISION_KEYS: &[&str] = &[
     "status",
 ];
 
+/// `url = "…"`: only `http`, `https` and `mailto` links are accepted (E018);
+/// in a revision `url = ""` drops the link.
+pub(super) fn url_of(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, revision: bool) -> Option<String> {
+    let (u, span) = t.opt_str(cx, "url")?;
+    if revision && u.is_empty() {
+        return Some(u);
+    }
+    if is_safe_url(&u) {
+        return Some(u);
+    }
+    let d = cx.err(
+        "E018",
+        span,
+        if u.trim().is_empty() {
+            "empty `url`".to_string()
+        } else {
+            format!("`url` must be an http, https or mailto address, found \"{u}\"")
+        },
+    );
+    d.label = Some("not a web or mail address".into());
+    d.help = Some(if u.trim().is_empty() {
+        "leave `url` out when there is no link (in a revision, `url = \"\"` drops the earlier link)"
+            .into()
+    } else {
+        "memos turn urls into links that readers click: only http://, https:// and mailto: addresses are accepted, written in full, with no spaces (other schemes such as javascript: or data: could run code in a reader's browser)".into()
+    });
+    None
+}
+
 pub(super) fn is_slug(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -620,7 +649,7 @@ pub(super) fn parse_claims(
             t.check_keys(cx, SOURCE_KEYS);
             let id = slug(cx, &t);
             let name = t.req_str(cx, "name");
-            let url = t.opt_str(cx, "url").map(|x| x.0);
+            let url = url_of(cx, &t, false);
             let kind = match t.req_str(cx, "kind") {
                 Some((k, span)) => {
                     let parsed = SourceKind::parse(&k.to_ascii_lowercase());
@@ -710,7 +739,7 @@ pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> 
             Vec::new()
         }
     };
-    let url = t.opt_str(cx, "url").map(|x| x.0);
+    let url = url_of(cx, t, false);
     let cred = if t.get("credibility").is_none() {
         t.missing(cx, "credibility");
         None
@@ -857,7 +886,7 @@ pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> 
             }
             source_refs_rev.extend(list.iter().cloned());
         }
-        let rurl = rt.opt_str(cx, "url").map(|x| x.0);
+        let rurl = url_of(cx, &rt, true);
         let status = match rt.opt_str(cx, "status") {
             Some((s, span)) => match s.as_str() {
                 "retracted" => Some(Status::Retracted),

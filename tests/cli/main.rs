@@ -10,6 +10,7 @@ mod check;
 mod checks;
 mod diff;
 mod groups;
+mod hostile;
 mod indicators;
 mod init;
 mod score;

@@ -1296,7 +1296,7 @@ mod tests {
             let srcs: Vec<String> = c.sources.iter().map(|s| format!("\"r{s}\"")).collect();
             let _ = writeln!(
                 cl,
-                "[[claim]]\nid = \"c{i}\"\ndate = {}\nstatement = \"claim {i}\"\nsources = [{}]\nurl = \"u\"\ncredibility = {}\nrelevance = \"{}\"\n[claim.ratings]",
+                "[[claim]]\nid = \"c{i}\"\ndate = {}\nstatement = \"claim {i}\"\nsources = [{}]\nurl = \"https://u.example/\"\ncredibility = {}\nrelevance = \"{}\"\n[claim.ratings]",
                 day(c.day),
                 srcs.join(", "),
                 c.credibility,
