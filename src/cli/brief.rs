@@ -33,6 +33,9 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let date = a.as_of;
     let engine = a.engine;
     let mut ctx = context::memo_context(&ws, &a);
+    if args.format == MemoFormat::Html {
+        ctx.charts = Some(crate::report::matrix::charts(&ws, &a));
+    }
     if let Some(since) = &args.since {
         let before = super::diff::load_side(&ws.root, since, Some(&ws))?;
         let ab = engine::assess(&before.ws, before.as_of, engine);

@@ -232,6 +232,12 @@ pub struct MemoContext {
     pub claims_diagnostic: usize,
     /// Filled by `brief --since`.
     pub since: Option<serde_json::Value>,
+    /// The evidence matrix: claims × scenarios, most diagnostic first.
+    pub matrix: super::matrix::MatrixView,
+    /// The marking as a CSS string (for `@page` margin boxes in print).
+    pub marking_css: String,
+    /// Inline charts; filled for the HTML report.
+    pub charts: Option<super::matrix::Charts>,
 }
 
 /// Percent with no decimals, but never "0%" or "100%" for a non-extreme value.
@@ -552,6 +558,9 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         claims_retracted: a.rows.len() - in_force.len(),
         claims_diagnostic: diag.len(),
         since: None,
+        matrix: super::matrix::matrix_view(ws, a),
+        marking_css: super::matrix::css_string(&ws.config.memo.marking),
+        charts: None,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod calibration;
 pub mod chart;
 pub mod context;
 pub mod diff;
+pub mod matrix;
 pub mod render;
 pub mod score;
 pub mod sensitivity;

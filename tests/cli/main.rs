@@ -5,6 +5,7 @@ mod common;
 
 mod analysts;
 mod brief;
+mod browser;
 mod calibration;
 mod check;
 mod checks;
