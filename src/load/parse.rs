@@ -112,7 +112,7 @@ pub(super) const REVISION_KEYS: &[&str] = &[
     "status",
 ];
 
-pub(super) fn is_slug(s: &str) -> bool {
+pub fn is_slug(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars
