@@ -102,7 +102,9 @@ fn parse_date(s: &str) -> Result<Option<NaiveDate>, String> {
 fn kind_of_type(t: &str) -> SourceKind {
     let t = t.to_ascii_lowercase();
     let has = |w: &[&str]| w.iter().any(|x| t.contains(x));
-    if has(&["osint", "open source", "press", "media", "news"]) {
+    if has(&["social"]) {
+        SourceKind::Social
+    } else if has(&["osint", "open source", "press", "media", "news"]) {
         SourceKind::Media
     } else if has(&["official", "government", "diplomatic", "statement"]) {
         SourceKind::Official
@@ -110,8 +112,6 @@ fn kind_of_type(t: &str) -> SourceKind {
         SourceKind::Eyewitness
     } else if has(&["assumption", "deduction", "logic", "analysis", "absence"]) {
         SourceKind::Analysis
-    } else if has(&["social"]) {
-        SourceKind::Social
     } else if has(&["ngo"]) {
         SourceKind::Ngo
     } else {

@@ -217,8 +217,9 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         );
         return Err(cx.diags);
     }
-    // Scenario columns: the unrecognised ones right after the leading columns,
-    // up to the first recognised column after them.
+    // Scenario columns: the unrecognised ones after the leading columns that
+    // hold ratings (or nothing yet). A column none of whose cells is a rating
+    // (`notes`, `colour`) is not a scenario: it is reported and ignored.
     let after = LEADING
         .iter()
         .filter_map(|n| col.get(n))
@@ -226,17 +227,24 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         .copied()
         .unwrap_or(0);
     let is_known = |k: usize| col.values().any(|&c| c == k);
-    let mut scen_cols = Vec::new();
-    let mut k = after + 1;
-    while k < lower.len() && !is_known(k) {
-        scen_cols.push(k);
-        k += 1;
-    }
+    let holds_ratings = |k: usize| {
+        let mut cells = records
+            .iter()
+            .skip(1)
+            .filter_map(|r| r.get(k))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .peekable();
+        cells.peek().is_none() || cells.any(|v| Rating::parse(v).is_some())
+    };
+    let scen_cols: Vec<usize> = (after + 1..lower.len())
+        .filter(|&k| !is_known(k) && holds_ratings(k))
+        .collect();
     for k in 0..lower.len() {
         if !is_known(k) && !scen_cols.contains(&k) {
             cx.diags.push(
                 Diagnostic::warning(
-                    "E031",
+                    "W031",
                     format!(
                         "column {} (`{}`) is not recognised and was ignored",
                         column_letter(k),
@@ -255,7 +263,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             header_start,
             k,
             format!(
-                "no scenario columns: put one column per scenario right after `{}`",
+                "no scenario columns: after `{}`, put one column per scenario, rated CC, C, N, I, II or NA",
                 lower[k]
             ),
         );
@@ -288,16 +296,20 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             );
             continue;
         }
-        if !scen_ids.take(&id) {
+        // A scenario named twice is a mistake; different names that make the
+        // same slug get `-2`, `-3`, … like PARC hypotheses.
+        let id = if cx.headers[..k].contains(&head) {
             cx.err(
                 "E031",
                 1,
                 header_start,
                 k,
-                format!("scenario `{id}` has a second column"),
+                format!("scenario `{head}` has a second column"),
             );
             continue;
-        }
+        } else {
+            scen_ids.unique(&id, &format!("s{}", k + 1))
+        };
         m.scenarios.push(NewScenario {
             id,
             title: head.clone(),
@@ -543,7 +555,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         cx.diags.into_iter().partition(|d| d.is_error());
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(warnings.into_iter().chain(errors).collect());
     }
     m.warnings.extend(warnings.into_iter().map(|d| d.message));
     if m.claims.is_empty() {

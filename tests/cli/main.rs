@@ -11,6 +11,7 @@ mod checks;
 mod diff;
 mod indicators;
 mod init;
+mod interop;
 mod score;
 mod sensitivity;
 mod timeline;
