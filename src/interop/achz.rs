@@ -367,7 +367,7 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
 }
 
 /// The host of an http(s) URL, if `s` is one.
-fn url_host(s: &str) -> Option<&str> {
+pub fn url_host(s: &str) -> Option<&str> {
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))?;

@@ -182,11 +182,22 @@ pub fn plan(
                 }
             }
             for s in &m.sources {
-                let found = ws.source(&s.id).or_else(|| {
-                    ws.sources
-                        .iter()
-                        .find(|w| w.name.trim().eq_ignore_ascii_case(s.name.trim()))
-                });
+                fn host(u: &Option<String>) -> Option<&str> {
+                    u.as_deref().and_then(super::achz::url_host)
+                }
+                let found = ws
+                    .source(&s.id)
+                    .or_else(|| {
+                        ws.sources
+                            .iter()
+                            .find(|w| w.name.trim().eq_ignore_ascii_case(s.name.trim()))
+                    })
+                    .or_else(|| {
+                        // A source made from a link's host: the workspace's
+                        // source with a home page on that host.
+                        host(&s.url)
+                            .and_then(|h| ws.sources.iter().find(|w| host(&w.url) == Some(h)))
+                    });
                 match found {
                     Some(w) => {
                         notes.push(format!(
@@ -445,6 +456,14 @@ fn claim_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SourceKind;
+
+    #[test]
+    fn source_kinds_are_named_as_the_loader_reads_them() {
+        for name in SourceKind::NAMES {
+            assert_eq!(source_kind(SourceKind::parse(name).unwrap()), name);
+        }
+    }
 
     #[test]
     fn keys_and_strings_are_valid_toml() {
