@@ -175,10 +175,12 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
         .enumerate()
     {
         let n = i + 1;
-        let name = text_of(child(h, "NAME"));
+        let mut name = text_of(child(h, "NAME"));
         if name.is_empty() {
-            errors.push(format!("HYPOTHESIS {n} has no NAME"));
-            continue;
+            // Keep it: VALUES are matched to hypotheses by position.
+            name = format!("Hypothesis {n}");
+            m.warnings
+                .push(format!("HYPOTHESIS {n} has no NAME; called \"{name}\""));
         }
         let title = name.lines().next().unwrap_or(&name).trim().to_string();
         m.scenarios.push(NewScenario {
@@ -211,12 +213,19 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
         .enumerate()
     {
         let n = i + 1;
-        let name = text_of(child(e, "NAME"));
-        let label = evidence_label(n, &name);
+        let mut name = text_of(child(e, "NAME"));
         if name.is_empty() {
-            errors.push(format!("EVIDENCE {n} has no NAME"));
-            continue;
+            let code = text_of(child(e, "CODE"));
+            name = if code.is_empty() {
+                format!("Evidence {n}")
+            } else {
+                format!("Evidence {code}")
+            };
+            m.warnings.push(format!(
+                "EVIDENCE {n} has no NAME; its statement is \"{name}\""
+            ));
         }
+        let label = evidence_label(n, &name);
         let values_text = text_of(child(e, "VALUES"));
         let values: Vec<&str> = if values_text.is_empty() {
             vec![]
@@ -614,6 +623,19 @@ mod tests {
         assert!(errs[2].contains("CREDIBILITY `SOMEWHAT`"));
         assert!(read(b"\x1f\x8bnot gzip", "x", &opts(None)).is_err());
         assert!(read(b"<a><b></a>", "x", &opts(None)).unwrap_err()[0].contains("XML"));
+    }
+
+    #[test]
+    fn nameless_items_keep_their_place() {
+        let doc = DOC
+            .replace("<NAME>Rain</NAME>", "<NAME/>")
+            .replace("<NAME>Clouds &amp; wind</NAME>", "");
+        let m = read(doc.as_bytes(), "w.achz", &opts(Some("2022-02-01"))).unwrap();
+        assert_eq!(m.scenarios[0].id, "hypothesis-1");
+        assert_eq!(m.scenarios[1].id, "dozhdia-ne-budet");
+        assert_eq!(m.claims[0].statement, "Evidence E1");
+        assert_eq!(m.claims[0].ratings, [Rating::CC, Rating::II]);
+        assert_eq!(m.warnings.len(), 2, "{:?}", m.warnings);
     }
 
     #[test]

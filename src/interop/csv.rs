@@ -646,6 +646,11 @@ mod tests {
         );
         let tsv = text.replace(';', "\t");
         assert_eq!(read(&tsv, "m.csv", &opts()).unwrap().claims.len(), 1);
+        // Excel's "Unicode text": UTF-16 LE with a byte-order mark, tabs.
+        let mut bytes = vec![0xff, 0xfe];
+        bytes.extend(tsv.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let decoded = super::super::achz::decode_text(&bytes).unwrap();
+        assert_eq!(read(&decoded, "m.txt", &opts()).unwrap().claims.len(), 1);
     }
 
     #[test]
