@@ -189,9 +189,11 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             }
         }
     }
-    let missing: Vec<&str> = ["id", "date", "statement", "credibility"]
+    // `id` may be left out (ids are made from statements), `date` too when
+    // --date gives one for every row.
+    let missing: Vec<&str> = ["date", "statement", "credibility"]
         .into_iter()
-        .filter(|n| !col.contains_key(n))
+        .filter(|n| !col.contains_key(n) && !(*n == "date" && opts.date.is_some()))
         .collect();
     if !missing.is_empty() {
         cx.diags.push(
@@ -698,6 +700,19 @@ mod tests {
         .unwrap_err();
         assert!(errs[0].message.contains("no scenario columns"), "{errs:?}");
         assert!(read("", "m.csv", &opts()).is_err());
+        // Without `id` and `date` columns: ids from statements, --date for all.
+        let dated = ReadOptions {
+            date: Some("2022-01-05".parse().unwrap()),
+            ..opts()
+        };
+        let m = read(
+            "statement,credibility,a,b\nTroops arrive,2,C,I\n",
+            "m.csv",
+            &dated,
+        )
+        .unwrap();
+        assert_eq!(m.claims[0].id, "troops-arrive");
+        assert_eq!(m.claims[0].date.to_string(), "2022-01-05");
     }
 
     #[test]
