@@ -193,7 +193,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
     // --date gives one for every row.
     let missing: Vec<&str> = ["date", "statement", "credibility"]
         .into_iter()
-        .filter(|n| !col.contains_key(n) && !(*n == "date" && opts.date.is_some()))
+        .filter(|n| !(col.contains_key(n) || (*n == "date" && opts.date.is_some())))
         .collect();
     if !missing.is_empty() {
         cx.diags.push(
