@@ -565,9 +565,48 @@ fn export_writes_atomically_to_out() {
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(v["version"], 1);
     assert_eq!(v["as_of"], "2024-03-04");
+    // Resolved as of the date: later claims and revisions are not there yet.
+    let ids: Vec<&str> = v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["old-transformers", "cut-cables"]);
+    assert_eq!(v["claims"][1]["status"], "active");
+    assert_eq!(v["claims"][1]["revisions"], serde_json::json!([]));
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[test]
+fn without_into_the_current_folder_or_its_workspace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fresh = tmp.path().join("fresh");
+    std::fs::create_dir_all(&fresh).unwrap();
+    let out = kz(&fresh)
+        .arg("import")
+        .arg(fixture("interop").join("parc.achz"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(fresh.join("kzclaims.toml").is_file());
+    // Inside a workspace, in a subfolder: the workspace gets the claims.
+    let ws = tmp.path().join("ws");
+    copy_tree(&fixture("small"), &ws);
+    let text = "id,date,statement,sources,credibility,relevance,accident,sabotage,cyberattack\n\
+                timer,2024-03-09,Investigators found a timer,wire,3,medium,I,C,N\n";
+    let file = tmp.path().join("timer.csv");
+    std::fs::write(&file, text).unwrap();
+    let out = kz(&ws.join("scenarios"))
+        .arg("import")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(ws.join("claims/timer.toml").is_file());
+    assert!(!ws.join("scenarios/kzclaims.toml").exists());
 }
