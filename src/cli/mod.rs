@@ -5,6 +5,8 @@ mod brief;
 mod calibration;
 mod check;
 mod diff;
+mod export;
+mod import;
 mod init;
 mod score;
 mod sensitivity;
@@ -73,6 +75,10 @@ enum Command {
     Calibration(calibration::Args),
     /// Create a new workspace with an example scenario, claim and the default templates
     Init(init::Args),
+    /// Import a PARC ACH project (.achz) or a CSV matrix as workspace files
+    Import(import::Args),
+    /// Export the matrix as of a date: CSV, JSON or a PARC ACH project
+    Export(export::Args),
 }
 
 /// A failed command: what to print and which exit code.
@@ -156,6 +162,8 @@ where
         Command::Init(a) => init::run(a),
         Command::Timeline(a) => timeline::run(&cli, a),
         Command::Diff(a) => diff::run(&cli, a),
+        Command::Import(a) => import::run(&cli, a),
+        Command::Export(a) => export::run(&cli, a),
     };
     match result {
         Ok(()) => EXIT_OK,

@@ -8,6 +8,7 @@ mod toml_walk;
 use crate::checks::codes::{self, Level};
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::*;
+pub use parse::is_slug;
 use parse::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -14,6 +14,7 @@ mod groups;
 mod hostile;
 mod indicators;
 mod init;
+mod interop;
 mod score;
 mod sensitivity;
 mod timeline;
