@@ -206,6 +206,8 @@ pub struct MemoContext {
     pub indicators: Vec<IndicatorView>,
     pub open_indicators: Vec<IndicatorView>,
     pub observed_indicators: Vec<IndicatorView>,
+    /// What to find out next: the open indicators that would tell the most.
+    pub collect: crate::report::collect::CollectView,
     pub sensitivity: SensitivityView,
     /// Present when claims carry [[claim.assessment]] by named analysts.
     pub analysts: Option<AnalystsView>,
@@ -427,6 +429,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         indicators,
         open_indicators,
         observed_indicators,
+        collect: collect_view(ws, a),
         sensitivity: sensitivity_view(ws, a),
         analysts: analysts_view(ws, a, &ranking),
         calibration: calibration_view(ws, a),
@@ -436,6 +439,14 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         claims_diagnostic: diag.len(),
         since: None,
     }
+}
+
+fn collect_view(ws: &Workspace, a: &Assessment) -> crate::report::collect::CollectView {
+    let c = match a.engine {
+        EngineKind::Bayes => engine::collect::analyse_assessment(ws, a),
+        EngineKind::Ach => engine::collect::analyse(ws, a.as_of),
+    };
+    crate::report::collect::memo_view(ws, &c)
 }
 
 fn indicator_view(

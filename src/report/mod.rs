@@ -4,6 +4,7 @@
 
 pub mod calibration;
 pub mod chart;
+pub mod collect;
 pub mod context;
 pub mod diff;
 pub mod render;

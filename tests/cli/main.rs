@@ -8,6 +8,7 @@ mod brief;
 mod calibration;
 mod check;
 mod checks;
+mod collect;
 mod diff;
 mod indicators;
 mod init;
