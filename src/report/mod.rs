@@ -7,6 +7,7 @@ pub mod chart;
 pub mod collect;
 pub mod context;
 pub mod diff;
+pub mod fit;
 pub mod render;
 pub mod score;
 pub mod sensitivity;
