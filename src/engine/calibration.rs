@@ -315,22 +315,17 @@ pub fn fit_grid() -> Vec<f64> {
     (1..=10).map(|k| k as f64 / 10.0).collect()
 }
 
-/// The evidence weight the workspace scores with. Until `[scoring]
-/// evidence_weight` exists this is 1: every claim counts in full.
-pub fn configured_eta(_ws: &Workspace) -> f64 {
-    1.0
+/// The evidence weight the workspace scores with (`[scoring] evidence_weight`).
+pub fn configured_eta(ws: &Workspace) -> f64 {
+    ws.config.evidence_weight
 }
 
-/// The team's Bayesian posterior as of `date` with evidence weight `eta`:
-/// log p_j = ln prior_j + η·Σ log L''_j, normalised.
+/// The team's Bayesian posterior as of `date` re-scored at evidence weight
+/// `eta`: log p_j = ln prior_j + η·Σ_g C_g,j, normalised (groups as the engine
+/// counts them).
 pub fn posterior_at(ws: &Workspace, date: NaiveDate, eta: f64) -> Vec<f64> {
     let a = assess_view(ws, date, EngineKind::Bayes, View::Team);
-    let log_post: Vec<f64> = a
-        .scores
-        .iter()
-        .map(|s| s.prior.ln() + eta * s.likelihood_term)
-        .collect();
-    super::bayes::normalise(&log_post)
+    super::totals_of(ws.scenarios.len(), &a.rows, &a.indicators).posterior_at(&ws.priors(), eta)
 }
 
 /// Time-averaged (log score, Brier) of the team's view on the resolved
@@ -509,9 +504,14 @@ mod tests {
     fn posterior_at_weighs_the_evidence() {
         let ws = resolved("{ a = \"C\", b = \"I\" }");
         let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-        // η = 1 is the engine's own posterior: 0.8 / (0.8 + 0.2).
+        // η = 1: 0.8 / (0.8 + 0.2).
         assert!((posterior_at(&ws, d, 1.0)[0] - 0.8).abs() < 1e-12);
-        assert_eq!(posterior_at(&ws, d, 1.0), posterior(&ws, d, View::Team));
+        // At the configured η (the default 0.5) it is the engine's own posterior.
+        assert_eq!(configured_eta(&ws), 0.5);
+        let own = posterior(&ws, d, View::Team);
+        for (x, y) in posterior_at(&ws, d, 0.5).iter().zip(&own) {
+            assert!((x - y).abs() < 1e-12);
+        }
         // η = 0.5: √0.8 / (√0.8 + √0.2) = 2/3.
         assert!((posterior_at(&ws, d, 0.5)[0] - 2.0 / 3.0).abs() < 1e-12);
         let (log, brier) = question_scores_at(&ws, None, 0.5).unwrap();
@@ -526,8 +526,8 @@ mod tests {
         let f = fit(&[resolved("{ a = \"C\", b = \"I\" }")], None).unwrap();
         assert_eq!(f.points.len(), 10);
         assert_eq!(f.points[f.best].eta, 1.0);
-        assert_eq!(f.configured.eta, 1.0);
-        assert_eq!(f.configured.log, f.points[9].log);
+        assert_eq!(f.configured.eta, 0.5);
+        assert!((f.configured.log - f.points[4].log).abs() < 1e-12);
         // Evidence that cannot discriminate scores the same at every η.
         let flat = fit(&[resolved("{ a = \"N\", b = \"N\" }")], None).unwrap();
         assert!(flat

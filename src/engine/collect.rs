@@ -255,10 +255,18 @@ mod tests {
     }
 
     fn ws(indicators: &str) -> Workspace {
+        ws_with(indicators, 1.0, CLAIM)
+    }
+
+    const CLAIM: &str =
+        "[[claim]]\nid = \"e\"\ndate = 2024-01-01\nstatement = \"x\"\nsources = [\"s\"]\n\
+                         credibility = 1\nratings = { a = \"N\", b = \"N\", c = \"N\" }\n";
+
+    fn ws_with(indicators: &str, eta: f64, claims: &str) -> Workspace {
         let files = vec![
             SourceFile {
                 rel: "kzclaims.toml".into(),
-                text: "title = \"t\"\nquestion = \"q\"\n".into(),
+                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nevidence_weight = {eta:?}\n"),
             },
             SourceFile {
                 rel: "scenarios/s.toml".into(),
@@ -270,10 +278,9 @@ mod tests {
             },
             SourceFile {
                 rel: "claims/c.toml".into(),
-                text: "[[source]]\nid = \"s\"\nname = \"S\"\nkind = \"media\"\nreliability = \"A\"\n\n\
-                       [[claim]]\nid = \"e\"\ndate = 2024-01-01\nstatement = \"x\"\nsources = [\"s\"]\n\
-                       credibility = 1\nratings = { a = \"N\", b = \"N\", c = \"N\" }\n"
-                    .into(),
+                text: format!(
+                    "[[source]]\nid = \"s\"\nname = \"S\"\nkind = \"media\"\nreliability = \"A\"\n\n{claims}"
+                ),
             },
         ];
         from_files(files).unwrap()
@@ -401,5 +408,56 @@ if_false = 0.2
             .map(|x| w.scenarios[x.scenario].indicators[x.indicator].id.as_str())
             .collect();
         assert_eq!(ids, ["z-early", "a-late", "a-undated", "b-undated"]);
+    }
+
+    /// With η < 1 and a group: the current posterior counts the group once at
+    /// weight η; the hypothetical observation is a group of its own, at the
+    /// same weight. The gain still uses the indicator's own likelihoods.
+    #[test]
+    fn what_ifs_use_the_evidence_weight_and_groups() {
+        let claim = |id: &str| {
+            format!(
+                "[[claim]]\nid = \"{id}\"\ndate = 2024-01-01\nstatement = \"x\"\nsources = [\"s\"]\n\
+                 credibility = 1\ngroup = \"same-wire\"\nratings = {{ a = \"C\", b = \"I\", c = \"N\" }}\n\n"
+            )
+        };
+        let w = ws_with(
+            r#"
+[[scenario.indicator]]
+id = "strong"
+text = "strong"
+ratings = { a = "C", b = "I", c = "C" }
+"#,
+            0.5,
+            &(claim("e1") + &claim("e2")),
+        );
+        let c = analyse(&w, day(1));
+        // Two identical rows in one group: C_g = ln(0.8, 0.2, 0.5).
+        // p ∝ prior · (0.8, 0.2, 0.5)^0.5 with priors 0.5, 0.3, 0.2.
+        let prior = [0.5, 0.3, 0.2];
+        let l = [0.8f64, 0.2, 0.5];
+        let norm = |v: Vec<f64>| {
+            let z: f64 = v.iter().sum();
+            v.into_iter().map(|x| x / z).collect::<Vec<f64>>()
+        };
+        let p = norm((0..3).map(|j| prior[j] * l[j].sqrt()).collect());
+        for j in 0..3 {
+            assert!((c.posterior[j] - p[j]).abs() < 1e-12);
+        }
+        let x = &c.candidates[0];
+        let q = [0.8f64, 0.2, 0.8];
+        assert!((x.p_seen - p_seen(&p, &q)).abs() < 1e-12);
+        assert!((x.gain_bits - gain_bits(&p, &q)).abs() < 1e-12);
+        // If seen: p ⊙ q^0.5, not p ⊙ q (the weight applies) and not a third
+        // member of the group (it would move the group's mean instead).
+        let seen = norm((0..3).map(|j| p[j] * q[j].sqrt()).collect());
+        assert_eq!(x.if_seen.leader, 0);
+        assert!((x.if_seen.probability - seen[0]).abs() < 1e-12);
+        let unseen = norm((0..3).map(|j| p[j] * (1.0 - q[j]).sqrt()).collect());
+        let lead = (0..3)
+            .max_by(|&a, &b| unseen[a].total_cmp(&unseen[b]))
+            .unwrap();
+        assert_eq!(x.if_not_seen.leader, lead);
+        assert!((x.if_not_seen.probability - unseen[lead]).abs() < 1e-12);
     }
 }

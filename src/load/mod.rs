@@ -401,12 +401,16 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
         })
         .collect();
     claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let mut groups: Vec<String> = claims.iter().filter_map(|c| c.group.clone()).collect();
+    groups.sort_unstable();
+    groups.dedup();
     Ok(Workspace {
         root: PathBuf::new(),
         config: config.expect("checked above").cfg,
         scenarios: scenarios.into_iter().map(|s| s.s).collect(),
         sources,
         claims,
+        groups,
         files,
     })
 }

@@ -183,7 +183,9 @@ fn fit_by_hand() {
     // The evidence was right: η = 1 scores best on both.
     assert_eq!(v["best_eta"], 1.0);
     assert_eq!(v["best_eta_brier"], 1.0);
-    close(&v["configured"]["log"], 0.8f64.ln());
+    // The configured η is the default, 0.5.
+    assert_eq!(v["configured"]["eta"], 0.5);
+    close(&v["configured"]["log"], (2.0f64 / 3.0).ln());
 }
 
 #[test]

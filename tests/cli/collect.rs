@@ -161,7 +161,7 @@ fn bundled_workspace_as_of_6_january() {
         .collect();
     assert!(gains.windows(2).all(|w| w[0] >= w[1]), "{gains:?}");
     // By 16 March three have been observed.
-    let later = collect_json(&repo_root(), &[]);
+    let later = collect_json(&repo_root(), &["--as-of", "2022-03-16"]);
     assert_eq!(later["as_of"], "2022-03-16");
     assert_eq!(later["indicators"].as_array().unwrap().len(), 7);
 }
