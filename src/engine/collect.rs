@@ -441,8 +441,8 @@ ratings = { a = "C", b = "I", c = "C" }
             v.into_iter().map(|x| x / z).collect::<Vec<f64>>()
         };
         let p = norm((0..3).map(|j| prior[j] * l[j].sqrt()).collect());
-        for j in 0..3 {
-            assert!((c.posterior[j] - p[j]).abs() < 1e-12);
+        for (got, want) in c.posterior.iter().zip(&p) {
+            assert!((got - want).abs() < 1e-12);
         }
         let x = &c.candidates[0];
         let q = [0.8f64, 0.2, 0.8];
