@@ -226,16 +226,31 @@ pub fn memo_view(ws: &Workspace, c: &Collection) -> CollectView {
         .take(TOP)
         .map(|x| {
             let ind = indicator(ws, x);
-            let outcome = |o: &Outcome| {
-                if o.leader == c.leader {
-                    format!("“{}” would still lead, at {}", title(o.leader), percent(o.probability))
+            let lead_word = |j: usize| if j == c.leader { "still lead" } else { "lead instead" };
+            let either_way = |seen: &Outcome, unseen: &Outcome| {
+                if seen.leader == unseen.leader {
+                    format!(
+                        "Either way “{}” would {}: at {} if it is seen, {} if not.",
+                        title(seen.leader),
+                        lead_word(seen.leader),
+                        percent(seen.probability),
+                        percent(unseen.probability)
+                    )
                 } else {
-                    format!("“{}” would lead instead, at {}", title(o.leader), percent(o.probability))
+                    format!(
+                        "If it is seen, “{}” would {}, at {}; if not, “{}” would {}, at {}.",
+                        title(seen.leader),
+                        lead_word(seen.leader),
+                        percent(seen.probability),
+                        title(unseen.leader),
+                        lead_word(unseen.leader),
+                        percent(unseen.probability)
+                    )
                 }
             };
             let removes = match share(c, x) {
                 Some(s) => format!(
-                    " Finding out either way would remove, on average, {s} of the uncertainty that remains."
+                    " Learning the answer would remove, on average, {s} of the uncertainty that remains."
                 ),
                 None => String::new(),
             };
@@ -248,10 +263,9 @@ pub fn memo_view(ws: &Workspace, c: &Collection) -> CollectView {
                 share: share(c, x),
                 changes_leader: x.changes_leader,
                 detail: format!(
-                    "we put the chance of seeing it at {}. If it is seen, {}; if not, {}.{removes}",
+                    "we put the chance of seeing it at {}. {}{removes}",
                     percent(x.p_seen),
-                    outcome(&x.if_seen),
-                    outcome(&x.if_not_seen),
+                    either_way(&x.if_seen, &x.if_not_seen)
                 ),
             }
         })
