@@ -106,7 +106,7 @@ pub fn to_table(ws: &Workspace, c: &Collection) -> String {
     if c.candidates.is_empty() {
         let _ = writeln!(
             out,
-            "\nNo open indicator has likelihoods: nothing to rank. Give indicators `ratings` or `if_true`/`if_false` (docs/format.md)."
+            "\nNo open indicator has likelihoods: nothing to rank, and collection is blind between every pair of scenarios. Give indicators `ratings` or `if_true`/`if_false` (docs/format.md)."
         );
     } else {
         let _ = writeln!(
@@ -170,7 +170,7 @@ pub fn to_table(ws: &Workspace, c: &Collection) -> String {
             let _ = writeln!(out, "  {}/{}: {}", ws.scenarios[j].id, ind.id, ind.text);
         }
     }
-    if !c.blind.is_empty() {
+    if !c.blind.is_empty() && !c.candidates.is_empty() {
         let _ = writeln!(out);
         for &p in &c.blind {
             let _ = writeln!(
@@ -277,7 +277,7 @@ pub fn memo_view(ws: &Workspace, c: &Collection) -> CollectView {
             first.due.as_ref().map(|d| format!(" (due {d})")).unwrap_or_default()
         ),
         None if c.candidates.is_empty() => {
-            "No open indicator has likelihoods, so the memo cannot say which observation would tell the most.".into()
+            "No open indicator has likelihoods, so the memo cannot say which observation would tell the most: collection is blind between every pair of scenarios.".into()
         }
         None => "No open indicator would tell the scenarios apart: every one is predicted equally by the scenarios still in play.".into(),
     };
@@ -295,6 +295,7 @@ pub fn memo_view(ws: &Workspace, c: &Collection) -> CollectView {
         blind: c
             .blind
             .iter()
+            .filter(|_| !c.candidates.is_empty())
             .map(|&p| blind_pair(p, |j| format!("“{}”", title(j))))
             .collect(),
     }
