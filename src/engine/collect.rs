@@ -102,7 +102,8 @@ pub fn analyse(ws: &Workspace, as_of: NaiveDate) -> Collection {
     analyse_assessment(ws, &assess(ws, as_of, EngineKind::Bayes))
 }
 
-/// What to find out next, given the Bayesian assessment `a`.
+/// What to find out next, given an assessment `a` under either engine: its
+/// posterior is always the Bayesian one, and the what-ifs rank by it.
 pub fn analyse_assessment(ws: &Workspace, a: &Assessment) -> Collection {
     let posterior: Vec<f64> = a.scores.iter().map(|s| s.probability).collect();
     let totals = totals_of(ws.scenarios.len(), &a.rows, &a.indicators);
@@ -353,6 +354,20 @@ observed = true
         let later = analyse(&w, day(5));
         assert_eq!(later.candidates.len(), 2);
         assert!(later.blind.is_empty());
+    }
+
+    #[test]
+    fn either_engine_gives_the_same_answer() {
+        let w = ws(r#"
+[[scenario.indicator]]
+id = "only"
+text = "only"
+ratings = { a = "C", b = "I", c = "N" }
+"#);
+        let bayes = analyse(&w, day(1));
+        let ach = analyse_assessment(&w, &assess(&w, day(1), EngineKind::Ach));
+        assert_eq!(bayes.candidates, ach.candidates);
+        assert_eq!(bayes.posterior, ach.posterior);
     }
 
     #[test]

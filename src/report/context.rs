@@ -559,11 +559,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
 }
 
 fn collect_view(ws: &Workspace, a: &Assessment) -> crate::report::collect::CollectView {
-    let c = match a.engine {
-        EngineKind::Bayes => engine::collect::analyse_assessment(ws, a),
-        EngineKind::Ach => engine::collect::analyse(ws, a.as_of),
-    };
-    crate::report::collect::memo_view(ws, &c)
+    crate::report::collect::memo_view(ws, &engine::collect::analyse_assessment(ws, a))
 }
 
 fn indicator_view(
