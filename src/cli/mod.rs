@@ -4,6 +4,7 @@
 mod brief;
 mod calibration;
 mod check;
+mod collect;
 mod diff;
 mod export;
 mod import;
@@ -71,6 +72,8 @@ enum Command {
     Diff(diff::Args),
     /// How much the conclusion depends on a few claims: linchpins and the smallest deciding set
     Sensitivity(sensitivity::Args),
+    /// What to find out next: open indicators ranked by how much observing them would tell
+    Collect(collect::Args),
     /// Score past assessments against how the question and its indicators resolved
     Calibration(calibration::Args),
     /// Create a new workspace with an example scenario, claim and the default templates
@@ -158,6 +161,7 @@ where
         Command::Score(a) => score::run(&cli, a),
         Command::Brief(a) => brief::run(&cli, a),
         Command::Sensitivity(a) => sensitivity::run(&cli, a),
+        Command::Collect(a) => collect::run(&cli, a),
         Command::Calibration(a) => calibration::run(&cli, a),
         Command::Init(a) => init::run(a),
         Command::Timeline(a) => timeline::run(&cli, a),

@@ -6,6 +6,7 @@ pub mod ach;
 pub mod analysts;
 pub mod bayes;
 pub mod calibration;
+pub mod collect;
 pub mod indicators;
 pub mod sensitivity;
 pub mod state;

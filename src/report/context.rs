@@ -221,6 +221,8 @@ pub struct MemoContext {
     pub indicators: Vec<IndicatorView>,
     pub open_indicators: Vec<IndicatorView>,
     pub observed_indicators: Vec<IndicatorView>,
+    /// What to find out next: the open indicators that would tell the most.
+    pub collect: crate::report::collect::CollectView,
     pub sensitivity: SensitivityView,
     /// Present when claims carry [[claim.assessment]] by named analysts.
     pub analysts: Option<AnalystsView>,
@@ -550,6 +552,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         indicators,
         open_indicators,
         observed_indicators,
+        collect: collect_view(ws, a),
         sensitivity: sensitivity_view(ws, a),
         analysts: analysts_view(ws, a, &ranking),
         calibration: calibration_view(ws, a),
@@ -562,6 +565,10 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         marking_css: super::matrix::css_string(&ws.config.memo.marking),
         charts: None,
     }
+}
+
+fn collect_view(ws: &Workspace, a: &Assessment) -> crate::report::collect::CollectView {
+    crate::report::collect::memo_view(ws, &engine::collect::analyse_assessment(ws, a))
 }
 
 fn indicator_view(

@@ -4,8 +4,10 @@
 
 pub mod calibration;
 pub mod chart;
+pub mod collect;
 pub mod context;
 pub mod diff;
+pub mod fit;
 pub mod matrix;
 pub mod render;
 pub mod score;

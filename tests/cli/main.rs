@@ -9,6 +9,7 @@ mod browser;
 mod calibration;
 mod check;
 mod checks;
+mod collect;
 mod diff;
 mod groups;
 mod hostile;
