@@ -16,9 +16,10 @@ pub struct Args {
     /// templates/NAME.FORMAT in the workspace overrides the built-in
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
-    /// Output format
+    /// Output format: md, html (a self-contained page), or json (the template
+    /// context itself, for renderers of your own: docs/templates.md)
     #[arg(long, value_enum, default_value = "md")]
-    pub format: MemoFormat,
+    pub format: BriefFormat,
     /// Write the memo to this file (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -28,12 +29,20 @@ pub struct Args {
     pub since: Option<String>,
 }
 
+/// What `brief` writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BriefFormat {
+    Md,
+    Html,
+    Json,
+}
+
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let (ws, a) = assess_workspace(cli, args.eval)?;
     let date = a.as_of;
     let engine = a.engine;
     let mut ctx = context::memo_context(&ws, &a);
-    if args.format == MemoFormat::Html {
+    if args.format == BriefFormat::Html {
         ctx.charts = Some(crate::report::matrix::charts(&ws, &a));
     }
     if let Some(since) = &args.since {
@@ -58,9 +67,20 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         );
         ctx.since = Some(rdiff::since_block(&d));
     }
+    let format = match args.format {
+        BriefFormat::Md => MemoFormat::Md,
+        BriefFormat::Html => MemoFormat::Html,
+        BriefFormat::Json => {
+            let text = super::json_text(&serde_json::json!({
+                "version": 1,
+                "context": ctx,
+            }));
+            return emit(args.out.as_deref(), &text);
+        }
+    };
     let name = render::template_file_name(
         args.template.as_deref().unwrap_or(&ws.config.memo.template),
-        args.format,
+        format,
     );
     let text = render::render(&ws.root, &name, &ctx)?;
     emit(args.out.as_deref(), &text)

@@ -18,6 +18,35 @@ pub struct Args {
     /// Also list the silenced warnings, with their reasons
     #[arg(long)]
     pub show_silenced: bool,
+    /// Output: human (cargo-style, to stderr), json (docs/json.md) or github
+    /// (GitHub Actions annotations), the last two to stdout
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
+/// Print diagnostics in a machine format to stdout.
+fn machine(
+    format: CheckFormat,
+    diags: &[crate::diag::Diagnostic],
+    files: &[SourceFile],
+    as_of: Option<String>,
+    silenced: usize,
+    ok: bool,
+) -> CmdResult {
+    let text = match format {
+        CheckFormat::Json => super::json_text(&crate::report::diagnostics::to_json(
+            diags, files, as_of, silenced, ok,
+        )),
+        _ => crate::report::diagnostics::to_github(diags, files),
+    };
+    super::emit(None, &text)
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
@@ -25,7 +54,14 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         as_of: args.as_of,
         engine: None,
     };
-    let (ws, a) = assess_workspace(cli, eval)?;
+    let (ws, a) = match assess_workspace(cli, eval) {
+        Ok(x) => x,
+        Err(Failure::Invalid { diagnostics, files }) if args.format != CheckFormat::Human => {
+            machine(args.format, &diagnostics, &files, None, 0, false)?;
+            return Err(Failure::Reported);
+        }
+        Err(e) => return Err(e),
+    };
     let date = a.as_of;
 
     // K108 reads the memo as the workspace's template renders it, in every
@@ -58,7 +94,19 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         rel: r.name,
         text: r.text,
     }));
-    if !report.warnings.is_empty() {
+    if args.format != CheckFormat::Human {
+        let ok = !(args.strict && !report.warnings.is_empty());
+        machine(
+            args.format,
+            &report.warnings,
+            &files,
+            Some(date.to_string()),
+            report.silenced.len(),
+            ok,
+        )?;
+        return if ok { Ok(()) } else { Err(Failure::Reported) };
+    }
+    if !report.warnings.is_empty() && !cli.quiet {
         eprint!(
             "{}",
             render_diagnostics(&report.warnings, &files, super::stderr_color())

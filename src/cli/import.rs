@@ -80,11 +80,13 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     };
     let plan = interop::write::plan(&matrix, existing.as_ref(), &root, &stem)
         .map_err(|Rejected { diagnostics, files }| Failure::Invalid { diagnostics, files })?;
-    for w in &matrix.warnings {
-        eprintln!("warning: {w}");
-    }
-    for n in &plan.notes {
-        eprintln!("note: {n}");
+    if !cli.quiet {
+        for w in &matrix.warnings {
+            eprintln!("warning: {w}");
+        }
+        for n in &plan.notes {
+            eprintln!("note: {n}");
+        }
     }
     for (rel, text) in &plan.files {
         let path = root.join(rel);

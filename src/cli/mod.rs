@@ -5,10 +5,12 @@ mod brief;
 mod calibration;
 mod check;
 mod collect;
+mod completions;
 mod diff;
 mod export;
 mod import;
 mod init;
+mod man;
 mod score;
 mod sensitivity;
 mod timeline;
@@ -50,9 +52,20 @@ or a Bayesian engine as of any date, and writes the briefing memo.",
     after_help = AFTER_HELP
 )]
 struct Cli {
-    /// Workspace folder (default: search upward from the current directory for kzclaims.toml)
-    #[arg(long, short = 'w', global = true, value_name = "DIR")]
+    /// Workspace folder (default: $KZCLAIMS_WORKSPACE, else search upward from
+    /// the current directory for kzclaims.toml)
+    #[arg(
+        long,
+        short = 'w',
+        global = true,
+        value_name = "DIR",
+        env = "KZCLAIMS_WORKSPACE"
+    )]
     workspace: Option<PathBuf>,
+
+    /// Print no notes or warnings on stderr, only errors (results still go to stdout)
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -78,6 +91,10 @@ enum Command {
     Calibration(calibration::Args),
     /// Create a new workspace with an example scenario, claim and the default templates
     Init(init::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    Completions(completions::Args),
+    /// Print the man page, or write one per command into a folder
+    Man(man::Args),
     /// Import a PARC ACH project (.achz) or a CSV matrix as workspace files
     Import(import::Args),
     /// Export the matrix as of a date: CSV, JSON or a PARC ACH project
@@ -96,6 +113,8 @@ pub enum Failure {
     Usage(String),
     /// `check --strict` found warnings (already printed): exit 1.
     Strict(String),
+    /// Invalid input, already reported (in a machine format): exit 1.
+    Reported,
 }
 
 impl From<LoadError> for Failure {
@@ -164,6 +183,8 @@ where
         Command::Collect(a) => collect::run(&cli, a),
         Command::Calibration(a) => calibration::run(&cli, a),
         Command::Init(a) => init::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
         Command::Timeline(a) => timeline::run(&cli, a),
         Command::Diff(a) => diff::run(&cli, a),
         Command::Import(a) => import::run(&cli, a),
@@ -189,6 +210,7 @@ where
             eprintln!("error: {m}");
             EXIT_INVALID
         }
+        Err(Failure::Reported) => EXIT_INVALID,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod calibration;
 pub mod chart;
 pub mod collect;
 pub mod context;
+pub mod diagnostics;
 pub mod diff;
 pub mod fit;
 pub mod matrix;

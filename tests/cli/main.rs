@@ -11,6 +11,7 @@ mod check;
 mod checks;
 mod collect;
 mod diff;
+mod formats;
 mod groups;
 mod hostile;
 mod indicators;
