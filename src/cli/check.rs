@@ -95,7 +95,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         text: r.text,
     }));
     if args.format != CheckFormat::Human {
-        let ok = !(args.strict && !report.warnings.is_empty());
+        let ok = !args.strict || report.warnings.is_empty();
         machine(
             args.format,
             &report.warnings,
