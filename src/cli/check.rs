@@ -18,6 +18,10 @@ pub struct Args {
     /// Also list the silenced warnings, with their reasons
     #[arg(long)]
     pub show_silenced: bool,
+    /// Show every warning in full (by default the first few of each code,
+    /// then a count per code)
+    #[arg(long)]
+    pub all: bool,
     /// Output: human (cargo-style, to stderr), json (docs/json.md) or github
     /// (GitHub Actions annotations), the last two to stdout
     #[arg(long, value_enum, default_value = "human")]
@@ -107,9 +111,14 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         return if ok { Ok(()) } else { Err(Failure::Reported) };
     }
     if !report.warnings.is_empty() && !cli.quiet {
+        let (shown, table) = if args.all {
+            (report.warnings.clone(), String::new())
+        } else {
+            first_of_each_code(&report.warnings)
+        };
         eprint!(
-            "{}",
-            render_diagnostics(&report.warnings, &files, super::stderr_color())
+            "{}{table}",
+            render_diagnostics(&shown, &files, super::stderr_color())
         );
     }
     if args.show_silenced {
@@ -147,6 +156,46 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     }
     println!("ok: {summary}");
     Ok(())
+}
+
+/// How many warnings of one code are shown in full before the rest are only
+/// counted (as cargo and clippy keep long outputs readable).
+pub const SHOWN_PER_CODE: usize = 5;
+
+/// The first [`SHOWN_PER_CODE`] warnings of each code, in order, and a table
+/// counting every code when some were left out (empty otherwise).
+fn first_of_each_code(
+    warnings: &[crate::diag::Diagnostic],
+) -> (Vec<crate::diag::Diagnostic>, String) {
+    let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut shown = Vec::new();
+    for d in warnings {
+        let n = seen.entry(d.code).or_default();
+        *n += 1;
+        if *n <= SHOWN_PER_CODE {
+            shown.push(d.clone());
+        }
+    }
+    if shown.len() == warnings.len() {
+        return (shown, String::new());
+    }
+    let mut t = format!(
+        "warnings by code (the first {SHOWN_PER_CODE} of each shown above; `check --all` shows every one):\n"
+    );
+    for (code, n) in &seen {
+        let what = crate::checks::codes::find(code).map_or("", |c| c.summary);
+        let hidden = n.saturating_sub(SHOWN_PER_CODE);
+        t.push_str(&format!(
+            "  {code}  {n:>7}  {what}{}\n",
+            if hidden > 0 {
+                format!(" ({hidden} not shown)")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    t.push('\n');
+    (shown, t)
 }
 
 fn location(files: &[SourceFile], d: &crate::diag::Diagnostic) -> String {

@@ -321,3 +321,40 @@ fn bundled_revisions_never_keep_a_link_for_a_new_statement() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("K112"), "{}", stderr(&out));
 }
+
+/// Many warnings: the first five of each code in full, then a count per
+/// code; `--all` shows every one. Errors are never hidden.
+#[test]
+fn many_warnings_are_counted_per_code() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let mut extra = String::new();
+    for i in 0..12 {
+        extra.push_str(&format!(
+            "\n[[claim]]\nid = \"extra-{i}\"\ndate = 2024-03-05\nstatement = \"Report {i}.\"\nsources = [\"wire\"]\ncredibility = 3\nratings = {{ accident = \"C\", sabotage = \"N\", cyberattack = \"N\" }}\n"
+        ));
+    }
+    let p = dir.path().join("claims/extra.toml");
+    std::fs::write(&p, extra).unwrap();
+    let out = kz(dir.path()).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    // 12 new claims without a url, plus the fixture's own.
+    let k102 = err.matches("warning[K102]").count();
+    assert_eq!(k102, 5, "{err}");
+    assert!(
+        err.contains(
+            "warnings by code (the first 5 of each shown above; `check --all` shows every one):"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("  K102       13  claim has no citation url (8 not shown)"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains(", 16 warnings"), "{}", stdout(&out));
+    let all = kz(dir.path()).args(["check", "--all"]).output().unwrap();
+    let err = stderr(&all);
+    assert_eq!(err.matches("warning[K102]").count(), 13);
+    assert!(!err.contains("warnings by code"));
+}
