@@ -16,8 +16,9 @@ pub struct Args {
     /// templates/NAME.FORMAT in the workspace overrides the built-in
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
-    /// Output format: md, html (a self-contained page), or json (the template
-    /// context itself, for renderers of your own: docs/templates.md)
+    /// Output format: md, html (a self-contained page), docx (a Word memo;
+    /// needs --out), or json (the template context itself, for renderers of
+    /// your own: docs/templates.md)
     #[arg(long, value_enum, default_value = "md")]
     pub format: BriefFormat,
     /// Write the memo to this file (atomically) instead of stdout
@@ -34,10 +35,16 @@ pub struct Args {
 pub enum BriefFormat {
     Md,
     Html,
+    Docx,
     Json,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+    if args.format == BriefFormat::Docx && args.out.is_none() {
+        return Err(super::Failure::Usage(
+            "a Word memo is a binary file: give --out FILE.docx".into(),
+        ));
+    }
     let (ws, a) = assess_workspace(cli, args.eval)?;
     let date = a.as_of;
     let engine = a.engine;
@@ -70,6 +77,13 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let format = match args.format {
         BriefFormat::Md => MemoFormat::Md,
         BriefFormat::Html => MemoFormat::Html,
+        BriefFormat::Docx => {
+            let bytes = crate::report::docx::render(&ctx);
+            let path = args.out.as_deref().expect("checked above");
+            return super::write_atomic(path, &bytes).map_err(|e| {
+                super::Failure::Usage(format!("cannot write {}: {e}", path.display()))
+            });
+        }
         BriefFormat::Json => {
             let text = super::json_text(&serde_json::json!({
                 "version": 1,

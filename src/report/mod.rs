@@ -8,6 +8,7 @@ pub mod collect;
 pub mod context;
 pub mod diagnostics;
 pub mod diff;
+pub mod docx;
 pub mod fit;
 pub mod matrix;
 pub mod render;

@@ -20,3 +20,4 @@ mod interop;
 mod score;
 mod sensitivity;
 mod timeline;
+mod word;
