@@ -14,5 +14,6 @@ pub mod interop;
 pub mod load;
 pub mod model;
 pub mod report;
+pub mod serve;
 
 pub use cli::run;

@@ -13,6 +13,7 @@ mod init;
 mod man;
 mod score;
 mod sensitivity;
+mod serve;
 mod timeline;
 
 use crate::diag::{Diagnostic, DiagnosticRenderer};
@@ -91,6 +92,8 @@ enum Command {
     Calibration(calibration::Args),
     /// Create a new workspace with an example scenario, claim and the default templates
     Init(init::Args),
+    /// Serve the workspace as a local page that follows your edits
+    Serve(serve::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell)
     Completions(completions::Args),
     /// Print the man page, or write one per command into a folder
@@ -183,6 +186,7 @@ where
         Command::Collect(a) => collect::run(&cli, a),
         Command::Calibration(a) => calibration::run(&cli, a),
         Command::Init(a) => init::run(a),
+        Command::Serve(a) => serve::run(&cli, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),
         Command::Timeline(a) => timeline::run(&cli, a),

@@ -19,5 +19,6 @@ mod init;
 mod interop;
 mod score;
 mod sensitivity;
+mod serve;
 mod timeline;
 mod word;
