@@ -61,6 +61,8 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
 
 #[derive(Serialize)]
 pub struct TimelineJson {
+    /// The shape's version: raised only when a field is renamed or removed.
+    pub version: u32,
     pub title: String,
     pub engine: &'static str,
     /// `[scoring] evidence_weight`.
@@ -122,6 +124,7 @@ fn ids(ws: &Workspace, v: &[f64]) -> crate::report::diff::IdMap {
 
 pub fn to_json(ws: &Workspace, t: &Timeline) -> TimelineJson {
     TimelineJson {
+        version: 1,
         title: ws.config.title.clone(),
         engine: t.engine.as_str(),
         evidence_weight: ws.config.evidence_weight,

@@ -12,6 +12,8 @@ use std::fmt::Write;
 /// `kzclaims collect --format json` (docs/json.md).
 #[derive(Debug, Serialize)]
 pub struct CollectJson {
+    /// The shape's version: raised only when a field is renamed or removed.
+    pub version: u32,
     pub as_of: String,
     pub entropy_bits: f64,
     pub indicators: Vec<CandidateJson>,
@@ -46,6 +48,7 @@ pub fn to_json(ws: &Workspace, c: &Collection) -> CollectJson {
         probability: o.probability,
     };
     CollectJson {
+        version: 1,
         as_of: c.as_of.to_string(),
         entropy_bits: c.entropy_bits,
         indicators: c

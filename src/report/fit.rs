@@ -12,6 +12,8 @@ use std::fmt::Write;
 /// `kzclaims calibration --fit --format json` (docs/json.md).
 #[derive(Debug, Serialize)]
 pub struct FitJson {
+    /// The shape's version: raised only when a field is renamed or removed.
+    pub version: u32,
     /// Titles of the workspaces whose resolved questions were re-scored.
     pub questions: Vec<String>,
     /// Mean time-averaged scores at η = 0.1, …, 1.0.
@@ -103,6 +105,7 @@ pub fn summary(f: &Fit) -> String {
 pub fn to_json(workspaces: &[Workspace], f: Option<&Fit>) -> FitJson {
     match f {
         None => FitJson {
+            version: 1,
             questions: Vec::new(),
             points: Vec::new(),
             configured: PointJson {
@@ -118,6 +121,7 @@ pub fn to_json(workspaces: &[Workspace], f: Option<&Fit>) -> FitJson {
             summary: NOTHING.into(),
         },
         Some(f) => FitJson {
+            version: 1,
             questions: f
                 .questions
                 .iter()

@@ -10,6 +10,8 @@ use std::fmt::Write;
 
 #[derive(Debug, Serialize)]
 pub struct ScoreJson {
+    /// The shape's version: raised only when a field is renamed or removed.
+    pub version: u32,
     pub as_of: String,
     pub engine: &'static str,
     /// `[scoring] evidence_weight`: η.
@@ -89,6 +91,7 @@ impl IndicatorJson {
 
 pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
     ScoreJson {
+        version: 1,
         as_of: a.as_of.to_string(),
         engine: a.engine.as_str(),
         evidence_weight: ws.config.evidence_weight,

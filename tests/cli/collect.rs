@@ -33,7 +33,7 @@ const P: [f64; 3] = [0.4 / 0.56, 0.06 / 0.56, 0.1 / 0.56];
 fn ranked_by_gain_by_hand() {
     let v = collect_json(&fixture("collect"), &[]);
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["as_of", "entropy_bits", "indicators"]);
+    assert_eq!(keys, ["as_of", "entropy_bits", "indicators", "version"]);
     assert_eq!(v["as_of"], "2024-01-10");
     close(&v["entropy_bits"], h(&P));
     let ind = v["indicators"].as_array().unwrap();

@@ -139,3 +139,24 @@ fn workspace_from_the_environment_and_quiet() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("error[E001]"));
 }
+
+/// Every JSON shape carries its version and is pinned here.
+#[test]
+fn json_shapes_are_versioned_and_pinned() {
+    for (args, name) in [
+        (vec!["score", "--format", "json"], "json_score"),
+        (vec!["timeline", "--format", "json"], "json_timeline"),
+        (vec!["sensitivity", "--format", "json"], "json_sensitivity"),
+        (vec!["collect", "--format", "json"], "json_collect"),
+        (
+            vec!["diff", "2024-03-03", "2024-03-10", "--format", "json"],
+            "json_diff",
+        ),
+    ] {
+        let out = kz(&fixture("small")).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["version"], 1, "{args:?}");
+        insta::assert_snapshot!(name, stdout(&out));
+    }
+}
