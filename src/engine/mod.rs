@@ -8,6 +8,8 @@ pub mod bayes;
 pub mod calibration;
 pub mod collect;
 pub mod indicators;
+#[cfg(test)]
+mod props;
 pub mod sensitivity;
 pub mod state;
 pub mod timeline;
