@@ -49,8 +49,8 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let date = a.as_of;
     let engine = a.engine;
     let mut ctx = context::memo_context(&ws, &a);
-    if args.format == BriefFormat::Html {
-        ctx.charts = Some(crate::report::matrix::charts(&ws, &a));
+    if matches!(args.format, BriefFormat::Html | BriefFormat::Json) {
+        ctx = context::with_visuals(ctx, &ws, &a);
     }
     if let Some(since) = &args.since {
         let before = super::diff::load_side(&ws.root, since, Some(&ws))?;

@@ -234,8 +234,9 @@ pub struct MemoContext {
     pub claims_diagnostic: usize,
     /// Filled by `brief --since`.
     pub since: Option<serde_json::Value>,
-    /// The evidence matrix: claims × scenarios, most diagnostic first.
-    pub matrix: super::matrix::MatrixView,
+    /// The evidence matrix: claims × scenarios, most diagnostic first; filled
+    /// for the HTML report and the JSON (see [`with_visuals`]).
+    pub matrix: Option<super::matrix::MatrixView>,
     /// The marking as a CSS string (for `@page` margin boxes in print).
     pub marking_css: String,
     /// Inline charts; filled for the HTML report.
@@ -376,6 +377,15 @@ fn for_against(ws: &Workspace, a: &Assessment, j: usize) -> (Vec<Evidence>, Vec<
     (support, against)
 }
 
+/// Add what only the HTML report (and the JSON) shows: the evidence matrix
+/// and the inline charts. Kept out of the plain memo, whose template never
+/// reads them, so that a large record does not pay for them there.
+pub fn with_visuals(mut ctx: MemoContext, ws: &Workspace, a: &Assessment) -> MemoContext {
+    ctx.matrix = Some(super::matrix::matrix_view(ws, a));
+    ctx.charts = Some(super::matrix::charts(ws, a));
+    ctx
+}
+
 /// Build the memo context for an assessment.
 pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
     let ranking = a.ranking();
@@ -512,6 +522,17 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
     observed_indicators.sort_by(|x, y| {
         (&x.observed_on, &x.scenario, &x.id).cmp(&(&y.observed_on, &y.scenario, &y.id))
     });
+    // How many claims in the record cite each source: one pass over the
+    // claims (not one per source).
+    let mut cited: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in &a.rows {
+        let mut ids: Vec<&str> = r.state.sources.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            *cited.entry(id).or_default() += 1;
+        }
+    }
     let mut sources: Vec<SourceView> = ws
         .sources
         .iter()
@@ -522,11 +543,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
             kind: s.kind,
             reliability: s.reliability.as_str(),
             reliability_label: s.reliability.label(),
-            cited_by: a
-                .rows
-                .iter()
-                .filter(|r| r.state.sources.contains(&s.id))
-                .count(),
+            cited_by: cited.get(s.id.as_str()).copied().unwrap_or(0),
         })
         .filter(|s| s.cited_by > 0)
         .collect();
@@ -561,7 +578,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         claims_retracted: a.rows.len() - in_force.len(),
         claims_diagnostic: diag.len(),
         since: None,
-        matrix: super::matrix::matrix_view(ws, a),
+        matrix: None,
         marking_css: super::matrix::css_string(&ws.config.memo.marking),
         charts: None,
     }

@@ -7,7 +7,7 @@ use crate::diag::DiagnosticRenderer;
 use crate::engine::{self, collect, sensitivity, timeline};
 use crate::model::*;
 use crate::report::diff::{self as rdiff, Side, SideInfo};
-use crate::report::{chart, context, matrix, render};
+use crate::report::{chart, context, render};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -178,8 +178,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
     let a = engine::assess(ws, date, ws.config.engine);
     match path {
         "/" => {
-            let mut ctx = context::memo_context(ws, &a);
-            ctx.charts = Some(matrix::charts(ws, &a));
+            let ctx = context::with_visuals(context::memo_context(ws, &a), ws, &a);
             let name =
                 render::template_file_name(&ws.config.memo.template, render::MemoFormat::Html);
             match render::render(state.root(), &name, &ctx) {

@@ -1,0 +1,249 @@
+//! Benchmark at scale (issue 8): generated workspaces of 10k and 100k claims
+//! (12 scenarios, 20% revised, 2,000 days), each command's work measured side
+//! by side with the floor — reading and parsing the same files into typed
+//! serde structs and nothing else, on one thread. Figures are ratios taken in
+//! one run; absolute times depend on the machine. Nothing is asserted.
+//!
+//! Run: `cargo bench --bench scale` (`-- --sizes 10000,100000,1000000` to
+//! choose the sizes; `-- --rounds N` for more rounds). Peak memory is read
+//! with `/usr/bin/time` around the release binary, when both are there.
+
+#[path = "gen/mod.rs"]
+mod gen;
+
+use kzclaims::engine::{self, collect, sensitivity, timeline};
+use kzclaims::model::EngineKind;
+use kzclaims::report::{context, diff as rdiff, render};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+// The floor: the files as plain typed structs.
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct ClaimsFile {
+    #[serde(default)]
+    source: Vec<SourceRaw>,
+    #[serde(default)]
+    claim: Vec<ClaimRaw>,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct SourceRaw {
+    id: String,
+    name: String,
+    url: Option<String>,
+    kind: String,
+    reliability: String,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct ClaimRaw {
+    id: String,
+    date: toml::value::Datetime,
+    statement: String,
+    sources: Vec<String>,
+    url: Option<String>,
+    credibility: i64,
+    relevance: Option<String>,
+    group: Option<String>,
+    ratings: BTreeMap<String, String>,
+    #[serde(default)]
+    revision: Vec<RevisionRaw>,
+}
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct RevisionRaw {
+    date: toml::value::Datetime,
+    note: String,
+    credibility: Option<i64>,
+    status: Option<String>,
+    ratings: Option<BTreeMap<String, String>>,
+}
+
+fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let p = e.path();
+        if p.is_dir() {
+            toml_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "toml") {
+            out.push(p);
+        }
+    }
+}
+
+fn floor(root: &Path) -> usize {
+    let mut files = Vec::new();
+    toml_files(&root.join("claims"), &mut files);
+    let mut n = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let parsed: ClaimsFile = toml::from_str(&text).unwrap();
+        n += parsed.claim.len() + parsed.source.len();
+    }
+    let _: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("kzclaims.toml")).unwrap()).unwrap();
+    let _: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("scenarios/scenarios.toml")).unwrap())
+            .unwrap();
+    n
+}
+
+/// The best of `rounds` runs (the least disturbed by the rest of the machine).
+fn time<T>(rounds: usize, mut f: impl FnMut() -> T) -> Duration {
+    (0..rounds)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+fn peak_rss_kb(bin: &Path, root: &Path, args: &[&str]) -> Option<u64> {
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(bin)
+        .arg("-w")
+        .arg(root)
+        .args(args)
+        .arg("-q")
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn main() {
+    let mut sizes = vec![10_000usize, 100_000];
+    let mut rounds = 3;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--sizes" => {
+                sizes = args
+                    .next()
+                    .unwrap()
+                    .split(',')
+                    .map(|s| s.parse().unwrap())
+                    .collect()
+            }
+            "--rounds" => rounds = args.next().unwrap().parse().unwrap(),
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kzclaims");
+    println!("kzclaims scale benchmark: best of {rounds} rounds, one thread");
+    for n in sizes {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = gen::Spec {
+            claims: n,
+            scenarios: 12,
+            sources: (n / 50).max(50),
+            revisions: n / 5,
+            days: 2000,
+            seed: 7,
+        };
+        let bytes = gen::write(dir.path(), &spec).unwrap();
+        let root = dir.path();
+        let t_floor = time(rounds, || floor(root));
+        let ws = kzclaims::load::load(root).unwrap();
+        let as_of = ws.default_as_of().unwrap();
+        let t_load = time(rounds, || kzclaims::load::load(root).unwrap());
+        let a = engine::assess(&ws, as_of, EngineKind::Bayes);
+        let t_assess = time(rounds, || engine::assess(&ws, as_of, EngineKind::Bayes));
+        let t_brief = time(rounds, || {
+            let ctx = context::memo_context(&ws, &a);
+            render::render(root, "memo.md", &ctx).unwrap()
+        });
+        let t_checks = time(rounds, || {
+            let ctx = context::memo_context(&ws, &a);
+            let text = render::render(root, "memo.md", &ctx).unwrap();
+            kzclaims::checks::run(
+                &ws,
+                &a,
+                &[kzclaims::checks::Rendered {
+                    name: "memo.md".into(),
+                    text,
+                }],
+            )
+        });
+        let t_timeline = time(rounds, || {
+            timeline::timeline(&ws, EngineKind::Bayes, None, None)
+        });
+        let t_sens = time(rounds, || sensitivity::analyse(&ws, &a));
+        let t_collect = time(rounds, || collect::analyse_assessment(&ws, &a));
+        let earlier = as_of - chrono::Duration::days(200);
+        let t_diff = time(rounds, || {
+            let b = engine::assess(&ws, earlier, EngineKind::Bayes);
+            let info = |d: chrono::NaiveDate| rdiff::SideInfo {
+                spec: d.to_string(),
+                label: d.to_string(),
+                as_of: d.to_string(),
+                revision: None,
+            };
+            rdiff::diff(
+                &rdiff::Side {
+                    ws: &ws,
+                    assessment: &b,
+                    info: info(earlier),
+                },
+                &rdiff::Side {
+                    ws: &ws,
+                    assessment: &a,
+                    info: info(as_of),
+                },
+            )
+        });
+        let score = t_load + t_assess;
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "\n{n} claims × 12 scenarios, {} revisions, {:.1} MB on disk",
+            spec.revisions,
+            bytes as f64 / 1e6
+        );
+        println!(
+            "  {:<34} {:>10} {:>9} {:>9}",
+            "step", "ms", "÷ floor", "÷ score"
+        );
+        let row = |name: &str, d: Duration| {
+            println!(
+                "  {:<34} {:>10.1} {:>9.2} {:>9.2}",
+                name,
+                ms(d),
+                d.as_secs_f64() / t_floor.as_secs_f64(),
+                d.as_secs_f64() / score.as_secs_f64()
+            )
+        };
+        row("floor: read + typed serde parse", t_floor);
+        row("load (read, parse, validate)", t_load);
+        row("score = load + assess", score);
+        row("brief = score + memo (md)", score + t_brief);
+        row("check = score + memo + checks", score + t_checks);
+        row("timeline = load + timeline", t_load + t_timeline);
+        row("sensitivity = score + sensitivity", score + t_sens);
+        row("collect = score + collect", score + t_collect);
+        row("diff of two dates = score + diff", score + t_diff);
+        if bin.is_file() && Path::new("/usr/bin/time").is_file() {
+            for cmd in [&["score", "--format", "json"][..], &["brief"], &["check"]] {
+                if let Some(kb) = peak_rss_kb(&bin, root, cmd) {
+                    println!(
+                        "  peak memory of `kzclaims {}`: {:.0} MB ({:.1}× the bytes on disk)",
+                        cmd.join(" "),
+                        kb as f64 / 1024.0,
+                        kb as f64 * 1024.0 / bytes as f64
+                    );
+                }
+            }
+        }
+    }
+}
