@@ -77,7 +77,10 @@ fn main() {
         }
     };
     if commits == 0 {
-        write(&files);
+        gen::write(&dir, &spec).unwrap_or_else(|e| {
+            eprintln!("cannot write {}: {e}", dir.display());
+            std::process::exit(1)
+        });
     } else {
         std::fs::create_dir_all(&dir).unwrap();
         git(&["init", "-q"]);
