@@ -102,7 +102,6 @@ pub fn render<T: Serialize>(
             .expect("default delimiters are valid"),
     );
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.add_filter("safe_url", |url: String| safe_url(&url).map(str::to_string));
     let root_owned = root.to_path_buf();
     env.set_loader(move |n| {
         lookup(&root_owned, n)
@@ -119,27 +118,6 @@ pub fn render<T: Serialize>(
         .template_from_named_str(name, &text)
         .and_then(|t| t.render(minijinja::value::Serde(ctx)));
     result.map_err(|e| Box::new(template_error(&display, &text, &e)))
-}
-
-/// `url` when it is safe to print as a link: its scheme (before the first
-/// `:`, compared without case after trimming) is `http`, `https` or `mailto`,
-/// and it holds no whitespace, control character or `<>"'`` ` `` that could
-/// end a Markdown autolink or an HTML attribute early. Anything else (for
-/// example `javascript:`, `data:`, `vbscript:`, `java\tscript:`) gives
-/// `None`, and templates then print the text inert.
-pub fn safe_url(url: &str) -> Option<&str> {
-    let trimmed = url.trim();
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '`'))
-    {
-        return None;
-    }
-    let (scheme, _) = trimmed.split_once(':')?;
-    let ok = ["http", "https", "mailto"]
-        .iter()
-        .any(|s| scheme.eq_ignore_ascii_case(s));
-    ok.then_some(url)
 }
 
 fn template_error(display: &str, text: &str, e: &minijinja::Error) -> TemplateError {
@@ -190,58 +168,6 @@ mod tests {
         assert_eq!(e.diagnostic.file, "templates/bad.md");
         let span = e.diagnostic.span.clone().unwrap();
         assert_eq!(crate::diag::line_col("ok\n{{ title }\n", span.start).0, 2);
-    }
-
-    #[test]
-    fn safe_url_keeps_only_web_and_mail() {
-        for ok in [
-            "https://example.org/a?b=c",
-            "HTTP://x.kz",
-            "mailto:a@b.kz",
-            " https://x.kz",
-        ] {
-            assert_eq!(safe_url(ok), Some(ok), "{ok}");
-        }
-        for bad in [
-            "javascript:alert(1)",
-            "JaVaScRiPt:alert(1)",
-            "  javascript:alert(1)",
-            "java\tscript:alert(1)",
-            "java\nscript:alert(1)",
-            "\u{1}https://x",
-            "data:text/html,<script>",
-            "vbscript:msgbox",
-            "file:///etc/passwd",
-            "//evil.example",
-            "relative/path",
-            "https://x>[a](javascript:b)",
-            "https://x\" onclick=\"y",
-            "",
-        ] {
-            assert_eq!(safe_url(bad), None, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn unsafe_urls_render_inert() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("templates")).unwrap();
-        let t = "{% if u | safe_url %}<a href=\"{{ u | safe_url }}\">x</a>{% else %}<code>{{ u }}</code>{% endif %}";
-        std::fs::write(dir.path().join("templates/x.html"), t).unwrap();
-        let out = render(
-            dir.path(),
-            "x.html",
-            &serde_json::json!({"u": "JaVaScRiPt:alert(1)"}),
-        )
-        .unwrap();
-        assert_eq!(out, "<code>JaVaScRiPt:alert(1)</code>");
-        let out = render(
-            dir.path(),
-            "x.html",
-            &serde_json::json!({"u": "https://x.kz/"}),
-        )
-        .unwrap();
-        assert_eq!(out, "<a href=\"https:&#x2f;&#x2f;x.kz&#x2f;\">x</a>");
     }
 
     #[test]
