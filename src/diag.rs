@@ -105,12 +105,22 @@ impl DiagnosticRenderer<'_> {
             (Some(text), Some(span)) => {
                 let start = floor_char_boundary(text, span.start.min(text.len()));
                 let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
-                let mut ann = AnnotationKind::Primary.span(start..end);
+                // Hand the renderer only the lines the span touches, so that a
+                // diagnostic costs the lines it shows, not the whole file.
+                let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
+                let line = text.as_bytes()[..first]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                let mut ann = AnnotationKind::Primary.span(start - first..end - first);
                 if let Some(l) = &d.label {
                     ann = ann.label(l.as_str());
                 }
                 title.element(
-                    Snippet::source(text)
+                    Snippet::source(&text[first..last])
+                        .line_start(line)
                         .path(d.file.as_str())
                         .fold(true)
                         .annotation(ann),

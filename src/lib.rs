@@ -3,14 +3,17 @@
 //! Data flows one way: [`model`] (types) → [`load`] (TOML, validation,
 //! diagnostics) → [`engine`] (scoring as of a date) → [`checks`] (analytic
 //! warnings) → [`report`] (memos, tables, diffs, charts) → [`cli`] (one module
-//! per subcommand). [`diag`] is the one diagnostic type and its renderer.
+//! per subcommand). [`diag`] is the one diagnostic type and its renderer;
+//! [`interop`] reads and writes other tools' formats (PARC ACH, CSV, JSON).
 
 pub mod checks;
 pub mod cli;
 pub mod diag;
 pub mod engine;
+pub mod interop;
 pub mod load;
 pub mod model;
 pub mod report;
+pub mod serve;
 
 pub use cli::run;

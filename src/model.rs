@@ -350,14 +350,40 @@ pub struct Resolution {
 /// Warnings silenced on one item: check code (`K102`) → the reason given.
 pub type Silences = BTreeMap<String, String>;
 
+/// Whether a URL may become a link: `http://`, `https://` or `mailto:`
+/// (scheme in any case), with no whitespace or control characters anywhere.
+/// Everything else (`javascript:`, `data:`, `vbscript:`, relative paths) is
+/// refused at load time and shown as inert text by every renderer.
+pub fn is_safe_url(url: &str) -> bool {
+    if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let lower = url.to_ascii_lowercase();
+    ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s) && lower.len() > s.len())
+}
+
+/// Default `[scoring] evidence_weight` (η): how much one group of claims
+/// counts against a truly independent observation (docs/scoring.md).
+pub const DEFAULT_EVIDENCE_WEIGHT: f64 = 0.5;
+/// Default `[scoring] band`: the evidence weights at which every assessment is
+/// also computed, low first.
+pub const DEFAULT_BAND: [f64; 2] = [0.25, 1.0];
+
 /// `kzclaims.toml`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     pub title: String,
     pub question: String,
     pub as_of: Option<NaiveDate>,
     pub engine: EngineKind,
     pub likelihood: Likelihoods,
+    /// `[scoring] evidence_weight`: η in (0, 1], the power every group's mean
+    /// log likelihood is raised to in the Bayesian engine.
+    pub evidence_weight: f64,
+    /// `[scoring] band`: two evidence weights in (0, 1], low first.
+    pub band: [f64; 2],
     pub memo: MemoConfig,
     pub resolution: Option<Resolution>,
     /// Workspace-wide silences (only for workspace-level checks such as K108).
@@ -525,6 +551,10 @@ pub struct Claim {
     /// Scenario id → one-line reason; key `""` holds a claim-wide rationale.
     pub rationale: BTreeMap<String, String>,
     pub tags: Vec<String>,
+    /// `group`: claims reporting the same underlying event or coming through
+    /// the same channel; the Bayesian engine counts a group once (the mean of
+    /// its members' rows). `None`: the claim is a group of its own.
+    pub group: Option<String>,
     /// Sorted by date (stable: same-day revisions keep file order).
     pub revisions: Vec<Revision>,
     pub loc: Loc,
@@ -540,6 +570,23 @@ pub struct AnalystRatings {
     pub loc: Loc,
 }
 
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: String::new(),
+            question: String::new(),
+            as_of: None,
+            engine: EngineKind::default(),
+            likelihood: Likelihoods::default(),
+            evidence_weight: DEFAULT_EVIDENCE_WEIGHT,
+            band: DEFAULT_BAND,
+            memo: MemoConfig::default(),
+            resolution: None,
+            silence: Silences::default(),
+        }
+    }
+}
+
 /// A loaded, validated workspace.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
@@ -551,6 +598,8 @@ pub struct Workspace {
     pub sources: Vec<Source>,
     /// Sorted by (date, id).
     pub claims: Vec<Claim>,
+    /// Names of the claim groups, sorted and distinct.
+    pub groups: Vec<String>,
     pub files: Vec<SourceFile>,
 }
 
@@ -560,6 +609,12 @@ impl Workspace {
             .binary_search_by(|s| s.id.as_str().cmp(id))
             .ok()
             .map(|i| &self.sources[i])
+    }
+
+    /// Index into `groups` of a claim's group, if it names one.
+    pub fn group_index(&self, claim: usize) -> Option<usize> {
+        let g = self.claims[claim].group.as_deref()?;
+        self.groups.binary_search_by(|x| x.as_str().cmp(g)).ok()
     }
 
     pub fn scenario_index(&self, id: &str) -> Option<usize> {

@@ -86,6 +86,16 @@ pub const CODES: &[Code] = &[
         level: Level::Claim,
         summary: "claim also documents an indicator observation: counted twice",
     },
+    Code {
+        code: "K111",
+        level: Level::Claim,
+        summary: "one group of claims carries most of the leader's margin",
+    },
+    Code {
+        code: "K112",
+        level: Level::Claim,
+        summary: "revision changes the statement but keeps an earlier citation url",
+    },
 ];
 
 /// Look a code up.

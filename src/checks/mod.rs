@@ -181,6 +181,13 @@ pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
         }
     }
 
+    // K111: one group carries most of the leader's margin.
+    found.extend(dominant_group(ws, a));
+
+    // K112: a revision that rewrites the statement but keeps a link published
+    // for the earlier version.
+    found.extend(stale_urls(ws));
+
     // Scenario-level checks.
     if let Some(lead) = a.leader() {
         let contradicted = in_force
@@ -276,6 +283,105 @@ pub fn favours(ratings: &[Rating], h: usize) -> bool {
         .map(|(_, r)| r.vote())
         .collect();
     others.iter().all(|o| *o <= v) && others.iter().any(|o| *o < v)
+}
+
+/// K112: revisions, anywhere in the record, that change a claim's `statement`
+/// while the claim keeps a citation `url` from before, and that say nothing
+/// about where the new statement comes from: no `url`, no `sources`, and a
+/// `note` that names no source (by id or by name). A link published before the
+/// revised fact cannot document it.
+fn stale_urls(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
+    let mut out = Vec::new();
+    for (ci, c) in ws.claims.iter().enumerate() {
+        let mut url = c.url.clone().filter(|u| !u.trim().is_empty());
+        for r in &c.revisions {
+            let says_where =
+                r.url.is_some() || r.sources.is_some() || note_names_source(ws, &r.note);
+            if let (Some(u), Some(_), false) = (&url, &r.statement, says_where) {
+                out.push((
+                    Target::Claim(ci),
+                    Diagnostic::warning(
+                        "K112",
+                        format!(
+                            "the {} revision of claim `{}` changes its statement but keeps the earlier citation url ({u})",
+                            r.date, c.id
+                        ),
+                    )
+                    .at(ws.files[r.loc.file].rel.clone(), r.loc.span.clone())
+                    .label("statement revised, link kept")
+                    .help("a link published before the revised fact cannot document it: give the revision the `url` (and `sources`) that report the new fact, `url = \"\"` to drop the link, or name the source in its `note`"),
+                ));
+            }
+            if let Some(u) = &r.url {
+                url = Some(u.clone()).filter(|u| !u.trim().is_empty());
+            }
+        }
+    }
+    out
+}
+
+/// K111: a named group whose part of the leader's margin over the runner-up,
+/// η·(C_g,leader − C_g,runner-up), is more than half of the margin
+/// (log posterior odds). Bayesian engine only; pointed at (and silenced in)
+/// the group's first claim in force.
+fn dominant_group(ws: &Workspace, a: &Assessment) -> Vec<(Target, Diagnostic)> {
+    let mut out = Vec::new();
+    if a.engine != EngineKind::Bayes {
+        return out;
+    }
+    let ranking = a.ranking();
+    let (Some(&lead), Some(&runner)) = (ranking.first(), ranking.get(1)) else {
+        return out;
+    };
+    let lp = |j: usize| a.scores[j].prior.ln() + a.scores[j].likelihood_term;
+    let margin = lp(lead) - lp(runner);
+    if margin <= 0.0 {
+        return out;
+    }
+    let eta = ws.config.evidence_weight;
+    // Per named group: (first claim in force, count, Σ row[lead] − row[runner]).
+    let mut groups: BTreeMap<usize, (usize, usize, f64)> = BTreeMap::new();
+    for r in a.rows.iter().filter(|r| r.counts()) {
+        let (Some(g), Some(l)) = (r.group, r.log_l.as_ref()) else {
+            continue;
+        };
+        let e = groups.entry(g).or_insert((r.state.claim, 0, 0.0));
+        e.1 += 1;
+        e.2 += l[lead] - l[runner];
+    }
+    for (g, (first, n, sum)) in groups {
+        let part = eta * sum / n as f64;
+        if part > 0.5 * margin {
+            let c = &ws.claims[first];
+            out.push((
+                Target::Claim(first),
+                Diagnostic::warning(
+                    "K111",
+                    format!(
+                        "group `{}` ({n} claim{}) carries {:.0}% of the lead of `{}` over `{}` ({part:.2} of {margin:.2} log-odds)",
+                        ws.groups[g],
+                        if n == 1 { "" } else { "s" },
+                        100.0 * part / margin,
+                        ws.scenarios[lead].id,
+                        ws.scenarios[runner].id
+                    ),
+                )
+                .at(ws.files[c.loc.file].rel.clone(), c.loc.span.clone())
+                .label("first claim of the group")
+                .help("the conclusion leans on one event or channel: look for evidence from another, independent line of reporting"),
+            ));
+        }
+    }
+    out
+}
+
+/// Whether a revision note names a source of the workspace, by id or by name
+/// (case-insensitive).
+fn note_names_source(ws: &Workspace, note: &str) -> bool {
+    let note = note.to_lowercase();
+    ws.sources
+        .iter()
+        .any(|s| note.contains(&s.id.to_lowercase()) || note.contains(&s.name.to_lowercase()))
 }
 
 /// K105: a claim citing two sources with one origin (its corroboration is

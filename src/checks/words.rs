@@ -68,7 +68,8 @@ fn bracket(t: &str, i: usize) -> Option<(f64, f64, usize)> {
     tail.starts_with("%]").then_some((lo, hi, k + 2))
 }
 
-/// "(NN%)", "(<1%)" or "(>99%)" at `i`: (value, end).
+/// "(NN%)", "(<1%)" or "(>99%)" at `i`, or the same opening a longer
+/// parenthesis, "(NN%; …": (value, end).
 fn paren(t: &str, i: usize) -> Option<(f64, usize)> {
     let rest = t.get(i..)?;
     if !rest.starts_with('(') {
@@ -82,7 +83,8 @@ fn paren(t: &str, i: usize) -> Option<(f64, usize)> {
         (0.0, i + 1)
     };
     let (n, k) = number(t, j)?;
-    t.get(k..)?.starts_with("%)").then_some((n + adj, k + 2))
+    let tail = t.get(k..)?;
+    (tail.starts_with("%)") || tail.starts_with("%;")).then_some((n + adj, k + 2))
 }
 
 fn fmt_pct(x: f64) -> String {
@@ -172,6 +174,10 @@ mod tests {
         );
         assert!(mismatches("very likely (80%) and very unlikely (20%)").is_empty());
         assert!(mismatches("likely, with no number; unlikelyhood").is_empty());
+        assert!(mismatches(
+            "likely [55–80%] (72%; 58% if the evidence is strongly dependent, 99% if it were fully independent)"
+        )
+        .is_empty());
     }
 
     #[test]
@@ -192,6 +198,10 @@ mod tests {
             "{m:?}"
         );
         assert!(m[0].message.contains("61% lies outside"), "{m:?}");
+        // The number that opens a longer parenthesis is checked too.
+        let m = mismatches("likely [55–80%] (97%; 80% if the evidence is strongly dependent)");
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(m[0].message.contains("97% lies outside"), "{m:?}");
         // "unlikely" is not read as "likely".
         assert!(mismatches("unlikely (30%)").is_empty());
         assert_eq!(mismatches("unlikely (70%)").len(), 1);

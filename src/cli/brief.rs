@@ -16,9 +16,11 @@ pub struct Args {
     /// templates/NAME.FORMAT in the workspace overrides the built-in
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
-    /// Output format
+    /// Output format: md, html (a self-contained page), docx (a Word memo;
+    /// needs --out), or json (the template context itself, for renderers of
+    /// your own: docs/templates.md)
     #[arg(long, value_enum, default_value = "md")]
-    pub format: MemoFormat,
+    pub format: BriefFormat,
     /// Write the memo to this file (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -28,11 +30,28 @@ pub struct Args {
     pub since: Option<String>,
 }
 
+/// What `brief` writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BriefFormat {
+    Md,
+    Html,
+    Docx,
+    Json,
+}
+
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+    if args.format == BriefFormat::Docx && args.out.is_none() {
+        return Err(super::Failure::Usage(
+            "a Word memo is a binary file: give --out FILE.docx".into(),
+        ));
+    }
     let (ws, a) = assess_workspace(cli, args.eval)?;
     let date = a.as_of;
     let engine = a.engine;
     let mut ctx = context::memo_context(&ws, &a);
+    if args.format == BriefFormat::Html {
+        ctx.charts = Some(crate::report::matrix::charts(&ws, &a));
+    }
     if let Some(since) = &args.since {
         let before = super::diff::load_side(&ws.root, since, Some(&ws))?;
         let ab = engine::assess(&before.ws, before.as_of, engine);
@@ -55,9 +74,27 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         );
         ctx.since = Some(rdiff::since_block(&d));
     }
+    let format = match args.format {
+        BriefFormat::Md => MemoFormat::Md,
+        BriefFormat::Html => MemoFormat::Html,
+        BriefFormat::Docx => {
+            let bytes = crate::report::docx::render(&ctx);
+            let path = args.out.as_deref().expect("checked above");
+            return super::write_atomic(path, &bytes).map_err(|e| {
+                super::Failure::Usage(format!("cannot write {}: {e}", path.display()))
+            });
+        }
+        BriefFormat::Json => {
+            let text = super::json_text(&serde_json::json!({
+                "version": 1,
+                "context": ctx,
+            }));
+            return emit(args.out.as_deref(), &text);
+        }
+    };
     let name = render::template_file_name(
         args.template.as_deref().unwrap_or(&ws.config.memo.template),
-        args.format,
+        format,
     );
     let text = render::render(&ws.root, &name, &ctx)?;
     emit(args.out.as_deref(), &text)

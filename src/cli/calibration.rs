@@ -25,6 +25,10 @@ pub struct Args {
     /// More workspaces whose resolved questions join the calibration table
     #[arg(value_name = "WORKSPACE")]
     pub more: Vec<PathBuf>,
+    /// Re-score the whole history of every resolved question at evidence
+    /// weights 0.1, 0.2, …, 1.0 and report which would have scored best
+    #[arg(long)]
+    pub fit: bool,
     /// Write the output to this file (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -41,6 +45,19 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
             )));
         }
         workspaces.push(load::load(dir)?);
+    }
+    if args.fit {
+        let f = crate::engine::calibration::fit(&workspaces, args.as_of);
+        let text = match args.format {
+            Format::Table => crate::report::fit::to_table(&workspaces, f.as_ref()),
+            Format::Json => super::json_text(&crate::report::fit::to_json(&workspaces, f.as_ref())),
+            Format::Svg => {
+                return Err(Failure::Usage(
+                    "--fit prints a table or JSON: use --format table or --format json".into(),
+                ))
+            }
+        };
+        return emit(args.out.as_deref(), &text);
     }
     let c = report::collect(&workspaces, args.as_of);
     let text = match args.format {

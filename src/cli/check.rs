@@ -18,6 +18,39 @@ pub struct Args {
     /// Also list the silenced warnings, with their reasons
     #[arg(long)]
     pub show_silenced: bool,
+    /// Show every warning in full (by default the first few of each code,
+    /// then a count per code)
+    #[arg(long)]
+    pub all: bool,
+    /// Output: human (cargo-style, to stderr), json (docs/json.md) or github
+    /// (GitHub Actions annotations), the last two to stdout
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
+/// Print diagnostics in a machine format to stdout.
+fn machine(
+    format: CheckFormat,
+    diags: &[crate::diag::Diagnostic],
+    files: &[SourceFile],
+    as_of: Option<String>,
+    silenced: usize,
+    ok: bool,
+) -> CmdResult {
+    let text = match format {
+        CheckFormat::Json => super::json_text(&crate::report::diagnostics::to_json(
+            diags, files, as_of, silenced, ok,
+        )),
+        _ => crate::report::diagnostics::to_github(diags, files),
+    };
+    super::emit(None, &text)
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
@@ -25,7 +58,14 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         as_of: args.as_of,
         engine: None,
     };
-    let (ws, a) = assess_workspace(cli, eval)?;
+    let (ws, a) = match assess_workspace(cli, eval) {
+        Ok(x) => x,
+        Err(Failure::Invalid { diagnostics, files }) if args.format != CheckFormat::Human => {
+            machine(args.format, &diagnostics, &files, None, 0, false)?;
+            return Err(Failure::Reported);
+        }
+        Err(e) => return Err(e),
+    };
     let date = a.as_of;
 
     // K108 reads the memo as the workspace's template renders it, in every
@@ -58,10 +98,27 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         rel: r.name,
         text: r.text,
     }));
-    if !report.warnings.is_empty() {
+    if args.format != CheckFormat::Human {
+        let ok = !args.strict || report.warnings.is_empty();
+        machine(
+            args.format,
+            &report.warnings,
+            &files,
+            Some(date.to_string()),
+            report.silenced.len(),
+            ok,
+        )?;
+        return if ok { Ok(()) } else { Err(Failure::Reported) };
+    }
+    if !report.warnings.is_empty() && !cli.quiet {
+        let (shown, table) = if args.all {
+            (report.warnings.clone(), String::new())
+        } else {
+            first_of_each_code(&report.warnings)
+        };
         eprint!(
-            "{}",
-            render_diagnostics(&report.warnings, &files, super::stderr_color())
+            "{}{table}",
+            render_diagnostics(&shown, &files, super::stderr_color())
         );
     }
     if args.show_silenced {
@@ -99,6 +156,46 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     }
     println!("ok: {summary}");
     Ok(())
+}
+
+/// How many warnings of one code are shown in full before the rest are only
+/// counted (as cargo and clippy keep long outputs readable).
+pub const SHOWN_PER_CODE: usize = 5;
+
+/// The first [`SHOWN_PER_CODE`] warnings of each code, in order, and a table
+/// counting every code when some were left out (empty otherwise).
+fn first_of_each_code(
+    warnings: &[crate::diag::Diagnostic],
+) -> (Vec<crate::diag::Diagnostic>, String) {
+    let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut shown = Vec::new();
+    for d in warnings {
+        let n = seen.entry(d.code).or_default();
+        *n += 1;
+        if *n <= SHOWN_PER_CODE {
+            shown.push(d.clone());
+        }
+    }
+    if shown.len() == warnings.len() {
+        return (shown, String::new());
+    }
+    let mut t = format!(
+        "warnings by code (the first {SHOWN_PER_CODE} of each shown above; `check --all` shows every one):\n"
+    );
+    for (code, n) in &seen {
+        let what = crate::checks::codes::find(code).map_or("", |c| c.summary);
+        let hidden = n.saturating_sub(SHOWN_PER_CODE);
+        t.push_str(&format!(
+            "  {code}  {n:>7}  {what}{}\n",
+            if hidden > 0 {
+                format!(" ({hidden} not shown)")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    t.push('\n');
+    (shown, t)
 }
 
 fn location(files: &[SourceFile], d: &crate::diag::Diagnostic) -> String {

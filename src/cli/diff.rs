@@ -232,6 +232,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         Format::Json => {
             let mut v = serde_json::to_value(&c.diff).expect("plain data serialises");
             v["memo_unified_diff"] = serde_json::Value::String(unified);
+            v["version"] = serde_json::Value::from(1);
             super::json_text(&v)
         }
     };

@@ -18,6 +18,11 @@ question = "What explains the event?"
 
 [scoring]
 engine = "bayes"       # or "ach"
+# How much one group of claims counts against a fully independent observation,
+# in (0, 1]. Reports of one event or channel share a `group` and count once;
+# 0.5 also discounts the dependence nobody wrote down (docs/scoring.md).
+evidence_weight = 0.5
+band = [0.25, 1.0]     # every number is also given at these two weights
 
 [memo]
 organization = ""

@@ -4,10 +4,16 @@
 mod brief;
 mod calibration;
 mod check;
+mod collect;
+mod completions;
 mod diff;
+mod export;
+mod import;
 mod init;
+mod man;
 mod score;
 mod sensitivity;
+mod serve;
 mod timeline;
 
 use crate::diag::{Diagnostic, DiagnosticRenderer};
@@ -47,9 +53,20 @@ or a Bayesian engine as of any date, and writes the briefing memo.",
     after_help = AFTER_HELP
 )]
 struct Cli {
-    /// Workspace folder (default: search upward from the current directory for kzclaims.toml)
-    #[arg(long, short = 'w', global = true, value_name = "DIR")]
+    /// Workspace folder (default: $KZCLAIMS_WORKSPACE, else search upward from
+    /// the current directory for kzclaims.toml)
+    #[arg(
+        long,
+        short = 'w',
+        global = true,
+        value_name = "DIR",
+        env = "KZCLAIMS_WORKSPACE"
+    )]
     workspace: Option<PathBuf>,
+
+    /// Print no notes or warnings on stderr, only errors (results still go to stdout)
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -69,10 +86,22 @@ enum Command {
     Diff(diff::Args),
     /// How much the conclusion depends on a few claims: linchpins and the smallest deciding set
     Sensitivity(sensitivity::Args),
+    /// What to find out next: open indicators ranked by how much observing them would tell
+    Collect(collect::Args),
     /// Score past assessments against how the question and its indicators resolved
     Calibration(calibration::Args),
     /// Create a new workspace with an example scenario, claim and the default templates
     Init(init::Args),
+    /// Serve the workspace as a local page that follows your edits
+    Serve(serve::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    Completions(completions::Args),
+    /// Print the man page, or write one per command into a folder
+    Man(man::Args),
+    /// Import a PARC ACH project (.achz) or a CSV matrix as workspace files
+    Import(import::Args),
+    /// Export the matrix as of a date: CSV, JSON or a PARC ACH project
+    Export(export::Args),
 }
 
 /// A failed command: what to print and which exit code.
@@ -87,6 +116,8 @@ pub enum Failure {
     Usage(String),
     /// `check --strict` found warnings (already printed): exit 1.
     Strict(String),
+    /// Invalid input, already reported (in a machine format): exit 1.
+    Reported,
 }
 
 impl From<LoadError> for Failure {
@@ -152,10 +183,16 @@ where
         Command::Score(a) => score::run(&cli, a),
         Command::Brief(a) => brief::run(&cli, a),
         Command::Sensitivity(a) => sensitivity::run(&cli, a),
+        Command::Collect(a) => collect::run(&cli, a),
         Command::Calibration(a) => calibration::run(&cli, a),
         Command::Init(a) => init::run(a),
+        Command::Serve(a) => serve::run(&cli, a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
         Command::Timeline(a) => timeline::run(&cli, a),
         Command::Diff(a) => diff::run(&cli, a),
+        Command::Import(a) => import::run(&cli, a),
+        Command::Export(a) => export::run(&cli, a),
     };
     match result {
         Ok(()) => EXIT_OK,
@@ -177,6 +214,7 @@ where
             eprintln!("error: {m}");
             EXIT_INVALID
         }
+        Err(Failure::Reported) => EXIT_INVALID,
     }
 }
 

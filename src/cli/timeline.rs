@@ -61,8 +61,14 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
 
 #[derive(Serialize)]
 pub struct TimelineJson {
+    /// The shape's version: raised only when a field is renamed or removed.
+    pub version: u32,
     pub title: String,
     pub engine: &'static str,
+    /// `[scoring] evidence_weight`.
+    pub evidence_weight: f64,
+    /// `[scoring] band`: the evidence weights of each score's `band`.
+    pub band_eta: [f64; 2],
     pub from: Option<String>,
     pub to: Option<String>,
     pub scenarios: Vec<ScenarioRef>,
@@ -89,6 +95,8 @@ pub struct ScoreJson {
     pub id: String,
     pub rank: usize,
     pub probability: f64,
+    /// The probability at both ends of `band_eta` (low first).
+    pub band: [f64; 2],
     pub likelihood_term: f64,
     pub weighted_inconsistency: f64,
     pub inconsistency: u32,
@@ -116,8 +124,11 @@ fn ids(ws: &Workspace, v: &[f64]) -> crate::report::diff::IdMap {
 
 pub fn to_json(ws: &Workspace, t: &Timeline) -> TimelineJson {
     TimelineJson {
+        version: 1,
         title: ws.config.title.clone(),
         engine: t.engine.as_str(),
+        evidence_weight: ws.config.evidence_weight,
+        band_eta: ws.config.band,
         from: t.from.map(|d| d.to_string()),
         to: t.to.map(|d| d.to_string()),
         scenarios: ws
@@ -141,6 +152,7 @@ pub fn to_json(ws: &Workspace, t: &Timeline) -> TimelineJson {
                         id: ws.scenarios[s.index].id.clone(),
                         rank: s.rank,
                         probability: s.probability,
+                        band: s.band,
                         likelihood_term: s.likelihood_term,
                         weighted_inconsistency: s.weighted_inconsistency,
                         inconsistency: s.inconsistency,

@@ -310,6 +310,124 @@ pub fn bins(forecasts: &[Forecast]) -> Vec<Bin> {
         .collect()
 }
 
+/// The evidence weights `calibration --fit` tries: η = 0.1, 0.2, …, 1.0.
+pub fn fit_grid() -> Vec<f64> {
+    (1..=10).map(|k| k as f64 / 10.0).collect()
+}
+
+/// The evidence weight the workspace scores with (`[scoring] evidence_weight`).
+pub fn configured_eta(ws: &Workspace) -> f64 {
+    ws.config.evidence_weight
+}
+
+/// The team's Bayesian posterior as of `date` re-scored at evidence weight
+/// `eta`: log p_j = ln prior_j + η·Σ_g C_g,j, normalised (groups as the engine
+/// counts them).
+pub fn posterior_at(ws: &Workspace, date: NaiveDate, eta: f64) -> Vec<f64> {
+    let a = assess_view(ws, date, EngineKind::Bayes, View::Team);
+    super::totals_of(ws.scenarios.len(), &a.rows, &a.indicators).posterior_at(&ws.priors(), eta)
+}
+
+/// Time-averaged (log score, Brier) of the team's view on the resolved
+/// question when the whole history is re-scored at evidence weight `eta`;
+/// `None` as for [`question_scores`].
+pub fn question_scores_at(
+    ws: &Workspace,
+    cutoff: Option<NaiveDate>,
+    eta: f64,
+) -> Option<(f64, f64)> {
+    let r = ws.config.resolution.as_ref()?;
+    if cutoff.is_some_and(|c| r.date > c) {
+        return None;
+    }
+    let outcome = ws.scenario_index(&r.scenario)?;
+    let dates = update_dates(ws, r.date);
+    if dates.is_empty() {
+        return None;
+    }
+    let posts = dates
+        .iter()
+        .map(|(d, _)| posterior_at(ws, *d, eta))
+        .collect();
+    let v = view_score("team", &dates, posts, outcome);
+    Some((v.log, v.brier))
+}
+
+/// Mean scores over the resolved questions at one evidence weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitPoint {
+    pub eta: f64,
+    /// Mean over questions of the time-averaged log score (0 best).
+    pub log: f64,
+    /// Mean over questions of the time-averaged Brier score (0 best).
+    pub brier: f64,
+}
+
+/// How the record would have scored at each evidence weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// Index into `Workspace` slice of each resolved question, in order.
+    pub questions: Vec<usize>,
+    /// η = 0.1, …, 1.0.
+    pub points: Vec<FitPoint>,
+    /// The scores at each workspace's configured η (the mean over questions).
+    pub configured: FitPoint,
+    /// Index into `points` of the best log score (ties: the smaller η).
+    pub best: usize,
+    /// Index into `points` of the best Brier score (ties: the smaller η).
+    pub best_brier: usize,
+}
+
+/// Re-score every resolved question (by `cutoff`) at η = 0.1, …, 1.0 and at
+/// its configured η. `None` when no question has resolved. Each question
+/// weighs the same in the mean.
+pub fn fit(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> Option<Fit> {
+    let questions: Vec<usize> = workspaces
+        .iter()
+        .enumerate()
+        .filter(|(_, ws)| question_scores_at(ws, cutoff, 1.0).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if questions.is_empty() {
+        return None;
+    }
+    let mean_at = |eta: Option<f64>| {
+        let n = questions.len() as f64;
+        let (mut log, mut brier) = (0.0, 0.0);
+        for &i in &questions {
+            let ws = &workspaces[i];
+            let e = eta.unwrap_or_else(|| configured_eta(ws));
+            let (l, b) = question_scores_at(ws, cutoff, e).expect("resolved");
+            log += l;
+            brier += b;
+        }
+        (log / n, brier / n)
+    };
+    let points: Vec<FitPoint> = fit_grid()
+        .into_iter()
+        .map(|eta| {
+            let (log, brier) = mean_at(Some(eta));
+            FitPoint { eta, log, brier }
+        })
+        .collect();
+    let (log, brier) = mean_at(None);
+    let configured_eta = configured_eta(&workspaces[questions[0]]);
+    let argbest = |better: &dyn Fn(&FitPoint, &FitPoint) -> bool| {
+        (1..points.len()).fold(0, |b, k| if better(&points[k], &points[b]) { k } else { b })
+    };
+    Some(Fit {
+        best: argbest(&|x, y| x.log > y.log + 1e-12),
+        best_brier: argbest(&|x, y| x.brier < y.brier - 1e-12),
+        questions,
+        points,
+        configured: FitPoint {
+            eta: configured_eta,
+            log,
+            brier,
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,5 +480,61 @@ mod tests {
         assert!((b[1].observed_frequency - 0.25).abs() < 1e-12);
         assert!((b[1].mean_forecast - (0.15 + 0.57) / 4.0).abs() < 1e-12);
         assert_eq!(b[2].low, 0.9);
+    }
+
+    fn resolved(ratings: &str) -> Workspace {
+        crate::load::from_files(vec![
+            SourceFile {
+                rel: "kzclaims.toml".into(),
+                text: "title = \"t\"\nquestion = \"q\"\n[resolution]\ndate = 2024-01-11\nscenario = \"a\"\n".into(),
+            },
+            SourceFile {
+                rel: "scenarios/s.toml".into(),
+                text: "[[scenario]]\nid = \"a\"\ntitle = \"A\"\nsummary = \"s\"\n\n[[scenario]]\nid = \"b\"\ntitle = \"B\"\nsummary = \"s\"\n".into(),
+            },
+            SourceFile {
+                rel: "claims/c.toml".into(),
+                text: format!("[[source]]\nid = \"s\"\nname = \"S\"\nkind = \"media\"\nreliability = \"A\"\n\n[[claim]]\nid = \"c\"\ndate = 2024-01-01\nstatement = \"x\"\nsources = [\"s\"]\ncredibility = 1\nratings = {ratings}\n"),
+            },
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn posterior_at_weighs_the_evidence() {
+        let ws = resolved("{ a = \"C\", b = \"I\" }");
+        let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        // η = 1: 0.8 / (0.8 + 0.2).
+        assert!((posterior_at(&ws, d, 1.0)[0] - 0.8).abs() < 1e-12);
+        // At the configured η (the default 0.5) it is the engine's own posterior.
+        assert_eq!(configured_eta(&ws), 0.5);
+        let own = posterior(&ws, d, View::Team);
+        for (x, y) in posterior_at(&ws, d, 0.5).iter().zip(&own) {
+            assert!((x - y).abs() < 1e-12);
+        }
+        // η = 0.5: √0.8 / (√0.8 + √0.2) = 2/3.
+        assert!((posterior_at(&ws, d, 0.5)[0] - 2.0 / 3.0).abs() < 1e-12);
+        let (log, brier) = question_scores_at(&ws, None, 0.5).unwrap();
+        assert!((log - (2.0f64 / 3.0).ln()).abs() < 1e-12);
+        assert!((brier - 2.0 / 9.0).abs() < 1e-12);
+        // Not resolved by the cutoff: nothing to score.
+        assert!(question_scores_at(&ws, Some(d), 0.5).is_none());
+    }
+
+    #[test]
+    fn fit_picks_the_best_and_ties_go_to_the_smaller_weight() {
+        let f = fit(&[resolved("{ a = \"C\", b = \"I\" }")], None).unwrap();
+        assert_eq!(f.points.len(), 10);
+        assert_eq!(f.points[f.best].eta, 1.0);
+        assert_eq!(f.configured.eta, 0.5);
+        assert!((f.configured.log - f.points[4].log).abs() < 1e-12);
+        // Evidence that cannot discriminate scores the same at every η.
+        let flat = fit(&[resolved("{ a = \"N\", b = \"N\" }")], None).unwrap();
+        assert!(flat
+            .points
+            .iter()
+            .all(|p| (p.log - 0.5f64.ln()).abs() < 1e-12));
+        assert_eq!((flat.best, flat.best_brier), (0, 0));
+        assert!(fit(&[], None).is_none());
     }
 }

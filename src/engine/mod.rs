@@ -6,7 +6,10 @@ pub mod ach;
 pub mod analysts;
 pub mod bayes;
 pub mod calibration;
+pub mod collect;
 pub mod indicators;
+#[cfg(test)]
+mod props;
 pub mod sensitivity;
 pub mod state;
 pub mod timeline;
@@ -36,6 +39,9 @@ pub struct Row {
     pub diagnosticity: f64,
     /// Whether the claim discriminates between scenarios at all.
     pub diagnostic: bool,
+    /// Index into `Workspace::groups` of the claim's group; `None`: a group of
+    /// its own.
+    pub group: Option<usize>,
 }
 
 impl Row {
@@ -71,6 +77,7 @@ pub fn row(ws: &Workspace, st: ClaimState, engine: EngineKind) -> Row {
         EngineKind::Ach => (if varies { 1.0 } else { 0.0 }, varies),
     };
     Row {
+        group: ws.group_index(st.claim),
         state: st,
         trust,
         log_l,
@@ -86,10 +93,13 @@ pub struct ScenarioScore {
     /// Index into `Workspace::scenarios`.
     pub index: usize,
     pub prior: f64,
-    /// Σ log L''.
+    /// η · Σ_g C_g: the evidence weight times the sum over groups of each
+    /// group's mean log L'' row.
     pub likelihood_term: f64,
-    /// Bayesian posterior.
+    /// Bayesian posterior at the configured evidence weight η.
     pub probability: f64,
+    /// Bayesian posterior at the two ends of `[scoring] band` (low η first).
+    pub band: [f64; 2],
     /// Plain inconsistency: Σ value with I = 1, II = 2.
     pub inconsistency: u32,
     /// Σ credibility weight × relevance weight × value.
@@ -123,12 +133,35 @@ impl Assessment {
     }
 }
 
+/// A named group's running state: the sum of its counting members' log L''
+/// rows and how many they are.
+#[derive(Debug, Clone, Default)]
+struct GroupSum {
+    sum: Vec<f64>,
+    n: usize,
+}
+
+impl GroupSum {
+    /// C_g: the mean row, or `None` when no member counts.
+    fn mean(&self, j: usize) -> Option<f64> {
+        (self.n > 0).then(|| self.sum[j] / self.n as f64)
+    }
+}
+
 /// Running totals, shared by one-off scoring and the incremental timeline.
+///
+/// `log_l` holds Σ_g C_g,j before the evidence weight: every claim without a
+/// `group` and every updating observation is a group of its own (its row is
+/// added as it is); a named group adds the mean of its counting members' rows,
+/// kept up to date as members come and go (docs/scoring.md, "Dependent
+/// evidence").
 #[derive(Debug, Clone)]
 pub struct Totals {
     pub log_l: Vec<f64>,
     pub weighted: Vec<f64>,
     pub plain: Vec<u32>,
+    /// By index into `Workspace::groups`; grown on demand.
+    groups: Vec<GroupSum>,
 }
 
 impl Totals {
@@ -137,14 +170,14 @@ impl Totals {
             log_l: vec![0.0; n],
             weighted: vec![0.0; n],
             plain: vec![0; n],
+            groups: Vec::new(),
         }
     }
+
     /// Add (`sign` = 1.0) or remove (`sign` = −1.0) a row.
     pub fn add(&mut self, row: &Row, sign: f64) {
         if let Some(l) = &row.log_l {
-            for (t, x) in self.log_l.iter_mut().zip(l) {
-                *t += sign * x;
-            }
+            self.add_log(l, row.group, sign);
         }
         if row.counts() {
             for (j, r) in row.state.ratings.iter().enumerate() {
@@ -159,10 +192,94 @@ impl Totals {
         }
     }
 
-    /// Add (`sign` = 1.0) or remove (`sign` = −1.0) an observed indicator.
+    /// Add (`sign` = 1.0) or remove (`sign` = −1.0) one log L'' row, as a
+    /// member of `group` (`None`: a group of its own).
+    pub fn add_log(&mut self, l: &[f64], group: Option<usize>, sign: f64) {
+        let Some(g) = group else {
+            for (t, x) in self.log_l.iter_mut().zip(l) {
+                *t += sign * x;
+            }
+            return;
+        };
+        if self.groups.len() <= g {
+            self.groups.resize_with(g + 1, GroupSum::default);
+        }
+        let gs = &mut self.groups[g];
+        if gs.sum.is_empty() {
+            gs.sum = vec![0.0; l.len()];
+        }
+        for j in 0..l.len() {
+            if let Some(m) = gs.mean(j) {
+                self.log_l[j] -= m;
+            }
+        }
+        for (s, x) in gs.sum.iter_mut().zip(l) {
+            *s += sign * x;
+        }
+        if sign > 0.0 {
+            gs.n += 1;
+        } else {
+            gs.n = gs.n.saturating_sub(1);
+        }
+        if gs.n == 0 {
+            gs.sum.iter_mut().for_each(|s| *s = 0.0);
+        }
+        for j in 0..l.len() {
+            if let Some(m) = gs.mean(j) {
+                self.log_l[j] += m;
+            }
+        }
+    }
+
+    /// How many members of a named group count now.
+    pub fn group_size(&self, g: usize) -> usize {
+        self.groups.get(g).map_or(0, |gs| gs.n)
+    }
+
+    /// The change of Σ_g C_g if, in `group`, the rows `out` were taken out and
+    /// the rows `into` put in (without changing the totals). For a claim of its
+    /// own group this is Σ into − Σ out; in a named group, the new mean minus
+    /// the old one.
+    pub fn group_delta(&self, group: Option<usize>, out: &[&[f64]], into: &[&[f64]]) -> Vec<f64> {
+        let h = self.log_l.len();
+        let mut d = vec![0.0; h];
+        let moved = |d: &mut Vec<f64>| {
+            for r in into {
+                d.iter_mut().zip(r.iter()).for_each(|(a, x)| *a += x);
+            }
+            for r in out {
+                d.iter_mut().zip(r.iter()).for_each(|(a, x)| *a -= x);
+            }
+        };
+        let Some(g) = group else {
+            moved(&mut d);
+            return d;
+        };
+        let empty = GroupSum::default();
+        let gs = self.groups.get(g).unwrap_or(&empty);
+        let n_after = (gs.n + into.len()).saturating_sub(out.len());
+        let mut sum_after = if gs.sum.is_empty() {
+            vec![0.0; h]
+        } else {
+            gs.sum.clone()
+        };
+        moved(&mut sum_after);
+        for j in 0..h {
+            let after = if n_after > 0 {
+                sum_after[j] / n_after as f64
+            } else {
+                0.0
+            };
+            d[j] = after - gs.mean(j).unwrap_or(0.0);
+        }
+        d
+    }
+
+    /// Add (`sign` = 1.0) or remove (`sign` = −1.0) an observed indicator: a
+    /// group of its own.
     pub fn add_indicator(&mut self, row: &IndicatorRow, sign: f64) {
-        for (j, x) in row.log_l.iter().enumerate() {
-            self.log_l[j] += sign * x;
+        self.add_log(&row.log_l, None, sign);
+        for j in 0..row.log_l.len() {
             self.weighted[j] += sign * row.weighted[j];
             let v = row.plain(j);
             if sign > 0.0 {
@@ -173,26 +290,47 @@ impl Totals {
         }
     }
 
-    /// Log posterior (unnormalised) per scenario: ln prior + Σ log L''.
-    pub fn log_posterior(&self, priors: &[f64]) -> Vec<f64> {
+    /// Log posterior (unnormalised) per scenario at evidence weight `eta`:
+    /// ln prior + η · Σ_g C_g.
+    pub fn log_posterior(&self, priors: &[f64], eta: f64) -> Vec<f64> {
         priors
             .iter()
             .zip(&self.log_l)
-            .map(|(p, l)| p.ln() + l)
+            .map(|(p, l)| p.ln() + eta * l)
             .collect()
     }
 
-    /// Turn totals into ranked scenario scores.
+    /// Posterior probabilities at evidence weight `eta`.
+    pub fn posterior_at(&self, priors: &[f64], eta: f64) -> Vec<f64> {
+        bayes::normalise(&self.log_posterior(priors, eta))
+    }
+
+    /// The same sums with no group state: enough to rank, cheap to clone.
+    pub fn detached(&self) -> Totals {
+        Totals {
+            log_l: self.log_l.clone(),
+            weighted: self.weighted.clone(),
+            plain: self.plain.clone(),
+            groups: Vec::new(),
+        }
+    }
+
+    /// Turn totals into ranked scenario scores, at the workspace's evidence
+    /// weight, with the band.
     pub fn scores(&self, ws: &Workspace, engine: EngineKind) -> Vec<ScenarioScore> {
         let priors = ws.priors();
-        let log_post = self.log_posterior(&priors);
-        let post = bayes::normalise(&log_post);
+        let eta = ws.config.evidence_weight;
+        let post = self.posterior_at(&priors, eta);
+        let [lo, hi] = ws.config.band;
+        let band_lo = self.posterior_at(&priors, lo);
+        let band_hi = self.posterior_at(&priors, hi);
         let mut scores: Vec<ScenarioScore> = (0..priors.len())
             .map(|j| ScenarioScore {
                 index: j,
                 prior: priors[j],
-                likelihood_term: self.log_l[j],
+                likelihood_term: eta * self.log_l[j],
                 probability: post[j],
+                band: [band_lo[j], band_hi[j]],
                 inconsistency: self.plain[j],
                 weighted_inconsistency: self.weighted[j],
                 rank: 0,
@@ -204,6 +342,15 @@ impl Totals {
             scores[j].rank = rank + 1;
         }
         scores
+    }
+
+    /// The scenario ranked first under the Bayesian engine at evidence weight
+    /// `eta` (ties by id).
+    pub fn bayes_leader_at(&self, ws: &Workspace, eta: f64) -> Option<usize> {
+        let p = self.posterior_at(&ws.priors(), eta);
+        (0..p.len()).min_by(|&a, &b| {
+            cmp_f64(p[b], p[a]).then_with(|| ws.scenarios[a].id.cmp(&ws.scenarios[b].id))
+        })
     }
 }
 
@@ -317,9 +464,27 @@ pub fn linear_pool<'a>(dists: impl Iterator<Item = &'a [f64]>) -> Vec<f64> {
     sum.iter().map(|s| s / n.max(1) as f64).collect()
 }
 
+impl Assessment {
+    /// The Bayesian leader at each end of the band (ties by scenario order in
+    /// `scores`, which the caller's ranking breaks by id): (low η, high η).
+    pub fn band_leaders(&self, ws: &Workspace) -> (Option<usize>, Option<usize>) {
+        let at = |k: usize| {
+            (0..self.scores.len()).min_by(|&a, &b| {
+                cmp_f64(self.scores[b].band[k], self.scores[a].band[k])
+                    .then_with(|| ws.scenarios[a].id.cmp(&ws.scenarios[b].id))
+            })
+        };
+        (at(0), at(1))
+    }
+}
+
 /// Confidence in the assessment (see [`words::confidence`]); `other_leader` is
 /// the leading scenario under the other engine.
-pub fn confidence(a: &Assessment, other_leader: Option<usize>) -> words::Confidence {
+pub fn confidence(
+    ws: &Workspace,
+    a: &Assessment,
+    other_leader: Option<usize>,
+) -> words::Confidence {
     let diag: Vec<&Row> = a
         .rows
         .iter()
@@ -340,7 +505,15 @@ pub fn confidence(a: &Assessment, other_leader: Option<usize>) -> words::Confide
             s.len() >= 2 || r.state.credibility.0 == 1
         })
         .count();
-    words::confidence(n, mean_trust, corroborated, other_leader == a.leader())
+    let (lo, hi) = a.band_leaders(ws);
+    let band_agrees = lo == a.leader() && hi == a.leader();
+    words::confidence(
+        n,
+        mean_trust,
+        corroborated,
+        other_leader == a.leader(),
+        band_agrees,
+    )
 }
 
 #[cfg(test)]
@@ -349,10 +522,18 @@ mod tests {
     use crate::load::from_files;
 
     fn ws(claims: &str, engine: &str) -> Workspace {
+        ws_scoring(
+            claims,
+            &format!("engine = \"{engine}\"\nevidence_weight = 1.0\n"),
+        )
+    }
+
+    /// A workspace whose `[scoring]` table holds `scoring` (plus CC = 0.95, II = 0.05).
+    fn ws_scoring(claims: &str, scoring: &str) -> Workspace {
         let files = vec![
             SourceFile {
                 rel: "kzclaims.toml".into(),
-                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\n[scoring.likelihood]\ncc = 0.95\nII = 0.05\n"),
+                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\n{scoring}[scoring.likelihood]\ncc = 0.95\nII = 0.05\n"),
             },
             SourceFile {
                 rel: "scenarios/s.toml".into(),
@@ -515,5 +696,145 @@ url = "https://example.org/confirm"
             a.rows[0].state.url.as_deref(),
             Some("https://example.org/confirm")
         );
+    }
+
+    const GROUPED: &str = r#"
+[[claim]]
+id = "e1"
+date = 2022-01-01
+statement = "one"
+sources = ["a"]
+credibility = 1
+group = "g"
+ratings = { h1 = "C", h2 = "I", h3 = "N" }
+
+[[claim]]
+id = "e2"
+date = 2022-01-02
+statement = "two"
+sources = ["a"]
+credibility = 1
+group = "g"
+ratings = { h1 = "CC", h2 = "N", h3 = "I" }
+
+[[claim.revision]]
+date = 2022-01-04
+note = "withdrawn"
+status = "retracted"
+
+[[claim]]
+id = "e3"
+date = 2022-01-03
+statement = "three"
+sources = ["a"]
+credibility = 1
+ratings = { h1 = "N", h2 = "C", h3 = "N" }
+"#;
+
+    /// A group counts once (the mean of its rows), the sum is raised to η, and
+    /// the band gives the same at its two ends. Trust is 1 everywhere (source
+    /// A, credibility 1), relevance medium, so log L'' = ln L.
+    #[test]
+    fn group_mean_and_evidence_weight_hand_computed() {
+        let w = ws_scoring(GROUPED, "evidence_weight = 0.5\nband = [0.25, 1.0]\n");
+        let a = assess(
+            &w,
+            NaiveDate::from_ymd_opt(2022, 1, 3).unwrap(),
+            EngineKind::Bayes,
+        );
+        // C_g = (ln L_e1 + ln L_e2) / 2: h1 (ln .8 + ln .95)/2, h2 (ln .2 + ln .5)/2,
+        // h3 (ln .5 + ln .2)/2. e3 is its own group: ln .5, ln .8, ln .5.
+        // likelihood_term = 0.5 · (C_g + C_e3).
+        let c_g = [
+            (0.8f64.ln() + 0.95f64.ln()) / 2.0,
+            (0.2f64.ln() + 0.5f64.ln()) / 2.0,
+            (0.5f64.ln() + 0.2f64.ln()) / 2.0,
+        ];
+        let c_3 = [0.5f64.ln(), 0.8f64.ln(), 0.5f64.ln()];
+        for j in 0..3 {
+            assert!((a.scores[j].likelihood_term - 0.5 * (c_g[j] + c_3[j])).abs() < 1e-12);
+        }
+        // Posteriors ∝ prior · exp(η·ΣC), priors 0.5, 0.25, 0.25 (computed
+        // independently): η = 0.5 → 0.594512, 0.226458, 0.179031;
+        // η = 0.25 → 0.548111, 0.239203, 0.212685; η = 1 → 0.679551, 0.197199, 0.123250.
+        let want = [
+            0.594_511_789_933_159,
+            0.226_457_688_074_220,
+            0.179_030_521_992_621,
+        ];
+        let low = [
+            0.548_111_498_966_079,
+            0.239_203_326_166_534,
+            0.212_685_174_867_386,
+        ];
+        let high = [
+            0.679_551_154_730_379,
+            0.197_199_289_396_690,
+            0.123_249_555_872_931,
+        ];
+        for j in 0..3 {
+            assert!((a.scores[j].probability - want[j]).abs() < 1e-12, "{j}");
+            assert!((a.scores[j].band[0] - low[j]).abs() < 1e-12, "{j}");
+            assert!((a.scores[j].band[1] - high[j]).abs() < 1e-12, "{j}");
+        }
+        // Counted independently at η = 1 the same three claims would give
+        // h1 0.19 / 0.2225 = 0.853933: the group is what keeps it at 0.68.
+        let indep = ws_scoring(
+            &GROUPED.replace("group = \"g\"\n", ""),
+            "evidence_weight = 1.0\n",
+        );
+        let b = assess(
+            &indep,
+            NaiveDate::from_ymd_opt(2022, 1, 3).unwrap(),
+            EngineKind::Bayes,
+        );
+        assert!((b.scores[0].probability - 0.19 / 0.2225).abs() < 1e-12);
+    }
+
+    /// A retracted member leaves its group: the mean runs over those that count.
+    #[test]
+    fn retracted_member_leaves_the_group_mean() {
+        let w = ws_scoring(GROUPED, "evidence_weight = 0.5\n");
+        let a = assess(
+            &w,
+            NaiveDate::from_ymd_opt(2022, 1, 4).unwrap(),
+            EngineKind::Bayes,
+        );
+        // Group g is e1 alone now: ΣC = ln L_e1 + ln L_e3; η = 0.5 →
+        // 0.584279, 0.184765, 0.230956 (computed independently).
+        let want = [
+            0.584_278_534_606_814,
+            0.184_765_095_730_305,
+            0.230_956_369_662_881,
+        ];
+        for (s, w) in a.scores.iter().zip(want) {
+            assert!((s.probability - w).abs() < 1e-12, "{}", s.index);
+        }
+    }
+
+    /// With η = 1 and no groups the engine is the plain Bayes chain: the
+    /// defaults only change when a workspace says nothing.
+    #[test]
+    fn defaults_are_half_and_a_quarter_to_one() {
+        let w = ws_scoring(CLAIMS, "");
+        assert_eq!(w.config.evidence_weight, 0.5);
+        assert_eq!(w.config.band, [0.25, 1.0]);
+        let a = assess(
+            &w,
+            NaiveDate::from_ymd_opt(2022, 1, 2).unwrap(),
+            EngineKind::Bayes,
+        );
+        let b = assess(
+            &ws(CLAIMS, "bayes"),
+            NaiveDate::from_ymd_opt(2022, 1, 2).unwrap(),
+            EngineKind::Bayes,
+        );
+        // The default band's upper end is η = 1: today's numbers.
+        for j in 0..3 {
+            assert!((a.scores[j].band[1] - b.scores[j].probability).abs() < 1e-12);
+            assert!(
+                (a.scores[j].likelihood_term - 0.5 * b.scores[j].likelihood_term).abs() < 1e-12
+            );
+        }
     }
 }

@@ -4,8 +4,9 @@
 //! items whose removal changes the leader. Formulas: docs/scoring.md.
 //!
 //! Everything is computed from the totals of one assessment: removing item i
-//! changes scenario j's log posterior by −log L''_ij (bayes) or its weighted
-//! inconsistency by −w_ij (ach), so no what-if re-scores the record.
+//! changes scenario j's log posterior by η times the change of its group's mean
+//! row (−log L''_ij for a claim of its own group) under bayes, or its weighted
+//! inconsistency by −w_ij under ach, so no what-if re-scores the record.
 
 use super::{
     ach, bayes, engine_order, indicators, state, totals_of, Assessment, ClaimState, IndicatorRow,
@@ -55,9 +56,9 @@ struct Cells {
 }
 
 impl Cells {
-    fn add_to(&self, t: &mut Totals, sign: f64) {
-        for j in 0..self.log_l.len() {
-            t.log_l[j] += sign * self.log_l[j];
+    /// Add or remove the ACH part (weighted and plain inconsistency).
+    fn add_ach(&self, t: &mut Totals, sign: f64) {
+        for j in 0..self.weighted.len() {
             t.weighted[j] += sign * self.weighted[j];
             if sign > 0.0 {
                 t.plain[j] += self.plain[j];
@@ -70,6 +71,10 @@ impl Cells {
 
 struct Item {
     kind: ItemKind,
+    /// The claim's group (`None`: a group of its own, as every observation is).
+    group: Option<usize>,
+    /// Change of Σ_g C_g if the item were removed.
+    removal: Vec<f64>,
     now: Cells,
     /// One grade less trust; `None` when no worse grade exists.
     drop: Option<Cells>,
@@ -104,7 +109,7 @@ fn indicator_cells(r: &IndicatorRow) -> Cells {
 /// Trust of an observation one grade worse: credibility 2 (0.8) × reliability A.
 const INDICATOR_DROPPED_TRUST: f64 = 0.8;
 
-fn items(ws: &Workspace, a: &Assessment) -> Vec<Item> {
+fn items(ws: &Workspace, a: &Assessment, base: &Totals) -> Vec<Item> {
     let mut out = Vec::new();
     for r in a.rows.iter().filter(|r| r.counts() && r.log_l.is_some()) {
         let st = &r.state;
@@ -119,6 +124,8 @@ fn items(ws: &Workspace, a: &Assessment) -> Vec<Item> {
         let deceive = claim_cells(ws, r, &mirrored, st.credibility).unwrap_or_else(|| now.clone());
         out.push(Item {
             kind: ItemKind::Claim(st.claim),
+            group: r.group,
+            removal: base.group_delta(r.group, &[&now.log_l], &[]),
             now,
             drop,
             deceive,
@@ -140,6 +147,8 @@ fn items(ws: &Workspace, a: &Assessment) -> Vec<Item> {
                 scenario: r.scenario,
                 indicator: r.indicator,
             },
+            group: None,
+            removal: base.group_delta(None, &[&now.log_l], &[]),
             now,
             drop,
             deceive,
@@ -165,9 +174,10 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effect {
     pub kind: ItemKind,
-    /// The item's contribution to the margin over the runner-up:
-    /// bayes log L''_A − log L''_B, ach w_B − w_A. Removal changes the margin
-    /// by minus this.
+    /// The item's contribution to the margin over the runner-up: minus the
+    /// change of the margin on its removal. bayes: η·(log L''_A − log L''_B)
+    /// for a claim of its own group, η times its share of its group's mean
+    /// otherwise; ach: w_B − w_A.
     pub contribution: f64,
     pub removal: Variant,
     /// `None` when the credibility has no worse grade (5 and 6).
@@ -237,18 +247,20 @@ fn leader_of(ws: &Workspace, engine: EngineKind, t: &Totals) -> usize {
         .unwrap_or(0)
 }
 
-/// bayes: log L''_A − log L''_j; ach: w_j − w_A. Positive: the item favours A over j.
-fn contribution(engine: EngineKind, c: &Cells, a: usize, j: usize) -> f64 {
+/// bayes: −η·(Δ_A − Δ_j) with Δ the change of Σ_g C_g on the item's removal
+/// (η·(log L''_A − log L''_j) for a claim of its own group); ach: w_j − w_A.
+/// Positive: the item favours A over j.
+fn contribution(engine: EngineKind, eta: f64, it: &Item, a: usize, j: usize) -> f64 {
     match engine {
-        EngineKind::Bayes => c.log_l[a] - c.log_l[j],
-        EngineKind::Ach => c.weighted[j] - c.weighted[a],
+        EngineKind::Bayes => -eta * (it.removal[a] - it.removal[j]),
+        EngineKind::Ach => it.now.weighted[j] - it.now.weighted[a],
     }
 }
 
-fn margin_of(engine: EngineKind, t: &Totals, priors: &[f64], a: usize, b: usize) -> f64 {
+fn margin_of(engine: EngineKind, t: &Totals, priors: &[f64], eta: f64, a: usize, b: usize) -> f64 {
     match engine {
         EngineKind::Bayes => {
-            let lp = t.log_posterior(priors);
+            let lp = t.log_posterior(priors, eta);
             lp[a] - lp[b]
         }
         EngineKind::Ach => t.weighted[b] - t.weighted[a],
@@ -261,9 +273,10 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
     let ranking = a.ranking();
     let leader = ranking[0];
     let runner_up = ranking.get(1).copied();
-    let items = items(ws, a);
     let base = totals_of(ws.scenarios.len(), &a.rows, &a.indicators);
+    let items = items(ws, a, &base);
     let priors = ws.priors();
+    let eta = ws.config.evidence_weight;
     let Some(b) = runner_up else {
         return Sensitivity {
             engine,
@@ -276,20 +289,26 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
             favouring: 0,
         };
     };
-    let margin = margin_of(engine, &base, &priors, leader, b);
+    let margin = margin_of(engine, &base, &priors, eta, leader, b);
     let tied = engine_order(engine, &a.scores[leader], &a.scores[b]) == Ordering::Equal;
 
     let what_if = |item: &Item, replacement: Option<&Cells>| -> Variant {
-        let mut t = base.clone();
-        item.now.add_to(&mut t, -1.0);
-        let after_contribution = match replacement {
-            Some(c) => {
-                c.add_to(&mut t, 1.0);
-                contribution(engine, c, leader, b)
+        let mut t = base.detached();
+        let into: Vec<&[f64]> = replacement.iter().map(|c| c.log_l.as_slice()).collect();
+        let d = base.group_delta(item.group, &[&item.now.log_l], &into);
+        t.log_l.iter_mut().zip(&d).for_each(|(x, dx)| *x += dx);
+        item.now.add_ach(&mut t, -1.0);
+        if let Some(c) = replacement {
+            c.add_ach(&mut t, 1.0);
+        }
+        let change = match engine {
+            EngineKind::Bayes => eta * (d[leader] - d[b]),
+            EngineKind::Ach => {
+                let old = item.now.weighted[b] - item.now.weighted[leader];
+                let new = replacement.map_or(0.0, |c| c.weighted[b] - c.weighted[leader]);
+                new - old
             }
-            None => 0.0,
         };
-        let change = after_contribution - contribution(engine, &item.now, leader, b);
         let new_leader = leader_of(ws, engine, &t);
         Variant {
             margin: margin + change,
@@ -304,7 +323,7 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
             let removal = what_if(it, None);
             Effect {
                 kind: it.kind,
-                contribution: contribution(engine, &it.now, leader, b),
+                contribution: contribution(engine, eta, it, leader, b),
                 linchpin: removal.flips && !tied,
                 removal,
                 trust_drop: it.drop.as_ref().map(|d| what_if(it, Some(d))),
@@ -318,13 +337,13 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
         .filter(|&i| {
             others
                 .iter()
-                .any(|&j| contribution(engine, &items[i].now, leader, j) > 0.0)
+                .any(|&j| contribution(engine, eta, &items[i], leader, j) > 0.0)
         })
         .collect();
     let deciding = if tied {
         None
     } else {
-        smallest_deciding_set(ws, engine, &base, &items, leader, &others, &favouring)
+        smallest_deciding_set(ws, engine, eta, &base, &items, leader, &others, &favouring)
     };
     Sensitivity {
         engine,
@@ -338,7 +357,8 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
     }
 }
 
-/// Remove `set` from the totals; the new leader.
+/// Remove `set` from the totals; the new leader. Members of one named group
+/// leave it together (the group's mean is taken over those that remain).
 fn leader_without(
     ws: &Workspace,
     engine: EngineKind,
@@ -346,9 +366,24 @@ fn leader_without(
     items: &[Item],
     set: &[usize],
 ) -> usize {
-    let mut t = base.clone();
+    let mut t = base.detached();
+    let mut by_group: std::collections::BTreeMap<usize, Vec<&[f64]>> = Default::default();
     for &i in set {
-        items[i].now.add_to(&mut t, -1.0);
+        let it = &items[i];
+        match it.group {
+            Some(g) => by_group.entry(g).or_default().push(&it.now.log_l),
+            None => {
+                t.log_l
+                    .iter_mut()
+                    .zip(&it.now.log_l)
+                    .for_each(|(x, l)| *x -= l);
+            }
+        }
+        it.now.add_ach(&mut t, -1.0);
+    }
+    for (g, rows) in by_group {
+        let d = base.group_delta(Some(g), &rows, &[]);
+        t.log_l.iter_mut().zip(&d).for_each(|(x, dx)| *x += dx);
     }
     leader_of(ws, engine, &t)
 }
@@ -357,13 +392,17 @@ fn leader_without(
 ///
 /// For each challenger j, remove the items favouring the leader over j in
 /// decreasing order of contribution until the leader changes. For a fixed j
-/// the k largest contributions give the largest possible gain of any k items,
-/// so the smallest of these greedy sets is already minimal up to exact ties;
-/// when at most [`EXACT_SEARCH_MAX`] items favour the leader, every smaller
-/// subset is tried (in increasing size) to confirm it.
+/// and claims of their own groups, the k largest contributions give the
+/// largest possible gain of any k items, so the smallest of these greedy sets
+/// is already minimal up to exact ties (members of one named group do not add
+/// up exactly, so there it is a heuristic); when at most [`EXACT_SEARCH_MAX`]
+/// items favour the leader, every smaller subset is tried (in increasing size)
+/// to confirm it.
+#[allow(clippy::too_many_arguments)]
 fn smallest_deciding_set(
     ws: &Workspace,
     engine: EngineKind,
+    eta: f64,
     base: &Totals,
     items: &[Item],
     leader: usize,
@@ -373,19 +412,17 @@ fn smallest_deciding_set(
     let mut best: Option<(Vec<usize>, usize)> = None;
     for &j in others {
         let mut order: Vec<(f64, usize)> = (0..items.len())
-            .map(|i| (contribution(engine, &items[i].now, leader, j), i))
+            .map(|i| (contribution(engine, eta, &items[i], leader, j), i))
             .filter(|(d, _)| *d > 0.0)
             .collect();
         order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        let mut t = base.clone();
         let mut set = Vec::new();
         for (_, i) in order {
             if best.as_ref().is_some_and(|(b, _)| set.len() + 1 >= b.len()) {
                 break; // cannot beat the best set found so far
             }
-            items[i].now.add_to(&mut t, -1.0);
             set.push(i);
-            let l = leader_of(ws, engine, &t);
+            let l = leader_without(ws, engine, base, items, &set);
             if l != leader {
                 best = Some((set.clone(), l));
                 break;
@@ -439,8 +476,8 @@ mod tests {
     /// Brute force: the smallest subset of all items whose removal changes the leader.
     fn brute(ws: &Workspace, a: &Assessment) -> Option<usize> {
         let s = analyse(ws, a);
-        let its = items(ws, a);
         let base = totals_of(ws.scenarios.len(), &a.rows, &a.indicators);
+        let its = items(ws, a, &base);
         let n = its.len();
         let mut best: Option<usize> = None;
         for mask in 1u32..(1 << n) {
@@ -459,7 +496,7 @@ mod tests {
         crate::load::from_files(vec![
             SourceFile {
                 rel: "kzclaims.toml".into(),
-                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\n"),
+                text: format!("title = \"t\"\nquestion = \"q\"\n[scoring]\nengine = \"{engine}\"\nevidence_weight = 1.0\n"),
             },
             SourceFile {
                 rel: "scenarios/s.toml".into(),

@@ -72,7 +72,9 @@ pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
         st.sources = s.clone();
     }
     if let Some(u) = &r.url {
-        st.url = Some(u.clone());
+        // `url = ""` in a revision drops the link: the revised statement rests
+        // on the sources named, and an earlier link cannot document it.
+        st.url = Some(u.clone()).filter(|u| !u.trim().is_empty());
     }
     if let Some(s) = r.status {
         st.status = s;

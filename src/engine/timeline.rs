@@ -120,10 +120,16 @@ pub struct Timeline {
     pub points: Vec<Point>,
 }
 
-/// One claim's log L'' row as a vector (zeros when it counts for nothing).
-fn log_row(r: Option<&Row>, n: usize) -> Vec<f64> {
-    r.and_then(|r| r.log_l.clone())
-        .unwrap_or_else(|| vec![0.0; n])
+/// The change in log-odds against the others that moving Σ_g C_g from
+/// `before` to `after` makes at evidence weight `eta`. A change inside a named
+/// group moves the group's mean: all of it is the changed claim's.
+fn moved(before: &[f64], after: &[f64], eta: f64) -> Vec<f64> {
+    let d: Vec<f64> = after
+        .iter()
+        .zip(before)
+        .map(|(a, b)| eta * (a - b))
+        .collect();
+    against_others(&d)
 }
 
 fn weighted_row(r: Option<&Row>, n: usize) -> Vec<f64> {
@@ -196,6 +202,7 @@ pub fn timeline(
     let mut rows: Vec<Option<Row>> = vec![None; ws.claims.len()];
     let mut ind_rows: std::collections::BTreeMap<(usize, usize), IndicatorRow> = Default::default();
     let mut totals = Totals::new(n);
+    let eta = ws.config.evidence_weight;
     let mut points: Vec<Point> = Vec::new();
     let in_window = |d: NaiveDate| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
     let mut started = false;
@@ -228,25 +235,18 @@ pub fn timeline(
                         .observation_as_of(date)
                         .filter(|(_, o)| o.update)
                         .and_then(|(o, obs)| indicators::row(ws, j, ki, o, obs.observed, 1.0));
+                    let before = totals.log_l.clone();
                     if let Some(o) = &old {
                         totals.add_indicator(o, -1.0);
                     }
                     if let Some(nw) = &new {
                         totals.add_indicator(nw, 1.0);
                     }
-                    let lo = |r: Option<&IndicatorRow>| {
-                        r.map(|r| against_others(&r.log_l))
-                            .unwrap_or_else(|| vec![0.0; n])
-                    };
                     let wi = |r: Option<&IndicatorRow>| {
                         r.map(|r| r.weighted.clone())
                             .unwrap_or_else(|| vec![0.0; n])
                     };
-                    let log_odds: Vec<f64> = lo(new.as_ref())
-                        .iter()
-                        .zip(lo(old.as_ref()))
-                        .map(|(a, b)| a - b)
-                        .collect();
+                    let log_odds = moved(&before, &totals.log_l, eta);
                     let weighted: Vec<f64> = wi(new.as_ref())
                         .iter()
                         .zip(wi(old.as_ref()))
@@ -287,6 +287,7 @@ pub fn timeline(
                 }
             };
             let new = row(ws, st, engine);
+            let before = totals.log_l.clone();
             if let Some(o) = &old {
                 totals.add(o, -1.0);
             }
@@ -303,15 +304,13 @@ pub fn timeline(
                         (kind, changed_fields(ws, &o.state, &new.state))
                     }
                 };
-                let before = against_others(&log_row(old.as_ref(), n));
-                let after = against_others(&log_row(Some(&new), n));
                 let wb = weighted_row(old.as_ref(), n);
                 let wa = weighted_row(Some(&new), n);
                 changes.push(Change {
                     subject,
                     kind,
                     fields,
-                    log_odds: after.iter().zip(&before).map(|(a, b)| a - b).collect(),
+                    log_odds: moved(&before, &totals.log_l, eta),
                     weighted: wa.iter().zip(&wb).map(|(a, b)| a - b).collect(),
                 });
             }

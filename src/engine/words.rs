@@ -62,15 +62,17 @@ impl Confidence {
 /// The confidence rule (docs/scoring.md): over the diagnostic claims in force,
 /// n their count, q their mean trust, k how many are corroborated (two or more
 /// sources, or credibility 1):
-/// high when n ≥ 10, q ≥ 0.6, k ≥ 3 and both engines put the same scenario
-/// first; moderate when n ≥ 5 and q ≥ 0.4; low otherwise.
+/// high when n ≥ 10, q ≥ 0.6, k ≥ 3, both engines put the same scenario
+/// first and the Bayesian engine puts it first at both ends of the band;
+/// moderate when n ≥ 5 and q ≥ 0.4; low otherwise.
 pub fn confidence(
     n: usize,
     mean_trust: f64,
     corroborated: usize,
     engines_agree: bool,
+    band_agrees: bool,
 ) -> Confidence {
-    if n >= 10 && mean_trust >= 0.6 && corroborated >= 3 && engines_agree {
+    if n >= 10 && mean_trust >= 0.6 && corroborated >= 3 && engines_agree && band_agrees {
         Confidence::High
     } else if n >= 5 && mean_trust >= 0.4 {
         Confidence::Moderate
@@ -96,10 +98,11 @@ mod tests {
 
     #[test]
     fn confidence_rule() {
-        assert_eq!(confidence(12, 0.7, 3, true), Confidence::High);
-        assert_eq!(confidence(12, 0.7, 3, false), Confidence::Moderate);
-        assert_eq!(confidence(12, 0.7, 2, true), Confidence::Moderate);
-        assert_eq!(confidence(5, 0.4, 0, true), Confidence::Moderate);
-        assert_eq!(confidence(4, 0.9, 4, true), Confidence::Low);
+        assert_eq!(confidence(12, 0.7, 3, true, true), Confidence::High);
+        assert_eq!(confidence(12, 0.7, 3, false, true), Confidence::Moderate);
+        assert_eq!(confidence(12, 0.7, 3, true, false), Confidence::Moderate);
+        assert_eq!(confidence(12, 0.7, 2, true, true), Confidence::Moderate);
+        assert_eq!(confidence(5, 0.4, 0, true, true), Confidence::Moderate);
+        assert_eq!(confidence(4, 0.9, 4, true, true), Confidence::Low);
     }
 }

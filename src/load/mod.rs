@@ -8,6 +8,7 @@ mod toml_walk;
 use crate::checks::codes::{self, Level};
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::*;
+pub use parse::is_slug;
 use parse::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -42,37 +43,106 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 
 /// Read the workspace files under `root`: `kzclaims.toml`, `scenarios/**/*.toml`
 /// and `claims/**/*.toml`, sorted by relative path.
-pub fn read_files(root: &Path) -> Result<Vec<SourceFile>, String> {
+///
+/// Symbolic links are followed only while they stay inside the workspace: a
+/// link that leads outside it is not read, and a link loop is not followed
+/// forever; both are reported (E021), as is a `claims` or `scenarios` that is
+/// a file, and a file that is not UTF-8 (E001, at the first bad byte).
+pub fn read_files(root: &Path) -> Result<Vec<SourceFile>, LoadError> {
     let mut files = Vec::new();
+    let mut diags = Vec::new();
     let cfg = root.join(CONFIG_FILE);
-    let text =
-        std::fs::read_to_string(&cfg).map_err(|e| format!("cannot read {}: {e}", cfg.display()))?;
-    files.push(SourceFile {
-        rel: CONFIG_FILE.to_string(),
-        text,
-    });
+    let bytes = std::fs::read(&cfg)
+        .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", cfg.display())))?;
+    files.push(decode(CONFIG_FILE.to_string(), bytes, &mut diags));
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", root.display())))?;
     for dir in ["scenarios", "claims"] {
+        let path = root.join(dir);
+        if path.exists() && !path.is_dir() {
+            diags.push(
+                Diagnostic::error("E014", format!("`{dir}` is a file, not a folder"))
+                    .in_file(dir)
+                    .help(format!("{dir}/ holds the workspace's .toml files: move the file into a folder named {dir}")),
+            );
+            continue;
+        }
         let mut found = Vec::new();
-        collect_toml(&root.join(dir), dir, &mut found)?;
+        let mut seen = Vec::new();
+        collect_toml(&real_root, &path, dir, &mut found, &mut seen, &mut diags)
+            .map_err(LoadError::Io)?;
         found.sort();
         for rel in found {
             let path = root.join(&rel);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            files.push(SourceFile { rel, text });
+            let bytes = std::fs::read(&path)
+                .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
+            files.push(decode(rel, bytes, &mut diags));
         }
     }
-    Ok(files)
+    if diags.is_empty() {
+        Ok(files)
+    } else {
+        Err(LoadError::Invalid {
+            diagnostics: diags,
+            files,
+        })
+    }
 }
 
-fn collect_toml(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), String> {
+/// A file's text; bytes that are not UTF-8 are an error at the first of them
+/// (the text keeps a replacement character there, so the snippet shows it).
+fn decode(rel: String, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> SourceFile {
+    match String::from_utf8(bytes) {
+        Ok(text) => SourceFile { rel, text },
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            diags.push(
+                Diagnostic::error("E001", "the file is not valid UTF-8")
+                    .at(rel.clone(), at..at + '\u{FFFD}'.len_utf8())
+                    .label("bytes that are not UTF-8")
+                    .help("save the file as UTF-8 (TOML files must be UTF-8)"),
+            );
+            SourceFile { rel, text }
+        }
+    }
+}
+
+fn collect_toml(
+    real_root: &Path,
+    dir: &Path,
+    rel: &str,
+    out: &mut Vec<String>,
+    seen: &mut Vec<PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(), String> {
+    // Each real folder is walked once: a link back to a folder already on
+    // the way is a loop.
+    if let Ok(real) = dir.canonicalize() {
+        if seen.contains(&real) {
+            diags.push(
+                Diagnostic::error(
+                    "E021",
+                    format!("`{rel}` is a link loop: it leads back to a folder already read"),
+                )
+                .in_file(rel)
+                .help("remove the link, or point it at a folder outside the loop"),
+            );
+            return Ok(());
+        }
+        seen.push(real);
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
     };
+    let mut entries: Vec<_> = entries
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    entries.sort_by_key(|e| e.file_name());
     for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
             continue;
@@ -81,8 +151,40 @@ fn collect_toml(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), Stri
         let ft = entry
             .file_type()
             .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
-        if ft.is_dir() || (ft.is_symlink() && entry.path().is_dir()) {
-            collect_toml(&entry.path(), &child, out)?;
+        if ft.is_symlink() {
+            let path = entry.path();
+            match path.canonicalize() {
+                Err(_) if name.ends_with(".toml") || path.is_dir() => {
+                    diags.push(
+                        Diagnostic::error(
+                            "E021",
+                            format!("`{child}` is a broken link or a link loop"),
+                        )
+                        .in_file(&child)
+                        .help("remove the link or point it at a file in the workspace"),
+                    );
+                    continue;
+                }
+                Err(_) => continue,
+                Ok(real) if !real.starts_with(real_root) => {
+                    if name.ends_with(".toml") || real.is_dir() {
+                        diags.push(
+                            Diagnostic::error(
+                                "E021",
+                                format!("`{child}` is a link to {}, outside the workspace: kzclaims does not read it", real.display()),
+                            )
+                            .in_file(&child)
+                            .help("a workspace reads only its own files; copy what you need into it"),
+                        );
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+            }
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            collect_toml(real_root, &path, &child, out, seen, diags)?;
         } else if name.ends_with(".toml") {
             out.push(child);
         }
@@ -92,7 +194,7 @@ fn collect_toml(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), Stri
 
 /// Load and validate the workspace at `root`.
 pub fn load(root: &Path) -> Result<Workspace, LoadError> {
-    let files = read_files(root).map_err(LoadError::Io)?;
+    let files = read_files(root)?;
     let mut ws = from_files(files)?;
     ws.root = root.to_path_buf();
     Ok(ws)
@@ -401,12 +503,16 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
         })
         .collect();
     claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let mut groups: Vec<String> = claims.iter().filter_map(|c| c.group.clone()).collect();
+    groups.sort_unstable();
+    groups.dedup();
     Ok(Workspace {
         root: PathBuf::new(),
         config: config.expect("checked above").cfg,
         scenarios: scenarios.into_iter().map(|s| s.s).collect(),
         sources,
         claims,
+        groups,
         files,
     })
 }

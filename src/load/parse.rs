@@ -1,7 +1,7 @@
 //! Parsing: each workspace file into raw records that keep the byte spans the
 //! cross-file checks in [`super::from_files`] need.
 
-use super::toml_walk::{tables_in, FileCx, Span, Tbl};
+use super::toml_walk::{number, tables_in, FileCx, Span, Tbl};
 use super::*;
 use toml::de::{DeTable, DeValue};
 
@@ -52,7 +52,7 @@ pub(super) const CONFIG_KEYS: &[&str] = &[
     "silence",
 ];
 pub(super) const RESOLUTION_KEYS: &[&str] = &["date", "scenario", "note"];
-pub(super) const SCORING_KEYS: &[&str] = &["engine", "likelihood"];
+pub(super) const SCORING_KEYS: &[&str] = &["engine", "likelihood", "evidence_weight", "band"];
 pub(super) const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II", "cc", "c", "n", "i", "ii"];
 pub(super) const MEMO_KEYS: &[&str] = &["organization", "author", "marking", "template"];
 pub(super) const SCENARIO_KEYS: &[&str] = &[
@@ -95,6 +95,7 @@ pub(super) const CLAIM_KEYS: &[&str] = &[
     "ratings",
     "rationale",
     "tags",
+    "group",
     "revision",
     "assessment",
     "silence",
@@ -112,7 +113,36 @@ pub(super) const REVISION_KEYS: &[&str] = &[
     "status",
 ];
 
-pub(super) fn is_slug(s: &str) -> bool {
+/// `url = "…"`: only `http`, `https` and `mailto` links are accepted (E018);
+/// in a revision `url = ""` drops the link.
+pub(super) fn url_of(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, revision: bool) -> Option<String> {
+    let (u, span) = t.opt_str(cx, "url")?;
+    if revision && u.is_empty() {
+        return Some(u);
+    }
+    if is_safe_url(&u) {
+        return Some(u);
+    }
+    let d = cx.err(
+        "E018",
+        span,
+        if u.trim().is_empty() {
+            "empty `url`".to_string()
+        } else {
+            format!("`url` must be an http, https or mailto address, found \"{u}\"")
+        },
+    );
+    d.label = Some("not a web or mail address".into());
+    d.help = Some(if u.trim().is_empty() {
+        "leave `url` out when there is no link (in a revision, `url = \"\"` drops the earlier link)"
+            .into()
+    } else {
+        "memos turn urls into links that readers click: only http://, https:// and mailto: addresses are accepted, written in full, with no spaces (other schemes such as javascript: or data: could run code in a reader's browser)".into()
+    });
+    None
+}
+
+pub fn is_slug(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars
@@ -241,6 +271,37 @@ pub(super) fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig>
                 None => {
                     let d = cx.err("E010", span, format!("unknown engine \"{e}\""));
                     d.help = Some("engine is \"bayes\" or \"ach\"".into());
+                }
+            }
+        }
+        if let Some((v, span)) = s.opt_float(cx, "evidence_weight") {
+            if v > 0.0 && v <= 1.0 {
+                cfg.evidence_weight = v;
+            } else {
+                let d = cx.err(
+                    "E010",
+                    span,
+                    format!("evidence_weight must be in (0, 1], found {v}"),
+                );
+                d.label = Some("out of range".into());
+                d.help = Some("η = 1 counts every group as an independent observation; smaller values discount dependent evidence (the default is 0.5; docs/scoring.md)".into());
+            }
+        }
+        if let Some(v) = s.get("band") {
+            let vals: Option<Vec<f64>> = match v.get_ref() {
+                DeValue::Array(a) => a.iter().map(|x| number(x.get_ref())).collect(),
+                _ => None,
+            };
+            match vals.as_deref() {
+                Some(&[lo, hi]) if lo > 0.0 && hi <= 1.0 && lo <= hi => cfg.band = [lo, hi],
+                _ => {
+                    let d = cx.err(
+                        "E010",
+                        v.span(),
+                        "band must be two evidence weights in (0, 1], low first",
+                    );
+                    d.label = Some("not a valid band".into());
+                    d.help = Some("for example `band = [0.25, 1.0]`: the memo gives each probability at both ends".into());
                 }
             }
         }
@@ -588,7 +649,7 @@ pub(super) fn parse_claims(
             t.check_keys(cx, SOURCE_KEYS);
             let id = slug(cx, &t);
             let name = t.req_str(cx, "name");
-            let url = t.opt_str(cx, "url").map(|x| x.0);
+            let url = url_of(cx, &t, false);
             let kind = match t.req_str(cx, "kind") {
                 Some((k, span)) => {
                     let parsed = SourceKind::parse(&k.to_ascii_lowercase());
@@ -678,7 +739,7 @@ pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> 
             Vec::new()
         }
     };
-    let url = t.opt_str(cx, "url").map(|x| x.0);
+    let url = url_of(cx, t, false);
     let cred = if t.get("credibility").is_none() {
         t.missing(cx, "credibility");
         None
@@ -787,6 +848,16 @@ pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> 
         .into_iter()
         .map(|x| x.0)
         .collect();
+    let group = match t.opt_str(cx, "group") {
+        Some((g, span)) if g.trim().is_empty() => {
+            let d = cx.err("E010", span, "`group` must name a group");
+            d.label = Some("empty group name".into());
+            d.help = Some("leave `group` out for a claim that stands on its own; claims reporting the same event or coming through the same channel share one name".into());
+            None
+        }
+        Some((g, _)) => Some(g),
+        None => None,
+    };
     let mut revisions = Vec::new();
     let mut revision_dates = Vec::new();
     let mut source_refs_rev = Vec::new();
@@ -815,7 +886,7 @@ pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> 
             }
             source_refs_rev.extend(list.iter().cloned());
         }
-        let rurl = rt.opt_str(cx, "url").map(|x| x.0);
+        let rurl = url_of(cx, &rt, true);
         let status = match rt.opt_str(cx, "status") {
             Some((s, span)) => match s.as_str() {
                 "retracted" => Some(Status::Retracted),
@@ -869,6 +940,7 @@ pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> 
             silence,
             rationale,
             tags,
+            group,
             revisions,
             loc: Loc {
                 file,

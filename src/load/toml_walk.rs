@@ -133,16 +133,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
 
     pub fn opt_float(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(f64, Span)> {
         let v = self.get(key)?;
-        let n = match v.get_ref() {
-            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-            DeValue::Integer(i) if i.radix() == 10 => i
-                .as_str()
-                .replace('_', "")
-                .parse::<i64>()
-                .ok()
-                .map(|n| n as f64),
-            _ => None,
-        };
+        let n = number(v.get_ref());
         if n.is_none() {
             cx.type_error(&self.what, key, "a number", v);
         }
@@ -246,6 +237,20 @@ impl<'t, 'i> Tbl<'t, 'i> {
 }
 
 /// The tables of an array of tables, reporting non-table items.
+/// A TOML float, or a decimal integer, as an f64.
+pub fn number(v: &DeValue<'_>) -> Option<f64> {
+    match v {
+        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+        DeValue::Integer(i) if i.radix() == 10 => i
+            .as_str()
+            .replace('_', "")
+            .parse::<i64>()
+            .ok()
+            .map(|n| n as f64),
+        _ => None,
+    }
+}
+
 pub fn tables_in<'t, 'i>(
     cx: &mut FileCx<'_>,
     v: &'t Val<'i>,

@@ -10,6 +10,8 @@ use std::fmt::Write;
 
 #[derive(Debug, Serialize)]
 pub struct CalibrationJson {
+    /// The shape's version: raised only when a field is renamed or removed.
+    pub version: u32,
     pub questions: Vec<QuestionJson>,
     pub indicators: Vec<IndicatorJson>,
     /// Calibration table over every question (team view) and indicator.
@@ -89,6 +91,7 @@ pub fn collect(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> Calibrati
         indicators.extend(ind.iter().map(|i| indicator_json(ws, i)));
     }
     CalibrationJson {
+        version: 1,
         questions,
         indicators,
         bins: calibration::bins(&forecasts)

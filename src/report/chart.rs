@@ -259,6 +259,43 @@ fn draw_panel(
     let last = t.points.last().expect("a panel has points");
     let mut order: Vec<usize> = (0..ws.scenarios.len()).collect();
     order.sort_by_key(|&j| std::cmp::Reverse(last.scores[j].rank));
+    // The band behind each line: from the probability at the band's low
+    // evidence weight to that at its high one, as a shaded step area.
+    if t.engine == EngineKind::Bayes {
+        for &j in &order {
+            let mut upper: Vec<(f64, f64, f64)> = Vec::new();
+            let mut lower: Vec<(f64, f64, f64)> = Vec::new();
+            for (i, pt) in pts.iter().enumerate() {
+                let next = pts.get(i + 1).map(|q| q.date).unwrap_or(p.b);
+                if next < p.a || pt.date > p.b {
+                    continue;
+                }
+                let [lo, hi] = pt.scores[j].band;
+                let (xa, xb) = (p.x(pt.date), p.x(next));
+                upper.push((xa, xb, p.y(lo.max(hi))));
+                lower.push((xa, xb, p.y(lo.min(hi))));
+            }
+            if upper.is_empty() {
+                continue;
+            }
+            let mut d = String::new();
+            for (k, (xa, xb, y)) in upper.iter().enumerate() {
+                if k == 0 {
+                    let _ = write!(d, "M{xa:.1} {y:.1} H{xb:.1}");
+                } else {
+                    let _ = write!(d, " V{y:.1} H{xb:.1}");
+                }
+            }
+            for (xa, _, y) in lower.iter().rev().map(|(xa, xb, y)| (xb, xa, y)) {
+                let _ = write!(d, " V{y:.1} H{:.1}", xa);
+            }
+            let _ = writeln!(
+                o,
+                "<path d=\"{d} Z\" fill=\"{}\" class=\"band\"/>",
+                COLORS[j % COLORS.len()]
+            );
+        }
+    }
     for j in order {
         let mut d = String::new();
         let mut started = false;
@@ -417,14 +454,14 @@ pub fn svg(ws: &Workspace, t: &Timeline) -> String {
     });
     let legend_top = y + 10.0;
     let legend_h = 20.0 * ws.scenarios.len() as f64;
-    let moves_top = legend_top + legend_h + 24.0;
+    let moves_top = legend_top + legend_h + 44.0;
     let height = moves_top + 20.0 * (moves.len() as f64 + 1.0) + 16.0;
 
     let _ = writeln!(
         o,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height:.0}\" viewBox=\"0 0 {WIDTH} {height:.0}\" font-family=\"Helvetica, Arial, sans-serif\">"
     );
-    o.push_str("<style>\n.t{font-size:19px;font-weight:bold}.sub{font-size:13px;fill:#444}.cap{font-size:13px;font-weight:bold;fill:#333}\n.grid{stroke:#e3e3e3;stroke-width:1}.tick{stroke:#f0f0f0;stroke-width:1}.frame{fill:none;stroke:#999;stroke-width:1}\n.yl{font-size:11px;fill:#555;text-anchor:end}.xl{font-size:11px;fill:#555;text-anchor:middle}\n.line{fill:none;stroke-width:2.2;stroke-linejoin:round}.lead{stroke:#888;stroke-width:.8;stroke-dasharray:2 2}\n.num{fill:#fff;stroke-width:1.6}.numt{font-size:11px;font-weight:bold;text-anchor:middle}\n.lg{font-size:12.5px}.mv{font-size:12.5px}.mvh{font-size:13px;font-weight:bold}.win{fill:#f6efd9;stroke:none}\n</style>\n");
+    o.push_str("<style>\n.t{font-size:19px;font-weight:bold}.sub{font-size:13px;fill:#444}.cap{font-size:13px;font-weight:bold;fill:#333}\n.grid{stroke:#e3e3e3;stroke-width:1}.tick{stroke:#f0f0f0;stroke-width:1}.frame{fill:none;stroke:#999;stroke-width:1}\n.yl{font-size:11px;fill:#555;text-anchor:end}.xl{font-size:11px;fill:#555;text-anchor:middle}\n.line{fill:none;stroke-width:2.2;stroke-linejoin:round}.lead{stroke:#888;stroke-width:.8;stroke-dasharray:2 2}\n.num{fill:#fff;stroke-width:1.6}.numt{font-size:11px;font-weight:bold;text-anchor:middle}\n.band{fill-opacity:.13;stroke:none}.lg{font-size:12.5px}.mv{font-size:12.5px}.mvh{font-size:13px;font-weight:bold}.win{fill:#f6efd9;stroke:none}\n</style>\n");
     o.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     let _ = writeln!(
         o,
@@ -492,6 +529,15 @@ pub fn svg(ws: &Workspace, t: &Timeline) -> String {
             esc(&s.id),
             fmt_value(value(last, j, engine), engine),
             esc(&truncate(&s.title, 100))
+        );
+    }
+    if engine == EngineKind::Bayes {
+        let [lo, hi] = ws.config.band;
+        let _ = writeln!(
+            o,
+            "<text x=\"{LEFT}\" y=\"{:.1}\" class=\"lg\">Lines: evidence weight {}. Shaded: the range from weight {lo} (strongly dependent evidence) to {hi}.</text>",
+            legend_top + legend_h,
+            ws.config.evidence_weight
         );
     }
     let _ = writeln!(
@@ -583,7 +629,8 @@ mod tests {
         let a = svg(&ws, &t);
         assert_eq!(a, svg(&ws, &t));
         assert!(a.starts_with("<svg") && a.ends_with("</svg>\n"));
-        assert_eq!(a.matches("<path").count(), ws.scenarios.len());
+        assert_eq!(a.matches("class=\"line\"").count(), ws.scenarios.len());
+        assert_eq!(a.matches("class=\"band\"").count(), ws.scenarios.len());
         assert!(
             a.contains("cut-cables"),
             "the retraction's move is labelled"

@@ -168,6 +168,13 @@ pub struct ScenarioView {
     pub term: &'static str,
     /// "likely [55–80%]".
     pub term_range: String,
+    /// The probability at each end of the band (low η first).
+    pub band: [f64; 2],
+    /// "58%", "99%": the band's two ends as percents (low η first).
+    pub band_percents: [String; 2],
+    /// The judgment in words, with the band: "likely [55–80%] (72%; 58% if the
+    /// evidence is strongly dependent, 99% if it were fully independent)".
+    pub judgment: String,
     pub inconsistency: u32,
     pub weighted_inconsistency: f64,
     pub weighted_inconsistency_text: String,
@@ -196,6 +203,14 @@ pub struct MemoContext {
     pub author: Option<String>,
     pub organization: Option<String>,
     pub bluf: String,
+    /// `[scoring] evidence_weight`.
+    pub evidence_weight: f64,
+    /// `[scoring] band`.
+    pub band_eta: [f64; 2],
+    /// Whether the leading scenario is the same at both ends of the band.
+    pub band_leader_holds: bool,
+    /// How the numbers treat dependent evidence, in two sentences.
+    pub dependence_note: String,
     pub confidence: &'static str,
     pub confidence_basis: String,
     /// Whether the other engine agrees on the leading scenario, in a sentence.
@@ -206,6 +221,8 @@ pub struct MemoContext {
     pub indicators: Vec<IndicatorView>,
     pub open_indicators: Vec<IndicatorView>,
     pub observed_indicators: Vec<IndicatorView>,
+    /// What to find out next: the open indicators that would tell the most.
+    pub collect: crate::report::collect::CollectView,
     pub sensitivity: SensitivityView,
     /// Present when claims carry [[claim.assessment]] by named analysts.
     pub analysts: Option<AnalystsView>,
@@ -217,6 +234,12 @@ pub struct MemoContext {
     pub claims_diagnostic: usize,
     /// Filled by `brief --since`.
     pub since: Option<serde_json::Value>,
+    /// The evidence matrix: claims × scenarios, most diagnostic first.
+    pub matrix: super::matrix::MatrixView,
+    /// The marking as a CSS string (for `@page` margin boxes in print).
+    pub marking_css: String,
+    /// Inline charts; filled for the HTML report.
+    pub charts: Option<super::matrix::Charts>,
 }
 
 /// Percent with no decimals, but never "0%" or "100%" for a non-extreme value.
@@ -232,6 +255,65 @@ pub fn percent(p: f64) -> String {
 }
 
 const EVIDENCE_PER_SIDE: usize = 3;
+
+/// What the low end of the band stands for, in words.
+fn low_end_words(ws: &Workspace) -> String {
+    let lo = ws.config.band[0];
+    if lo < ws.config.evidence_weight {
+        "if the evidence is strongly dependent".into()
+    } else {
+        format!("at evidence weight {lo}")
+    }
+}
+
+/// What the high end of the band stands for, in words.
+fn high_end_words(ws: &Workspace) -> String {
+    let hi = ws.config.band[1];
+    if hi >= 1.0 {
+        "if it were fully independent".into()
+    } else if hi > ws.config.evidence_weight {
+        format!("if it were less dependent (evidence weight {hi})")
+    } else {
+        format!("at evidence weight {hi}")
+    }
+}
+
+/// "likely [55–80%] (72%; 58% if the evidence is strongly dependent, 99% if it
+/// were fully independent)": the ICD 203 word follows the configured number;
+/// the band follows in plain words.
+fn judgment(ws: &Workspace, p: f64, band: [f64; 2]) -> String {
+    format!(
+        "{} ({}; {} {}, {} {})",
+        words::icd203(p).with_range(),
+        percent(p),
+        percent(band[0]),
+        low_end_words(ws),
+        percent(band[1]),
+        high_end_words(ws)
+    )
+}
+
+/// "(3%; between <1% and 13% depending on how dependent the evidence is)".
+fn band_span(p: f64, band: [f64; 2]) -> String {
+    let (lo, hi) = if band[0] <= band[1] {
+        (band[0], band[1])
+    } else {
+        (band[1], band[0])
+    };
+    if percent(lo) == percent(hi) {
+        format!(
+            "({}, the same however dependent the evidence is)",
+            percent(p)
+        )
+    } else {
+        format!(
+            "({}; between {} and {} depending on how dependent the evidence is)",
+            percent(p),
+            percent(lo),
+            percent(hi)
+        )
+    }
+}
 
 fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
     let c = &ws.claims[row.state.claim];
@@ -315,6 +397,9 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
                 percent: percent(sc.probability),
                 term: w.term,
                 term_range: w.with_range(),
+                band: sc.band,
+                band_percents: [percent(sc.band[0]), percent(sc.band[1])],
+                judgment: judgment(ws, sc.probability, sc.band),
                 inconsistency: sc.inconsistency,
                 weighted_inconsistency: sc.weighted_inconsistency,
                 weighted_inconsistency_text: format!("{:.2}", sc.weighted_inconsistency),
@@ -341,7 +426,33 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         ),
         None => String::new(),
     };
-    let conf = engine::confidence(a, other_leader);
+    let conf = engine::confidence(ws, a, other_leader);
+    let (band_lo_leader, band_hi_leader) = a.band_leaders(ws);
+    let band_leader_holds = band_lo_leader == a.leader() && band_hi_leader == a.leader();
+    let [eta_lo, eta_hi] = ws.config.band;
+    let dependence_note = format!(
+        "{} The evidence counts at weight {} against fully independent observations; each number is also given at weight {} (strongly dependent evidence) and {}{}.",
+        if ws.groups.is_empty() {
+            "No claims are marked as reporting the same event or coming through the same channel, so each counts on its own."
+        } else {
+            "Reports of one event or from one channel count once: each group of related claims by the mean of its members."
+        },
+        ws.config.evidence_weight,
+        eta_lo,
+        eta_hi,
+        if band_leader_holds {
+            ": the leading scenario is the same across that range".to_string()
+        } else {
+            let name = |j: Option<usize>| j.map(|j| format!("“{}”", ws.scenarios[j].title)).unwrap_or_default();
+            format!(
+                ": the lead changes across that range ({} leads at weight {}, {} at weight {}), so the ranking depends on how independent the evidence is",
+                name(band_lo_leader),
+                eta_lo,
+                name(band_hi_leader),
+                eta_hi
+            )
+        }
+    );
     let in_force: Vec<&Row> = a.rows.iter().filter(|r| r.counts()).collect();
     let diag: Vec<&&Row> = in_force.iter().filter(|r| r.diagnostic).collect();
     let mean_trust = if diag.is_empty() {
@@ -350,15 +461,25 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         diag.iter().map(|r| r.trust).sum::<f64>() / diag.len() as f64
     };
     let basis = format!(
-        "{} diagnostic claims in force, mean trust {:.2}",
+        "{} diagnostic claims in force, mean trust {:.2}{}",
         diag.len(),
-        mean_trust
+        mean_trust,
+        if band_leader_holds {
+            ""
+        } else {
+            "; the leading scenario changes with the weight given to dependent evidence, so confidence cannot be high"
+        }
     );
     let runner = scenarios.get(1);
     let bluf = match (a.engine, runner) {
         (EngineKind::Bayes, Some(r)) => format!(
-            "As of {}, the best-supported explanation is “{}”: {} ({}). Next comes “{}”: {} ({}).",
-            a.as_of, leader.title, leader.term_range, leader.percent, r.title, r.term_range, r.percent
+            "As of {}, the best-supported explanation is “{}”: {}. Next comes “{}”: {} {}.",
+            a.as_of,
+            leader.title,
+            leader.judgment,
+            r.title,
+            r.term_range,
+            band_span(r.probability, r.band)
         ),
         (EngineKind::Ach, Some(r)) => format!(
             "As of {}, the evidence is least inconsistent with “{}” (weighted inconsistency {}), ahead of “{}” ({}).",
@@ -419,6 +540,10 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         author: ws.config.memo.author.clone(),
         organization: ws.config.memo.organization.clone(),
         bluf,
+        evidence_weight: ws.config.evidence_weight,
+        band_eta: ws.config.band,
+        band_leader_holds,
+        dependence_note,
         confidence: conf.as_str(),
         confidence_basis: basis,
         cross_check,
@@ -427,6 +552,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         indicators,
         open_indicators,
         observed_indicators,
+        collect: collect_view(ws, a),
         sensitivity: sensitivity_view(ws, a),
         analysts: analysts_view(ws, a, &ranking),
         calibration: calibration_view(ws, a),
@@ -435,7 +561,14 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         claims_retracted: a.rows.len() - in_force.len(),
         claims_diagnostic: diag.len(),
         since: None,
+        matrix: super::matrix::matrix_view(ws, a),
+        marking_css: super::matrix::css_string(&ws.config.memo.marking),
+        charts: None,
     }
+}
+
+fn collect_view(ws: &Workspace, a: &Assessment) -> crate::report::collect::CollectView {
+    crate::report::collect::memo_view(ws, &engine::collect::analyse_assessment(ws, a))
 }
 
 fn indicator_view(

@@ -4,8 +4,13 @@
 
 pub mod calibration;
 pub mod chart;
+pub mod collect;
 pub mod context;
+pub mod diagnostics;
 pub mod diff;
+pub mod docx;
+pub mod fit;
+pub mod matrix;
 pub mod render;
 pub mod score;
 pub mod sensitivity;

@@ -45,19 +45,64 @@ pub struct TemplateError {
     pub source: Option<(String, String)>,
 }
 
-/// Where a template comes from: `templates/NAME` in the workspace, or built in.
-fn lookup(root: &Path, name: &str) -> Result<Option<(String, String)>, std::io::Error> {
-    if name.contains("..") || name.starts_with('/') {
-        return Ok(None);
+/// Where a template comes from: `templates/NAME` in the workspace, or built
+/// in. A name that would leave `templates/` (`..`, an absolute path, a
+/// backslash) and a file that resolves outside the workspace (a symbolic link
+/// pointing elsewhere) are refused: a workspace cloned from someone else must
+/// not be able to read the user's files into a memo.
+fn lookup(root: &Path, name: &str) -> Result<Option<(String, String)>, String> {
+    let bad_name = name.is_empty()
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.contains('\0')
+        || name
+            .split('/')
+            .any(|part| part == ".." || part == "." || part.is_empty());
+    if bad_name {
+        return Err(format!(
+            "template name `{name}` leaves templates/: only names of files inside the workspace's templates/ folder (or built-in ones) are allowed"
+        ));
     }
     let path = root.join("templates").join(name);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(Some((format!("templates/{name}"), text))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BUILTIN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(n, t)| (format!("<built-in {n}>"), t.to_string()))),
-        Err(e) => Err(e),
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(n, t)| (format!("<built-in {n}>"), t.to_string())));
+        }
+        Err(e) => return Err(format!("cannot read template templates/{name}: {e}")),
+        Ok(_) => {}
+    }
+    let inside = match (path.canonicalize(), root.canonicalize()) {
+        (Ok(p), Ok(r)) => p.starts_with(&r).then_some(p),
+        (Err(e), _) => {
+            return Err(format!(
+                "cannot read template templates/{name}: {e} (a broken or looping link?)"
+            ))
+        }
+        (_, Err(e)) => return Err(format!("cannot resolve the workspace folder: {e}")),
+    };
+    let Some(real) = inside else {
+        let target = std::fs::read_link(&path)
+            .map(|t| format!(" (→ {})", t.display()))
+            .unwrap_or_default();
+        return Err(format!(
+            "template templates/{name} is a link that leads outside the workspace{target}; kzclaims does not read it"
+        ));
+    };
+    std::fs::read_to_string(&real)
+        .map(|text| Some((format!("templates/{name}"), text)))
+        .map_err(|e| format!("cannot read template templates/{name}: {e}"))
+}
+
+/// The `safe_url` filter: the URL when it may become a link (http, https,
+/// mailto), else the empty string, so a template prints it as inert text.
+pub fn safe_url(url: &str) -> String {
+    if crate::model::is_safe_url(url) {
+        url.to_string()
+    } else {
+        String::new()
     }
 }
 
@@ -72,9 +117,11 @@ pub fn render<T: Serialize>(
     name: &str,
     ctx: &T,
 ) -> Result<String, Box<TemplateError>> {
-    let io_err = |e: std::io::Error| {
+    let io_err = |e: String| {
         Box::new(TemplateError {
-            diagnostic: Diagnostic::error("E020", format!("cannot read template {name}: {e}")),
+            diagnostic: Diagnostic::error("E020", e).help(
+                "templates come only from the workspace's templates/ folder and the built-ins (docs/templates.md)",
+            ),
             source: None,
         })
     };
@@ -102,16 +149,13 @@ pub fn render<T: Serialize>(
             .expect("default delimiters are valid"),
     );
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_recursion_limit(64);
+    env.add_filter("safe_url", |u: String| safe_url(&u));
     let root_owned = root.to_path_buf();
     env.set_loader(move |n| {
         lookup(&root_owned, n)
             .map(|o| o.map(|(_, t)| t))
-            .map_err(|e| {
-                minijinja::Error::new(
-                    minijinja::ErrorKind::InvalidOperation,
-                    format!("cannot read template {n}: {e}"),
-                )
-            })
+            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e))
     });
     // The name keeps its extension so .html templates are autoescaped.
     let result = env
@@ -138,6 +182,11 @@ fn template_error(display: &str, text: &str, e: &minijinja::Error) -> TemplateEr
         Some(start..start + len)
     });
     let mut d = Diagnostic::error("E020", msg);
+    if matches!(e.kind(), minijinja::ErrorKind::OutOfFuel) {
+        d = d.help("the template ran too long (a loop that never ends?): kzclaims stops a template after a fixed amount of work");
+    } else if e.to_string().contains("recursion") {
+        d = d.help("the template includes or calls itself too deeply (at most 64 levels)");
+    }
     if let Some(span) = span {
         d = d.at(display, span).label("here");
     } else {
@@ -177,5 +226,34 @@ mod tests {
         std::fs::write(dir.path().join("templates/x.html"), "{{ v }}").unwrap();
         let out = render(dir.path(), "x.html", &serde_json::json!({"v": "<b>"})).unwrap();
         assert_eq!(out, "&lt;b&gt;");
+    }
+
+    #[test]
+    fn safe_url_filter_keeps_only_web_and_mail_links() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/l.html"),
+            "{% for u in urls %}[{{ u | safe_url }}]{% endfor %}",
+        )
+        .unwrap();
+        let urls = [
+            "https://a.example/x?y=1&z=2",
+            "HTTP://b.example",
+            "mailto:desk@example.org",
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html,x",
+            "vbscript:x",
+            "https://",
+            "",
+        ];
+        let out = render(dir.path(), "l.html", &serde_json::json!({ "urls": urls })).unwrap();
+        assert_eq!(
+            out,
+            // Autoescaped for HTML ('/' as &#x2f;, which browsers read back).
+            "[https:&#x2f;&#x2f;a.example&#x2f;x?y=1&amp;z=2][HTTP:&#x2f;&#x2f;b.example][mailto:desk@example.org][][][][][][][]"
+        );
     }
 }

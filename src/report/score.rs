@@ -10,8 +10,14 @@ use std::fmt::Write;
 
 #[derive(Debug, Serialize)]
 pub struct ScoreJson {
+    /// The shape's version: raised only when a field is renamed or removed.
+    pub version: u32,
     pub as_of: String,
     pub engine: &'static str,
+    /// `[scoring] evidence_weight`: η.
+    pub evidence_weight: f64,
+    /// `[scoring] band`: the two evidence weights of each scenario's `band`.
+    pub band_eta: [f64; 2],
     /// Present with `score --analyst NAME`: whose ratings were scored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analyst: Option<String>,
@@ -29,6 +35,8 @@ pub struct ScenarioJson {
     pub rank: usize,
     pub prior: f64,
     pub probability: f64,
+    /// The probability at each end of `band_eta`.
+    pub band: [f64; 2],
     pub likelihood_term: f64,
     pub inconsistency: u32,
     pub weighted_inconsistency: f64,
@@ -42,6 +50,9 @@ pub struct ClaimJson {
     pub trust: f64,
     pub diagnosticity: f64,
     pub diagnostic: bool,
+    /// The claim's group, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     pub ratings: BTreeMap<String, Rating>,
 }
 
@@ -80,8 +91,11 @@ impl IndicatorJson {
 
 pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
     ScoreJson {
+        version: 1,
         as_of: a.as_of.to_string(),
         engine: a.engine.as_str(),
+        evidence_weight: ws.config.evidence_weight,
+        band_eta: ws.config.band,
         analyst: None,
         scenarios: a
             .ranking()
@@ -94,6 +108,7 @@ pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
                     rank: s.rank,
                     prior: s.prior,
                     probability: s.probability,
+                    band: s.band,
                     likelihood_term: s.likelihood_term,
                     inconsistency: s.inconsistency,
                     weighted_inconsistency: s.weighted_inconsistency,
@@ -112,6 +127,7 @@ pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
                     trust: r.trust,
                     diagnosticity: r.diagnosticity,
                     diagnostic: r.diagnostic,
+                    group: c.group.clone(),
                     ratings: ws
                         .scenarios
                         .iter()
@@ -199,6 +215,9 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
         rows.push(row);
     }
     type Cell<'a> = Box<dyn Fn(usize) -> String + 'a>;
+    let [b_lo, b_hi] = ws.config.band;
+    let band_lo = format!("probability at η {b_lo}");
+    let band_hi = format!("probability at η {b_hi}");
     let footer: Vec<(&str, Cell)> = vec![
         (
             "inconsistency",
@@ -216,6 +235,14 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
             "probability",
             Box::new(|j| format!("{:.4}", a.scores[j].probability)),
         ),
+        (
+            band_lo.as_str(),
+            Box::new(|j| format!("{:.4}", a.scores[j].band[0])),
+        ),
+        (
+            band_hi.as_str(),
+            Box::new(|j| format!("{:.4}", a.scores[j].band[1])),
+        ),
         ("rank", Box::new(|j| a.scores[j].rank.to_string())),
     ];
     let mut foot_rows = Vec::new();
@@ -232,10 +259,14 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — as of {}, engine {}",
+        "{} — as of {}, engine {}{}",
         ws.config.title,
         a.as_of,
-        a.engine.as_str()
+        a.engine.as_str(),
+        match a.engine {
+            EngineKind::Bayes => format!(", evidence weight {}", ws.config.evidence_weight),
+            EngineKind::Ach => String::new(),
+        }
     );
     let mut lines = vec![Line::Cells(header), Line::Rule];
     lines.extend(rows.into_iter().map(Line::Cells));

@@ -10,6 +10,8 @@ use std::fmt::Write;
 
 #[derive(Debug, Serialize)]
 pub struct SensitivityJson {
+    /// The shape's version: raised only when a field is renamed or removed.
+    pub version: u32,
     pub as_of: String,
     pub engine: &'static str,
     pub leader: String,
@@ -152,6 +154,7 @@ pub fn summary(ws: &Workspace, s: &Sensitivity) -> String {
 pub fn to_json(ws: &Workspace, a: &Assessment, s: &Sensitivity) -> SensitivityJson {
     let label = |e: &Effect| e.kind.label(ws);
     SensitivityJson {
+        version: 1,
         as_of: a.as_of.to_string(),
         engine: a.engine.as_str(),
         leader: ws.scenarios[s.leader].id.clone(),

@@ -58,7 +58,7 @@ fn each_analyst_scored_on_their_own_ratings() {
         .lines()
         .next()
         .unwrap()
-        .ends_with("engine bayes, ratings of analyst alice"));
+        .ends_with("engine bayes, evidence weight 1, ratings of analyst alice"));
     let out = kz(&fixture("analysts"))
         .args(["score", "--analyst", "alcie"])
         .output()

@@ -29,7 +29,7 @@ fn bundled_memo_names_every_scenario_and_moves_over_time() {
     );
     let late = stdout(
         &kz(&repo_root())
-            .args(["brief", "--as-of", "2022-03-16"])
+            .args(["brief", "--as-of", "2022-04-18"])
             .output()
             .unwrap(),
     );

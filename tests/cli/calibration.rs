@@ -149,3 +149,99 @@ fn memo_shows_calibration_once_resolved() {
     );
     assert!(!early.contains("## Calibration"), "{early}");
 }
+
+fn fit_json(dir: &std::path::Path, more: &[&std::path::Path]) -> Value {
+    let out = kz(dir)
+        .args(["calibration", "--fit", "--format", "json"])
+        .args(more)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// p(a) at evidence weight η in tests/fixtures/fit-tiny: 0.8^η / (0.8^η + 0.2^η).
+fn tiny_pa(eta: f64) -> f64 {
+    0.8f64.powf(eta) / (0.8f64.powf(eta) + 0.2f64.powf(eta))
+}
+
+#[test]
+fn fit_by_hand() {
+    let v = fit_json(&fixture("fit-tiny"), &[]);
+    let points = v["points"].as_array().unwrap();
+    let etas: Vec<f64> = points.iter().map(|p| p["eta"].as_f64().unwrap()).collect();
+    assert_eq!(etas, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]);
+    // η = 0.5: p(a) = √0.8 / (√0.8 + √0.2) = 2/3 for the 10 days it stood:
+    // log score ln(2/3), Brier (1/3)² + (1/3)² = 2/9.
+    close(&points[4]["log"], (2.0f64 / 3.0).ln());
+    close(&points[4]["brier"], 2.0 / 9.0);
+    for p in points {
+        let pa = tiny_pa(p["eta"].as_f64().unwrap());
+        close(&p["log"], pa.ln());
+        close(&p["brier"], 2.0 * (1.0 - pa).powi(2));
+    }
+    // The evidence was right: η = 1 scores best on both.
+    assert_eq!(v["best_eta"], 1.0);
+    assert_eq!(v["best_eta_brier"], 1.0);
+    // The configured η is the default, 0.5.
+    assert_eq!(v["configured"]["eta"], 0.5);
+    close(&v["configured"]["log"], (2.0f64 / 3.0).ln());
+}
+
+#[test]
+fn fit_misleading_evidence_prefers_a_small_weight() {
+    let v = fit_json(&fixture("fit-misleading"), &[]);
+    assert_eq!(v["best_eta"], 0.1);
+    assert_eq!(v["best_eta_brier"], 0.1);
+    let logs: Vec<f64> = v["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["log"].as_f64().unwrap())
+        .collect();
+    // Every report pointed the wrong way: the more they count, the worse.
+    assert!(logs.windows(2).all(|w| w[0] > w[1]), "{logs:?}");
+    assert!(v["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("Over 1 resolved question, η = 0.1 would have scored best"));
+}
+
+#[test]
+fn fit_pools_questions_with_equal_weight() {
+    let misleading = fixture("fit-misleading");
+    let v = fit_json(&fixture("fit-tiny"), &[misleading.as_path()]);
+    assert_eq!(v["questions"].as_array().unwrap().len(), 2);
+    let alone = fit_json(&misleading, &[]);
+    for (k, p) in v["points"].as_array().unwrap().iter().enumerate() {
+        let pa = tiny_pa(p["eta"].as_f64().unwrap());
+        let other = &alone["points"][k];
+        close(&p["log"], (pa.ln() + other["log"].as_f64().unwrap()) / 2.0);
+        close(
+            &p["brier"],
+            (2.0 * (1.0 - pa).powi(2) + other["brier"].as_f64().unwrap()) / 2.0,
+        );
+    }
+}
+
+#[test]
+fn fit_table_and_nothing_to_fit() {
+    let out = kz(&fixture("fit-misleading"))
+        .args(["calibration", "--fit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("fit_misleading_table", stdout(&out));
+    // The bundled workspace has not resolved.
+    let out = kz(&repo_root())
+        .args(["calibration", "--fit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("Nothing to fit"));
+    let out = kz(&fixture("fit-tiny"))
+        .args(["calibration", "--fit", "--format", "svg"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

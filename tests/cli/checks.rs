@@ -231,3 +231,130 @@ fn bundled_workspace_passes_strict_with_every_warning_silenced_for_a_reason() {
         assert!(reason.len() > 20, "thin reason: {line}");
     }
 }
+
+/// K112: a revision that rewrites the statement keeps the old link only when it
+/// says where the new statement comes from.
+#[test]
+fn revised_statement_with_an_old_link_warns_unless_the_revision_says_where() {
+    let revision = |extra: &str| {
+        format!(
+            "\n[[claim.revision]]\ndate = 2024-01-09\nnote = \"the forecast changed\"\nstatement = \"Rain is now expected on Friday.\"\n{extra}"
+        )
+    };
+    let run = |extra: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture("checks"), dir.path());
+        let p = dir.path().join("claims/c.toml");
+        let mut t = std::fs::read_to_string(&p).unwrap();
+        t.push_str(&revision(extra));
+        std::fs::write(&p, t).unwrap();
+        let out = kz(dir.path()).arg("check").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stderr(&out)
+    };
+
+    let err = run("");
+    assert!(
+        err.contains("warning[K112]: the 2024-01-09 revision of claim `weather` changes its statement but keeps the earlier citation url (https://agency.example/2)"),
+        "{err}"
+    );
+    assert!(err.contains("statement revised, link kept"), "{err}");
+    assert!(err.contains("--> claims/c.toml:"), "{err}");
+
+    for says_where in [
+        "url = \"https://agency.example/3\"\n",
+        "sources = [\"agency\"]\n",
+        "url = \"\"\n",
+    ] {
+        let err = run(says_where);
+        assert!(!err.contains("K112"), "{says_where}: {err}");
+    }
+    // A note naming the source (by id or by name) says where, too.
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("checks"), dir.path());
+    let p = dir.path().join("claims/c.toml");
+    let mut t = std::fs::read_to_string(&p).unwrap();
+    t.push_str(&revision("").replace("the forecast changed", "the agency's new bulletin"));
+    std::fs::write(&p, t).unwrap();
+    let out = kz(dir.path()).arg("check").output().unwrap();
+    assert!(!stderr(&out).contains("K112"), "{}", stderr(&out));
+}
+
+/// `url = ""` in a revision drops the link from that date on: the memo cites
+/// no link for the revised statement, and K102 says so.
+#[test]
+fn an_empty_url_in_a_revision_drops_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("checks"), dir.path());
+    let p = dir.path().join("claims/c.toml");
+    let mut t = std::fs::read_to_string(&p).unwrap();
+    t.push_str("\n[[claim.revision]]\ndate = 2024-01-09\nnote = \"only the print bulletin has it\"\nstatement = \"Rain is now expected on Friday.\"\nurl = \"\"\n");
+    std::fs::write(&p, t).unwrap();
+    let out = kz(dir.path())
+        .args(["check", "--as-of", "2024-01-08"])
+        .output()
+        .unwrap();
+    assert!(
+        !stderr(&out).contains("claim `weather` has no citation url"),
+        "{}",
+        stderr(&out)
+    );
+    let out = kz(dir.path())
+        .args(["check", "--as-of", "2024-01-10"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("warning[K102]: claim `weather` has no citation url"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The bundled record: no revision that rewrites a claim's statement keeps an
+/// earlier link unless it says where the new statement comes from.
+#[test]
+fn bundled_revisions_never_keep_a_link_for_a_new_statement() {
+    let out = kz(&repo_root())
+        .args(["check", "--show-silenced"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("K112"), "{}", stderr(&out));
+}
+
+/// Many warnings: the first five of each code in full, then a count per
+/// code; `--all` shows every one. Errors are never hidden.
+#[test]
+fn many_warnings_are_counted_per_code() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let mut extra = String::new();
+    for i in 0..12 {
+        extra.push_str(&format!(
+            "\n[[claim]]\nid = \"extra-{i}\"\ndate = 2024-03-05\nstatement = \"Report {i}.\"\nsources = [\"wire\"]\ncredibility = 3\nratings = {{ accident = \"C\", sabotage = \"N\", cyberattack = \"N\" }}\n"
+        ));
+    }
+    let p = dir.path().join("claims/extra.toml");
+    std::fs::write(&p, extra).unwrap();
+    let out = kz(dir.path()).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    // 12 new claims without a url, plus the fixture's own.
+    let k102 = err.matches("warning[K102]").count();
+    assert_eq!(k102, 5, "{err}");
+    assert!(
+        err.contains(
+            "warnings by code (the first 5 of each shown above; `check --all` shows every one):"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("  K102       13  claim has no citation url (8 not shown)"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains(", 16 warnings"), "{}", stdout(&out));
+    let all = kz(dir.path()).args(["check", "--all"]).output().unwrap();
+    let err = stderr(&all);
+    assert_eq!(err.matches("warning[K102]").count(), 13);
+    assert!(!err.contains("warnings by code"));
+}

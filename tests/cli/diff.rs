@@ -218,7 +218,7 @@ fn a_to_b_mirrors_b_to_a() {
     assert_mirror(&fixture("history"), "2024-01-03", "2024-01-05");
     assert_mirror(&fixture("history"), "2024-01-01", "2024-01-05");
     assert_mirror(&fixture("small"), "2024-03-04", "2024-03-08");
-    assert_mirror(&repo_root(), "2022-01-03", "2022-03-16");
+    assert_mirror(&repo_root(), "2022-01-03", "2022-04-18");
 }
 
 // ---------------------------------------------------------------------------
@@ -532,7 +532,7 @@ fn bundled_snapshots() {
         ("html", "diff_bundled_html"),
     ] {
         let out = kz(&repo_root())
-            .args(["diff", "2022-01-06", "2022-03-16", "--format", format])
+            .args(["diff", "2022-01-06", "2022-04-18", "--format", format])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

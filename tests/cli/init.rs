@@ -17,6 +17,13 @@ fn init_creates_a_working_workspace() {
     ] {
         assert!(dir.join(f).is_file(), "{f} missing");
     }
+    // The evidence weight is written out, with what it means.
+    let cfg = std::fs::read_to_string(dir.join("kzclaims.toml")).unwrap();
+    assert!(cfg.contains("\nevidence_weight = 0.5\n"), "{cfg}");
+    assert!(
+        cfg.contains("# How much one group of claims counts"),
+        "{cfg}"
+    );
     let out = kz(&dir).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // The example is clean: no warning even under --strict.

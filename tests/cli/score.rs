@@ -64,7 +64,7 @@ fn bundled_json_has_every_field_for_both_engines() {
     for engine in ["bayes", "ach"] {
         let v = json(&repo_root(), &["--engine", engine]);
         assert_eq!(v["engine"], engine);
-        assert_eq!(v["as_of"], "2022-03-16");
+        assert_eq!(v["as_of"], "2022-04-18");
         assert_shape(&v);
         let ranks: Vec<u64> = v["scenarios"]
             .as_array()

@@ -13,7 +13,7 @@ fn json(dir: &Path, args: &[&str]) -> Value {
 
 /// At every point, each scenario's probability, weighted inconsistency and
 /// rank equal `score --as-of` on that date.
-fn equals_score(dir: &Path, engine: &str) {
+pub fn equals_score(dir: &Path, engine: &str) {
     let t = json(dir, &["timeline", "--format", "json", "--engine", engine]);
     let points = t["points"].as_array().unwrap();
     assert!(!points.is_empty());
@@ -45,7 +45,12 @@ fn equals_score(dir: &Path, engine: &str) {
 
 #[test]
 fn equals_score_as_of_every_date() {
-    for dir in [fixture("small"), fixture("history"), repo_root()] {
+    for dir in [
+        fixture("small"),
+        fixture("history"),
+        fixture("groups"),
+        repo_root(),
+    ] {
         equals_score(&dir, "bayes");
         equals_score(&dir, "ach");
     }

@@ -122,6 +122,8 @@ pub struct Leader {
 pub enum PartKind {
     /// The priors changed.
     Prior,
+    /// `[scoring] evidence_weight` changed.
+    EvidenceWeight,
     /// The claim entered the record.
     Added,
     /// The claim left the record (deleted, or dated after the `to` side).
@@ -141,6 +143,7 @@ impl PartKind {
     pub fn as_str(self) -> &'static str {
         match self {
             PartKind::Prior => "prior",
+            PartKind::EvidenceWeight => "evidence weight",
             PartKind::Added => "added",
             PartKind::Removed => "removed",
             PartKind::Retracted => "retracted",
@@ -432,12 +435,86 @@ fn attributed(a: &Workspace, b: &Workspace) -> Vec<(usize, usize, String)> {
         .collect()
 }
 
-/// Log-odds parts of a row over the attributed set (zeros when absent).
-fn lo_part(row: Option<&Row>, idx: &[usize]) -> Vec<f64> {
-    match row.and_then(|r| r.log_l.as_ref()) {
-        Some(l) => against_others(&idx.iter().map(|&j| l[j]).collect::<Vec<_>>()),
-        None => vec![0.0; idx.len()],
+/// A row's log L'' over the attributed set, when it counts.
+fn log_over(row: Option<&Row>, idx: &[usize]) -> Option<Vec<f64>> {
+    row.and_then(|r| r.log_l.as_ref())
+        .map(|l| idx.iter().map(|&j| l[j]).collect())
+}
+
+/// Which group a claim's row counts in: a named group, or its own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum GroupKey<'a> {
+    Named(&'a str),
+    Own(&'a str),
+}
+
+fn group_key<'a>(w: &'a Workspace, r: &Row) -> GroupKey<'a> {
+    let c = &w.claims[r.state.claim];
+    match c.group.as_deref() {
+        Some(g) => GroupKey::Named(g),
+        None => GroupKey::Own(c.id.as_str()),
     }
+}
+
+/// One member of a group that differs between the sides: its row before and
+/// after (`None` where it does not count on that side).
+struct Changed<'a> {
+    id: &'a str,
+    before: Option<Vec<f64>>,
+    after: Option<Vec<f64>>,
+}
+
+/// Split the change of a group's mean row among its changed members, exactly:
+/// switch the members from their before to their after state one by one, in
+/// id order and in reverse id order, and give each member the mean of its two
+/// steps. The parts sum to C_after − C_before, and swapping the sides negates
+/// every part (docs/scoring.md, "Attribution of changes").
+fn group_shares(unchanged: &[Vec<f64>], changed: &[Changed], h: usize) -> Vec<Vec<f64>> {
+    let k = changed.len();
+    let mut base_sum = vec![0.0; h];
+    for u in unchanged {
+        base_sum.iter_mut().zip(u).for_each(|(s, x)| *s += x);
+    }
+    let mean = |sum: &[f64], n: usize| -> Vec<f64> {
+        if n == 0 {
+            vec![0.0; h]
+        } else {
+            sum.iter().map(|s| s / n as f64).collect()
+        }
+    };
+    let pass = |order: &mut dyn Iterator<Item = usize>| -> Vec<Vec<f64>> {
+        let mut sum = base_sum.clone();
+        let mut n = unchanged.len();
+        for c in changed {
+            if let Some(b) = &c.before {
+                sum.iter_mut().zip(b).for_each(|(s, x)| *s += x);
+                n += 1;
+            }
+        }
+        let mut prev = mean(&sum, n);
+        let mut out = vec![vec![0.0; h]; k];
+        for m in order {
+            let c = &changed[m];
+            if let Some(b) = &c.before {
+                sum.iter_mut().zip(b).for_each(|(s, x)| *s -= x);
+                n -= 1;
+            }
+            if let Some(a) = &c.after {
+                sum.iter_mut().zip(a).for_each(|(s, x)| *s += x);
+                n += 1;
+            }
+            let cur = mean(&sum, n);
+            out[m] = cur.iter().zip(&prev).map(|(x, y)| x - y).collect();
+            prev = cur;
+        }
+        out
+    };
+    let fwd = pass(&mut (0..k));
+    let rev = pass(&mut (0..k).rev());
+    fwd.iter()
+        .zip(&rev)
+        .map(|(f, r)| f.iter().zip(r).map(|(x, y)| (x + y) / 2.0).collect())
+        .collect()
 }
 
 fn wi_part(row: Option<&Row>, idx: &[usize]) -> Vec<f64> {
@@ -491,8 +568,80 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
         .collect();
     let all: BTreeSet<&str> = rows_a.keys().chain(rows_b.keys()).copied().collect();
 
+    // Dependent evidence: each group counts with its mean row, times η. A
+    // change of η is its own part, (η_B − η_A)·(ΣC_A + ΣC_B)/2; every claim's
+    // and observation's share of ΔC is weighted by (η_A + η_B)/2, so the parts
+    // still sum to the total and mirror exactly.
+    let (eta_a, eta_b) = (wa.config.evidence_weight, wb.config.evidence_weight);
+    let eta_mid = (eta_a + eta_b) / 2.0;
+    let h = ids.len();
+    let mut claim_lo: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    {
+        type Members<'a> = BTreeMap<&'a str, Vec<f64>>;
+        let mut by_key: BTreeMap<GroupKey, (Members, Members)> = BTreeMap::new();
+        for (w, rows, idx, side) in [(wa, &rows_a, &ia, 0), (wb, &rows_b, &ib, 1)] {
+            for (&id, r) in rows.iter() {
+                let Some(v) = log_over(Some(r), idx) else {
+                    continue;
+                };
+                let e = by_key.entry(group_key(w, r)).or_default();
+                if side == 0 {
+                    e.0.insert(id, v);
+                } else {
+                    e.1.insert(id, v);
+                }
+            }
+        }
+        for (before, after) in by_key.values() {
+            let members: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+            let mut unchanged = Vec::new();
+            let mut changed = Vec::new();
+            for id in members {
+                let (b, a) = (before.get(id), after.get(id));
+                if b.is_some() && b == a {
+                    unchanged.push(b.cloned().unwrap_or_default());
+                } else {
+                    changed.push(Changed {
+                        id,
+                        before: b.cloned(),
+                        after: a.cloned(),
+                    });
+                }
+            }
+            let shares = group_shares(&unchanged, &changed, h);
+            for (c, share) in changed.iter().zip(shares) {
+                let acc = claim_lo.entry(c.id).or_insert_with(|| vec![0.0; h]);
+                acc.iter_mut()
+                    .zip(&share)
+                    .for_each(|(x, s)| *x += eta_mid * s);
+            }
+        }
+    }
+
     let mut parts = Vec::new();
     let mut record = RecordDiff::default();
+    if (eta_b - eta_a).abs() > 0.0 {
+        let sum_c = |a: &Assessment, idx: &[usize], eta: f64| -> Vec<f64> {
+            idx.iter()
+                .map(|&j| a.scores[j].likelihood_term / eta)
+                .collect()
+        };
+        let (ca, cb) = (sum_c(aa, &ia, eta_a), sum_c(ab, &ib, eta_b));
+        let part: Vec<f64> = ca
+            .iter()
+            .zip(&cb)
+            .map(|(x, y)| (eta_b - eta_a) * (x + y) / 2.0)
+            .collect();
+        parts.push(Part {
+            claim: Some("scoring.evidence_weight".into()),
+            kind: PartKind::EvidenceWeight,
+            fields: vec!["evidence_weight".into()],
+            sources_regraded: Vec::new(),
+            statement: Some(format!("evidence weight η {eta_a} → {eta_b}")),
+            log_odds: idmap(&ids, against_others(&part)),
+            weighted_inconsistency: idmap(&ids, vec![0.0; ids.len()]),
+        });
+    }
     // Priors.
     let prior_lo = |w: &Workspace, idx: &[usize]| {
         let p = w.priors();
@@ -513,10 +662,10 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
     for id in all {
         let va = rows_a.get(id).map(|r| View { ws: wa, row: r });
         let vb = rows_b.get(id).map(|r| View { ws: wb, row: r });
-        let lo = sub(
-            &lo_part(vb.as_ref().map(|v| v.row), &ib),
-            &lo_part(va.as_ref().map(|v| v.row), &ia),
-        );
+        let lo = claim_lo
+            .get(id)
+            .map(|v| against_others(v))
+            .unwrap_or_else(|| vec![0.0; h]);
         let wi = sub(
             &wi_part(vb.as_ref().map(|v| v.row), &ib),
             &wi_part(va.as_ref().map(|v| v.row), &ia),
@@ -627,7 +776,10 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
     };
     for key in ind_keys {
         let (ra, rb) = (ind_a.get(key), ind_b.get(key));
-        let lo = sub(&ind_lo(rb.map(|x| x.0), &ib), &ind_lo(ra.map(|x| x.0), &ia));
+        let lo: Vec<f64> = sub(&ind_lo(rb.map(|x| x.0), &ib), &ind_lo(ra.map(|x| x.0), &ia))
+            .into_iter()
+            .map(|x| eta_mid * x)
+            .collect();
         let wi = sub(&ind_wi(rb.map(|x| x.0), &ib), &ind_wi(ra.map(|x| x.0), &ia));
         if !lo.iter().chain(&wi).any(|x| x.abs() > ZERO) {
             continue;
@@ -859,6 +1011,18 @@ fn record_settings(wa: &Workspace, wb: &Workspace, record: &mut RecordDiff) {
             y.to_string(),
         );
     }
+    push(
+        f,
+        "scoring.evidence_weight",
+        ca.evidence_weight.to_string(),
+        cb.evidence_weight.to_string(),
+    );
+    push(
+        f,
+        "scoring.band",
+        format!("[{}, {}]", ca.band[0], ca.band[1]),
+        format!("[{}, {}]", cb.band[0], cb.band[1]),
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -945,6 +1109,8 @@ mod tests {
         relevance: usize,
         ratings: Vec<usize>,
         revisions: Vec<(u32, Rev)>,
+        /// Group g0…g2, or none (a group of its own).
+        group: Option<usize>,
     }
 
     /// A random workspace, written out as TOML for the real loader.
@@ -957,6 +1123,8 @@ mod tests {
         reliability: Vec<usize>,
         claims: Vec<Option<ClaimM>>,
         likelihood_cc: Option<f64>,
+        /// Evidence weight in tenths; none: the default.
+        eta: Option<u32>,
     }
 
     fn rev() -> impl Strategy<Value = Rev> {
@@ -978,11 +1146,13 @@ mod tests {
             0usize..3,
             prop::collection::vec(0usize..6, n),
             prop::collection::vec((0u32..10, rev()), 0..4),
+            prop::option::of(0usize..3),
         )
             .prop_map(
-                |(day, sources, credibility, relevance, ratings, mut revisions)| {
+                |(day, sources, credibility, relevance, ratings, mut revisions, group)| {
                     revisions.sort_by_key(|r| r.0);
                     ClaimM {
+                        group,
                         day,
                         sources,
                         credibility,
@@ -1000,13 +1170,15 @@ mod tests {
                 prop::collection::vec(prop::option::of(1u32..=20), n),
                 prop::collection::vec(0usize..6, nsrc),
                 prop::collection::vec(claim(n, nsrc).prop_map(Some), 1..10),
+                prop::option::of(1u32..=10),
             )
-                .prop_map(move |(priors, reliability, claims)| Model {
+                .prop_map(move |(priors, reliability, claims, eta)| Model {
                     priors,
                     present: vec![true; n],
                     reliability,
                     claims,
                     likelihood_cc: None,
+                    eta,
                 })
         })
     }
@@ -1020,6 +1192,9 @@ mod tests {
         drop_claim: Option<usize>,
         credibility: Option<(usize, u8)>,
         cc: Option<f64>,
+        /// Move a claim to another group (or out of any).
+        regroup: Option<(usize, Option<usize>)>,
+        eta: Option<Option<u32>>,
     }
 
     fn edits() -> impl Strategy<Value = Edits> {
@@ -1030,15 +1205,19 @@ mod tests {
             prop::option::of(0usize..10),
             prop::option::of((0usize..10, 1u8..=6)),
             prop::option::of(0.6f64..1.0),
+            prop::option::of((0usize..10, prop::option::of(0usize..3))),
+            prop::option::of(prop::option::of(1u32..=10)),
         )
             .prop_map(
-                |(regrade, prior, retire, drop_claim, credibility, cc)| Edits {
+                |(regrade, prior, retire, drop_claim, credibility, cc, regroup, eta)| Edits {
                     regrade,
                     prior,
                     retire,
                     drop_claim,
                     credibility,
                     cc,
+                    regroup,
+                    eta,
                 },
             )
     }
@@ -1067,6 +1246,14 @@ mod tests {
                 cl.credibility = c;
             }
         }
+        if let Some((i, g)) = e.regroup {
+            if let Some(cl) = m.claims[i % nc].as_mut() {
+                cl.group = g;
+            }
+        }
+        if let Some(eta) = e.eta {
+            m.eta = eta;
+        }
         m.likelihood_cc = e.cc;
         m
     }
@@ -1077,6 +1264,9 @@ mod tests {
 
     fn build(m: &Model) -> Workspace {
         let mut cfg = "title = \"p\"\nquestion = \"q\"\n".to_string();
+        if let Some(eta) = m.eta {
+            let _ = writeln!(cfg, "[scoring]\nevidence_weight = {}", eta as f64 / 10.0);
+        }
         if let Some(cc) = m.likelihood_cc {
             let _ = writeln!(cfg, "[scoring.likelihood]\nCC = {cc}");
         }
@@ -1106,12 +1296,18 @@ mod tests {
             let srcs: Vec<String> = c.sources.iter().map(|s| format!("\"r{s}\"")).collect();
             let _ = writeln!(
                 cl,
-                "[[claim]]\nid = \"c{i}\"\ndate = {}\nstatement = \"claim {i}\"\nsources = [{}]\nurl = \"u\"\ncredibility = {}\nrelevance = \"{}\"\n[claim.ratings]",
+                "[[claim]]\nid = \"c{i}\"\ndate = {}\nstatement = \"claim {i}\"\nsources = [{}]\nurl = \"https://u.example/\"\ncredibility = {}\nrelevance = \"{}\"\n[claim.ratings]",
                 day(c.day),
                 srcs.join(", "),
                 c.credibility,
                 RELEVANCE[c.relevance]
             );
+            if let Some(g) = c.group {
+                // Before [claim.ratings], which the line above opened: put it
+                // in the claim's own table by writing it first.
+                cl.truncate(cl.len() - "[claim.ratings]\n".len());
+                let _ = writeln!(cl, "group = \"g{g}\"\n[claim.ratings]");
+            }
             for (j, r) in c.ratings.iter().enumerate() {
                 if m.present[j] {
                     let _ = writeln!(cl, "s{j} = \"{}\"", RATINGS[*r]);

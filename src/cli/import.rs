@@ -1,0 +1,135 @@
+//! `kzclaims import FILE`: bring a PARC ACH project (.achz) or a CSV matrix
+//! into a new workspace, or into an existing one as one new claims file.
+//! The format is told from the file's contents. Nothing is written unless the
+//! result passes `kzclaims check`; no file is ever overwritten.
+
+use super::{write_atomic, Cli, CmdResult, Failure};
+use crate::interop::{self, achz, write::Rejected, Format};
+use crate::load;
+use crate::model::SourceFile;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The file to import: a PARC ACH project (.achz, gzip XML) or a CSV
+    /// matrix; the format is told from its contents, not its name
+    pub file: PathBuf,
+    /// Import into this folder: a workspace there gets one new claims file; a
+    /// folder without kzclaims.toml becomes a new workspace (default: the
+    /// workspace around the current folder, else the current folder)
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// The date of evidence that has none in the file (YYYY-MM-DD); without
+    /// it, undated evidence is an error (the day of the import is never used)
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    pub date: Option<NaiveDate>,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+    let file = args.file.display().to_string();
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| Failure::Usage(format!("cannot read {file}: {e}")))?;
+    let stem = args
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let matrix = match interop::sniff(&bytes) {
+        Format::Achz | Format::Xml => {
+            let opts = achz::ReadOptions {
+                date: args.date,
+                stem: stem.clone(),
+            };
+            achz::read(&bytes, &file, &opts).map_err(|errors| Failure::Invalid {
+                diagnostics: errors
+                    .into_iter()
+                    .map(|e| crate::diag::Diagnostic::error("E030", e).in_file(file.clone()))
+                    .collect(),
+                files: vec![],
+            })?
+        }
+        Format::Csv => {
+            let text = achz::decode_text(&bytes).map_err(|e| Failure::Invalid {
+                diagnostics: vec![crate::diag::Diagnostic::error(
+                    "E031",
+                    format!("{file} is neither gzip (.achz) nor readable text: {e}"),
+                )
+                .in_file(file.clone())],
+                files: vec![],
+            })?;
+            let opts = interop::csv::ReadOptions {
+                date: args.date,
+                stem: stem.clone(),
+            };
+            interop::csv::read(&text, &file, &opts).map_err(|diagnostics| Failure::Invalid {
+                diagnostics,
+                files: vec![SourceFile {
+                    rel: file.clone(),
+                    text,
+                }],
+            })?
+        }
+    };
+
+    let root = target(cli, args)?;
+    let existing = if root.join(load::CONFIG_FILE).is_file() {
+        Some(load::load(&root)?)
+    } else {
+        None
+    };
+    let plan = interop::write::plan(&matrix, existing.as_ref(), &root, &stem)
+        .map_err(|Rejected { diagnostics, files }| Failure::Invalid { diagnostics, files })?;
+    if !cli.quiet {
+        for w in &matrix.warnings {
+            eprintln!("warning: {w}");
+        }
+        for n in &plan.notes {
+            eprintln!("note: {n}");
+        }
+    }
+    for (rel, text) in &plan.files {
+        let path = root.join(rel);
+        let parent = path.parent().expect("joined paths have a parent");
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", parent.display())))?;
+        write_atomic(&path, text.as_bytes())
+            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    let written: Vec<&str> = plan.files.iter().map(|(r, _)| r.as_str()).collect();
+    println!(
+        "imported {} claim{} from {file} ({}) into {} {}: {}",
+        plan.claims,
+        if plan.claims == 1 { "" } else { "s" },
+        matrix.format,
+        if existing.is_some() {
+            "the workspace"
+        } else {
+            "a new workspace"
+        },
+        root.display(),
+        written.join(", ")
+    );
+    println!(
+        "{} new scenario{}, {} new source{}; next: `kzclaims check` there",
+        plan.new_scenarios,
+        if plan.new_scenarios == 1 { "" } else { "s" },
+        plan.new_sources,
+        if plan.new_sources == 1 { "" } else { "s" },
+    );
+    Ok(())
+}
+
+/// Where to import: `--into`, else `--workspace`, else the workspace around
+/// the current folder, else the current folder.
+fn target(cli: &Cli, args: &Args) -> Result<PathBuf, Failure> {
+    if let Some(d) = args.into.as_ref().or(cli.workspace.as_ref()) {
+        if d.exists() && !d.is_dir() {
+            return Err(Failure::Usage(format!("{} is not a folder", d.display())));
+        }
+        return Ok(d.clone());
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
+    Ok(load::find_root(&cwd).unwrap_or_else(|| Path::new(".").to_path_buf()))
+}

@@ -1,0 +1,179 @@
+//! Diagnostics for machines: the JSON shape of `check --format json` and
+//! GitHub Actions workflow commands (`check --format github`), both computed
+//! from the one `Diagnostic` type (docs/json.md, docs/checks.md).
+
+use crate::diag::{line_col, Diagnostic, Severity};
+use crate::model::SourceFile;
+use serde::Serialize;
+
+/// Bumped only when a field is renamed or removed.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct DiagnosticJson {
+    pub severity: &'static str,
+    pub code: &'static str,
+    /// Relative to the workspace root; empty when the problem has no file.
+    pub file: String,
+    /// 1-based; absent when the diagnostic points at no place in a file.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub end_line: Option<usize>,
+    pub end_column: Option<usize>,
+    pub message: String,
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub silenced: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckJson {
+    pub version: u32,
+    /// No error (and, with `--strict`, no warning left unsilenced).
+    pub ok: bool,
+    /// The date the warnings were evaluated at; absent when the workspace did
+    /// not load.
+    pub as_of: Option<String>,
+    pub summary: Summary,
+    pub diagnostics: Vec<DiagnosticJson>,
+}
+
+fn place(d: &Diagnostic, files: &[SourceFile]) -> [Option<usize>; 4] {
+    let text = files
+        .iter()
+        .find(|f| f.rel == d.file)
+        .map(|f| f.text.as_str());
+    match (text, &d.span) {
+        (Some(t), Some(s)) => {
+            let (l, c) = line_col(t, s.start);
+            let (el, ec) = line_col(t, s.end);
+            [Some(l), Some(c), Some(el), Some(ec)]
+        }
+        _ => [None; 4],
+    }
+}
+
+pub fn to_json_one(d: &Diagnostic, files: &[SourceFile]) -> DiagnosticJson {
+    let [line, column, end_line, end_column] = place(d, files);
+    DiagnosticJson {
+        severity: match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        },
+        code: d.code,
+        file: d.file.clone(),
+        line,
+        column,
+        end_line,
+        end_column,
+        message: d.message.clone(),
+        label: d.label.clone(),
+        help: d.help.clone(),
+    }
+}
+
+pub fn to_json(
+    diags: &[Diagnostic],
+    files: &[SourceFile],
+    as_of: Option<String>,
+    silenced: usize,
+    ok: bool,
+) -> CheckJson {
+    CheckJson {
+        version: VERSION,
+        ok,
+        as_of,
+        summary: Summary {
+            errors: diags.iter().filter(|d| d.is_error()).count(),
+            warnings: diags.iter().filter(|d| !d.is_error()).count(),
+            silenced,
+        },
+        diagnostics: diags.iter().map(|d| to_json_one(d, files)).collect(),
+    }
+}
+
+/// GitHub's escaping for a workflow command's message.
+fn esc_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// … and for a property value, where `:` and `,` separate too.
+fn esc_prop(s: &str) -> String {
+    esc_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One line per diagnostic: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=E002::message`.
+pub fn to_github(diags: &[Diagnostic], files: &[SourceFile]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = Vec::new();
+        if !d.file.is_empty() {
+            props.push(format!("file={}", esc_prop(&d.file)));
+        }
+        if let [Some(l), Some(c), Some(el), Some(ec)] = place(d, files) {
+            props.push(format!("line={l},col={c},endLine={el},endColumn={ec}"));
+        }
+        props.push(format!("title={}", esc_prop(d.code)));
+        let mut msg = d.message.clone();
+        if let Some(h) = &d.help {
+            msg.push_str("\nhelp: ");
+            msg.push_str(h);
+        }
+        out.push_str(&format!(
+            "::{kind} {}::{}\n",
+            props.join(","),
+            esc_data(&msg)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_lines_escape_what_github_reads() {
+        let files = vec![SourceFile {
+            rel: "claims/a,b.toml".into(),
+            text: "x = 1\ny = \"bad\"\n".into(),
+        }];
+        let d = Diagnostic::error("E003", "100% wrong:\nsee")
+            .at("claims/a,b.toml", 10..15)
+            .help("fix it");
+        assert_eq!(
+            to_github(&[d], &files),
+            "::error file=claims/a%2Cb.toml,line=2,col=5,endLine=2,endColumn=10,title=E003::100%25 wrong:%0Asee%0Ahelp: fix it\n"
+        );
+    }
+
+    #[test]
+    fn json_has_start_and_end() {
+        let files = vec![SourceFile {
+            rel: "k.toml".into(),
+            text: "a\nbcd\n".into(),
+        }];
+        let d = Diagnostic::warning("K101", "m").at("k.toml", 2..5);
+        let j = to_json(&[d], &files, Some("2024-01-01".into()), 2, true);
+        let v = serde_json::to_value(&j).unwrap();
+        assert_eq!(v["diagnostics"][0]["line"], 2);
+        assert_eq!(v["diagnostics"][0]["column"], 1);
+        assert_eq!(v["diagnostics"][0]["end_line"], 2);
+        assert_eq!(v["diagnostics"][0]["end_column"], 4);
+        assert_eq!(v["summary"]["warnings"], 1);
+        assert_eq!(v["summary"]["silenced"], 2);
+        assert_eq!(v["version"], 1);
+    }
+}

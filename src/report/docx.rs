@@ -1,0 +1,376 @@
+//! The Word memo: the same memo as the Markdown and HTML ones, written as a
+//! `.docx` package (WordprocessingML parts in a zip) from the template context.
+//!
+//! Styles carry the names Word users expect (Title, Heading 1, Heading 2,
+//! Table Grid, Hyperlink), so a house template can restyle the memo; the
+//! marking is in the header and the footer of every page. The bytes are
+//! deterministic: fixed part order, fixed zip timestamps, and no creation
+//! date in the document properties.
+
+use super::context::{Evidence, MemoContext};
+use quick_xml::escape::escape;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// XML-safe text: escaped, with the control characters XML 1.0 forbids dropped.
+fn x(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    escape(clean.as_str()).into_owned()
+}
+
+/// A run of text, optionally bold or italic.
+fn run(text: &str, bold: bool, italic: bool) -> String {
+    let mut props = String::new();
+    if bold {
+        props.push_str("<w:b/>");
+    }
+    if italic {
+        props.push_str("<w:i/>");
+    }
+    let props = if props.is_empty() {
+        String::new()
+    } else {
+        format!("<w:rPr>{props}</w:rPr>")
+    };
+    format!(
+        r#"<w:r>{props}<w:t xml:space="preserve">{}</w:t></w:r>"#,
+        x(text)
+    )
+}
+
+/// The document body and the hyperlinks it cites (relationship ids rId100…).
+struct Body {
+    xml: String,
+    links: Vec<String>,
+}
+
+impl Body {
+    fn para(&mut self, style: Option<&str>, runs: &str) {
+        let ppr = style
+            .map(|s| format!(r#"<w:pPr><w:pStyle w:val="{s}"/></w:pPr>"#))
+            .unwrap_or_default();
+        let _ = write!(self.xml, "<w:p>{ppr}{runs}</w:p>");
+    }
+    fn text(&mut self, style: Option<&str>, text: &str) {
+        self.para(style, &run(text, false, false));
+    }
+    /// A hyperlink run; only http, https and mailto addresses become links.
+    fn link(&mut self, url: &str, text: &str) -> String {
+        if !crate::model::is_safe_url(url) {
+            return run(text, false, false);
+        }
+        let id = format!("rId{}", 100 + self.links.len());
+        self.links.push(url.to_string());
+        format!(
+            r#"<w:hyperlink r:id="{id}"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:hyperlink>"#,
+            x(text)
+        )
+    }
+    /// A table in the Table Grid style; `widths` in twentieths of a point.
+    fn table(&mut self, header: &[&str], widths: &[u32], rows: &[Vec<String>]) {
+        let cell = |t: &str, w: u32, bold: bool| {
+            format!(
+                r#"<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p>{}</w:p></w:tc>"#,
+                run(t, bold, false)
+            )
+        };
+        let mut t = String::from(
+            r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>"#,
+        );
+        for w in widths {
+            let _ = write!(t, r#"<w:gridCol w:w="{w}"/>"#);
+        }
+        t.push_str("</w:tblGrid>");
+        t.push_str(r#"<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"#);
+        for (h, w) in header.iter().zip(widths) {
+            t.push_str(&cell(h, *w, true));
+        }
+        t.push_str("</w:tr>");
+        for r in rows {
+            t.push_str(r#"<w:tr><w:trPr><w:cantSplit/></w:trPr>"#);
+            for (c, w) in r.iter().zip(widths) {
+                t.push_str(&cell(c, *w, false));
+            }
+            t.push_str("</w:tr>");
+        }
+        t.push_str("</w:tbl>");
+        self.xml.push_str(&t);
+    }
+    fn evidence(&mut self, e: &Evidence) {
+        let mut runs = run(&format!("{} ", e.id), true, false);
+        runs.push_str(&run(
+            &format!("({}, rated {}): {} ", e.date, e.rating, e.statement),
+            false,
+            false,
+        ));
+        runs.push_str(&run(&e.sources.join("; "), false, true));
+        if let Some(r) = &e.rationale {
+            runs.push_str(&run(&format!(". Why {}: ", e.rating), false, true));
+            runs.push_str(&run(r, false, false));
+        }
+        if let Some(u) = &e.url {
+            runs.push_str(&run(" ", false, false));
+            runs.push_str(&self.link(u, u));
+        }
+        self.para(Some("ListParagraph"), &runs);
+    }
+}
+
+fn body(ctx: &MemoContext) -> Body {
+    let mut b = Body {
+        xml: String::new(),
+        links: Vec::new(),
+    };
+    b.text(Some("Title"), &ctx.title);
+    let mut meta = vec![
+        format!("Question: {}", ctx.question),
+        format!("As of: {}", ctx.as_of),
+        format!(
+            "Method: {}",
+            if ctx.engine == "bayes" {
+                "Bayesian update over ACH ratings"
+            } else {
+                "Analysis of Competing Hypotheses (weighted inconsistency)"
+            }
+        ),
+    ];
+    if let Some(a) = &ctx.author {
+        meta.push(format!("Author: {a}"));
+    }
+    if let Some(o) = &ctx.organization {
+        meta.push(format!("Organization: {o}"));
+    }
+    b.text(Some("Subtitle"), &meta.join(" · "));
+
+    b.text(Some("Heading1"), "Bottom line up front");
+    b.text(None, &ctx.bluf);
+    let mut conf = run("We have ", false, false);
+    conf.push_str(&run(&format!("{} confidence", ctx.confidence), true, false));
+    conf.push_str(&run(
+        &format!(
+            " in this assessment: {}. {}",
+            ctx.confidence_basis, ctx.cross_check
+        ),
+        false,
+        false,
+    ));
+    b.para(None, &conf);
+    if ctx.engine == "bayes" {
+        b.text(None, &ctx.dependence_note);
+    }
+
+    b.text(Some("Heading1"), "Key judgments");
+    for (k, s) in ctx.scenarios.iter().enumerate() {
+        let mut runs = run(&format!("{}. {}", k + 1, s.title), true, false);
+        runs.push_str(&run(&format!(": {}.", s.judgment), false, false));
+        b.para(Some("ListParagraph"), &runs);
+    }
+
+    b.text(Some("Heading1"), "Scenarios ranked");
+    let rows: Vec<Vec<String>> = ctx
+        .scenarios
+        .iter()
+        .map(|s| {
+            vec![
+                s.rank.to_string(),
+                s.title.clone(),
+                s.percent.clone(),
+                format!("{} → {}", s.band_percents[0], s.band_percents[1]),
+                s.term.to_string(),
+                s.weighted_inconsistency_text.clone(),
+            ]
+        })
+        .collect();
+    b.table(
+        &[
+            "Rank",
+            "Scenario",
+            "Probability",
+            "Range: dependent → independent",
+            "Likelihood",
+            "Weighted inconsistency",
+        ],
+        &[600, 4000, 1000, 1500, 1200, 1100],
+        &rows,
+    );
+    b.text(
+        None,
+        &format!(
+            "{} claims in force ({} diagnostic){}.",
+            ctx.claims_in_force,
+            ctx.claims_diagnostic,
+            if ctx.claims_retracted > 0 {
+                format!(", {} retracted", ctx.claims_retracted)
+            } else {
+                String::new()
+            }
+        ),
+    );
+
+    b.text(Some("Heading1"), "How much the conclusion rests on");
+    b.text(None, &ctx.sensitivity.summary);
+
+    b.text(Some("Heading1"), "The most diagnostic evidence");
+    for s in &ctx.scenarios {
+        b.text(Some("Heading2"), &s.title);
+        b.text(None, &s.summary);
+        for (side, items) in [("For:", &s.support), ("Against:", &s.against)] {
+            if items.is_empty() {
+                continue;
+            }
+            b.para(None, &run(side, true, false));
+            for e in items {
+                b.evidence(e);
+            }
+        }
+        if s.support.is_empty() && s.against.is_empty() {
+            b.text(None, "No diagnostic evidence bears on this scenario yet.");
+        }
+    }
+
+    b.text(Some("Heading1"), "Indicators to watch");
+    b.text(None, &ctx.collect.lead);
+    for (k, i) in ctx.collect.top.iter().enumerate() {
+        let mut runs = run(&format!("{}. {}", k + 1, i.text), true, false);
+        if let Some(d) = &i.due {
+            runs.push_str(&run(&format!(" (due {d})"), false, false));
+        }
+        runs.push_str(&run(&format!(": {}", i.detail), false, false));
+        b.para(Some("ListParagraph"), &runs);
+    }
+    for line in &ctx.collect.blind {
+        b.text(None, line);
+    }
+    if ctx.open_indicators.is_empty() {
+        b.text(None, "No open indicators.");
+    } else {
+        b.para(None, &run("All open indicators:", true, false));
+        for i in &ctx.open_indicators {
+            let due = match (&i.due, i.overdue) {
+                (Some(d), true) => format!("{d} (overdue): "),
+                (Some(d), false) => format!("{d}: "),
+                _ => String::new(),
+            };
+            b.text(
+                Some("ListParagraph"),
+                &format!("{due}{} ({})", i.text, i.discriminates),
+            );
+        }
+    }
+
+    b.text(Some("Heading1"), "Sources cited");
+    for src in &ctx.sources {
+        let kind = serde_json::to_value(src.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        let mut runs = run(
+            &format!(
+                "{}: reliability {} ({}), {kind}",
+                src.name, src.reliability, src.reliability_label
+            ),
+            false,
+            false,
+        );
+        if let Some(u) = &src.url {
+            runs.push_str(&run(", ", false, false));
+            runs.push_str(&b.link(u, u));
+        }
+        b.para(Some("ListParagraph"), &runs);
+    }
+    b
+}
+
+const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+
+fn styles() -> String {
+    let heading = |id: &str, name: &str, size: u32, before: u32, level: u32| {
+        format!(
+            r#"<w:style w:type="paragraph" w:styleId="{id}"><w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="{before}" w:after="80"/><w:outlineLvl w:val="{level}"/></w:pPr><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/><w:b/><w:color w:val="1F3864"/><w:sz w:val="{size}"/></w:rPr></w:style>"#
+        )
+    };
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles {NS}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Georgia" w:hAnsi="Georgia" w:cs="Georgia" w:eastAsia="Georgia"/><w:sz w:val="22"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="60"/></w:pPr><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/><w:b/><w:sz w:val="40"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:rPr><w:color w:val="555555"/><w:sz w:val="20"/></w:rPr></w:style>{}{}<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="360"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/><w:b/><w:color w:val="205020"/><w:sz w:val="18"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Header"/></w:style><w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="18"/></w:rPr><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:left w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:right w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="auto"/></w:tblBorders></w:tblPr></w:style></w:styles>"#,
+        heading("Heading1", "heading 1", 28, 360, 0),
+        heading("Heading2", "heading 2", 24, 240, 1)
+    )
+}
+
+fn marking_part(tag: &str, style: &str, marking: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:{tag} {NS}><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{}</w:p></w:{tag}>"#,
+        run(marking, false, false)
+    )
+}
+
+/// The memo as a .docx package.
+pub fn render(ctx: &MemoContext) -> Vec<u8> {
+    let b = body(ctx);
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document {NS}><w:body>{}<w:sectPr><w:headerReference w:type="default" r:id="rId2"/><w:footerReference w:type="default" r:id="rId3"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" w:right="1247" w:bottom="1418" w:left="1247" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:body></w:document>"#,
+        b.xml
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>"#,
+    );
+    for (k, url) in b.links.iter().enumerate() {
+        let _ = write!(
+            rels,
+            r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="{}" TargetMode="External"/>"#,
+            100 + k,
+            x(url)
+        );
+    }
+    rels.push_str("</Relationships>");
+    let core = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator><cp:keywords>as of {}</cp:keywords></cp:coreProperties>"#,
+        x(&ctx.title),
+        x(&ctx.question),
+        x(ctx.author.as_deref().unwrap_or("kzclaims")),
+        x(&ctx.as_of)
+    );
+    let parts: [(&str, String); 8] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#.to_string(),
+        ),
+        ("docProps/core.xml", core),
+        (
+            "docProps/app.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>kzclaims</Application></Properties>"#.to_string(),
+        ),
+        ("word/document.xml", document),
+        ("word/_rels/document.xml.rels", rels),
+        ("word/styles.xml", styles()),
+        ("word/header1.xml", marking_part("hdr", "Header", &ctx.marking)),
+    ];
+    let footer = (
+        "word/footer1.xml",
+        marking_part("ftr", "Footer", &ctx.marking),
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (name, text) in parts.iter().chain(std::iter::once(&footer)) {
+        zip.start_file(*name, opts).expect("writing to memory");
+        zip.write_all(text.as_bytes()).expect("writing to memory");
+    }
+    zip.finish().expect("writing to memory").into_inner()
+}

@@ -1,0 +1,225 @@
+//! Hostile input is harmless (issue 8): links that could run code, templates
+//! and files reached through links out of the workspace, link loops, bytes
+//! that are not UTF-8, templates that never end. Each is refused with a
+//! diagnostic, exit 1, and nothing written.
+
+use crate::common::*;
+use std::path::Path;
+
+fn small_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    dir
+}
+
+fn edit(dir: &Path, rel: &str, from: &str, to: &str) {
+    let p = dir.join(rel);
+    let t = std::fs::read_to_string(&p).unwrap();
+    assert!(t.contains(from), "{rel}: {from}");
+    std::fs::write(&p, t.replacen(from, to, 1)).unwrap();
+}
+
+/// `brief --out` on a workspace that must be refused: exit 1, the message,
+/// and an existing output left as it was.
+fn refused(dir: &Path, want: &[&str]) {
+    let out_file = dir.join("memo-out.html");
+    std::fs::write(&out_file, "before").unwrap();
+    let out = kz(dir)
+        .args(["brief", "--format", "html", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    for w in want {
+        assert!(err.contains(w), "missing {w}\n{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "before");
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".kzclaims-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+#[test]
+fn links_that_could_run_code_are_refused_at_load() {
+    for url in [
+        "javascript:alert(3)",
+        "JaVaScRiPt:alert(3)",
+        " javascript:alert(3)",
+        "java\tscript:alert(3)",
+        "data:text/html,<script>alert(3)</script>",
+        "vbscript:msgbox(3)",
+        "//evil.example/x",
+        "www.example.com",
+    ] {
+        let dir = small_copy();
+        let toml_url = url.replace('\t', "\\t");
+        edit(
+            dir.path(),
+            "claims/march.toml",
+            "url = \"https://",
+            &format!("url = \"{toml_url}\"\nx_url = \"https://"),
+        );
+        // Drop the helper key again: only the url line changes.
+        edit(
+            dir.path(),
+            "claims/march.toml",
+            "\nx_url = \"https://",
+            "\n# \"https://",
+        );
+        refused(
+            dir.path(),
+            &[
+                "error[E018]: `url` must be an http, https or mailto address",
+                "--> claims/march.toml:",
+                "not a web or mail address",
+            ],
+        );
+    }
+}
+
+#[test]
+fn http_https_and_mailto_are_links_in_both_formats() {
+    let dir = small_copy();
+    edit(
+        dir.path(),
+        "claims/march.toml",
+        "url = \"https://",
+        "url = \"mailto:desk@example.org\"\n# \"https://",
+    );
+    let out = kz(dir.path())
+        .args(["brief", "--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = stdout(&out);
+    assert!(html.contains("href=\"mailto:desk@example.org\""), "{html}");
+    assert!(!html.to_ascii_lowercase().contains("javascript:"));
+}
+
+#[test]
+fn a_template_linked_outside_the_workspace_is_not_read() {
+    let dir = small_copy();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/memo.html"),
+        "{% include \"evil.md\" %}\n",
+    )
+    .unwrap();
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("secret.txt"), "TOP SECRET LINE").unwrap();
+    std::os::unix::fs::symlink(
+        secret.path().join("secret.txt"),
+        dir.path().join("templates/evil.md"),
+    )
+    .unwrap();
+    refused(
+        dir.path(),
+        &[
+            "error[E020]",
+            "template templates/evil.md is a link that leads outside the workspace",
+            "--> templates/memo.html:1:",
+        ],
+    );
+    let out = kz(dir.path())
+        .args(["brief", "--format", "html"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains("TOP SECRET"));
+    assert!(!stderr(&out).contains("TOP SECRET"));
+}
+
+#[test]
+fn a_template_name_may_not_leave_templates() {
+    for include in ["../kzclaims.toml", "/etc/passwd", "a/../../kzclaims.toml"] {
+        let dir = small_copy();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/memo.html"),
+            format!("{{% include \"{include}\" %}}\n"),
+        )
+        .unwrap();
+        refused(dir.path(), &["error[E020]", "leaves templates/"]);
+    }
+}
+
+#[test]
+fn a_template_that_never_ends_runs_out_of_fuel() {
+    let dir = small_copy();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/memo.html"),
+        "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    refused(
+        dir.path(),
+        &["error[E020]", "--> templates/memo.html:1:", "ran too long"],
+    );
+}
+
+#[test]
+fn claim_files_reached_through_links_out_of_the_workspace_are_not_read() {
+    let dir = small_copy();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.toml"), "[[claim]]\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("claims/elsewhere")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("x.toml"),
+        dir.path().join("claims/x.toml"),
+    )
+    .unwrap();
+    refused(
+        dir.path(),
+        &[
+            "error[E021]: `claims/elsewhere` is a link to",
+            "error[E021]: `claims/x.toml` is a link to",
+            "outside the workspace: kzclaims does not read it",
+        ],
+    );
+}
+
+#[test]
+fn a_link_loop_is_reported_not_followed() {
+    let dir = small_copy();
+    std::fs::create_dir_all(dir.path().join("claims/sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("claims/sub/up")).unwrap();
+    refused(dir.path(), &["error[E021]", "is a link loop"]);
+    let dir = small_copy();
+    std::os::unix::fs::symlink("self.toml", dir.path().join("claims/self.toml")).unwrap();
+    refused(
+        dir.path(),
+        &["error[E021]: `claims/self.toml` is a broken link or a link loop"],
+    );
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_pointed_at() {
+    let dir = small_copy();
+    std::fs::write(
+        dir.path().join("claims/bad.toml"),
+        b"# ok\nx = \"\xff\xfe\"\n",
+    )
+    .unwrap();
+    refused(
+        dir.path(),
+        &[
+            "error[E001]: the file is not valid UTF-8",
+            "--> claims/bad.toml:2:6",
+        ],
+    );
+}
+
+#[test]
+fn a_claims_folder_that_is_a_file_is_an_error() {
+    let dir = small_copy();
+    std::fs::remove_dir_all(dir.path().join("claims")).unwrap();
+    std::fs::write(dir.path().join("claims"), "not a folder").unwrap();
+    refused(
+        dir.path(),
+        &["error[E014]: `claims` is a file, not a folder"],
+    );
+}
