@@ -5,6 +5,9 @@ pub mod git;
 mod parse;
 mod toml_walk;
 
+#[cfg(test)]
+mod props;
+
 use crate::checks::codes::{self, Level};
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::*;

@@ -4,6 +4,7 @@
 mod common;
 
 mod analysts;
+mod bad;
 mod brief;
 mod browser;
 mod calibration;
