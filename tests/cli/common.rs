@@ -18,7 +18,9 @@ pub fn kz(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("kzclaims").expect("binary built");
     c.current_dir(dir)
         .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
+        .env_remove("CLICOLOR_FORCE")
+        // A workspace set on the developer's machine must not leak in.
+        .env_remove("KZCLAIMS_WORKSPACE");
     c
 }
 
