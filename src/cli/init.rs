@@ -11,7 +11,8 @@ pub struct Args {
     pub dir: PathBuf,
 }
 
-const CONFIG: &str = r#"# kzclaims workspace settings. Format: docs/format.md
+const CONFIG: &str = r#"#:schema ./schema/kzclaims.schema.json
+# kzclaims workspace settings. Format: docs/format.md
 title = "My analysis"
 question = "What explains the event?"
 # as_of = 2024-01-31   # default date for reports; else the latest date in the record
@@ -31,7 +32,8 @@ marking = "UNCLASSIFIED"
 template = "memo"
 "#;
 
-const SCENARIOS: &str = r#"# Competing explanations. Every claim rates every scenario.
+const SCENARIOS: &str = r#"#:schema ../schema/scenarios.schema.json
+# Competing explanations. Every claim rates every scenario.
 [[scenario]]
 id = "accident"
 title = "An accident nobody planned"
@@ -57,7 +59,8 @@ if_true = 0.7         # chance of seeing it if this scenario is true
 if_false = 0.05       # ... and if it is false
 "#;
 
-const CLAIMS: &str = r#"# Sources and evidence. Dates are written as TOML dates (2024-01-15);
+const CLAIMS: &str = r#"#:schema ../schema/claims.schema.json
+# Sources and evidence. Dates are written as TOML dates (2024-01-15);
 # strings ("2024-01-15") are accepted too.
 [[source]]
 id = "wire"
@@ -133,6 +136,7 @@ sabotage = "Tampering would."
 
 pub fn run(args: &Args) -> CmdResult {
     let dir = &args.dir;
+    let schemas = crate::load::schema::schemas();
     let mut files: Vec<(PathBuf, &str)> = vec![
         (dir.join("kzclaims.toml"), CONFIG),
         (dir.join("scenarios/scenarios.toml"), SCENARIOS),
@@ -140,6 +144,10 @@ pub fn run(args: &Args) -> CmdResult {
     ];
     for (name, text) in BUILTIN {
         files.push((dir.join("templates").join(name), text));
+    }
+    // The schemas the `#:schema` lines point at, for editors.
+    for (name, text) in &schemas {
+        files.push((dir.join("schema").join(name), text.as_str()));
     }
     let existing: Vec<String> = files
         .iter()

@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod init;
 mod man;
+mod schema;
 mod score;
 mod sensitivity;
 mod serve;
@@ -95,6 +96,8 @@ enum Command {
     Init(init::Args),
     /// Serve the workspace as a local page that follows your edits
     Serve(serve::Args),
+    /// Write the JSON Schemas of the workspace files, for editors
+    Schema(schema::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell)
     Completions(completions::Args),
     /// Print the man page, or write one per command into a folder
@@ -188,6 +191,7 @@ where
         Command::Calibration(a) => calibration::run(&cli, a),
         Command::Init(a) => init::run(a),
         Command::Serve(a) => serve::run(&cli, a),
+        Command::Schema(a) => schema::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),
         Command::Timeline(a) => timeline::run(&cli, a),

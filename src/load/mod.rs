@@ -3,6 +3,7 @@
 
 pub mod git;
 mod parse;
+pub mod schema;
 mod toml_walk;
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod hostile;
 mod indicators;
 mod init;
 mod interop;
+mod schema;
 mod score;
 mod sensitivity;
 mod serve;
