@@ -8,6 +8,7 @@ mod collect;
 mod completions;
 mod diff;
 mod export;
+mod fmt;
 mod import;
 mod init;
 mod man;
@@ -96,6 +97,8 @@ enum Command {
     Init(init::Args),
     /// Serve the workspace as a local page that follows your edits
     Serve(serve::Args),
+    /// Rewrite the workspace files in one canonical layout, keeping comments
+    Fmt(fmt::Args),
     /// Write the JSON Schemas of the workspace files, for editors
     Schema(schema::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell)
@@ -191,6 +194,7 @@ where
         Command::Calibration(a) => calibration::run(&cli, a),
         Command::Init(a) => init::run(a),
         Command::Serve(a) => serve::run(&cli, a),
+        Command::Fmt(a) => fmt::run(&cli, a),
         Command::Schema(a) => schema::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),

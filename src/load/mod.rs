@@ -1,6 +1,7 @@
 //! Reads a workspace (from disk or from any set of files) into a validated
 //! [`Workspace`], reporting every problem at once as [`Diagnostic`]s.
 
+pub mod fmt;
 pub mod git;
 mod parse;
 pub mod schema;

@@ -1,0 +1,149 @@
+//! `kzclaims fmt`: one canonical layout for workspace files, keeping every
+//! comment. Dates written as strings become TOML dates, credibility written as
+//! a string becomes a number, ratings are written in their canonical form
+//! (`CC`, `C`, `N`, `I`, `II`, `NA`), and the keys of each table follow the
+//! order of docs/format.md. Nothing else changes, and no score can: the
+//! loader reads both forms the same way.
+
+use super::parse::{
+    CLAIM_KEYS, CONFIG_KEYS, INDICATOR_KEYS, OBSERVATION_KEYS, REVISION_KEYS, SCENARIO_KEYS,
+    SOURCE_KEYS,
+};
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+/// Keys whose values are calendar days.
+const DATE_KEYS: [&str; 3] = ["date", "as_of", "due"];
+
+/// The canonical spelling of a rating, if `s` is one.
+fn rating(s: &str) -> Option<&'static str> {
+    Some(match s.trim().to_ascii_uppercase().as_str() {
+        "CC" | "C C" => "CC",
+        "C" => "C",
+        "N" => "N",
+        "I" => "I",
+        "II" | "I I" => "II",
+        "NA" | "N/A" => "NA",
+        _ => return None,
+    })
+}
+
+/// Replace a value, keeping the comments and spaces around it.
+fn replace(v: &mut Value, new: Value) {
+    let decor = v.decor().clone();
+    *v = new;
+    *v.decor_mut() = decor;
+}
+
+fn canonical_value(key: &str, v: &mut Value) {
+    if DATE_KEYS.contains(&key) {
+        if let Some(s) = v.as_str() {
+            if let Ok(d) = s.trim().parse::<toml_edit::Datetime>() {
+                if d.date.is_some() && d.time.is_none() {
+                    replace(v, Value::from(d));
+                }
+            }
+        }
+    }
+    if key == "credibility" {
+        if let Some(n) = v.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+            replace(v, Value::from(n));
+        }
+    }
+}
+
+fn canonical_ratings(t: &mut dyn toml_edit::TableLike) {
+    for (_, item) in t.iter_mut() {
+        if let Some(v) = item.as_value_mut() {
+            if let Some(r) = v.as_str().and_then(rating) {
+                if v.as_str() != Some(r) {
+                    replace(v, Value::from(r));
+                }
+            }
+        }
+    }
+}
+
+/// Canonicalise one table: its values, its ratings, the order of its keys,
+/// then its sub-tables by `children`.
+fn table(t: &mut Table, order: &[&str], children: &[(&str, &[&str])]) {
+    for (key, item) in t.iter_mut() {
+        let k = key.get().to_string();
+        if let Some(v) = item.as_value_mut() {
+            canonical_value(&k, v);
+        }
+        if k == "ratings" {
+            if let Some(tl) = item.as_table_like_mut() {
+                canonical_ratings(tl);
+            }
+        }
+    }
+    let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
+    t.sort_values_by(|a, _, b, _| rank(a.get()).cmp(&rank(b.get())));
+    for (name, sub_order) in children {
+        if let Some(Item::ArrayOfTables(arr)) = t.get_mut(name) {
+            for sub in arr.iter_mut() {
+                let grand: &[(&str, &[&str])] = match *name {
+                    "indicator" => &[("observation", OBSERVATION_KEYS)],
+                    _ => &[],
+                };
+                table(sub, sub_order, grand);
+            }
+        }
+    }
+}
+
+/// The file in canonical form (`rel` tells which kind of file it is), or
+/// `None` when it does not parse (the loader reports why).
+pub fn format(rel: &str, text: &str) -> Option<String> {
+    let mut doc: DocumentMut = text.parse().ok()?;
+    let root = doc.as_table_mut();
+    if rel == "kzclaims.toml" {
+        table(root, CONFIG_KEYS, &[]);
+        if let Some(r) = root.get_mut("resolution").and_then(Item::as_table_mut) {
+            table(r, &["date", "scenario", "note"], &[]);
+        }
+    } else if rel.starts_with("scenarios/") {
+        if let Some(Item::ArrayOfTables(arr)) = root.get_mut("scenario") {
+            for s in arr.iter_mut() {
+                table(s, SCENARIO_KEYS, &[("indicator", INDICATOR_KEYS)]);
+            }
+        }
+    } else {
+        if let Some(Item::ArrayOfTables(arr)) = root.get_mut("source") {
+            for s in arr.iter_mut() {
+                table(s, SOURCE_KEYS, &[]);
+            }
+        }
+        if let Some(Item::ArrayOfTables(arr)) = root.get_mut("claim") {
+            for c in arr.iter_mut() {
+                table(c, CLAIM_KEYS, &[("revision", REVISION_KEYS)]);
+                if let Some(Item::ArrayOfTables(assess)) = c.get_mut("assessment") {
+                    for a in assess.iter_mut() {
+                        table(a, &["analyst", "ratings", "note"], &[]);
+                    }
+                }
+            }
+        }
+    }
+    Some(doc.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_credibility_ratings_and_order_keep_comments() {
+        let text = "# a claim\n[[claim]]\nstatement = \"s\" # what\nid = \"x\"\ndate = \"2022-01-05\"  # as a string\nsources = [\"a\"]\ncredibility = \"2\"\nratings = { h1 = \"c c\", h2 = \"n/a\", h3 = \"ii\" }\n\n[[claim.revision]]\nnote = \"n\"\ndate = \"2022-01-06\"\n";
+        let out = format("claims/a.toml", text).unwrap();
+        assert_eq!(
+            out,
+            "# a claim\n[[claim]]\nid = \"x\"\ndate = 2022-01-05  # as a string\nstatement = \"s\" # what\nsources = [\"a\"]\ncredibility = 2\nratings = { h1 = \"CC\", h2 = \"NA\", h3 = \"II\" }\n\n[[claim.revision]]\ndate = 2022-01-06\nnote = \"n\"\n"
+        );
+        assert_eq!(
+            format("claims/a.toml", &out).unwrap(),
+            out,
+            "twice changes nothing"
+        );
+    }
+}
