@@ -54,7 +54,13 @@ pub struct MatrixView {
     pub rows: Vec<MatrixRow>,
     /// Whether any claim names a group (the matrix then shows the column).
     pub has_groups: bool,
+    /// The small optional script that sorts the matrix by a column.
+    pub sort_script: &'static str,
 }
+
+/// Sorting the matrix by a column: inline in the HTML report, and part of the
+/// script `kzclaims serve` serves (its CSP allows no inline script).
+pub const SORT_JS: &str = include_str!("sort.js");
 
 fn cell(r: Rating) -> MatrixCell {
     let (class, meaning) = match r {
@@ -129,6 +135,7 @@ pub fn matrix_view(ws: &Workspace, a: &Assessment) -> MatrixView {
             })
             .collect(),
         has_groups: rows.iter().any(|r| r.group.is_some()),
+        sort_script: SORT_JS,
         rows,
     }
 }

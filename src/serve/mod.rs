@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The script every served page loads: live reload, and sorting the matrix.
-pub const LIVE_JS: &str = include_str!("live.js");
+pub const LIVE_JS: &str = concat!(include_str!("live.js"), include_str!("../report/sort.js"));
 
 /// Content-Security-Policy of every response. Styles are inline in the memo
 /// template ('unsafe-inline' for style only: no script can run from it);

@@ -24,7 +24,7 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// The browser, or `None` (with a note) when it is missing outside CI.
-fn browser_or_skip(what: &str) -> Option<PathBuf> {
+pub fn browser_or_skip(what: &str) -> Option<PathBuf> {
     match chromium() {
         Some(p) => Some(p),
         None if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => {
@@ -38,7 +38,7 @@ fn browser_or_skip(what: &str) -> Option<PathBuf> {
 }
 
 /// Run headless Chromium with a fresh profile and every background service off.
-fn headless(bin: &Path, profile: &Path, args: &[String]) -> std::process::Output {
+pub fn headless(bin: &Path, profile: &Path, args: &[String]) -> std::process::Output {
     Command::new(bin)
         .args([
             "--headless",

@@ -237,39 +237,16 @@ fn a_taken_port_is_a_clear_error() {
 
 #[test]
 fn the_served_page_in_a_browser() {
-    let have = Command::new("which")
-        .arg("chromium")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
-            "CI is set but chromium is not installed"
-        );
-        eprintln!("skipped: chromium is not installed");
+    let Some(bin) = crate::browser::browser_or_skip("serve") else {
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixture("small"), dir.path());
     let s = serve(dir.path(), &[]);
     let url = format!("http://{}/", s.addr);
     let chrome = |args: &[String]| {
         let profile = tempfile::tempdir().unwrap();
-        Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(args)
-            .output()
-            .unwrap()
+        crate::browser::headless(&bin, profile.path(), args)
     };
     let out = chrome(&["--dump-dom".into(), url.clone()]);
     let dom = String::from_utf8_lossy(&out.stdout);
