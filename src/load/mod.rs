@@ -197,6 +197,25 @@ fn collect_toml(
     Ok(())
 }
 
+/// Parse and validate a workspace from raw file contents (relative path and
+/// bytes): bytes that are not UTF-8 are an error at the first of them, as on
+/// disk. The fuzz targets feed the loader through here.
+pub fn from_bytes(files: Vec<(String, Vec<u8>)>) -> Result<Workspace, LoadError> {
+    let mut diags = Vec::new();
+    let files: Vec<SourceFile> = files
+        .into_iter()
+        .map(|(rel, bytes)| decode(rel, bytes, &mut diags))
+        .collect();
+    if diags.is_empty() {
+        from_files(files)
+    } else {
+        Err(LoadError::Invalid {
+            diagnostics: diags,
+            files,
+        })
+    }
+}
+
 /// Load and validate the workspace at `root`.
 pub fn load(root: &Path) -> Result<Workspace, LoadError> {
     let files = read_files(root)?;

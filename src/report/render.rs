@@ -106,6 +106,61 @@ pub fn safe_url(url: &str) -> String {
     }
 }
 
+/// Text printed into Markdown made inert: a `<` that could open an HTML tag,
+/// comment or autolink becomes `&lt;` (a `<` before a digit or a space, as in
+/// `<1%`, stays), and `](` and `]:` get a backslash so that no inline link or
+/// link definition can form. What a reader sees is unchanged once rendered.
+pub fn md_inert(s: &str) -> std::borrow::Cow<'_, str> {
+    let b = s.as_bytes();
+    let needs = b.windows(2).any(|w| {
+        (w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
+            || (w[0] == b']' && matches!(w[1], b'(' | b':'))
+    });
+    if !needs {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match (c, next) {
+            ('<', Some(n)) if n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?') => {
+                out.push_str("&lt;")
+            }
+            (']', Some('(' | ':')) => out.push_str("]\\"),
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// How a template's output is escaped: HTML for `.html` (and `.htm`, `.xml`),
+/// [`md_inert`] for `.md`, nothing otherwise.
+fn auto_escape(name: &str) -> minijinja::AutoEscape {
+    if name.ends_with(".md") || name.ends_with(".markdown") {
+        minijinja::AutoEscape::Custom("markdown".into())
+    } else {
+        minijinja::default_auto_escape_callback(name)
+    }
+}
+
+fn formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), minijinja::AutoEscape::Custom(_)) {
+        if value.is_safe() {
+            return write!(out, "{value}").map_err(minijinja::Error::from);
+        }
+        let text = value.to_string();
+        return out
+            .write_str(&md_inert(&text))
+            .map_err(minijinja::Error::from);
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
 /// Whether a template of this name exists (in the workspace or built in).
 pub fn exists(root: &Path, name: &str) -> bool {
     matches!(lookup(root, name), Ok(Some(_)))
@@ -151,6 +206,8 @@ pub fn render<T: Serialize>(
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_recursion_limit(64);
     env.add_filter("safe_url", |u: String| safe_url(&u));
+    env.set_auto_escape_callback(auto_escape);
+    env.set_formatter(formatter);
     let root_owned = root.to_path_buf();
     env.set_loader(move |n| {
         lookup(&root_owned, n)
@@ -255,5 +312,32 @@ mod tests {
             // Autoescaped for HTML ('/' as &#x2f;, which browsers read back).
             "[https:&#x2f;&#x2f;a.example&#x2f;x?y=1&amp;z=2][HTTP:&#x2f;&#x2f;b.example][mailto:desk@example.org][][][][][][][]"
         );
+    }
+
+    #[test]
+    fn markdown_output_is_inert() {
+        assert_eq!(md_inert("under <1% and a < b"), "under <1% and a < b");
+        assert!(matches!(
+            md_inert("plain [sic] text"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            md_inert("<script>x</script> <javascript:y> <!-- c --> [a](javascript:z) [r]: data:q"),
+            "&lt;script>x&lt;/script> &lt;javascript:y> &lt;!-- c --> [a]\\(javascript:z) [r]\\: data:q"
+        );
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir(t.path().join("templates")).unwrap();
+        std::fs::write(
+            t.path().join("templates/t.md"),
+            "{{ s }}|{{ s | safe }}|{{ n }}|{{ 3 }}",
+        )
+        .unwrap();
+        let out = render(
+            t.path(),
+            "t.md",
+            &serde_json::json!({ "s": "<b>[x](javascript:1)", "n": null }),
+        )
+        .unwrap();
+        assert_eq!(out, "&lt;b>[x]\\(javascript:1)|<b>[x](javascript:1)|None|3");
     }
 }

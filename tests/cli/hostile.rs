@@ -100,6 +100,57 @@ fn http_https_and_mailto_are_links_in_both_formats() {
     assert!(!html.to_ascii_lowercase().contains("javascript:"));
 }
 
+/// Markup in record text (a statement, a source's name) stays text: escaped in
+/// the HTML page, and in the Markdown memo neither a raw HTML tag, an autolink
+/// nor an inline link can form, in the memo or in `diff --format md`.
+#[test]
+fn markup_in_record_text_stays_text_in_both_formats() {
+    let dir = small_copy();
+    let p = dir.path().join("claims/march.toml");
+    let t = std::fs::read_to_string(&p).unwrap();
+    let first = t.find("statement = \"").unwrap() + "statement = \"".len();
+    let hostile = r#"<script>alert(1)</script> <javascript:alert(2)> [see](javascript:alert(3)) [r]: vbscript:x <img src=x onerror=alert(4)> under <1% "#;
+    let escaped = hostile.replace('"', "\\\"");
+    std::fs::write(&p, format!("{}{escaped}{}", &t[..first], &t[first..])).unwrap();
+    let html = stdout(
+        &kz(dir.path())
+            .args(["brief", "--format", "html"])
+            .assert()
+            .success()
+            .get_output()
+            .clone(),
+    );
+    let lower = html.to_ascii_lowercase();
+    assert_eq!(
+        lower.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
+    assert!(!lower.contains("<img"), "{html}");
+    assert!(lower.contains("&lt;script&gt;alert(1)&lt;"), "{html}");
+    let md = stdout(
+        &kz(dir.path())
+            .arg("brief")
+            .assert()
+            .success()
+            .get_output()
+            .clone(),
+    );
+    assert!(md.contains(r"&lt;script>alert(1)&lt;/script> &lt;javascript:alert(2)> [see]\(javascript:alert(3)) [r]\: vbscript:x &lt;img src=x onerror=alert(4)> under <1%"), "{md}");
+    let diff = stdout(
+        &kz(dir.path())
+            .args(["diff", "2022-01-01", ".", "--format", "md"])
+            .assert()
+            .success()
+            .get_output()
+            .clone(),
+    );
+    assert!(
+        !diff.contains("<script") && !diff.contains("](javascript:"),
+        "{diff}"
+    );
+}
+
 #[test]
 fn a_template_linked_outside_the_workspace_is_not_read() {
     let dir = small_copy();

@@ -2,8 +2,12 @@
 
 use super::*;
 
+/// Record text as a Markdown table cell: inert ([`md_inert`]), one line, no
+/// column break.
 pub(crate) fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::report::render::md_inert(s)
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
 /// Markdown.
