@@ -15,7 +15,7 @@ use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::*;
 pub use parse::is_slug;
 use parse::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml_walk::{FileCx, Span};
 
@@ -231,23 +231,44 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
 /// `kzclaims.toml` among them). Used for the disk and for git revisions alike.
 pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    // Files are parsed on every core; the results are merged in file order,
+    // so the workspace and its diagnostics do not depend on the scheduling.
+    use rayon::prelude::*;
+    // The config and the scenarios first (a few small files), so that each
+    // claims file can check its ratings against the scenario ids as it is
+    // parsed and keep no list of references for later.
+    let is_claims = |f: &SourceFile| f.rel.starts_with("claims/");
+    let mut parsed: Vec<Parsed> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !is_claims(f))
+        .map(|(i, f)| parse_one(i, f, &[]))
+        .collect();
+    let known: Vec<&str> = parsed
+        .iter()
+        .flat_map(|p| p.scenarios.iter().map(|s| s.s.id.as_str()))
+        .collect();
+    let claim_files: Vec<Parsed> = files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, f)| is_claims(f))
+        .map(|(i, f)| parse_one(i, f, &known))
+        .collect();
+    drop(known);
+    parsed.extend(claim_files);
     let mut diags = Vec::new();
     let mut config = None;
     let mut scenarios = Vec::new();
     let mut sources = Vec::new();
     let mut claims = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        let mut cx = FileCx {
-            rel: &f.rel,
-            diags: &mut diags,
-        };
-        if f.rel == CONFIG_FILE {
-            config = parse_config(&mut cx, &f.text);
-        } else if f.rel.starts_with("scenarios/") {
-            parse_scenarios(&mut cx, i, &f.text, &mut scenarios);
-        } else if f.rel.starts_with("claims/") {
-            parse_claims(&mut cx, i, &f.text, &mut sources, &mut claims);
+    for p in parsed {
+        diags.extend(p.diags);
+        if p.config.is_some() {
+            config = p.config;
         }
+        scenarios.extend(p.scenarios);
+        sources.extend(p.sources);
+        claims.extend(p.claims);
     }
     if !files.iter().any(|f| f.rel == CONFIG_FILE) {
         diags.push(Diagnostic::error(
@@ -324,6 +345,10 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
     let scenario_ids: Vec<&str> = scenarios.iter().map(|s| s.s.id.as_str()).collect();
     let source_ids: Vec<&str> = sources.iter().map(|s| s.s.id.as_str()).collect();
     let claim_ids: Vec<&str> = claims.iter().map(|c| c.c.id.as_str()).collect();
+    // Membership by hash: a record cites sources and claims hundreds of
+    // thousands of times.
+    let source_set: HashSet<&str> = source_ids.iter().copied().collect();
+    let claim_set: HashSet<&str> = claim_ids.iter().copied().collect();
     let unknown_scenario = |what: String, file: String, sid: &str, span: Span| {
         let mut d = Diagnostic::error("E006", what)
             .at(file, span)
@@ -395,7 +420,7 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
             }
         }
         for (cid, span) in &s.claim_refs {
-            if !claim_ids.contains(&cid.as_str()) {
+            if !claim_set.contains(cid.as_str()) {
                 let mut d = Diagnostic::error(
                     "E016",
                     format!(
@@ -414,7 +439,7 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
     for c in &claims {
         let file = rel(c.c.loc.file);
         for (sid, span) in &c.source_refs {
-            if !source_ids.contains(&sid.as_str()) {
+            if !source_set.contains(sid.as_str()) {
                 let mut d = Diagnostic::error(
                     "E007",
                     format!("claim `{}` cites unknown source `{sid}`", c.c.id),
@@ -427,61 +452,6 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
                 });
                 diags.push(d);
             }
-        }
-        for (sid, span) in c
-            .rating_refs
-            .iter()
-            .chain(&c.rationale_refs)
-            .chain(&c.assessment_refs)
-        {
-            if !scenario_ids.contains(&sid.as_str()) {
-                let mut d = Diagnostic::error(
-                    "E006",
-                    format!("claim `{}` refers to unknown scenario `{sid}`", c.c.id),
-                )
-                .at(file.clone(), span.clone())
-                .label("no [[scenario]] has this id");
-                d.help = Some(match did_you_mean(sid, scenario_ids.iter().copied()) {
-                    Some(m) => format!("did you mean `{m}`?"),
-                    None => format!("scenarios: {}", scenario_ids.join(", ")),
-                });
-                diags.push(d);
-            }
-        }
-        // A rating present but invalid was reported already; only absent ones here.
-        let missing: Vec<&str> = scenario_ids
-            .iter()
-            .copied()
-            .filter(|s| !c.rating_refs.iter().any(|(r, _)| r == s))
-            .collect();
-        if !c.c.ratings_given && !c.c.assessments.is_empty() {
-            let uncovered: Vec<&str> = scenario_ids
-                .iter()
-                .copied()
-                .filter(|s| !c.assessment_refs.iter().any(|(r, _)| r == s))
-                .collect();
-            if !uncovered.is_empty() {
-                diags.push(
-                    Diagnostic::error(
-                        "E008",
-                        format!(
-                            "claim `{}` has no rating for {}: no [claim.ratings], and no analyst rates it",
-                            c.c.id,
-                            list_ids(&uncovered)
-                        ),
-                    )
-                    .at(file.clone(), c.header.clone())
-                    .label("ratings incomplete")
-                    .help("without [claim.ratings], every scenario must be rated by at least one [[claim.assessment]]"),
-                );
-            }
-        } else if !missing.is_empty() && !c.rating_refs.is_empty() {
-            diags.push(
-                Diagnostic::error("E008", format!("claim `{}` has no rating for {}", c.c.id, list_ids(&missing)))
-                    .at(file.clone(), c.header.clone())
-                    .label("ratings incomplete")
-                    .help("rate every scenario: CC, C, N, I, II, or NA when the claim does not bear on it"),
-            );
         }
         for (r, span) in c.c.revisions.iter().zip(&c.revision_dates) {
             if r.date < c.c.date && c.c.date != chrono::NaiveDate::default() {
@@ -539,6 +509,39 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
         groups,
         files,
     })
+}
+
+/// What one file holds, parsed.
+#[derive(Default)]
+struct Parsed {
+    diags: Vec<Diagnostic>,
+    config: Option<RawConfig>,
+    scenarios: Vec<RawScenario>,
+    sources: Vec<RawSource>,
+    claims: Vec<RawClaim>,
+}
+
+fn parse_one(i: usize, f: &SourceFile, scenario_ids: &[&str]) -> Parsed {
+    let mut p = Parsed::default();
+    let mut cx = FileCx {
+        rel: &f.rel,
+        diags: &mut p.diags,
+    };
+    if f.rel == CONFIG_FILE {
+        p.config = parse_config(&mut cx, &f.text);
+    } else if f.rel.starts_with("scenarios/") {
+        parse_scenarios(&mut cx, i, &f.text, &mut p.scenarios);
+    } else if f.rel.starts_with("claims/") {
+        parse_claims(
+            &mut cx,
+            i,
+            &f.text,
+            scenario_ids,
+            &mut p.sources,
+            &mut p.claims,
+        );
+    }
+    p
 }
 
 fn list_ids(ids: &[&str]) -> String {

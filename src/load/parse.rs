@@ -32,14 +32,89 @@ pub(super) struct RawConfig {
 pub(super) struct RawClaim {
     pub(super) c: Claim,
     pub(super) id_span: Span,
-    pub(super) header: Span,
     pub(super) source_refs: Vec<(String, Span)>,
-    /// (scenario id, key span) of every rating, revisions included.
-    pub(super) rating_refs: Vec<(String, Span)>,
-    pub(super) rationale_refs: Vec<(String, Span)>,
     pub(super) revision_dates: Vec<Span>,
+}
+
+/// The scenario ids a claim names (its ratings, revisions included; its
+/// rationale; its analysts' ratings), checked against the workspace's
+/// scenarios as the claim is parsed: E006 for an unknown id, E008 for a
+/// scenario left unrated.
+struct ScenarioRefs<'a> {
+    claim: &'a str,
+    header: Span,
+    ratings_given: bool,
+    has_assessments: bool,
+    /// (scenario id, key span) of every rating, revisions included.
+    ratings: Vec<(String, Span)>,
+    rationale: Vec<(String, Span)>,
     /// (scenario id, key span) of every analyst rating.
-    pub(super) assessment_refs: Vec<(String, Span)>,
+    assessments: Vec<(String, Span)>,
+}
+
+impl ScenarioRefs<'_> {
+    fn check(&self, cx: &mut FileCx<'_>, scenario_ids: &[&str]) {
+        for (sid, span) in self
+            .ratings
+            .iter()
+            .chain(&self.rationale)
+            .chain(&self.assessments)
+        {
+            if !scenario_ids.contains(&sid.as_str()) {
+                let d = cx.err(
+                    "E006",
+                    span.clone(),
+                    format!("claim `{}` refers to unknown scenario `{sid}`", self.claim),
+                );
+                d.label = Some("no [[scenario]] has this id".into());
+                d.help = Some(match did_you_mean(sid, scenario_ids.iter().copied()) {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => format!("scenarios: {}", scenario_ids.join(", ")),
+                });
+            }
+        }
+        // A rating present but invalid was reported already; only absent ones here.
+        let rated = |refs: &[(String, Span)], s: &str| refs.iter().any(|(r, _)| r == s);
+        if !self.ratings_given && self.has_assessments {
+            let uncovered: Vec<&str> = scenario_ids
+                .iter()
+                .copied()
+                .filter(|s| !rated(&self.assessments, s))
+                .collect();
+            if !uncovered.is_empty() {
+                let d = cx.err(
+                    "E008",
+                    self.header.clone(),
+                    format!(
+                        "claim `{}` has no rating for {}: no [claim.ratings], and no analyst rates it",
+                        self.claim,
+                        list_ids(&uncovered)
+                    ),
+                );
+                d.label = Some("ratings incomplete".into());
+                d.help = Some("without [claim.ratings], every scenario must be rated by at least one [[claim.assessment]]".into());
+            }
+        } else if !self.ratings.is_empty() {
+            let missing: Vec<&str> = scenario_ids
+                .iter()
+                .copied()
+                .filter(|s| !rated(&self.ratings, s))
+                .collect();
+            if !missing.is_empty() {
+                let d = cx.err(
+                    "E008",
+                    self.header.clone(),
+                    format!(
+                        "claim `{}` has no rating for {}",
+                        self.claim,
+                        list_ids(&missing)
+                    ),
+                );
+                d.label = Some("ratings incomplete".into());
+                d.help = Some("rate every scenario: CC, C, N, I, II, or NA when the claim does not bear on it".into());
+            }
+        }
+    }
 }
 
 pub(super) const CONFIG_KEYS: &[&str] = &[
@@ -636,6 +711,7 @@ pub(super) fn parse_claims(
     cx: &mut FileCx<'_>,
     file: usize,
     text: &str,
+    scenario_ids: &[&str],
     sources: &mut Vec<RawSource>,
     claims: &mut Vec<RawClaim>,
 ) {
@@ -711,14 +787,19 @@ pub(super) fn parse_claims(
     }
     if let Some(v) = top.get("claim") {
         for t in tables_in(cx, v, "claim", "[[claim]]") {
-            if let Some(c) = parse_claim(cx, file, &t) {
+            if let Some(c) = parse_claim(cx, file, &t, scenario_ids) {
                 claims.push(c);
             }
         }
     }
 }
 
-pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> Option<RawClaim> {
+pub(super) fn parse_claim(
+    cx: &mut FileCx<'_>,
+    file: usize,
+    t: &Tbl<'_, '_>,
+    scenario_ids: &[&str],
+) -> Option<RawClaim> {
     t.check_keys(cx, CLAIM_KEYS);
     let id = slug(cx, t);
     let date = t.req_date(cx, "date");
@@ -925,6 +1006,16 @@ pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> 
     // Keep an incomplete claim (its errors are already recorded) so that its
     // references are still checked and every problem shows in one run.
     let id = id?;
+    ScenarioRefs {
+        claim: &id.0,
+        header: t.span.clone(),
+        ratings_given,
+        has_assessments: !assessments.is_empty(),
+        ratings: rating_refs,
+        rationale: rationale_refs,
+        assessments: assessment_refs,
+    }
+    .check(cx, scenario_ids);
     Some(RawClaim {
         c: Claim {
             id: id.0,
@@ -948,11 +1039,7 @@ pub(super) fn parse_claim(cx: &mut FileCx<'_>, file: usize, t: &Tbl<'_, '_>) -> 
             },
         },
         id_span: id.1,
-        header: t.span.clone(),
         source_refs: source_refs.into_iter().chain(source_refs_rev).collect(),
-        rating_refs,
-        rationale_refs,
         revision_dates,
-        assessment_refs,
     })
 }
