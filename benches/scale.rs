@@ -123,6 +123,37 @@ fn peak_rss_kb(bin: &Path, root: &Path, args: &[&str]) -> Option<u64> {
         .ok()
 }
 
+/// Make the workspace a git repository of two commits: the record, then
+/// the last tenth of its claim files re-graded (credibility 2 → 3), as an
+/// analyst's week of edits. `false` when git is not there.
+fn git_history(root: &Path) -> bool {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args([
+                "-c",
+                "user.name=bench",
+                "-c",
+                "user.email=bench@example.invalid",
+            ])
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !(git(&["init", "-q"]) && git(&["add", "-A"]) && git(&["commit", "-q", "-m", "record"])) {
+        return false;
+    }
+    let mut files = Vec::new();
+    toml_files(&root.join("claims"), &mut files);
+    files.sort();
+    for f in &files[files.len() - files.len() / 10..] {
+        let text = std::fs::read_to_string(f).unwrap();
+        std::fs::write(f, text.replace("credibility = 2", "credibility = 3")).unwrap();
+    }
+    git(&["commit", "-q", "-am", "re-graded"])
+}
+
 fn main() {
     let mut sizes = vec![10_000usize, 100_000];
     let mut rounds = 3;
@@ -142,7 +173,12 @@ fn main() {
         }
     }
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kzclaims");
-    println!("kzclaims scale benchmark: best of {rounds} rounds, one thread");
+    println!("kzclaims scale benchmark: best of {rounds} rounds; one thread unless marked");
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let cores = rayon::current_num_threads();
     for n in sizes {
         let dir = tempfile::tempdir().unwrap();
         let spec = gen::Spec {
@@ -158,24 +194,27 @@ fn main() {
         let t_floor = time(rounds, || floor(root));
         let ws = kzclaims::load::load(root).unwrap();
         let as_of = ws.default_as_of().unwrap();
-        let t_load = time(rounds, || kzclaims::load::load(root).unwrap());
+        let t_load = one.install(|| time(rounds, || kzclaims::load::load(root).unwrap()));
+        let t_load_all = time(rounds, || kzclaims::load::load(root).unwrap());
         let a = engine::assess(&ws, as_of, EngineKind::Bayes);
         let t_assess = time(rounds, || engine::assess(&ws, as_of, EngineKind::Bayes));
         let t_brief = time(rounds, || {
             let ctx = context::memo_context(&ws, &a);
             render::render(root, "memo.md", &ctx).unwrap()
         });
+        // As `kzclaims check` does it: one sensitivity pass for the memo and
+        // the checks, the memo rendered in each format the workspace has.
         let t_checks = time(rounds, || {
-            let ctx = context::memo_context(&ws, &a);
-            let text = render::render(root, "memo.md", &ctx).unwrap();
-            kzclaims::checks::run(
-                &ws,
-                &a,
-                &[kzclaims::checks::Rendered {
-                    name: "memo.md".into(),
-                    text,
-                }],
-            )
+            let sens = sensitivity::analyse(&ws, &a);
+            let ctx = context::memo_context_with(&ws, &a, &sens);
+            let rendered: Vec<kzclaims::checks::Rendered> = ["memo.md", "memo.html"]
+                .iter()
+                .map(|name| kzclaims::checks::Rendered {
+                    name: name.to_string(),
+                    text: render::render(root, name, &ctx).unwrap(),
+                })
+                .collect();
+            kzclaims::checks::run_with(&ws, &a, &rendered, &sens)
         });
         let t_timeline = time(rounds, || {
             timeline::timeline(&ws, EngineKind::Bayes, None, None)
@@ -204,6 +243,35 @@ fn main() {
                 },
             )
         });
+        let t_git = git_history(root).then(|| {
+            time(rounds, || {
+                let side = |rev: &str| {
+                    let (files, _) = kzclaims::load::git::read_at(root, rev).unwrap();
+                    let ws = kzclaims::load::from_files(files).unwrap();
+                    let a = engine::assess(&ws, as_of, EngineKind::Bayes);
+                    (ws, a)
+                };
+                let ((wa, aa), (wb, ab)) = (side("HEAD~1"), side("HEAD"));
+                let info = |r: &str| rdiff::SideInfo {
+                    spec: r.into(),
+                    label: r.into(),
+                    as_of: as_of.to_string(),
+                    revision: None,
+                };
+                rdiff::diff(
+                    &rdiff::Side {
+                        ws: &wa,
+                        assessment: &aa,
+                        info: info("HEAD~1"),
+                    },
+                    &rdiff::Side {
+                        ws: &wb,
+                        assessment: &ab,
+                        info: info("HEAD"),
+                    },
+                )
+            })
+        });
         let score = t_load + t_assess;
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
@@ -227,12 +295,17 @@ fn main() {
         row("floor: read + typed serde parse", t_floor);
         row("load (read, parse, validate)", t_load);
         row("score = load + assess", score);
+        row(&format!("load, {cores} threads"), t_load_all);
+        row(&format!("score, {cores} threads"), t_load_all + t_assess);
         row("brief = score + memo (md)", score + t_brief);
         row("check = score + memo + checks", score + t_checks);
         row("timeline = load + timeline", t_load + t_timeline);
         row("sensitivity = score + sensitivity", score + t_sens);
         row("collect = score + collect", score + t_collect);
         row("diff of two dates = score + diff", score + t_diff);
+        if let Some(t) = t_git {
+            row(&format!("diff of two git revisions, {cores} threads"), t);
+        }
         if bin.is_file() && Path::new("/usr/bin/time").is_file() {
             for cmd in [&["score", "--format", "json"][..], &["brief"], &["check"]] {
                 if let Some(kb) = peak_rss_kb(&bin, root, cmd) {

@@ -604,6 +604,15 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Let go of the files' texts, keeping their paths: a command that will
+    /// quote no file (no diagnostics after a clean load) need not hold a copy
+    /// of the whole record in memory.
+    pub fn release_texts(&mut self) {
+        for f in &mut self.files {
+            f.text = String::new();
+        }
+    }
+
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources
             .binary_search_by(|s| s.id.as_str().cmp(id))

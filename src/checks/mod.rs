@@ -45,12 +45,21 @@ fn silence_of(ws: &Workspace, t: Target) -> &Silences {
 /// Run every check on the assessment `a`; `rendered` are the memo texts that
 /// K108 reads.
 pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
+    run_with(ws, a, rendered, &sensitivity::analyse(ws, a))
+}
+
+/// [`run`] with the sensitivity analysis of `a` already made.
+pub fn run_with(
+    ws: &Workspace,
+    a: &Assessment,
+    rendered: &[Rendered],
+    sens: &sensitivity::Sensitivity,
+) -> Report {
     let mut found: Vec<(Target, Diagnostic)> = Vec::new();
     let at_claim = |c: usize| {
         let cl = &ws.claims[c];
         (ws.files[cl.loc.file].rel.clone(), cl.loc.span.clone())
     };
-    let sens = sensitivity::analyse(ws, a);
     let deciding: BTreeSet<usize> = sens
         .deciding
         .iter()
@@ -292,12 +301,22 @@ pub fn favours(ratings: &[Rating], h: usize) -> bool {
 /// revised fact cannot document it.
 fn stale_urls(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
     let mut out = Vec::new();
+    // Lower-cased once: a record has thousands of revisions and sources.
+    let names: Vec<(String, String)> = ws
+        .sources
+        .iter()
+        .map(|s| (s.id.to_lowercase(), s.name.to_lowercase()))
+        .collect();
     for (ci, c) in ws.claims.iter().enumerate() {
         let mut url = c.url.clone().filter(|u| !u.trim().is_empty());
         for r in &c.revisions {
             let says_where =
-                r.url.is_some() || r.sources.is_some() || note_names_source(ws, &r.note);
-            if let (Some(u), Some(_), false) = (&url, &r.statement, says_where) {
+                || r.url.is_some() || r.sources.is_some() || note_names_source(&names, &r.note);
+            let stale = match (&url, &r.statement) {
+                (Some(u), Some(_)) if !says_where() => Some(u),
+                _ => None,
+            };
+            if let Some(u) = stale {
                 out.push((
                     Target::Claim(ci),
                     Diagnostic::warning(
@@ -377,11 +396,11 @@ fn dominant_group(ws: &Workspace, a: &Assessment) -> Vec<(Target, Diagnostic)> {
 
 /// Whether a revision note names a source of the workspace, by id or by name
 /// (case-insensitive).
-fn note_names_source(ws: &Workspace, note: &str) -> bool {
+fn note_names_source(names: &[(String, String)], note: &str) -> bool {
     let note = note.to_lowercase();
-    ws.sources
+    names
         .iter()
-        .any(|s| note.contains(&s.id.to_lowercase()) || note.contains(&s.name.to_lowercase()))
+        .any(|(id, name)| note.contains(id.as_str()) || note.contains(name.as_str()))
 }
 
 /// K105: a claim citing two sources with one origin (its corroboration is

@@ -1,7 +1,7 @@
 //! `kzclaims calibration`: score past assessments against how the question
 //! and the indicators resolved.
 
-use super::{emit, open_workspace, Cli, CmdResult, Failure};
+use super::{emit, open_workspace_lean, Cli, CmdResult, Failure};
 use crate::load;
 use crate::report::calibration as report;
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let mut workspaces = vec![open_workspace(cli)?];
+    let mut workspaces = vec![open_workspace_lean(cli)?];
     for dir in &args.more {
         if !dir.join(load::CONFIG_FILE).is_file() {
             return Err(Failure::Usage(format!(

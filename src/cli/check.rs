@@ -1,7 +1,7 @@
 //! `kzclaims check`: validate the workspace; warn about analytic smells
 //! (codes in docs/checks.md). `--strict` turns warnings into errors.
 
-use super::{assess_workspace, render_diagnostics, Cli, CmdResult, Failure};
+use super::{render_diagnostics, Cli, CmdResult, Failure};
 use crate::checks::{self, Rendered};
 use crate::model::SourceFile;
 use crate::report::{context, render};
@@ -58,7 +58,11 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         as_of: args.as_of,
         engine: None,
     };
-    let (ws, a) = match assess_workspace(cli, eval) {
+    let (mut ws, a) = match super::open_workspace(cli).and_then(|ws| {
+        let (date, engine) = eval.resolve(&ws)?;
+        let a = crate::engine::assess(&ws, date, engine);
+        Ok((ws, a))
+    }) {
         Ok(x) => x,
         Err(Failure::Invalid { diagnostics, files }) if args.format != CheckFormat::Human => {
             machine(args.format, &diagnostics, &files, None, 0, false)?;
@@ -70,7 +74,8 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
 
     // K108 reads the memo as the workspace's template renders it, in every
     // format the template exists in (an error if it exists in none).
-    let ctx = context::memo_context(&ws, &a);
+    let sens = crate::engine::sensitivity::analyse(&ws, &a);
+    let ctx = context::memo_context_with(&ws, &a, &sens);
     let mut rendered: Vec<Rendered> = Vec::new();
     let names: Vec<String> = [MemoFormat::Md, MemoFormat::Html]
         .into_iter()
@@ -91,9 +96,9 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
             text,
         });
     }
-    let report = checks::run(&ws, &a, &rendered);
+    let report = checks::run_with(&ws, &a, &rendered, &sens);
 
-    let mut files = ws.files.clone();
+    let mut files = std::mem::take(&mut ws.files);
     files.extend(rendered.into_iter().map(|r| SourceFile {
         rel: r.name,
         text: r.text,

@@ -1,7 +1,7 @@
 //! `kzclaims collect`: what to find out next, the open indicators ranked by
 //! how much observing them would tell.
 
-use super::{emit, open_workspace, Cli, CmdResult};
+use super::{emit, open_workspace_lean, Cli, CmdResult};
 use crate::engine::collect;
 use crate::report::collect as report;
 
@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let ws = open_workspace(cli)?;
+    let ws = open_workspace_lean(cli)?;
     let date = super::as_of(&ws, args.as_of)?;
     let c = collect::analyse(&ws, date);
     let text = match args.format {

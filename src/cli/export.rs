@@ -2,7 +2,7 @@
 //! reads), JSON (the whole record resolved, docs/json.md) or a PARC ACH
 //! project (.achz, best effort: docs/interop.md).
 
-use super::{as_of, open_workspace, write_atomic, Cli, CmdResult, Failure};
+use super::{as_of, open_workspace_lean, write_atomic, Cli, CmdResult, Failure};
 use crate::interop;
 use chrono::NaiveDate;
 use std::io::{IsTerminal, Write};
@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let ws = open_workspace(cli)?;
+    let ws = open_workspace_lean(cli)?;
     let date = as_of(&ws, args.as_of)?;
     let bytes = match args.format {
         ExportFormat::Csv => interop::csv::write(&ws, date).into_bytes(),

@@ -227,9 +227,71 @@ where
     }
 }
 
-/// Locate and load the workspace named by `--workspace` or found upward.
+/// Locate and load the workspace named by `--workspace` or found upward,
+/// keeping the files' texts (for commands that quote them: `check`, `fmt`).
 fn open_workspace(cli: &Cli) -> Result<Workspace, Failure> {
-    Ok(load::load(&workspace_root(cli)?)?)
+    let bar = LoadBar::new(cli.quiet);
+    let ws = load::load_with(&workspace_root(cli)?, &bar);
+    bar.finish();
+    Ok(ws?)
+}
+
+/// [`open_workspace`] for commands that quote no file: the texts are let go
+/// once the workspace is loaded.
+fn open_workspace_lean(cli: &Cli) -> Result<Workspace, Failure> {
+    let mut ws = open_workspace(cli)?;
+    ws.release_texts();
+    Ok(ws)
+}
+
+/// A progress bar on stderr for a load that takes longer than about a
+/// second; never on a pipe or a file, never with `--quiet`.
+struct LoadBar {
+    bar: indicatif::ProgressBar,
+    start: std::time::Instant,
+    may_show: bool,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl LoadBar {
+    fn new(quiet: bool) -> Self {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {percent:>3}% {elapsed}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix("loading the workspace");
+        LoadBar {
+            bar,
+            start: std::time::Instant::now(),
+            may_show: !quiet && std::io::stderr().is_terminal(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl load::Progress for LoadBar {
+    fn set_total(&self, steps: u64) {
+        self.bar.set_length(steps);
+    }
+
+    fn step(&self) {
+        self.bar.inc(1);
+        use std::sync::atomic::Ordering;
+        if self.may_show
+            && self.start.elapsed() > std::time::Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
 }
 
 /// The workspace folder named by `--workspace` or found upward (not loaded).
@@ -284,7 +346,7 @@ fn assess_workspace(
     cli: &Cli,
     eval: Eval,
 ) -> Result<(Workspace, crate::engine::Assessment), Failure> {
-    let ws = open_workspace(cli)?;
+    let ws = open_workspace_lean(cli)?;
     let (date, engine) = eval.resolve(&ws)?;
     let a = crate::engine::assess(&ws, date, engine);
     Ok((ws, a))
@@ -324,6 +386,27 @@ pub fn json_text(v: &impl serde::Serialize) -> String {
     let mut s = serde_json::to_string_pretty(v).expect("plain data serialises");
     s.push('\n');
     s
+}
+
+/// [`json_text`] to `--out`, or streamed to stdout without building the text
+/// first (the matrix of a large record is as big as the record).
+pub fn emit_json(out: Option<&Path>, v: &impl serde::Serialize) -> CmdResult {
+    if out.is_some() {
+        return emit(out, &json_text(v));
+    }
+    let mut so = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut so, v)
+        .map_err(std::io::Error::from)
+        .and_then(|_| so.write_all(b"\n"))
+        .and_then(|_| so.flush())
+        .or_else(|e| {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
+        .map_err(|e| Failure::Usage(format!("cannot write to stdout: {e}")))
 }
 
 /// Write to `--out` atomically (temp file in the same folder, then rename), or

@@ -1,6 +1,6 @@
 //! `kzclaims score`: the evidence matrix and scenario totals as of a date.
 
-use super::{emit, open_workspace, Cli, CmdResult, Failure};
+use super::{emit, open_workspace_lean, Cli, CmdResult, Failure};
 use crate::engine::{self, View};
 use crate::model::EngineKind;
 use crate::report::score;
@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let ws = open_workspace(cli)?;
+    let ws = open_workspace_lean(cli)?;
     let (date, engine) = args.eval.resolve(&ws)?;
     let view = match &args.analyst {
         None => View::Team,
@@ -63,7 +63,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         super::TableOrJson::Json => {
             let mut json = score::to_json(&ws, &a);
             json.analyst = args.analyst.clone();
-            super::json_text(&json)
+            return super::emit_json(None, &json);
         }
     };
     emit(None, &text)

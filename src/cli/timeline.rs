@@ -1,7 +1,7 @@
 //! `kzclaims timeline`: the assessment at every date on which the record
 //! changed, as a table, JSON, CSV or an SVG chart (shapes: docs/timeline.md).
 
-use super::{emit, open_workspace, score::EngineArg, Cli, CmdResult, Failure};
+use super::{emit, open_workspace_lean, score::EngineArg, Cli, CmdResult, Failure};
 use crate::engine::timeline::{timeline, Timeline};
 use crate::model::{EngineKind, Workspace};
 use crate::report::chart;
@@ -44,7 +44,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
             return Err(Failure::Usage(format!("--from {f} is after --to {t}")));
         }
     }
-    let ws = open_workspace(cli)?;
+    let ws = open_workspace_lean(cli)?;
     let engine = args
         .engine
         .map(EngineKind::from)

@@ -54,6 +54,25 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 /// forever; both are reported (E021), as is a `claims` or `scenarios` that is
 /// a file, and a file that is not UTF-8 (E001, at the first bad byte).
 pub fn read_files(root: &Path) -> Result<Vec<SourceFile>, LoadError> {
+    read_files_with(root, &NoProgress)
+}
+
+/// Told how far a load has got, for a progress bar: `total` steps, one for
+/// each file read and one for each file parsed.
+pub trait Progress: Sync {
+    fn set_total(&self, steps: u64);
+    fn step(&self);
+}
+
+/// No progress shown.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn set_total(&self, _: u64) {}
+    fn step(&self) {}
+}
+
+fn read_files_with(root: &Path, progress: &dyn Progress) -> Result<Vec<SourceFile>, LoadError> {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let cfg = root.join(CONFIG_FILE);
@@ -78,7 +97,9 @@ pub fn read_files(root: &Path) -> Result<Vec<SourceFile>, LoadError> {
         collect_toml(&real_root, &path, dir, &mut found, &mut seen, &mut diags)
             .map_err(LoadError::Io)?;
         found.sort();
+        progress.set_total(2 * (files.len() + found.len()) as u64 + 2);
         for rel in found {
+            progress.step();
             let path = root.join(&rel);
             let bytes = std::fs::read(&path)
                 .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
@@ -218,8 +239,13 @@ pub fn from_bytes(files: Vec<(String, Vec<u8>)>) -> Result<Workspace, LoadError>
 
 /// Load and validate the workspace at `root`.
 pub fn load(root: &Path) -> Result<Workspace, LoadError> {
-    let files = read_files(root)?;
-    let mut ws = from_files(files)?;
+    load_with(root, &NoProgress)
+}
+
+/// [`load`], telling `progress` how far it has got.
+pub fn load_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, LoadError> {
+    let files = read_files_with(root, progress)?;
+    let mut ws = from_files_with(files, progress)?;
     ws.root = root.to_path_buf();
     Ok(ws)
 }
@@ -229,7 +255,14 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
 
 /// Parse and validate a workspace from its files (paths relative to the root,
 /// `kzclaims.toml` among them). Used for the disk and for git revisions alike.
-pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
+pub fn from_files(files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
+    from_files_with(files, &NoProgress)
+}
+
+fn from_files_with(
+    mut files: Vec<SourceFile>,
+    progress: &dyn Progress,
+) -> Result<Workspace, LoadError> {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     // Files are parsed on every core; the results are merged in file order,
     // so the workspace and its diagnostics do not depend on the scheduling.
@@ -252,7 +285,11 @@ pub fn from_files(mut files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
         .par_iter()
         .enumerate()
         .filter(|(_, f)| is_claims(f))
-        .map(|(i, f)| parse_one(i, f, &known))
+        .map(|(i, f)| {
+            let p = parse_one(i, f, &known);
+            progress.step();
+            p
+        })
         .collect();
     drop(known);
     parsed.extend(claim_files);

@@ -388,6 +388,16 @@ pub fn with_visuals(mut ctx: MemoContext, ws: &Workspace, a: &Assessment) -> Mem
 
 /// Build the memo context for an assessment.
 pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
+    memo_context_with(ws, a, &sensitivity::analyse(ws, a))
+}
+
+/// [`memo_context`] with the sensitivity analysis of `a` already made (so
+/// that `check` runs it once for the memo and the checks).
+pub fn memo_context_with(
+    ws: &Workspace,
+    a: &Assessment,
+    sens: &sensitivity::Sensitivity,
+) -> MemoContext {
     let ranking = a.ranking();
     let scenarios: Vec<ScenarioView> = ranking
         .iter()
@@ -570,7 +580,7 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
         open_indicators,
         observed_indicators,
         collect: collect_view(ws, a),
-        sensitivity: sensitivity_view(ws, a),
+        sensitivity: sensitivity_view(ws, a, sens),
         analysts: analysts_view(ws, a, &ranking),
         calibration: calibration_view(ws, a),
         sources,
@@ -689,8 +699,11 @@ fn sensitive_item(ws: &Workspace, a: &Assessment, e: &sensitivity::Effect) -> Se
     }
 }
 
-fn sensitivity_view(ws: &Workspace, a: &Assessment) -> SensitivityView {
-    let s = sensitivity::analyse(ws, a);
+fn sensitivity_view(
+    ws: &Workspace,
+    a: &Assessment,
+    s: &sensitivity::Sensitivity,
+) -> SensitivityView {
     let item = |e: &sensitivity::Effect| sensitive_item(ws, a, e);
     SensitivityView {
         leader: ws.scenarios[s.leader].id.clone(),
@@ -708,7 +721,7 @@ fn sensitivity_view(ws: &Workspace, a: &Assessment) -> SensitivityView {
             "claim or observation"
         },
         rests_on: s.deciding.as_ref().map(|d| d.items.len()),
-        summary: crate::report::sensitivity::summary(ws, &s).replace('`', ""),
+        summary: crate::report::sensitivity::summary(ws, s).replace('`', ""),
         deciding: s
             .deciding
             .iter()
