@@ -117,8 +117,16 @@ fuzz_target!(|input: (Ws, Ws, u8, u8)| {
         assert!(s.probability.is_finite() && s.band.iter().all(|p| p.is_finite()));
     }
     let d = rdiff::diff(
-        &Side { ws: &a, assessment: &aa, info: info("a") },
-        &Side { ws: &b, assessment: &ab, info: info("b") },
+        &Side {
+            ws: &a,
+            assessment: &aa,
+            info: info("a"),
+        },
+        &Side {
+            ws: &b,
+            assessment: &ab,
+            info: info("b"),
+        },
     );
     let at = &d.attribution;
     for (k, id) in at.scenarios.iter().enumerate() {
@@ -128,9 +136,16 @@ fuzz_target!(|input: (Ws, Ws, u8, u8)| {
             (lo - total).abs() <= 1e-9 * (1.0 + total.abs()),
             "{id}: parts {lo} vs total {total}"
         );
-        let wi: f64 = at.parts.iter().map(|p| p.weighted_inconsistency.0[k].1).sum();
+        let wi: f64 = at
+            .parts
+            .iter()
+            .map(|p| p.weighted_inconsistency.0[k].1)
+            .sum();
         let wt = at.total_weighted_inconsistency.0[k].1;
-        assert!((wi - wt).abs() <= 1e-9 * (1.0 + wt.abs()), "{id}: {wi} vs {wt}");
+        assert!(
+            (wi - wt).abs() <= 1e-9 * (1.0 + wt.abs()),
+            "{id}: {wi} vs {wt}"
+        );
     }
     let root = Path::new("/nonexistent/kzclaims-fuzz");
     let memo = |ws, a| {

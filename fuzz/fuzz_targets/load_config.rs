@@ -8,7 +8,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let files = vec![
         ("kzclaims.toml".to_string(), data.to_vec()),
-        ("scenarios/s.toml".to_string(), SCENARIOS.as_bytes().to_vec()),
+        (
+            "scenarios/s.toml".to_string(),
+            SCENARIOS.as_bytes().to_vec(),
+        ),
         ("claims/c.toml".to_string(), CLAIMS.as_bytes().to_vec()),
     ];
     if let Some(ws) = load_checked(files) {

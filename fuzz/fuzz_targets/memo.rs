@@ -60,7 +60,10 @@ fuzz_target!(|t: Text| {
         q(name), q(&url(surl, *safe)), q(origin)
     );
     for (i, c) in t.claims.iter().take(6).enumerate() {
-        let (r0, r1) = (RATINGS[c.ratings.0 as usize % 6], RATINGS[c.ratings.1 as usize % 6]);
+        let (r0, r1) = (
+            RATINGS[c.ratings.0 as usize % 6],
+            RATINGS[c.ratings.1 as usize % 6],
+        );
         claims += &format!(
             "[[claim]]\nid = \"c{i}\"\ndate = 2022-01-{:02}\nstatement = {}\nsources = [\"src\"]\nurl = {}\ncredibility = 2\ntags = [{}]\nratings = {{ s0 = \"{r0}\", s1 = \"{r1}\" }}\nrationale = {{ s0 = {} }}\n",
             i + 1, q(&c.statement), q(&url(&c.url, c.safe_url)), q(&c.tag), q(&c.rationale)
@@ -71,7 +74,8 @@ fuzz_target!(|t: Text| {
         if let Some((note, statement)) = &c.revision {
             claims += &format!(
                 "\n[[claim.revision]]\ndate = 2022-01-20\nnote = {}\nstatement = {}\n",
-                q(note), q(statement)
+                q(note),
+                q(statement)
             );
         }
         claims += "\n";
@@ -81,7 +85,9 @@ fuzz_target!(|t: Text| {
         ("scenarios/s.toml".to_string(), scen.into_bytes()),
         ("claims/c.toml".to_string(), claims.into_bytes()),
     ];
-    let Some(ws) = load_checked(files) else { return };
+    let Some(ws) = load_checked(files) else {
+        return;
+    };
     let date = ws.config.as_of.unwrap_or_default();
     let a = kzclaims::engine::assess(&ws, date, ws.config.engine);
     // No workspace folder: the built-in templates.

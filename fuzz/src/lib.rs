@@ -33,8 +33,9 @@ pub fn check_spans(diagnostics: &[kzclaims::diag::Diagnostic], files: &[SourceFi
     };
     for d in diagnostics {
         if let Some(span) = &d.span {
-            let text = lookup(&d.file)
-                .unwrap_or_else(|| panic!("{} has a span in `{}`, not a given file", d.code, d.file));
+            let text = lookup(&d.file).unwrap_or_else(|| {
+                panic!("{} has a span in `{}`, not a given file", d.code, d.file)
+            });
             assert!(
                 span.start <= span.end && span.end <= text.len(),
                 "{} span {span:?} outside a text of {} bytes",
@@ -69,13 +70,19 @@ pub fn assert_html_inert(html: &str, own_scripts: usize) {
         rest = &rest[i + 1..];
         let end = rest.find('>').unwrap_or(rest.len());
         let tag = &rest[..end];
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         if name == "script" {
             scripts += 1;
         }
         for attr in attributes(tag) {
             let (k, v) = attr;
-            assert!(!k.starts_with("on"), "an event handler attribute `{k}` in <{tag}>");
+            assert!(
+                !k.starts_with("on"),
+                "an event handler attribute `{k}` in <{tag}>"
+            );
             if matches!(k, "href" | "src" | "action" | "formaction" | "xlink:href") {
                 // As a browser reads it: entities decoded, tabs and line
                 // breaks dropped, leading spaces and controls ignored.
@@ -157,7 +164,10 @@ fn attributes(tag: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     let mut rest = tag;
     while let Some(eq) = rest.find('=') {
-        let key = rest[..eq].rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        let key = rest[..eq]
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
         let after = &rest[eq + 1..];
         let (value, next) = match after.chars().next() {
             Some(qc @ ('"' | '\'')) => {
@@ -187,7 +197,9 @@ pub fn assert_markdown_inert(md: &str) {
         if w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')) {
             let rest = &lower[i + 1..];
             assert!(
-                rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("mailto:"),
+                rest.starts_with("http://")
+                    || rest.starts_with("https://")
+                    || rest.starts_with("mailto:"),
                 "raw markup in the Markdown memo: {}",
                 &md[i..(i + 60).min(md.len())]
             );
@@ -195,7 +207,10 @@ pub fn assert_markdown_inert(md: &str) {
         if w[0] == b']' && matches!(w[1], b'(' | b':') {
             let rest = lower[i + 2..].trim_start();
             assert!(
-                rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("mailto:") || rest.starts_with('#'),
+                rest.starts_with("http://")
+                    || rest.starts_with("https://")
+                    || rest.starts_with("mailto:")
+                    || rest.starts_with('#'),
                 "a live link in the Markdown memo: {}",
                 &md[i..(i + 60).min(md.len())]
             );
