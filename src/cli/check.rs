@@ -58,11 +58,9 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         as_of: args.as_of,
         engine: None,
     };
-    let (mut ws, a) = match super::open_workspace(cli).and_then(|ws| {
-        let (date, engine) = eval.resolve(&ws)?;
-        let a = crate::engine::assess(&ws, date, engine);
-        Ok((ws, a))
-    }) {
+    // The files' texts are kept: the warnings quote them.
+    let (mut ws, a) = match super::open_workspace(cli).and_then(|ws| super::assess_opened(ws, eval))
+    {
         Ok(x) => x,
         Err(Failure::Invalid { diagnostics, files }) if args.format != CheckFormat::Human => {
             machine(args.format, &diagnostics, &files, None, 0, false)?;

@@ -2,10 +2,10 @@
 //! reads), JSON (the whole record resolved, docs/json.md) or a PARC ACH
 //! project (.achz, best effort: docs/interop.md).
 
-use super::{as_of, open_workspace_lean, write_atomic, Cli, CmdResult, Failure};
+use super::{as_of, open_workspace_lean, Cli, CmdResult, Failure};
 use crate::interop;
 use chrono::NaiveDate;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,21 +47,5 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
             interop::achz::write(&ws, date)
         }
     };
-    match &args.out {
-        Some(path) => write_atomic(path, &bytes)
-            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),
-        None => {
-            let mut so = std::io::stdout().lock();
-            so.write_all(&bytes)
-                .and_then(|_| so.flush())
-                .or_else(|e| {
-                    if e.kind() == std::io::ErrorKind::BrokenPipe {
-                        Ok(())
-                    } else {
-                        Err(e)
-                    }
-                })
-                .map_err(|e| Failure::Usage(format!("cannot write to stdout: {e}")))
-        }
-    }
+    super::emit_bytes(args.out.as_deref(), &bytes)
 }

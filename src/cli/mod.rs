@@ -346,7 +346,14 @@ fn assess_workspace(
     cli: &Cli,
     eval: Eval,
 ) -> Result<(Workspace, crate::engine::Assessment), Failure> {
-    let ws = open_workspace_lean(cli)?;
+    assess_opened(open_workspace_lean(cli)?, eval)
+}
+
+/// Score an opened workspace as [`assess_workspace`] does.
+fn assess_opened(
+    ws: Workspace,
+    eval: Eval,
+) -> Result<(Workspace, crate::engine::Assessment), Failure> {
     let (date, engine) = eval.resolve(&ws)?;
     let a = crate::engine::assess(&ws, date, engine);
     Ok((ws, a))
@@ -394,10 +401,34 @@ pub fn emit_json(out: Option<&Path>, v: &impl serde::Serialize) -> CmdResult {
     if out.is_some() {
         return emit(out, &json_text(v));
     }
-    let mut so = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut so, v)
-        .map_err(std::io::Error::from)
-        .and_then(|_| so.write_all(b"\n"))
+    to_stdout(|so| {
+        let mut buf = std::io::BufWriter::with_capacity(1 << 16, so);
+        serde_json::to_writer_pretty(&mut buf, v)?;
+        buf.write_all(b"\n")?;
+        buf.flush()
+    })
+}
+
+/// Write to `--out` atomically (temp file in the same folder, then rename), or
+/// to stdout.
+pub fn emit(out: Option<&Path>, text: &str) -> CmdResult {
+    emit_bytes(out, text.as_bytes())
+}
+
+/// [`emit`] for bytes (a CSV, a PARC ACH project).
+pub fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> CmdResult {
+    match out {
+        None => to_stdout(|so| so.write_all(bytes)),
+        Some(path) => write_atomic(path, bytes)
+            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),
+    }
+}
+
+/// Run `write` on stdout and flush it; a reader that went away (a closed
+/// pipe, as with `| head`) is not an error.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> CmdResult {
+    let mut so = std::io::stdout().lock();
+    write(&mut so)
         .and_then(|_| so.flush())
         .or_else(|e| {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -407,28 +438,6 @@ pub fn emit_json(out: Option<&Path>, v: &impl serde::Serialize) -> CmdResult {
             }
         })
         .map_err(|e| Failure::Usage(format!("cannot write to stdout: {e}")))
-}
-
-/// Write to `--out` atomically (temp file in the same folder, then rename), or
-/// to stdout.
-pub fn emit(out: Option<&Path>, text: &str) -> CmdResult {
-    match out {
-        None => {
-            let mut so = std::io::stdout().lock();
-            so.write_all(text.as_bytes())
-                .and_then(|_| so.flush())
-                .or_else(|e| {
-                    if e.kind() == std::io::ErrorKind::BrokenPipe {
-                        Ok(())
-                    } else {
-                        Err(e)
-                    }
-                })
-                .map_err(|e| Failure::Usage(format!("cannot write to stdout: {e}")))
-        }
-        Some(path) => write_atomic(path, text.as_bytes())
-            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),
-    }
 }
 
 /// Write a file atomically: a temporary file beside it, then a rename.

@@ -198,13 +198,7 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
     }
     let n_hyp = m.scenarios.len();
 
-    let note_id = format!("import-{}", slugify(&opts.stem, 40))
-        .trim_end_matches('-')
-        .to_string();
-    let file_name = std::path::Path::new(file)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| file.to_string());
+    let (note_id, file_name) = super::import_note(&opts.stem, file);
     let mut claim_ids = Ids::default();
     let mut undated = Vec::new();
     for (i, e) in matrix_el

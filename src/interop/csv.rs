@@ -323,13 +323,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         });
     }
 
-    let note_id = format!("import-{}", slugify(&opts.stem, 40))
-        .trim_end_matches('-')
-        .to_string();
-    let file_name = std::path::Path::new(file)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| file.to_string());
+    let (note_id, file_name) = super::import_note(&opts.stem, file);
     let mut claim_ids = Ids::default();
     let mut first_row: HashMap<String, usize> = HashMap::new();
     for (ri, rec) in records.iter().enumerate().skip(1) {

@@ -124,6 +124,19 @@ pub fn sniff(bytes: &[u8]) -> Format {
     }
 }
 
+/// The id of the source that stands for an import (`import-<stem>`) and the
+/// imported file's name, as the claims it brings in cite them.
+pub(crate) fn import_note(stem: &str, file: &str) -> (String, String) {
+    let id = format!("import-{}", slugify(stem, 40))
+        .trim_end_matches('-')
+        .to_string();
+    let name = std::path::Path::new(file)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.to_string());
+    (id, name)
+}
+
 /// A slug made of `s`: transliterated to ASCII, lower case, runs of anything
 /// else turned into one `-`, cut at a word boundary to at most `max` bytes.
 /// May be empty (nothing letter-like in `s`).

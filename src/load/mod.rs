@@ -79,6 +79,7 @@ fn read_files_with(root: &Path, progress: &dyn Progress) -> Result<Vec<SourceFil
     let bytes = std::fs::read(&cfg)
         .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", cfg.display())))?;
     files.push(decode(CONFIG_FILE.to_string(), bytes, &mut diags));
+    progress.step();
     let real_root = root
         .canonicalize()
         .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", root.display())))?;
@@ -97,7 +98,8 @@ fn read_files_with(root: &Path, progress: &dyn Progress) -> Result<Vec<SourceFil
         collect_toml(&real_root, &path, dir, &mut found, &mut seen, &mut diags)
             .map_err(LoadError::Io)?;
         found.sort();
-        progress.set_total(2 * (files.len() + found.len()) as u64 + 2);
+        // Each file is one step read and one step parsed.
+        progress.set_total(2 * (files.len() + found.len()) as u64);
         for rel in found {
             progress.step();
             let path = root.join(&rel);
@@ -275,7 +277,11 @@ fn from_files_with(
         .iter()
         .enumerate()
         .filter(|(_, f)| !is_claims(f))
-        .map(|(i, f)| parse_one(i, f, &[]))
+        .map(|(i, f)| {
+            let p = parse_one(i, f, &[]);
+            progress.step();
+            p
+        })
         .collect();
     let known: Vec<&str> = parsed
         .iter()
