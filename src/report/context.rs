@@ -295,12 +295,12 @@ fn judgment(ws: &Workspace, p: f64, band: [f64; 2]) -> String {
 }
 
 /// "(3%; between <1% and 13% depending on how dependent the evidence is)".
+/// The range covers the stated figure too: the posterior need not move
+/// monotonically with the evidence weight, so the band's ends alone can both
+/// sit below (or above) it.
 fn band_span(p: f64, band: [f64; 2]) -> String {
-    let (lo, hi) = if band[0] <= band[1] {
-        (band[0], band[1])
-    } else {
-        (band[1], band[0])
-    };
+    let lo = band[0].min(band[1]).min(p);
+    let hi = band[0].max(band[1]).max(p);
     if percent(lo) == percent(hi) {
         format!(
             "({}, the same however dependent the evidence is)",
