@@ -318,8 +318,19 @@ pub fn date_value(cx: &mut FileCx<'_>, what: &str, key: &str, v: &Val<'_>) -> Op
                     v.span(),
                     format!("`{key}` in {what} is not a valid date: \"{s}\""),
                 );
-                d.label = Some("expected YYYY-MM-DD".into());
-                d.help = Some("write a TOML date (2022-01-05) or a string (\"2022-01-05\")".into());
+                // Right shape, impossible day (2022-02-30): say so, not the format.
+                let shaped = s.trim().len() == 10
+                    && s.trim()
+                        .split('-')
+                        .map(|p| p.parse::<u32>().is_ok())
+                        .eq([true; 3]);
+                if shaped {
+                    d.label = Some("no such day in the calendar".into());
+                } else {
+                    d.label = Some("expected YYYY-MM-DD".into());
+                    d.help =
+                        Some("write a TOML date (2022-01-05) or a string (\"2022-01-05\")".into());
+                }
                 None
             }
         },
