@@ -8,8 +8,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-#[derive(Debug, Serialize)]
-pub struct ScoreJson {
+#[derive(Serialize)]
+pub struct ScoreJson<'a> {
     /// The shape's version: raised only when a field is renamed or removed.
     pub version: u32,
     pub as_of: String,
@@ -22,7 +22,9 @@ pub struct ScoreJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analyst: Option<String>,
     pub scenarios: Vec<ScenarioJson>,
-    pub claims: Vec<ClaimJson>,
+    /// Written row by row as it is serialised: at 100k claims the rows as
+    /// maps would hold more memory than the workspace itself.
+    pub claims: ClaimsJson<'a>,
     /// Observed indicators (left out when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<IndicatorJson>,
@@ -42,18 +44,63 @@ pub struct ScenarioJson {
     pub weighted_inconsistency: f64,
 }
 
-#[derive(Debug, Serialize)]
-pub struct ClaimJson {
-    pub id: String,
-    pub date: String,
-    pub status: Status,
-    pub trust: f64,
-    pub diagnosticity: f64,
-    pub diagnostic: bool,
+/// The claims of an assessment, serialised one row at a time.
+pub struct ClaimsJson<'a> {
+    ws: &'a Workspace,
+    a: &'a Assessment,
+}
+
+#[derive(Serialize)]
+struct ClaimJson<'a> {
+    id: &'a str,
+    date: String,
+    status: Status,
+    trust: f64,
+    diagnosticity: f64,
+    diagnostic: bool,
     /// The claim's group, when it names one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    pub ratings: BTreeMap<String, Rating>,
+    group: Option<&'a str>,
+    /// Scenario id → rating, in id order.
+    ratings: RatingsJson<'a>,
+}
+
+struct RatingsJson<'a> {
+    /// (scenario id, rating), sorted by id.
+    pairs: Vec<(&'a str, Rating)>,
+}
+
+impl Serialize for RatingsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_map(self.pairs.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl Serialize for ClaimsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let (ws, a) = (self.ws, self.a);
+        // Scenario indices in id order, once for every row.
+        let mut by_id: Vec<usize> = (0..ws.scenarios.len()).collect();
+        by_id.sort_by(|&x, &y| ws.scenarios[x].id.cmp(&ws.scenarios[y].id));
+        ser.collect_seq(a.rows.iter().map(|r| {
+            let c = &ws.claims[r.state.claim];
+            ClaimJson {
+                id: &c.id,
+                date: c.date.to_string(),
+                status: r.state.status,
+                trust: r.trust,
+                diagnosticity: r.diagnosticity,
+                diagnostic: r.diagnostic,
+                group: c.group.as_deref(),
+                ratings: RatingsJson {
+                    pairs: by_id
+                        .iter()
+                        .map(|&j| (ws.scenarios[j].id.as_str(), r.state.ratings[j]))
+                        .collect(),
+                },
+            }
+        }))
+    }
 }
 
 /// An observed indicator in the score JSON.
@@ -89,7 +136,7 @@ impl IndicatorJson {
     }
 }
 
-pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
+pub fn to_json<'a>(ws: &'a Workspace, a: &'a Assessment) -> ScoreJson<'a> {
     ScoreJson {
         version: 1,
         as_of: a.as_of.to_string(),
@@ -115,28 +162,7 @@ pub fn to_json(ws: &Workspace, a: &Assessment) -> ScoreJson {
                 }
             })
             .collect(),
-        claims: a
-            .rows
-            .iter()
-            .map(|r| {
-                let c = &ws.claims[r.state.claim];
-                ClaimJson {
-                    id: c.id.clone(),
-                    date: c.date.to_string(),
-                    status: r.state.status,
-                    trust: r.trust,
-                    diagnosticity: r.diagnosticity,
-                    diagnostic: r.diagnostic,
-                    group: c.group.clone(),
-                    ratings: ws
-                        .scenarios
-                        .iter()
-                        .zip(&r.state.ratings)
-                        .map(|(s, r)| (s.id.clone(), *r))
-                        .collect(),
-                }
-            })
-            .collect(),
+        claims: ClaimsJson { ws, a },
         indicators: a
             .indicators
             .iter()
