@@ -90,7 +90,7 @@ pub fn run_with(
                     .help("evidence consistent with every explanation cannot tell them apart (Heuer, step 4); drop it or rate it more finely"),
             ));
         }
-        if r.state.url.is_none() {
+        if r.state.url(ws).is_none() {
             found.push((
                 Target::Claim(ci),
                 Diagnostic::warning("K102", format!("claim `{}` has no citation url", c.id))
@@ -100,7 +100,7 @@ pub fn run_with(
             ));
         }
         // K104: one distinct source, and the claim carries weight.
-        let mut srcs: Vec<&str> = r.state.sources.iter().map(String::as_str).collect();
+        let mut srcs: Vec<&str> = r.state.sources(ws).iter().map(String::as_str).collect();
         srcs.sort_unstable();
         srcs.dedup();
         let weighty = r.state.relevance == Relevance::High
@@ -416,7 +416,7 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
         let ci = r.state.claim;
         let c = &ws.claims[ci];
         let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        let mut srcs: Vec<&str> = r.state.sources.iter().map(String::as_str).collect();
+        let mut srcs: Vec<&str> = r.state.sources(ws).iter().map(String::as_str).collect();
         srcs.sort_unstable();
         srcs.dedup();
         for sid in srcs {

@@ -499,7 +499,7 @@ pub fn confidence(
     let corroborated = diag
         .iter()
         .filter(|r| {
-            let mut s = r.state.sources.clone();
+            let mut s: Vec<&String> = r.state.sources(ws).iter().collect();
             s.sort();
             s.dedup();
             s.len() >= 2 || r.state.credibility.0 == 1
@@ -692,10 +692,7 @@ url = "https://example.org/confirm"
         // After: R = 1 − 0.6 · 0.2 = 0.88 → r = 0.704.
         let a = assess(&w, d(3), EngineKind::Bayes);
         assert!((a.rows[0].trust - 0.704).abs() < 1e-12);
-        assert_eq!(
-            a.rows[0].state.url.as_deref(),
-            Some("https://example.org/confirm")
-        );
+        assert_eq!(a.rows[0].state.url(&w), Some("https://example.org/confirm"));
     }
 
     const GROUPED: &str = r#"

@@ -6,14 +6,22 @@ use crate::model::*;
 use chrono::NaiveDate;
 
 /// A claim as it reads on a given day.
+///
+/// The texts (statement, sources, url) are not copied: the state records
+/// which revision last set each of them (`None`: the claim as first written)
+/// and the accessors read them from the workspace. An assessment builds one
+/// state per claim, and the memo several assessments, so copies would be the
+/// engine's largest cost at scale (docs/performance.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimState {
     /// Index into `Workspace::claims`.
     pub claim: usize,
-    pub statement: String,
-    /// Source ids (a revision may replace them).
-    pub sources: Vec<String>,
-    pub url: Option<String>,
+    /// The revision whose `statement` is in force.
+    pub statement_from: Option<usize>,
+    /// The revision whose `sources` are in force.
+    pub sources_from: Option<usize>,
+    /// The revision whose `url` is in force.
+    pub url_from: Option<usize>,
     pub credibility: Credibility,
     pub relevance: Relevance,
     /// One rating per scenario, in `Workspace::scenarios` order.
@@ -42,9 +50,9 @@ pub fn claim_as_of_view(
     }
     let mut st = ClaimState {
         claim,
-        statement: c.statement.clone(),
-        sources: c.sources.clone(),
-        url: c.url.clone(),
+        statement_from: None,
+        sources_from: None,
+        url_from: None,
         credibility: c.credibility,
         relevance: c.relevance,
         ratings: analysts::base_ratings(ws, c, view),
@@ -65,16 +73,15 @@ pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
     if let Some(rel) = r.relevance {
         st.relevance = rel;
     }
-    if let Some(s) = &r.statement {
-        st.statement = s.clone();
+    let k = st.revisions_applied;
+    if r.statement.is_some() {
+        st.statement_from = Some(k);
     }
-    if let Some(s) = &r.sources {
-        st.sources = s.clone();
+    if r.sources.is_some() {
+        st.sources_from = Some(k);
     }
-    if let Some(u) = &r.url {
-        // `url = ""` in a revision drops the link: the revised statement rests
-        // on the sources named, and an earlier link cannot document it.
-        st.url = Some(u.clone()).filter(|u| !u.trim().is_empty());
+    if r.url.is_some() {
+        st.url_from = Some(k);
     }
     if let Some(s) = r.status {
         st.status = s;
@@ -85,6 +92,40 @@ pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
         }
     }
     st.revisions_applied += 1;
+}
+
+impl ClaimState {
+    /// The statement in force.
+    pub fn statement<'w>(&self, ws: &'w Workspace) -> &'w str {
+        let c = &ws.claims[self.claim];
+        match self.statement_from {
+            Some(k) => c.revisions[k].statement.as_deref().unwrap_or(&c.statement),
+            None => &c.statement,
+        }
+    }
+
+    /// The source ids in force (a revision may replace them).
+    pub fn sources<'w>(&self, ws: &'w Workspace) -> &'w [String] {
+        let c = &ws.claims[self.claim];
+        match self.sources_from {
+            Some(k) => c.revisions[k].sources.as_deref().unwrap_or(&c.sources),
+            None => &c.sources,
+        }
+    }
+
+    /// The citation in force. `url = ""` in a revision drops the link: the
+    /// revised statement rests on the sources named, and an earlier link
+    /// cannot document it.
+    pub fn url<'w>(&self, ws: &'w Workspace) -> Option<&'w str> {
+        let c = &ws.claims[self.claim];
+        match self.url_from {
+            Some(k) => c.revisions[k]
+                .url
+                .as_deref()
+                .filter(|u| !u.trim().is_empty()),
+            None => c.url.as_deref(),
+        }
+    }
 }
 
 /// Every claim in the record as of `date`, retracted ones included.
@@ -103,7 +144,7 @@ pub fn record_as_of_view(ws: &Workspace, date: NaiveDate, view: View<'_>) -> Vec
 /// reliabilities as independent corroboration, R = 1 − Π(1 − R_k), c is the
 /// credibility factor.
 pub fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
-    source_reliability(ws, &st.sources) * st.credibility.factor()
+    source_reliability(ws, st.sources(ws)) * st.credibility.factor()
 }
 
 /// R = 1 − Π(1 − R_k) over the distinct sources cited.

@@ -157,7 +157,7 @@ pub fn changed_fields(
             f.push(format!("ratings.{}", ws.scenarios[j].id));
         }
     }
-    if old.statement != new.statement {
+    if old.statement(ws) != new.statement(ws) {
         f.push("statement".to_string());
     }
     if old.status != new.status {

@@ -449,10 +449,10 @@ fn write_xml(w: &mut Writer<Vec<u8>>, ws: &Workspace, date: NaiveDate) -> std::i
                     .timestamp_millis();
                 let notes = rationale_text(c);
                 w.create_element("EVIDENCE").write_inner_content(|w| {
-                    el(w, "NAME", &st.statement)?;
+                    el(w, "NAME", st.statement(ws))?;
                     el(w, "NOTES", &notes)?;
-                    el(w, "LINK", st.url.as_deref().unwrap_or(""))?;
-                    el(w, "TYPE", type_of(ws, &st.sources))?;
+                    el(w, "LINK", st.url(ws).unwrap_or(""))?;
+                    el(w, "TYPE", type_of(ws, st.sources(ws)))?;
                     el(w, "DATE", &ms.to_string())?;
                     el(w, "CODE", &c.id)?;
                     let flag = c.tags.iter().any(|t| t == "flagged");

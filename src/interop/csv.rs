@@ -571,13 +571,13 @@ pub fn write(ws: &Workspace, date: NaiveDate) -> String {
         let mut rec: Vec<String> = vec![
             c.id.clone(),
             c.date.to_string(),
-            st.statement.clone(),
-            st.sources.join(";"),
+            st.statement(ws).to_string(),
+            st.sources(ws).join(";"),
             st.credibility.0.to_string(),
             st.relevance.as_str().to_string(),
         ];
         rec.extend(st.ratings.iter().map(|r| r.as_str().to_string()));
-        rec.push(st.url.clone().unwrap_or_default());
+        rec.push(st.url(ws).unwrap_or_default().to_string());
         rec.push(super::achz::rationale_text(c));
         rec.push(c.tags.join(";"));
         rec.push(c.group.clone().unwrap_or_default());

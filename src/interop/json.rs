@@ -149,9 +149,9 @@ pub fn export(ws: &Workspace, date: NaiveDate) -> ExportJson {
                     id: c.id.clone(),
                     date: c.date.to_string(),
                     status: st.status,
-                    statement: st.statement,
-                    sources: st.sources,
-                    url: st.url,
+                    statement: st.statement(ws).to_string(),
+                    sources: st.sources(ws).to_vec(),
+                    url: st.url(ws).map(str::to_string),
                     credibility: st.credibility.0,
                     relevance: st.relevance,
                     ratings: ws

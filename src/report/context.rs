@@ -322,11 +322,11 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
     Evidence {
         id: c.id.clone(),
         date: c.date.to_string(),
-        statement: row.state.statement.clone(),
-        url: row.state.url.clone(),
+        statement: row.state.statement(ws).to_string(),
+        url: row.state.url(ws).map(str::to_string),
         sources: row
             .state
-            .sources
+            .sources(ws)
             .iter()
             .map(|s| {
                 ws.source(s)
@@ -536,7 +536,7 @@ pub fn memo_context_with(
     // claims (not one per source).
     let mut cited: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in &a.rows {
-        let mut ids: Vec<&str> = r.state.sources.iter().map(String::as_str).collect();
+        let mut ids: Vec<&str> = r.state.sources(ws).iter().map(String::as_str).collect();
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
@@ -668,7 +668,7 @@ fn sensitive_item(ws: &Workspace, a: &Assessment, e: &sensitivity::Effect) -> Se
                 .rows
                 .iter()
                 .find(|r| r.state.claim == c)
-                .map(|r| r.state.statement.clone())
+                .map(|r| r.state.statement(ws).to_string())
                 .unwrap_or_else(|| ws.claims[c].statement.clone());
             (st, ws.claims[c].url.clone())
         }

@@ -107,9 +107,13 @@ pub fn matrix_view(ws: &Workspace, a: &Assessment) -> MatrixView {
             MatrixRow {
                 id: c.id.clone(),
                 date: c.date.to_string(),
-                statement: r.state.statement.clone(),
+                statement: r.state.statement(ws).to_string(),
                 superseded: superseded(ws, r),
-                url: r.state.url.clone().filter(|u| is_safe_url(u)),
+                url: r
+                    .state
+                    .url(ws)
+                    .filter(|u| is_safe_url(u))
+                    .map(str::to_string),
                 group: c.group.clone(),
                 retracted: !r.counts(),
                 revisions: r.state.revisions_applied,

@@ -319,11 +319,14 @@ impl View<'_> {
             .map(|r| format!("{}: {}", r.date, r.note))
             .collect()
     }
+    fn statement(&self) -> String {
+        self.row.state.statement(self.ws).to_string()
+    }
     fn brief(&self) -> ClaimBrief {
         ClaimBrief {
             id: self.claim().id.clone(),
             date: self.claim().date.to_string(),
-            statement: self.row.state.statement.clone(),
+            statement: self.statement(),
             status: self.row.state.status,
         }
     }
@@ -379,19 +382,17 @@ fn claim_fields(a: &View, b: &View, common: &[String]) -> Vec<FieldChange> {
         let r = |v: &View| v.rating(sid).map(|r| r.to_string()).unwrap_or_default();
         push(&mut f, format!("ratings.{sid}"), r(a), r(b));
     }
-    push(
-        &mut f,
-        "statement",
-        sa.statement.clone(),
-        sb.statement.clone(),
-    );
+    push(&mut f, "statement", a.statement(), b.statement());
+    // The sources and citation in force on each side: a revision may
+    // replace them.
     push(
         &mut f,
         "sources",
-        ca.sources.join(", "),
-        cb.sources.join(", "),
+        sa.sources(a.ws).join(", "),
+        sb.sources(b.ws).join(", "),
     );
-    push(&mut f, "url", opt(&ca.url), opt(&cb.url));
+    let url = |v: &View| v.row.state.url(v.ws).unwrap_or_default().to_string();
+    push(&mut f, "url", url(a), url(b));
     push(&mut f, "tags", ca.tags.join(", "), cb.tags.join(", "));
     let rationale = |c: &Claim| {
         c.rationale
@@ -673,21 +674,11 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
         let (kind, fields, regr, statement) = match (&va, &vb) {
             (None, Some(b)) => {
                 record.claims_added.push(b.brief());
-                (
-                    PartKind::Added,
-                    Vec::new(),
-                    Vec::new(),
-                    b.row.state.statement.clone(),
-                )
+                (PartKind::Added, Vec::new(), Vec::new(), b.statement())
             }
             (Some(a), None) => {
                 record.claims_removed.push(a.brief());
-                (
-                    PartKind::Removed,
-                    Vec::new(),
-                    Vec::new(),
-                    a.row.state.statement.clone(),
-                )
+                (PartKind::Removed, Vec::new(), Vec::new(), a.statement())
             }
             (Some(a), Some(b)) => {
                 let fields = claim_fields(a, b, &common);
@@ -707,7 +698,7 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
                     record.claims_revised.push(ClaimRevised {
                         id: id.to_string(),
                         date: b.claim().date.to_string(),
-                        statement: b.row.state.statement.clone(),
+                        statement: b.statement(),
                         fields: fields.clone(),
                         notes,
                     });
@@ -723,7 +714,7 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
                     kind,
                     fields.into_iter().map(|f| f.field).collect(),
                     regr,
-                    b.row.state.statement.clone(),
+                    b.statement(),
                 )
             }
             (None, None) => unreachable!("the id came from one of the two sides"),
