@@ -3,7 +3,7 @@
 //! the days each assessment stood; and the calibration table. Formulas:
 //! docs/scoring.md. Always on the Bayesian posterior (ACH has no probabilities).
 
-use super::{analysts::View, assess_view, indicators, linear_pool};
+use super::{analysts::View, assess_view, indicators, linear_pool, timeline::sweep};
 use crate::model::*;
 use chrono::{Duration, NaiveDate};
 
@@ -110,12 +110,15 @@ fn view_score(
     }
 }
 
-fn posterior(ws: &Workspace, date: NaiveDate, view: View<'_>) -> Vec<f64> {
-    assess_view(ws, date, EngineKind::Bayes, view)
-        .scores
-        .iter()
-        .map(|s| s.probability)
-        .collect()
+/// The Bayesian posterior of a view on each of `dates` (ascending) at
+/// evidence weight `eta`, in one pass over the record ([`sweep`]).
+fn posteriors(ws: &Workspace, dates: &[NaiveDate], view: View<'_>, eta: f64) -> Vec<Vec<f64>> {
+    let priors = ws.priors();
+    let mut out = Vec::with_capacity(dates.len());
+    sweep(ws, EngineKind::Bayes, view, dates, |_, t| {
+        out.push(t.posterior_at(&priors, eta))
+    });
+    out
 }
 
 /// The resolved question's scores: the team's view, then each analyst's and
@@ -134,25 +137,19 @@ pub fn question_scores(
     if dates.is_empty() {
         return None;
     }
+    let days: Vec<NaiveDate> = dates.iter().map(|(d, _)| *d).collect();
+    let eta = ws.config.evidence_weight;
     let mut out = vec![view_score(
         "team",
         &dates,
-        dates
-            .iter()
-            .map(|(d, _)| posterior(ws, *d, View::Team))
-            .collect(),
+        posteriors(ws, &days, View::Team, eta),
         outcome,
     )];
     let analysts = ws.analysts();
     if !analysts.is_empty() {
         let per: Vec<Vec<Vec<f64>>> = analysts
             .iter()
-            .map(|name| {
-                dates
-                    .iter()
-                    .map(|(d, _)| posterior(ws, *d, View::Analyst(name)))
-                    .collect()
-            })
+            .map(|name| posteriors(ws, &days, View::Analyst(name), eta))
             .collect();
         for (name, posts) in analysts.iter().zip(&per) {
             out.push(view_score(name, &dates, posts.clone(), outcome));
@@ -185,6 +182,17 @@ pub struct IndicatorForecast {
 /// Every indicator with likelihoods observed by `cutoff` (all if `None`), by
 /// date of first observation.
 pub fn indicator_forecasts(ws: &Workspace, cutoff: Option<NaiveDate>) -> Vec<IndicatorForecast> {
+    // Every forecast's date first, so one pass over the record gives them all.
+    let mut eves: Vec<NaiveDate> = ws
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.indicators)
+        .filter_map(|ind| ind.observations.first())
+        .map(|o| o.date - Duration::days(1))
+        .collect();
+    eves.sort_unstable();
+    eves.dedup();
+    let posts = posteriors(ws, &eves, View::Team, ws.config.evidence_weight);
     let mut out = Vec::new();
     for (j, s) in ws.scenarios.iter().enumerate() {
         for (k, ind) in s.indicators.iter().enumerate() {
@@ -199,7 +207,7 @@ pub fn indicator_forecasts(ws: &Workspace, cutoff: Option<NaiveDate>) -> Vec<Ind
                 continue;
             };
             let before = first.date - Duration::days(1);
-            let post = posterior(ws, before, View::Team);
+            let post = &posts[eves.binary_search(&before).expect("every eve swept")];
             let q: f64 = post.iter().zip(&p_obs).map(|(p, l)| p * l).sum();
             let p = [q, 1.0 - q];
             let outcome = if last.observed { 0 } else { 1 };
@@ -345,10 +353,8 @@ pub fn question_scores_at(
     if dates.is_empty() {
         return None;
     }
-    let posts = dates
-        .iter()
-        .map(|(d, _)| posterior_at(ws, *d, eta))
-        .collect();
+    let days: Vec<NaiveDate> = dates.iter().map(|(d, _)| *d).collect();
+    let posts = posteriors(ws, &days, View::Team, eta);
     let v = view_score("team", &dates, posts, outcome);
     Some((v.log, v.brier))
 }
@@ -508,9 +514,9 @@ mod tests {
         assert!((posterior_at(&ws, d, 1.0)[0] - 0.8).abs() < 1e-12);
         // At the configured η (the default 0.5) it is the engine's own posterior.
         assert_eq!(configured_eta(&ws), 0.5);
-        let own = posterior(&ws, d, View::Team);
+        let own = assess_view(&ws, d, EngineKind::Bayes, View::Team).scores;
         for (x, y) in posterior_at(&ws, d, 0.5).iter().zip(&own) {
-            assert!((x - y).abs() < 1e-12);
+            assert!((x - y.probability).abs() < 1e-12);
         }
         // η = 0.5: √0.8 / (√0.8 + √0.2) = 2/3.
         assert!((posterior_at(&ws, d, 0.5)[0] - 2.0 / 3.0).abs() < 1e-12);

@@ -7,6 +7,7 @@
 
 use super::{
     against_others, indicators, row, state, EngineKind, IndicatorRow, Row, ScenarioScore, Totals,
+    View,
 };
 use crate::model::*;
 use chrono::NaiveDate;
@@ -164,6 +165,77 @@ pub fn changed_fields(
         f.push("status".to_string());
     }
     f
+}
+
+/// The running totals of one view on each of `dates` (ascending), in one
+/// incremental pass like [`timeline`]'s: `visit(i, &totals)` is called with
+/// the totals of the assessment as of `dates[i]` (claims, revisions and
+/// updating observations dated on or before it). Each claim's row is
+/// computed once per date on which it changed, not once per date asked, so
+/// scoring every update of a long record costs about one assessment, where
+/// calling [`super::assess_view`] on each date would cost one per date. The
+/// sums equal `assess_view`'s up to rounding in the last bits (a row is
+/// added and taken out again rather than the totals summed afresh).
+pub fn sweep(
+    ws: &Workspace,
+    engine: EngineKind,
+    view: View<'_>,
+    dates: &[NaiveDate],
+    mut visit: impl FnMut(usize, &Totals),
+) {
+    debug_assert!(dates.windows(2).all(|w| w[0] <= w[1]), "dates ascending");
+    let mut events: Vec<(NaiveDate, usize)> = Vec::new();
+    for (i, c) in ws.claims.iter().enumerate() {
+        events.push((c.date, i));
+        events.extend(c.revisions.iter().map(|r| (r.date, i)));
+    }
+    events.sort_unstable();
+    events.dedup();
+    let mut rows: Vec<Option<Row>> = vec![None; ws.claims.len()];
+    let mut totals = Totals::new(ws.scenarios.len());
+    let mut next = 0;
+    for (i, &date) in dates.iter().enumerate() {
+        while next < events.len() && events[next].0 <= date {
+            let ci = events[next].1;
+            next += 1;
+            let old = rows[ci].take();
+            let st = match &old {
+                None => state::claim_as_of_view(ws, ci, date, view)
+                    .expect("claim dated on or before its event"),
+                Some(r) => {
+                    let mut st = r.state.clone();
+                    for rev in ws.claims[ci]
+                        .revisions
+                        .iter()
+                        .skip(st.revisions_applied)
+                        .take_while(|rev| rev.date <= date)
+                    {
+                        state::apply(ws, &mut st, rev);
+                    }
+                    st
+                }
+            };
+            if old.as_ref().is_some_and(|o| o.state == st) {
+                // Already brought up to this date by an earlier event.
+                rows[ci] = old;
+                continue;
+            }
+            let new = row(ws, st, engine);
+            if let Some(o) = &old {
+                totals.add(o, -1.0);
+            }
+            totals.add(&new, 1.0);
+            rows[ci] = Some(new);
+        }
+        let observed = indicators::rows_as_of(ws, date);
+        for r in &observed {
+            totals.add_indicator(r, 1.0);
+        }
+        visit(i, &totals);
+        for r in &observed {
+            totals.add_indicator(r, -1.0);
+        }
+    }
 }
 
 /// The timeline of `ws` under `engine`: one point per date on which a claim
@@ -418,6 +490,58 @@ mod tests {
         let ws = load(Path::new(env!("CARGO_MANIFEST_DIR")));
         check_against_assess(&ws, EngineKind::Bayes);
         check_against_assess(&ws, EngineKind::Ach);
+    }
+
+    /// `sweep` gives, on every date asked (event dates, days between them,
+    /// days before the first), the totals a fresh assessment of that view
+    /// would have: same posterior, same inconsistencies.
+    #[test]
+    fn sweep_equals_assess_on_every_date_and_view() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in [
+            root.to_path_buf(),
+            root.join("tests/fixtures/small"),
+            root.join("tests/fixtures/indicators"),
+            root.join("tests/fixtures/groups"),
+            root.join("tests/fixtures/analysts"),
+            root.join("tests/fixtures/history"),
+        ] {
+            let ws = load(&dir);
+            let mut dates: Vec<NaiveDate> = ws
+                .record_dates()
+                .iter()
+                .flat_map(|d| [*d - chrono::Duration::days(1), *d])
+                .collect();
+            dates.sort();
+            dates.dedup();
+            let analysts = ws.analysts();
+            let mut views = vec![View::Team];
+            views.extend(analysts.iter().map(|a| View::Analyst(a)));
+            let priors = ws.priors();
+            let eta = ws.config.evidence_weight;
+            for view in views {
+                for engine in [EngineKind::Bayes, EngineKind::Ach] {
+                    let mut seen = 0;
+                    sweep(&ws, engine, view, &dates, |i, t| {
+                        seen += 1;
+                        let a = crate::engine::assess_view(&ws, dates[i], engine, view);
+                        let p = t.posterior_at(&priors, eta);
+                        for (j, s) in a.scores.iter().enumerate() {
+                            assert!(
+                                (p[j] - s.probability).abs() < 1e-12,
+                                "{dir:?} {view:?} {}: {} vs {}",
+                                dates[i],
+                                p[j],
+                                s.probability
+                            );
+                            assert!((t.weighted[j] - s.weighted_inconsistency).abs() < 1e-12);
+                            assert_eq!(t.plain[j], s.inconsistency);
+                        }
+                    });
+                    assert_eq!(seen, dates.len());
+                }
+            }
+        }
     }
 
     #[test]
