@@ -129,6 +129,46 @@ impl fmt::Display for Rating {
     }
 }
 
+/// Ratings by scenario: one slot per scenario, in [`Workspace::scenarios`]
+/// order, empty where the scenario is not rated. A claim rates every
+/// scenario; a revision or an analyst may leave some out.
+///
+/// One byte a scenario (a map keyed by id took about 1 KB a claim for 12
+/// scenarios, and a string comparison per lookup).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ratings(Box<[Option<Rating>]>);
+
+impl Ratings {
+    /// No scenario rated yet, with room for `n`.
+    pub fn new(n: usize) -> Self {
+        Ratings(vec![None; n].into_boxed_slice())
+    }
+    /// The rating of scenario `j`, if given.
+    pub fn get(&self, j: usize) -> Option<Rating> {
+        self.0.get(j).copied().flatten()
+    }
+    /// Rate scenario `j` (grows the slots if needed).
+    pub fn set(&mut self, j: usize, r: Rating) {
+        if j >= self.0.len() {
+            let mut v = std::mem::take(&mut self.0).into_vec();
+            v.resize(j + 1, None);
+            self.0 = v.into_boxed_slice();
+        }
+        self.0[j] = Some(r);
+    }
+    /// (scenario index, rating) of every rated scenario, in scenario order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, Rating)> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(j, r)| r.map(|r| (j, r)))
+    }
+    /// Whether no scenario is rated.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+}
+
 /// Relevance of a claim to the question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -521,7 +561,8 @@ pub struct Revision {
     pub note: String,
     pub credibility: Option<Credibility>,
     pub relevance: Option<Relevance>,
-    pub ratings: BTreeMap<String, Rating>,
+    /// The ratings it changes.
+    pub ratings: Ratings,
     pub statement: Option<String>,
     /// Replaces the claim's source list from this date on.
     pub sources: Option<Vec<String>>,
@@ -540,9 +581,9 @@ pub struct Claim {
     pub url: Option<String>,
     pub credibility: Credibility,
     pub relevance: Relevance,
-    /// Scenario id → rating: `[claim.ratings]` when given, else the analysts'
-    /// consensus (filled in by the loader).
-    pub ratings: BTreeMap<String, Rating>,
+    /// `[claim.ratings]` when given, else the analysts' consensus (filled in
+    /// by the loader).
+    pub ratings: Ratings,
     /// Whether `[claim.ratings]` was written (it then wins over the consensus).
     pub ratings_given: bool,
     /// `[[claim.assessment]]`: ratings by named analysts.
@@ -564,8 +605,8 @@ pub struct Claim {
 #[derive(Debug, Clone)]
 pub struct AnalystRatings {
     pub analyst: String,
-    /// Scenario id → rating; may leave scenarios out.
-    pub ratings: BTreeMap<String, Rating>,
+    /// May leave scenarios out.
+    pub ratings: Ratings,
     pub note: Option<String>,
     pub loc: Loc,
 }
@@ -720,6 +761,26 @@ mod tests {
         assert_eq!(Rating::parse("N/A"), Some(Rating::NA));
         assert_eq!(Rating::parse("n"), Some(Rating::N));
         assert_eq!(Rating::parse("X"), None);
+    }
+
+    #[test]
+    fn ratings_by_scenario_index() {
+        let mut r = Ratings::new(3);
+        assert!(r.is_empty());
+        r.set(2, Rating::II);
+        r.set(0, Rating::CC);
+        assert_eq!(r.get(0), Some(Rating::CC));
+        assert_eq!(r.get(1), None);
+        assert_eq!(r.get(7), None, "past the end: not rated");
+        assert_eq!(
+            r.iter().collect::<Vec<_>>(),
+            [(0, Rating::CC), (2, Rating::II)]
+        );
+        // A default (empty) set grows when rated.
+        let mut d = Ratings::default();
+        d.set(1, Rating::N);
+        assert_eq!(d.iter().collect::<Vec<_>>(), [(1, Rating::N)]);
+        assert!(!d.is_empty());
     }
 
     #[test]

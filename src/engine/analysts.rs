@@ -3,7 +3,6 @@
 //! each analyst's own view uses. Formulas: docs/scoring.md.
 
 use crate::model::*;
-use std::collections::BTreeMap;
 
 /// Whose ratings an assessment uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -96,24 +95,26 @@ pub fn dispute_label(d: f64) -> &'static str {
     }
 }
 
-/// The votes cast on one cell: (analyst, rating), in file order.
-pub fn votes<'c>(claim: &'c Claim, scenario: &str) -> Vec<(&'c str, Rating)> {
+/// The votes cast on one cell (claim × scenario index): (analyst, rating),
+/// in file order.
+pub fn votes(claim: &Claim, scenario: usize) -> Vec<(&str, Rating)> {
     claim
         .assessments
         .iter()
-        .filter_map(|a| a.ratings.get(scenario).map(|r| (a.analyst.as_str(), *r)))
+        .filter_map(|a| a.ratings.get(scenario).map(|r| (a.analyst.as_str(), r)))
         .collect()
 }
 
-/// The consensus rating of every scenario a claim's analysts rated.
-pub fn consensus_ratings(claim: &Claim, scenario_ids: &[String]) -> BTreeMap<String, Rating> {
-    scenario_ids
-        .iter()
-        .filter_map(|sid| {
-            let v: Vec<Rating> = votes(claim, sid).into_iter().map(|x| x.1).collect();
-            consensus(&v).map(|r| (sid.clone(), r))
-        })
-        .collect()
+/// The consensus rating of every scenario (of `n`) a claim's analysts rated.
+pub fn consensus_ratings(claim: &Claim, n: usize) -> Ratings {
+    let mut out = Ratings::new(n);
+    for j in 0..n {
+        let v: Vec<Rating> = votes(claim, j).into_iter().map(|x| x.1).collect();
+        if let Some(r) = consensus(&v) {
+            out.set(j, r);
+        }
+    }
+    out
 }
 
 /// A claim's ratings before revisions, in scenario order, for a view.
@@ -122,14 +123,13 @@ pub fn consensus_ratings(claim: &Claim, scenario_ids: &[String]) -> BTreeMap<Str
 /// analyst: their own rating of the cell, else the consensus of the analysts
 /// who rated it, else the claim's rating.
 pub fn base_ratings(ws: &Workspace, claim: &Claim, view: View<'_>) -> Vec<Rating> {
-    ws.scenarios
-        .iter()
-        .map(|s| {
-            let team = claim.ratings.get(&s.id).copied().unwrap_or(Rating::NA);
+    (0..ws.scenarios.len())
+        .map(|j| {
+            let team = claim.ratings.get(j).unwrap_or(Rating::NA);
             match view {
                 View::Team => team,
                 View::Analyst(name) => {
-                    let cell = votes(claim, &s.id);
+                    let cell = votes(claim, j);
                     if let Some((_, r)) = cell.iter().find(|(a, _)| *a == name) {
                         *r
                     } else {
@@ -162,8 +162,8 @@ pub fn cells(ws: &Workspace) -> Vec<Cell> {
         if c.assessments.is_empty() {
             continue;
         }
-        for (j, s) in ws.scenarios.iter().enumerate() {
-            let v = votes(c, &s.id);
+        for j in 0..ws.scenarios.len() {
+            let v = votes(c, j);
             let r: Vec<Rating> = v.iter().map(|x| x.1).collect();
             let (Some(cons), Some(d)) = (consensus(&r), disagreement(&r)) else {
                 continue;

@@ -60,13 +60,13 @@ pub fn claim_as_of_view(
         revisions_applied: 0,
     };
     for r in c.revisions.iter().take_while(|r| r.date <= date) {
-        apply(ws, &mut st, r);
+        apply(&mut st, r);
     }
     Some(st)
 }
 
 /// Apply one revision to a claim state.
-pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
+pub fn apply(st: &mut ClaimState, r: &Revision) {
     if let Some(c) = r.credibility {
         st.credibility = c;
     }
@@ -86,9 +86,9 @@ pub fn apply(ws: &Workspace, st: &mut ClaimState, r: &Revision) {
     if let Some(s) = r.status {
         st.status = s;
     }
-    for (sid, rating) in &r.ratings {
-        if let Some(j) = ws.scenario_index(sid) {
-            st.ratings[j] = *rating;
+    for (j, rating) in r.ratings.iter() {
+        if let Some(slot) = st.ratings.get_mut(j) {
+            *slot = rating;
         }
     }
     st.revisions_applied += 1;

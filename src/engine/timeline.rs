@@ -210,7 +210,7 @@ pub fn sweep(
                         .skip(st.revisions_applied)
                         .take_while(|rev| rev.date <= date)
                     {
-                        state::apply(ws, &mut st, rev);
+                        state::apply(&mut st, rev);
                     }
                     st
                 }
@@ -353,7 +353,7 @@ pub fn timeline(
                         .skip(st.revisions_applied)
                         .take_while(|rev| rev.date <= date)
                     {
-                        state::apply(ws, &mut st, rev);
+                        state::apply(&mut st, rev);
                     }
                     st
                 }

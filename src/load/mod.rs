@@ -525,16 +525,16 @@ fn from_files_with(
         });
     }
 
+    let n_scenarios = scenarios.len();
     let mut sources: Vec<Source> = sources.into_iter().map(|s| s.s).collect();
     sources.sort_by(|a, b| a.id.cmp(&b.id));
-    let ids: Vec<String> = scenario_ids.iter().map(|s| s.to_string()).collect();
     let mut claims: Vec<Claim> = claims
         .into_iter()
         .map(|c| {
             let mut c = c.c;
             c.revisions.sort_by_key(|r| r.date);
             if !c.ratings_given {
-                c.ratings = crate::engine::analysts::consensus_ratings(&c, &ids);
+                c.ratings = crate::engine::analysts::consensus_ratings(&c, n_scenarios);
             }
             c
         })
@@ -666,7 +666,8 @@ mod tests {
         assert_eq!(w.claims.len(), 2);
         assert_eq!(w.claims[1].date.to_string(), "2022-01-06");
         assert_eq!(w.claims[1].credibility, Credibility(3));
-        assert_eq!(w.claims[1].ratings["b"], Rating::NA);
+        assert_eq!(w.claims[1].ratings.get(1), Some(Rating::NA));
+        assert_eq!(w.claims[1].ratings.get(0), Some(Rating::CC));
     }
 
     #[test]

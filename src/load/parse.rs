@@ -674,16 +674,47 @@ pub(super) fn ratings(
     what: &str,
     refs: &mut Vec<(String, Span)>,
 ) -> Option<BTreeMap<String, Rating>> {
-    let rt = t.opt_table(cx, "ratings", what)?;
     let mut out = BTreeMap::new();
+    ratings_into(cx, t, what, refs, |k, r| {
+        out.insert(k.to_string(), r);
+    })?;
+    Some(out)
+}
+
+/// A claim's ratings table → ratings by scenario index (an unknown scenario
+/// is kept out; [`ScenarioRefs`] reports it), plus the key spans.
+fn claim_ratings(
+    cx: &mut FileCx<'_>,
+    t: &Tbl<'_, '_>,
+    what: &str,
+    refs: &mut Vec<(String, Span)>,
+    scenario_ids: &[&str],
+) -> Option<Ratings> {
+    let mut out = Ratings::new(scenario_ids.len());
+    ratings_into(cx, t, what, refs, |k, r| {
+        if let Some(j) = scenario_ids.iter().position(|s| *s == k) {
+            out.set(j, r);
+        }
+    })?;
+    Some(out)
+}
+
+/// Read a ratings table, handing each valid (scenario id, rating) to `put`;
+/// `None` when there is no table.
+fn ratings_into(
+    cx: &mut FileCx<'_>,
+    t: &Tbl<'_, '_>,
+    what: &str,
+    refs: &mut Vec<(String, Span)>,
+    mut put: impl FnMut(&str, Rating),
+) -> Option<()> {
+    let rt = t.opt_table(cx, "ratings", what)?;
     for (k, v) in rt.t.iter() {
-        let key = k.get_ref().to_string();
-        refs.push((key.clone(), k.span()));
+        let key: &str = k.get_ref();
+        refs.push((key.to_string(), k.span()));
         match v.get_ref() {
             DeValue::String(s) => match Rating::parse(s) {
-                Some(r) => {
-                    out.insert(key, r);
-                }
+                Some(r) => put(key, r),
                 None => {
                     let d = cx.err("E010", v.span(), format!("\"{s}\" is not a rating"));
                     d.label = Some("unknown rating".into());
@@ -704,7 +735,7 @@ pub(super) fn ratings(
             }
         }
     }
-    Some(out)
+    Some(())
 }
 
 pub(super) fn parse_claims(
@@ -839,7 +870,13 @@ pub(super) fn parse_claim(
             at.missing(cx, "ratings");
             None
         } else {
-            ratings(cx, &at, "[claim.assessment.ratings]", &mut assessment_refs)
+            claim_ratings(
+                cx,
+                &at,
+                "[claim.assessment.ratings]",
+                &mut assessment_refs,
+                scenario_ids,
+            )
         };
         let Some((analyst, aspan)) = analyst else {
             continue;
@@ -880,7 +917,7 @@ pub(super) fn parse_claim(
         }
         None
     } else {
-        ratings(cx, t, "[claim.ratings]", &mut rating_refs)
+        claim_ratings(cx, t, "[claim.ratings]", &mut rating_refs, scenario_ids)
     };
     let silence = silences(cx, t, Level::Claim);
     let mut rationale = BTreeMap::new();
@@ -948,8 +985,14 @@ pub(super) fn parse_claim(
         let note = rt.req_str(cx, "note");
         let rcred = credibility(cx, &rt);
         let rrel = relevance(cx, &rt);
-        let rrat =
-            ratings(cx, &rt, "[claim.revision.ratings]", &mut rating_refs).unwrap_or_default();
+        let rrat = claim_ratings(
+            cx,
+            &rt,
+            "[claim.revision.ratings]",
+            &mut rating_refs,
+            scenario_ids,
+        )
+        .unwrap_or_default();
         let rstatement = rt.opt_str(cx, "statement").map(|x| x.0);
         let rsources = rt.opt_str_list(cx, "sources");
         if let Some(list) = &rsources {
