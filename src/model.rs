@@ -566,6 +566,9 @@ pub struct Revision {
     pub statement: Option<String>,
     /// Replaces the claim's source list from this date on.
     pub sources: Option<Vec<String>>,
+    /// R of `sources` when given (filled in by the loader; see
+    /// [`Claim::reliability`]).
+    pub reliability: Option<f64>,
     /// Replaces the claim's citation from this date on.
     pub url: Option<String>,
     pub status: Option<Status>,
@@ -578,6 +581,11 @@ pub struct Claim {
     pub date: NaiveDate,
     pub statement: String,
     pub sources: Vec<String>,
+    /// R = 1 − Π(1 − R_k) over the distinct `sources` (docs/scoring.md),
+    /// filled in by the loader once the sources are known: every assessment
+    /// needs it, and looking each source up by id on every one cost more
+    /// than the rest of the claim's row.
+    pub reliability: f64,
     pub url: Option<String>,
     pub credibility: Credibility,
     pub relevance: Relevance,

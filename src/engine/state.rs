@@ -113,6 +113,15 @@ impl ClaimState {
         }
     }
 
+    /// R of the sources in force (computed by the loader).
+    pub fn reliability(&self, ws: &Workspace) -> f64 {
+        let c = &ws.claims[self.claim];
+        match self.sources_from {
+            Some(k) => c.revisions[k].reliability.unwrap_or(c.reliability),
+            None => c.reliability,
+        }
+    }
+
     /// The citation in force. `url = ""` in a revision drops the link: the
     /// revised statement rests on the sources named, and an earlier link
     /// cannot document it.
@@ -144,17 +153,23 @@ pub fn record_as_of_view(ws: &Workspace, date: NaiveDate, view: View<'_>) -> Vec
 /// reliabilities as independent corroboration, R = 1 − Π(1 − R_k), c is the
 /// credibility factor.
 pub fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
-    source_reliability(ws, st.sources(ws)) * st.credibility.factor()
+    st.reliability(ws) * st.credibility.factor()
 }
 
-/// R = 1 − Π(1 − R_k) over the distinct sources cited.
-pub fn source_reliability(ws: &Workspace, sources: &[String]) -> f64 {
-    let mut ids: Vec<&str> = sources.iter().map(String::as_str).collect();
+/// R = 1 − Π(1 − R_k) over the distinct ids in `ids`, looked up in
+/// `sources` (sorted by id; an unknown id counts for nothing).
+pub fn combined_reliability(sources: &[Source], ids: &[String]) -> f64 {
+    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     ids.sort_unstable();
     ids.dedup();
     let miss: f64 = ids
         .iter()
-        .filter_map(|id| ws.source(id))
+        .filter_map(|id| {
+            sources
+                .binary_search_by(|s| s.id.as_str().cmp(id))
+                .ok()
+                .map(|i| &sources[i])
+        })
         .map(|s| 1.0 - s.reliability.factor())
         .product();
     1.0 - miss

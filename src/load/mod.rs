@@ -533,6 +533,13 @@ fn from_files_with(
         .map(|c| {
             let mut c = c.c;
             c.revisions.sort_by_key(|r| r.date);
+            c.reliability = crate::engine::state::combined_reliability(&sources, &c.sources);
+            for r in &mut c.revisions {
+                r.reliability = r
+                    .sources
+                    .as_ref()
+                    .map(|ids| crate::engine::state::combined_reliability(&sources, ids));
+            }
             if !c.ratings_given {
                 c.ratings = crate::engine::analysts::consensus_ratings(&c, n_scenarios);
             }

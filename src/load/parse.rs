@@ -1037,6 +1037,7 @@ pub(super) fn parse_claim(
                 ratings: rrat,
                 statement: rstatement,
                 sources: rsources.map(|l| l.into_iter().map(|x| x.0).collect()),
+                reliability: None,
                 url: rurl,
                 status,
                 loc: Loc {
@@ -1065,6 +1066,7 @@ pub(super) fn parse_claim(
             date: date.map(|d| d.0).unwrap_or_default(),
             statement: statement.map(|s| s.0).unwrap_or_default(),
             sources: source_refs.iter().map(|s| s.0.clone()).collect(),
+            reliability: 0.0,
             url,
             credibility: cred.unwrap_or(Credibility(6)),
             relevance: rel,
