@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
-    let mut workspaces = vec![open_workspace_lean(cli)?];
+    let mut workspaces = vec![super::Kept::into_inner(open_workspace_lean(cli)?)];
     for dir in &args.more {
         if !dir.join(load::CONFIG_FILE).is_file() {
             return Err(Failure::Usage(format!(
