@@ -246,9 +246,10 @@ fn open_workspace(cli: &Cli) -> Result<Kept<Workspace>, Failure> {
 /// [`open_workspace`] for commands that quote no file: the texts are let go
 /// once the workspace is loaded.
 fn open_workspace_lean(cli: &Cli) -> Result<Kept<Workspace>, Failure> {
-    let mut ws = open_workspace(cli)?;
-    ws.release_texts();
-    Ok(ws)
+    let bar = LoadBar::new(cli.quiet);
+    let ws = load::load_lean_with(&workspace_root(cli)?, &bar);
+    bar.finish();
+    Ok(Kept::new(ws?))
 }
 
 /// A progress bar on stderr for a load that takes longer than about a

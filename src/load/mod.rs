@@ -54,7 +54,7 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 /// forever; both are reported (E021), as is a `claims` or `scenarios` that is
 /// a file, and a file that is not UTF-8 (E001, at the first bad byte).
 pub fn read_files(root: &Path) -> Result<Vec<SourceFile>, LoadError> {
-    read_files_with(root, &NoProgress)
+    read_files_with(root, &NoProgress, false)
 }
 
 /// Told how far a load has got, for a progress bar: `total` steps, one for
@@ -72,7 +72,13 @@ impl Progress for NoProgress {
     fn step(&self) {}
 }
 
-fn read_files_with(root: &Path, progress: &dyn Progress) -> Result<Vec<SourceFile>, LoadError> {
+/// `defer_claims`: list the claims files without reading them (their texts
+/// stay empty); [`from_files_with`] reads each as it parses it.
+fn read_files_with(
+    root: &Path,
+    progress: &dyn Progress,
+    defer_claims: bool,
+) -> Result<Vec<SourceFile>, LoadError> {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let cfg = root.join(CONFIG_FILE);
@@ -102,6 +108,13 @@ fn read_files_with(root: &Path, progress: &dyn Progress) -> Result<Vec<SourceFil
         progress.set_total(2 * (files.len() + found.len()) as u64);
         for rel in found {
             progress.step();
+            if defer_claims && dir == "claims" {
+                files.push(SourceFile {
+                    rel,
+                    text: String::new(),
+                });
+                continue;
+            }
             let path = root.join(&rel);
             let bytes = std::fs::read(&path)
                 .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
@@ -246,10 +259,29 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
 
 /// [`load`], telling `progress` how far it has got.
 pub fn load_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, LoadError> {
-    let files = read_files_with(root, progress)?;
-    let mut ws = from_files_with(files, progress)?;
+    let files = read_files_with(root, progress, false)?;
+    let mut ws = from_files_with(files, progress, None)?;
     ws.root = root.to_path_buf();
     Ok(ws)
+}
+
+/// [`load_with`] for a command that quotes no file: each claims file is read
+/// as it is parsed and its text let go as soon as it has parsed cleanly, so
+/// the texts and the parsed record are never all in memory at once, and the
+/// workspace comes back without texts ([`Workspace::release_texts`]). An
+/// invalid workspace is read again, keeping every text, so that its
+/// diagnostics quote the files as they are on disk.
+pub fn load_lean_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, LoadError> {
+    let files = read_files_with(root, progress, true)?;
+    match from_files_with(files, progress, Some(root)) {
+        Ok(mut ws) => {
+            ws.root = root.to_path_buf();
+            ws.release_texts();
+            Ok(ws)
+        }
+        Err(LoadError::Invalid { .. }) => load_with(root, &NoProgress),
+        Err(e) => Err(e),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -258,12 +290,17 @@ pub fn load_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, Load
 /// Parse and validate a workspace from its files (paths relative to the root,
 /// `kzclaims.toml` among them). Used for the disk and for git revisions alike.
 pub fn from_files(files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
-    from_files_with(files, &NoProgress)
+    from_files_with(files, &NoProgress, None)
 }
 
+/// `lean = Some(root)`: the claims files are read from `root` here, each on
+/// the thread that parses it, and a file that parses without a diagnostic
+/// has its text freed at once (the caller reloads with texts if the
+/// workspace proves invalid; see [`load_lean_with`]).
 fn from_files_with(
     mut files: Vec<SourceFile>,
     progress: &dyn Progress,
+    lean: Option<&Path>,
 ) -> Result<Workspace, LoadError> {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     // Files are parsed on every core; the results are merged in file order,
@@ -288,11 +325,31 @@ fn from_files_with(
         .flat_map(|p| p.scenarios.iter().map(|s| s.s.id.as_str()))
         .collect();
     let claim_files: Vec<Parsed> = files
-        .par_iter()
+        .par_iter_mut()
         .enumerate()
         .filter(|(_, f)| is_claims(f))
         .map(|(i, f)| {
+            if let Some(root) = lean {
+                let mut diags = Vec::new();
+                match std::fs::read(root.join(&f.rel)) {
+                    Ok(bytes) => *f = decode(f.rel.clone(), bytes, &mut diags),
+                    Err(e) => diags.push(
+                        Diagnostic::error("IO", format!("cannot read {}: {e}", f.rel))
+                            .in_file(f.rel.clone()),
+                    ),
+                }
+                if !diags.is_empty() {
+                    // The caller reads the workspace again and reports this.
+                    return Parsed {
+                        diags,
+                        ..Parsed::default()
+                    };
+                }
+            }
             let p = parse_one(i, f, &known);
+            if lean.is_some() && p.diags.is_empty() {
+                f.text = String::new();
+            }
             progress.step();
             p
         })
@@ -547,6 +604,8 @@ fn from_files_with(
         })
         .collect();
     claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    // Collected in place over the larger raw records: give back the slack.
+    claims.shrink_to_fit();
     let mut groups: Vec<String> = claims.iter().filter_map(|c| c.group.clone()).collect();
     groups.sort_unstable();
     groups.dedup();
@@ -645,6 +704,46 @@ mod tests {
                 })
                 .collect(),
         )
+    }
+
+    /// The lean load (claims files read as parsed, texts let go) gives the
+    /// same record as the full one, and on an invalid workspace the same
+    /// diagnostics, quoting the files.
+    #[test]
+    fn lean_load_matches_the_full_load() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let full = load(root).unwrap();
+        let lean = load_lean_with(root, &NoProgress).unwrap();
+        assert_eq!(full.claims.len(), lean.claims.len());
+        for (a, b) in full.claims.iter().zip(&lean.claims) {
+            assert_eq!(
+                (&a.id, &a.statement, &a.ratings),
+                (&b.id, &b.statement, &b.ratings)
+            );
+            assert_eq!(a.reliability, b.reliability);
+        }
+        assert!(lean.files.iter().all(|f| f.text.is_empty()));
+        for bad in [
+            "tests/fixtures/bad-unknown-source",
+            "tests/fixtures/bad-syntax",
+        ] {
+            let dir = root.join(bad);
+            let want = errors(load(&dir));
+            let (got, files) = match load_lean_with(&dir, &NoProgress) {
+                Err(LoadError::Invalid { diagnostics, files }) => (diagnostics, files),
+                other => panic!("{bad}: expected invalid, got {other:?}"),
+            };
+            let msgs = |d: &[Diagnostic]| {
+                d.iter()
+                    .map(|d| (d.code, d.message.clone(), d.span.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(msgs(&got), msgs(&want), "{bad}");
+            assert!(
+                files.iter().all(|f| !f.text.is_empty()),
+                "{bad}: texts kept to quote"
+            );
+        }
     }
 
     const CFG: &str = "title = \"t\"\nquestion = \"q\"\n";
