@@ -121,13 +121,14 @@ fn posteriors(ws: &Workspace, dates: &[NaiveDate], view: View<'_>, eta: f64) -> 
     out
 }
 
-/// The resolved question's scores: the team's view, then each analyst's and
-/// their linear pool when there are analysts. `None` when the question is not
-/// resolved by `cutoff` or no assessment precedes the resolution.
-pub fn question_scores(
-    ws: &Workspace,
-    cutoff: Option<NaiveDate>,
-) -> Option<(usize, Vec<ViewScore>)> {
+/// (outcome, update dates with the days each stood, the dates alone).
+type ResolvedUpdates = (usize, Vec<(NaiveDate, i64)>, Vec<NaiveDate>);
+
+/// What scoring the resolved question needs: the index of the scenario that
+/// proved true, the update dates with the days each assessment stood, and
+/// the dates alone. `None` when the question is not resolved by `cutoff` or
+/// no assessment precedes the resolution.
+fn resolved_updates(ws: &Workspace, cutoff: Option<NaiveDate>) -> Option<ResolvedUpdates> {
     let r = ws.config.resolution.as_ref()?;
     if cutoff.is_some_and(|c| r.date > c) {
         return None;
@@ -137,7 +138,18 @@ pub fn question_scores(
     if dates.is_empty() {
         return None;
     }
-    let days: Vec<NaiveDate> = dates.iter().map(|(d, _)| *d).collect();
+    let days = dates.iter().map(|(d, _)| *d).collect();
+    Some((outcome, dates, days))
+}
+
+/// The resolved question's scores: the team's view, then each analyst's and
+/// their linear pool when there are analysts. `None` when the question is not
+/// resolved by `cutoff` or no assessment precedes the resolution.
+pub fn question_scores(
+    ws: &Workspace,
+    cutoff: Option<NaiveDate>,
+) -> Option<(usize, Vec<ViewScore>)> {
+    let (outcome, dates, days) = resolved_updates(ws, cutoff)?;
     let eta = ws.config.evidence_weight;
     let mut out = vec![view_score(
         "team",
@@ -344,16 +356,7 @@ pub fn question_scores_at(
     cutoff: Option<NaiveDate>,
     eta: f64,
 ) -> Option<(f64, f64)> {
-    let r = ws.config.resolution.as_ref()?;
-    if cutoff.is_some_and(|c| r.date > c) {
-        return None;
-    }
-    let outcome = ws.scenario_index(&r.scenario)?;
-    let dates = update_dates(ws, r.date);
-    if dates.is_empty() {
-        return None;
-    }
-    let days: Vec<NaiveDate> = dates.iter().map(|(d, _)| *d).collect();
+    let (outcome, dates, days) = resolved_updates(ws, cutoff)?;
     let posts = posteriors(ws, &days, View::Team, eta);
     let v = view_score("team", &dates, posts, outcome);
     Some((v.log, v.brier))
