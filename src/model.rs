@@ -636,6 +636,15 @@ impl Default for Config {
     }
 }
 
+/// The source with id `id` in `sources` (sorted by id, as
+/// [`Workspace::sources`] is).
+pub fn find_source<'s>(sources: &'s [Source], id: &str) -> Option<&'s Source> {
+    sources
+        .binary_search_by(|s| s.id.as_str().cmp(id))
+        .ok()
+        .map(|i| &sources[i])
+}
+
 /// A loaded, validated workspace.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
@@ -663,10 +672,7 @@ impl Workspace {
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
-        self.sources
-            .binary_search_by(|s| s.id.as_str().cmp(id))
-            .ok()
-            .map(|i| &self.sources[i])
+        find_source(&self.sources, id)
     }
 
     /// Index into `groups` of a claim's group, if it names one.

@@ -202,15 +202,8 @@ fn first_of_each_code(
 }
 
 fn location(files: &[SourceFile], d: &crate::diag::Diagnostic) -> String {
-    let text = files
-        .iter()
-        .find(|f| f.rel == d.file)
-        .map(|f| f.text.as_str());
-    match (text, &d.span) {
-        (Some(t), Some(s)) => {
-            let (l, c) = crate::diag::line_col(t, s.start);
-            format!("{}:{l}:{c}", d.file)
-        }
+    match crate::report::diagnostics::place(d, files) {
+        [Some(l), Some(c), ..] => format!("{}:{l}:{c}", d.file),
         _ => d.file.clone(),
     }
 }

@@ -164,12 +164,7 @@ pub fn combined_reliability(sources: &[Source], ids: &[String]) -> f64 {
     ids.dedup();
     let miss: f64 = ids
         .iter()
-        .filter_map(|id| {
-            sources
-                .binary_search_by(|s| s.id.as_str().cmp(id))
-                .ok()
-                .map(|i| &sources[i])
-        })
+        .filter_map(|id| find_source(sources, id))
         .map(|s| 1.0 - s.reliability.factor())
         .product();
     1.0 - miss

@@ -44,7 +44,9 @@ pub struct CheckJson {
     pub diagnostics: Vec<DiagnosticJson>,
 }
 
-fn place(d: &Diagnostic, files: &[SourceFile]) -> [Option<usize>; 4] {
+/// Line and column (1-based) of a diagnostic's span start and end, when it
+/// has a span in a file at hand.
+pub(crate) fn place(d: &Diagnostic, files: &[SourceFile]) -> [Option<usize>; 4] {
     let text = files
         .iter()
         .find(|f| f.rel == d.file)
