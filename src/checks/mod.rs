@@ -7,7 +7,7 @@ pub mod words;
 use crate::diag::Diagnostic;
 use crate::engine::{indicators, sensitivity, Assessment};
 use crate::model::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a warning is about, and so where it can be silenced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +77,13 @@ pub fn run_with(
         })
         .collect();
     let in_force: Vec<&crate::engine::Row> = a.rows.iter().filter(|r| r.counts()).collect();
+    // Sources with a stake in a scenario (K106), sorted by id as `ws.sources`
+    // is: usually none or a few, so most claims skip the lookup.
+    let interested: Vec<(&Source, usize)> = ws
+        .sources
+        .iter()
+        .filter_map(|s| Some((s, ws.scenario_index(s.interest.as_deref()?)?)))
+        .collect();
 
     for r in &in_force {
         let ci = r.state.claim;
@@ -127,10 +134,10 @@ pub fn run_with(
         }
         // K106: a party with a stake, rated in its own scenario's favour.
         for sid in &srcs {
-            let Some(src) = ws.source(sid) else { continue };
-            let Some(h) = src.interest.as_deref().and_then(|i| ws.scenario_index(i)) else {
+            let Ok(k) = interested.binary_search_by(|(s, _)| s.id.as_str().cmp(sid)) else {
                 continue;
             };
+            let (src, h) = interested[k];
             if favours(&r.state.ratings, h) {
                 found.push((
                     Target::Claim(ci),
@@ -153,6 +160,8 @@ pub fn run_with(
     found.extend(circular(ws, &in_force));
 
     // K110: an observation that cites a claim scored as evidence too.
+    // Claims in force by id, built on the first observation that cites one.
+    let mut by_id: Option<HashMap<&str, &crate::engine::Row>> = None;
     for (j, s) in ws.scenarios.iter().enumerate() {
         for ind in &s.indicators {
             let Some((_, obs)) = ind.observation_as_of(a.as_of).filter(|(_, o)| o.update) else {
@@ -162,10 +171,13 @@ pub fn run_with(
                 continue;
             }
             for cid in &obs.claims {
-                let Some(r) = in_force
-                    .iter()
-                    .find(|r| &ws.claims[r.state.claim].id == cid)
-                else {
+                let by_id = by_id.get_or_insert_with(|| {
+                    in_force
+                        .iter()
+                        .map(|r| (ws.claims[r.state.claim].id.as_str(), *r))
+                        .collect::<HashMap<&str, &crate::engine::Row>>()
+                });
+                let Some(r) = by_id.get(cid.as_str()) else {
                     continue;
                 };
                 if !r.diagnostic {
@@ -265,16 +277,24 @@ pub fn run_with(
             None => report.warnings.push(d),
         }
     }
-    let key = |d: &Diagnostic| {
+    // Compared by reference: a large record has tens of thousands of
+    // warnings, and a key that clones would copy two strings per comparison.
+    let order = |x: &Diagnostic, y: &Diagnostic| {
         (
-            d.file.clone(),
-            d.span.as_ref().map(|s| s.start),
-            d.code,
-            d.message.clone(),
+            &x.file,
+            x.span.as_ref().map(|s| s.start),
+            x.code,
+            &x.message,
         )
+            .cmp(&(
+                &y.file,
+                y.span.as_ref().map(|s| s.start),
+                y.code,
+                &y.message,
+            ))
     };
-    report.warnings.sort_by_key(key);
-    report.silenced.sort_by_key(|(d, _)| key(d));
+    report.warnings.sort_by(order);
+    report.silenced.sort_by(|(x, _), (y, _)| order(x, y));
     report
 }
 
