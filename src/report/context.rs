@@ -4,6 +4,7 @@
 use crate::engine::{self, analysts, calibration, indicators, sensitivity, words, Assessment, Row};
 use crate::model::*;
 use serde::Serialize;
+use std::cmp::Ordering;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
@@ -350,30 +351,40 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
 /// inconsistent (I, II), those whose centred log-likelihood is smallest; three
 /// each. N and NA ratings are never listed: they are neither for nor against.
 fn for_against(ws: &Workspace, a: &Assessment, j: usize) -> (Vec<Evidence>, Vec<Evidence>) {
-    let mut weighted: Vec<(f64, &Row)> = a
-        .rows
-        .iter()
-        .filter_map(|r| {
-            let l = r.log_l.as_ref()?;
-            let mean = l.iter().sum::<f64>() / l.len() as f64;
-            Some((l[j] - mean, r))
-        })
-        .collect();
+    let centred = |r: &Row| {
+        let l = r.log_l.as_ref()?;
+        let mean = l.iter().sum::<f64>() / l.len() as f64;
+        Some(l[j] - mean)
+    };
     let id = |r: &Row| ws.claims[r.state.claim].id.as_str();
-    weighted.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| id(x.1).cmp(id(y.1))));
-    let support = weighted
-        .iter()
-        .filter(|(w, r)| *w > 1e-9 && matches!(r.state.ratings[j], Rating::CC | Rating::C))
-        .take(EVIDENCE_PER_SIDE)
-        .map(|(w, r)| evidence(ws, r, j, *w))
-        .collect();
-    weighted.sort_by(|x, y| x.0.total_cmp(&y.0).then_with(|| id(x.1).cmp(id(y.1))));
-    let against = weighted
-        .iter()
-        .filter(|(w, r)| *w < -1e-9 && matches!(r.state.ratings[j], Rating::I | Rating::II))
-        .take(EVIDENCE_PER_SIDE)
-        .map(|(w, r)| evidence(ws, r, j, *w))
-        .collect();
+    // Only the rows that can be listed are ranked, and only the first few of
+    // them sorted: a large record has a hundred thousand rows per scenario.
+    let pick = |keep: fn(f64, Rating) -> bool, first: fn(f64, f64) -> Ordering| {
+        let mut side: Vec<(f64, &Row)> = a
+            .rows
+            .iter()
+            .filter_map(|r| Some((centred(r)?, r)))
+            .filter(|(w, r)| keep(*w, r.state.ratings[j]))
+            .collect();
+        let order =
+            |x: &(f64, &Row), y: &(f64, &Row)| first(x.0, y.0).then_with(|| id(x.1).cmp(id(y.1)));
+        if side.len() > EVIDENCE_PER_SIDE {
+            side.select_nth_unstable_by(EVIDENCE_PER_SIDE - 1, order);
+            side.truncate(EVIDENCE_PER_SIDE);
+        }
+        side.sort_by(order);
+        side.into_iter()
+            .map(|(w, r)| evidence(ws, r, j, w))
+            .collect::<Vec<_>>()
+    };
+    let support = pick(
+        |w, r| w > 1e-9 && matches!(r, Rating::CC | Rating::C),
+        |x, y| y.total_cmp(&x),
+    );
+    let against = pick(
+        |w, r| w < -1e-9 && matches!(r, Rating::I | Rating::II),
+        |x, y| x.total_cmp(&y),
+    );
     (support, against)
 }
 
