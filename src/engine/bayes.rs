@@ -44,12 +44,21 @@ pub fn spread(log_l: &[f64]) -> f64 {
 
 /// Normalise log weights into probabilities with log-sum-exp.
 pub fn normalise(log_w: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(log_w.len());
+    normalise_into(log_w, &mut out);
+    out
+}
+
+/// [`normalise`] into a buffer (cleared first).
+pub fn normalise_into(log_w: &[f64], out: &mut Vec<f64>) {
+    out.clear();
     let max = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
-        return vec![1.0 / log_w.len().max(1) as f64; log_w.len()];
+        out.resize(log_w.len(), 1.0 / log_w.len().max(1) as f64);
+        return;
     }
     let lse = max + log_w.iter().map(|x| (x - max).exp()).sum::<f64>().ln();
-    log_w.iter().map(|x| (x - lse).exp()).collect()
+    out.extend(log_w.iter().map(|x| (x - lse).exp()));
 }
 
 #[cfg(test)]

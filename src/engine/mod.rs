@@ -241,38 +241,48 @@ impl Totals {
     /// own group this is Σ into − Σ out; in a named group, the new mean minus
     /// the old one.
     pub fn group_delta(&self, group: Option<usize>, out: &[&[f64]], into: &[&[f64]]) -> Vec<f64> {
+        let mut d = Vec::with_capacity(self.log_l.len());
+        self.group_delta_into(group, out, into, &mut d);
+        d
+    }
+
+    /// [`Totals::group_delta`] into a buffer (cleared first).
+    pub fn group_delta_into(
+        &self,
+        group: Option<usize>,
+        out: &[&[f64]],
+        into: &[&[f64]],
+        d: &mut Vec<f64>,
+    ) {
         let h = self.log_l.len();
-        let mut d = vec![0.0; h];
-        let moved = |d: &mut Vec<f64>| {
+        // From `start`, add the rows put in, then take out the rows taken out.
+        let moved = |start: f64, j: usize| {
+            let mut x = start;
             for r in into {
-                d.iter_mut().zip(r.iter()).for_each(|(a, x)| *a += x);
+                x += r[j];
             }
             for r in out {
-                d.iter_mut().zip(r.iter()).for_each(|(a, x)| *a -= x);
+                x -= r[j];
             }
+            x
         };
+        d.clear();
         let Some(g) = group else {
-            moved(&mut d);
-            return d;
+            d.extend((0..h).map(|j| moved(0.0, j)));
+            return;
         };
         let empty = GroupSum::default();
         let gs = self.groups.get(g).unwrap_or(&empty);
         let n_after = (gs.n + into.len()).saturating_sub(out.len());
-        let mut sum_after = if gs.sum.is_empty() {
-            vec![0.0; h]
-        } else {
-            gs.sum.clone()
-        };
-        moved(&mut sum_after);
-        for j in 0..h {
+        d.extend((0..h).map(|j| {
+            let sum_after = moved(gs.sum.get(j).copied().unwrap_or(0.0), j);
             let after = if n_after > 0 {
-                sum_after[j] / n_after as f64
+                sum_after / n_after as f64
             } else {
                 0.0
             };
-            d[j] = after - gs.mean(j).unwrap_or(0.0);
-        }
-        d
+            after - gs.mean(j).unwrap_or(0.0)
+        }));
     }
 
     /// Add (`sign` = 1.0) or remove (`sign` = −1.0) an observed indicator: a
@@ -336,8 +346,8 @@ impl Totals {
                 rank: 0,
             })
             .collect();
-        let mut order: Vec<usize> = (0..scores.len()).collect();
-        order.sort_by(|&a, &b| compare(ws, engine, &scores[a], &scores[b]));
+        let mut order = Vec::new();
+        rank_order(ws, engine, &post, &self.weighted, &self.plain, &mut order);
         for (rank, j) in order.into_iter().enumerate() {
             scores[j].rank = rank + 1;
         }
@@ -378,9 +388,63 @@ fn cmp_f64(a: f64, b: f64) -> Ordering {
 }
 
 /// Ranking order: ach by weighted inconsistency, then plain inconsistency
-/// (least first); bayes by posterior (greatest first); ties by id.
-fn compare(ws: &Workspace, engine: EngineKind, a: &ScenarioScore, b: &ScenarioScore) -> Ordering {
-    engine_order(engine, a, b).then_with(|| ws.scenarios[a.index].id.cmp(&ws.scenarios[b.index].id))
+/// (least first); bayes by posterior (greatest first); ties by id. Leaves in
+/// `order` the scenario indices, first ranked first (`order` is a buffer, so
+/// that what-ifs run by the thousand need not allocate).
+fn rank_order(
+    ws: &Workspace,
+    engine: EngineKind,
+    probability: &[f64],
+    weighted: &[f64],
+    plain: &[u32],
+    order: &mut Vec<usize>,
+) {
+    order.clear();
+    order.extend(0..probability.len());
+    order.sort_by(|&a, &b| {
+        match engine {
+            EngineKind::Ach => cmp_f64(weighted[a], weighted[b]).then(plain[a].cmp(&plain[b])),
+            EngineKind::Bayes => cmp_f64(probability[b], probability[a]),
+        }
+        .then_with(|| ws.scenarios[a].id.cmp(&ws.scenarios[b].id))
+    });
+}
+
+/// Buffers for [`leader_of_sums`].
+#[derive(Debug, Default)]
+pub struct RankScratch {
+    log_w: Vec<f64>,
+    probability: Vec<f64>,
+    order: Vec<usize>,
+}
+
+/// The scenario [`Totals::scores`] would rank first for these sums, without
+/// building the scores (no bands, no allocation once `scratch` has grown).
+pub fn leader_of_sums(
+    ws: &Workspace,
+    engine: EngineKind,
+    priors: &[f64],
+    log_l: &[f64],
+    weighted: &[f64],
+    plain: &[u32],
+    scratch: &mut RankScratch,
+) -> usize {
+    let eta = ws.config.evidence_weight;
+    let RankScratch {
+        log_w,
+        probability,
+        order,
+    } = scratch;
+    probability.clear();
+    if engine == EngineKind::Bayes {
+        log_w.clear();
+        log_w.extend(priors.iter().zip(log_l).map(|(p, l)| p.ln() + eta * l));
+        bayes::normalise_into(log_w, probability);
+    } else {
+        probability.resize(priors.len(), 0.0);
+    }
+    rank_order(ws, engine, probability, weighted, plain, order);
+    order.first().copied().unwrap_or(0)
 }
 
 /// The engine's own order of two scenarios, before the tie-break by id

@@ -9,8 +9,8 @@
 //! inconsistency by −w_ij under ach, so no what-if re-scores the record.
 
 use super::{
-    ach, bayes, engine_order, indicators, state, totals_of, Assessment, ClaimState, IndicatorRow,
-    Row, Totals,
+    ach, bayes, engine_order, indicators, leader_of_sums, state, totals_of, Assessment, ClaimState,
+    IndicatorRow, RankScratch, Row, Totals,
 };
 use crate::model::*;
 use std::cmp::Ordering;
@@ -57,16 +57,26 @@ struct Cells {
 
 impl Cells {
     /// Add or remove the ACH part (weighted and plain inconsistency).
-    fn add_ach(&self, t: &mut Totals, sign: f64) {
+    fn add_ach(&self, weighted: &mut [f64], plain: &mut [u32], sign: f64) {
         for j in 0..self.weighted.len() {
-            t.weighted[j] += sign * self.weighted[j];
+            weighted[j] += sign * self.weighted[j];
             if sign > 0.0 {
-                t.plain[j] += self.plain[j];
+                plain[j] += self.plain[j];
             } else {
-                t.plain[j] -= self.plain[j];
+                plain[j] -= self.plain[j];
             }
         }
     }
+}
+
+/// Buffers for one what-if: the change of Σ_g C_g and the sums afterwards.
+#[derive(Default)]
+struct WhatIf {
+    d: Vec<f64>,
+    log_l: Vec<f64>,
+    weighted: Vec<f64>,
+    plain: Vec<u32>,
+    rank: RankScratch,
 }
 
 struct Item {
@@ -240,11 +250,15 @@ impl Sensitivity {
 }
 
 fn leader_of(ws: &Workspace, engine: EngineKind, t: &Totals) -> usize {
-    t.scores(ws, engine)
-        .into_iter()
-        .min_by_key(|s| s.rank)
-        .map(|s| s.index)
-        .unwrap_or(0)
+    leader_of_sums(
+        ws,
+        engine,
+        &ws.priors(),
+        &t.log_l,
+        &t.weighted,
+        &t.plain,
+        &mut RankScratch::default(),
+    )
 }
 
 /// bayes: −η·(Δ_A − Δ_j) with Δ the change of Σ_g C_g on the item's removal
@@ -292,14 +306,30 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
     let margin = margin_of(engine, &base, &priors, eta, leader, b);
     let tied = engine_order(engine, &a.scores[leader], &a.scores[b]) == Ordering::Equal;
 
-    let what_if = |item: &Item, replacement: Option<&Cells>| -> Variant {
-        let mut t = base.detached();
-        let into: Vec<&[f64]> = replacement.iter().map(|c| c.log_l.as_slice()).collect();
-        let d = base.group_delta(item.group, &[&item.now.log_l], &into);
-        t.log_l.iter_mut().zip(&d).for_each(|(x, dx)| *x += dx);
-        item.now.add_ach(&mut t, -1.0);
+    // Buffers shared by every what-if: a large record runs three per item.
+    let mut scratch = WhatIf::default();
+    let mut what_if = |item: &Item, replacement: Option<&Cells>| -> Variant {
+        let WhatIf {
+            d,
+            log_l,
+            weighted,
+            plain,
+            rank,
+        } = &mut scratch;
+        let into: &[&[f64]] = match replacement {
+            Some(c) => &[c.log_l.as_slice()],
+            None => &[],
+        };
+        base.group_delta_into(item.group, &[&item.now.log_l], into, d);
+        log_l.clear();
+        log_l.extend(base.log_l.iter().zip(d.iter()).map(|(x, dx)| x + dx));
+        weighted.clear();
+        weighted.extend_from_slice(&base.weighted);
+        plain.clear();
+        plain.extend_from_slice(&base.plain);
+        item.now.add_ach(weighted, plain, -1.0);
         if let Some(c) = replacement {
-            c.add_ach(&mut t, 1.0);
+            c.add_ach(weighted, plain, 1.0);
         }
         let change = match engine {
             EngineKind::Bayes => eta * (d[leader] - d[b]),
@@ -309,7 +339,7 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
                 new - old
             }
         };
-        let new_leader = leader_of(ws, engine, &t);
+        let new_leader = leader_of_sums(ws, engine, &priors, log_l, weighted, plain, rank);
         Variant {
             margin: margin + change,
             change,
@@ -379,7 +409,7 @@ fn leader_without(
                     .for_each(|(x, l)| *x -= l);
             }
         }
-        it.now.add_ach(&mut t, -1.0);
+        it.now.add_ach(&mut t.weighted, &mut t.plain, -1.0);
     }
     for (g, rows) in by_group {
         let d = base.group_delta(Some(g), &rows, &[]);
