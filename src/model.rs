@@ -604,6 +604,9 @@ pub struct Claim {
     /// the same channel; the Bayesian engine counts a group once (the mean of
     /// its members' rows). `None`: the claim is a group of its own.
     pub group: Option<String>,
+    /// Index of `group` into [`Workspace::groups`], filled in by the loader
+    /// (every row of every assessment asks for it).
+    pub group_index: Option<usize>,
     /// Sorted by date (stable: same-day revisions keep file order).
     pub revisions: Vec<Revision>,
     pub loc: Loc,
@@ -677,8 +680,7 @@ impl Workspace {
 
     /// Index into `groups` of a claim's group, if it names one.
     pub fn group_index(&self, claim: usize) -> Option<usize> {
-        let g = self.claims[claim].group.as_deref()?;
-        self.groups.binary_search_by(|x| x.as_str().cmp(g)).ok()
+        self.claims[claim].group_index
     }
 
     pub fn scenario_index(&self, id: &str) -> Option<usize> {

@@ -609,6 +609,12 @@ fn from_files_with(
     let mut groups: Vec<String> = claims.iter().filter_map(|c| c.group.clone()).collect();
     groups.sort_unstable();
     groups.dedup();
+    for c in &mut claims {
+        c.group_index = c
+            .group
+            .as_deref()
+            .and_then(|g| groups.binary_search_by(|x| x.as_str().cmp(g)).ok());
+    }
     Ok(Workspace {
         root: PathBuf::new(),
         config: config.expect("checked above").cfg,

@@ -1077,6 +1077,7 @@ pub(super) fn parse_claim(
             rationale,
             tags,
             group,
+            group_index: None,
             revisions,
             loc: Loc {
                 file,
