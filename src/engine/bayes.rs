@@ -13,11 +13,15 @@ pub fn log_likelihoods(
     trust: f64,
     relevance: Relevance,
 ) -> Option<Vec<f64>> {
-    let rated: Vec<f64> = ratings.iter().filter_map(|r| lik.of(*r)).collect();
-    if rated.is_empty() {
+    // Σ and count of the rated likelihoods in one pass (summed as `Iterator::sum` does).
+    let (sum, n) = ratings
+        .iter()
+        .filter_map(|r| lik.of(*r))
+        .fold((-0.0, 0usize), |(s, n), l| (s + l, n + 1));
+    if n == 0 {
         return None;
     }
-    let mean = rated.iter().sum::<f64>() / rated.len() as f64;
+    let mean = sum / n as f64;
     let w = relevance.weight();
     Some(
         ratings

@@ -131,6 +131,25 @@ impl Assessment {
     pub fn leader(&self) -> Option<usize> {
         self.ranking().first().copied()
     }
+
+    /// The scenario `engine` ranks first on the same evidence. A row holds
+    /// both engines' numbers, so this is `assess(ws, as_of, engine)`'s
+    /// leader without scoring the record again.
+    pub fn leader_under(&self, ws: &Workspace, engine: EngineKind) -> Option<usize> {
+        if ws.scenarios.is_empty() {
+            return None;
+        }
+        let t = totals_of(ws.scenarios.len(), &self.rows, &self.indicators);
+        Some(leader_of_sums(
+            ws,
+            engine,
+            &ws.priors(),
+            &t.log_l,
+            &t.weighted,
+            &t.plain,
+            &mut RankScratch::default(),
+        ))
+    }
 }
 
 /// A named group's running state: the sum of its counting members' log L''

@@ -121,10 +121,16 @@ const INDICATOR_DROPPED_TRUST: f64 = 0.8;
 
 fn items(ws: &Workspace, a: &Assessment, base: &Totals) -> Vec<Item> {
     let mut out = Vec::new();
-    for r in a.rows.iter().filter(|r| r.counts() && r.log_l.is_some()) {
+    for r in a.rows.iter().filter(|r| r.counts()) {
         let st = &r.state;
-        let Some(now) = claim_cells(ws, r, &st.ratings, st.credibility) else {
+        // The row's own numbers are the claim's cells as it stands.
+        let Some(log_l) = &r.log_l else {
             continue;
+        };
+        let now = Cells {
+            log_l: log_l.clone(),
+            weighted: r.weighted.clone(),
+            plain: st.ratings.iter().map(|x| x.inconsistency()).collect(),
         };
         let worse = st.credibility.one_grade_worse();
         let drop = (worse != st.credibility)

@@ -448,7 +448,7 @@ pub fn memo_context_with(
         EngineKind::Bayes => "the Bayesian posterior",
         EngineKind::Ach => "ACH's weighted inconsistency",
     };
-    let other_leader = engine::assess(ws, a.as_of, other).leader();
+    let other_leader = a.leader_under(ws, other);
     let cross_check = match other_leader {
         Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
         Some(j) => format!(
