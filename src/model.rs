@@ -711,6 +711,11 @@ impl Workspace {
         }
     }
 
+    /// The natural logarithms of [`Workspace::priors`].
+    pub fn log_priors(&self) -> Vec<f64> {
+        self.priors().iter().map(|p| p.ln()).collect()
+    }
+
     /// The latest date anywhere in the record (claims, revisions and
     /// indicator observations).
     pub fn latest_date(&self) -> Option<NaiveDate> {

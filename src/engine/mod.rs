@@ -143,7 +143,7 @@ impl Assessment {
         Some(leader_of_sums(
             ws,
             engine,
-            &ws.priors(),
+            &ws.log_priors(),
             &t.log_l,
             &t.weighted,
             &t.plain,
@@ -439,10 +439,11 @@ pub struct RankScratch {
 
 /// The scenario [`Totals::scores`] would rank first for these sums, without
 /// building the scores (no bands, no allocation once `scratch` has grown).
+/// `log_priors`: the logarithms of [`Workspace::priors`].
 pub fn leader_of_sums(
     ws: &Workspace,
     engine: EngineKind,
-    priors: &[f64],
+    log_priors: &[f64],
     log_l: &[f64],
     weighted: &[f64],
     plain: &[u32],
@@ -457,10 +458,10 @@ pub fn leader_of_sums(
     probability.clear();
     if engine == EngineKind::Bayes {
         log_w.clear();
-        log_w.extend(priors.iter().zip(log_l).map(|(p, l)| p.ln() + eta * l));
+        log_w.extend(log_priors.iter().zip(log_l).map(|(lp, l)| lp + eta * l));
         bayes::normalise_into(log_w, probability);
     } else {
-        probability.resize(priors.len(), 0.0);
+        probability.resize(log_priors.len(), 0.0);
     }
     rank_order(ws, engine, probability, weighted, plain, order);
     order.first().copied().unwrap_or(0)

@@ -9,8 +9,8 @@
 //! inconsistency by −w_ij under ach, so no what-if re-scores the record.
 
 use super::{
-    ach, bayes, engine_order, indicators, leader_of_sums, state, totals_of, Assessment, ClaimState,
-    IndicatorRow, RankScratch, Row, Totals,
+    ach, bayes, engine_order, indicators, leader_of_sums, totals_of, Assessment, IndicatorRow,
+    RankScratch, Row, Totals,
 };
 use crate::model::*;
 use std::cmp::Ordering;
@@ -92,11 +92,8 @@ struct Item {
 }
 
 fn claim_cells(ws: &Workspace, r: &Row, ratings: &[Rating], cred: Credibility) -> Option<Cells> {
-    let st = ClaimState {
-        credibility: cred,
-        ..r.state.clone()
-    };
-    let trust = state::trust(ws, &st);
+    // As state::trust, at credibility `cred`.
+    let trust = r.state.reliability(ws) * cred.factor();
     let log_l = bayes::log_likelihoods(&ws.config.likelihood, ratings, trust, r.state.relevance)?;
     Some(Cells {
         log_l,
@@ -259,7 +256,7 @@ fn leader_of(ws: &Workspace, engine: EngineKind, t: &Totals) -> usize {
     leader_of_sums(
         ws,
         engine,
-        &ws.priors(),
+        &ws.log_priors(),
         &t.log_l,
         &t.weighted,
         &t.plain,
@@ -314,6 +311,7 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
 
     // Buffers shared by every what-if: a large record runs three per item.
     let mut scratch = WhatIf::default();
+    let log_priors = ws.log_priors();
     let mut what_if = |item: &Item, replacement: Option<&Cells>| -> Variant {
         let WhatIf {
             d,
@@ -345,7 +343,7 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
                 new - old
             }
         };
-        let new_leader = leader_of_sums(ws, engine, &priors, log_l, weighted, plain, rank);
+        let new_leader = leader_of_sums(ws, engine, &log_priors, log_l, weighted, plain, rank);
         Variant {
             margin: margin + change,
             change,

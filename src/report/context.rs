@@ -357,32 +357,43 @@ fn for_against(ws: &Workspace, a: &Assessment, j: usize) -> (Vec<Evidence>, Vec<
         Some(l[j] - mean)
     };
     let id = |r: &Row| ws.claims[r.state.claim].id.as_str();
-    // Only the rows that can be listed are ranked, and only the first few of
-    // them sorted: a large record has a hundred thousand rows per scenario.
-    let pick = |keep: fn(f64, Rating) -> bool, first: fn(f64, f64) -> Ordering| {
-        let mut side: Vec<(f64, &Row)> = a
-            .rows
-            .iter()
-            .filter_map(|r| Some((centred(r)?, r)))
-            .filter(|(w, r)| keep(*w, r.state.ratings[j]))
-            .collect();
+    // One pass per side keeps the first three in order as it goes: a large
+    // record has a hundred thousand rows per scenario, and few can be listed.
+    let pick = |rated: fn(Rating) -> bool,
+                weighs: fn(f64) -> bool,
+                first: fn(f64, f64) -> Ordering| {
         let order =
             |x: &(f64, &Row), y: &(f64, &Row)| first(x.0, y.0).then_with(|| id(x.1).cmp(id(y.1)));
-        if side.len() > EVIDENCE_PER_SIDE {
-            side.select_nth_unstable_by(EVIDENCE_PER_SIDE - 1, order);
-            side.truncate(EVIDENCE_PER_SIDE);
+        let mut best: Vec<(f64, &Row)> = Vec::with_capacity(EVIDENCE_PER_SIDE + 1);
+        for r in &a.rows {
+            if !rated(r.state.ratings[j]) {
+                continue;
+            }
+            let Some(w) = centred(r).filter(|w| weighs(*w)) else {
+                continue;
+            };
+            let x = (w, r);
+            if best.len() == EVIDENCE_PER_SIDE
+                && order(&x, &best[EVIDENCE_PER_SIDE - 1]) != Ordering::Less
+            {
+                continue;
+            }
+            let at = best.partition_point(|y| order(y, &x) == Ordering::Less);
+            best.insert(at, x);
+            best.truncate(EVIDENCE_PER_SIDE);
         }
-        side.sort_by(order);
-        side.into_iter()
+        best.into_iter()
             .map(|(w, r)| evidence(ws, r, j, w))
             .collect::<Vec<_>>()
     };
     let support = pick(
-        |w, r| w > 1e-9 && matches!(r, Rating::CC | Rating::C),
+        |r| matches!(r, Rating::CC | Rating::C),
+        |w| w > 1e-9,
         |x, y| y.total_cmp(&x),
     );
     let against = pick(
-        |w, r| w < -1e-9 && matches!(r, Rating::I | Rating::II),
+        |r| matches!(r, Rating::I | Rating::II),
+        |w| w < -1e-9,
         |x, y| x.total_cmp(&y),
     );
     (support, against)
