@@ -13,6 +13,7 @@ use super::{
     RankScratch, Row, Totals,
 };
 use crate::model::*;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Exact search for the smallest deciding set runs when at most this many
@@ -47,15 +48,16 @@ impl ItemKind {
     }
 }
 
-/// An item's numbers per scenario.
+/// An item's numbers per scenario: borrowed from its row as it stands, owned
+/// for a what-if's replacement.
 #[derive(Debug, Clone, PartialEq)]
-struct Cells {
-    log_l: Vec<f64>,
-    weighted: Vec<f64>,
-    plain: Vec<u32>,
+struct Cells<'a> {
+    log_l: Cow<'a, [f64]>,
+    weighted: Cow<'a, [f64]>,
+    plain: Cow<'a, [u32]>,
 }
 
-impl Cells {
+impl Cells<'_> {
     /// Add or remove the ACH part (weighted and plain inconsistency).
     fn add_ach(&self, weighted: &mut [f64], plain: &mut [u32], sign: f64) {
         for j in 0..self.weighted.len() {
@@ -79,24 +81,76 @@ struct WhatIf {
     rank: RankScratch,
 }
 
-struct Item {
-    kind: ItemKind,
-    /// The claim's group (`None`: a group of its own, as every observation is).
-    group: Option<usize>,
-    /// Change of Σ_g C_g if the item were removed.
-    removal: Vec<f64>,
-    now: Cells,
-    /// One grade less trust; `None` when no worse grade exists.
-    drop: Option<Cells>,
-    deceive: Cells,
+/// Where an item's numbers come from.
+#[derive(Clone, Copy)]
+enum Origin<'a> {
+    Claim(&'a Row),
+    Indicator(&'a IndicatorRow),
 }
 
-fn claim_cells(ws: &Workspace, r: &Row, ratings: &[Rating], cred: Credibility) -> Option<Cells> {
+/// A piece of evidence in force, with what every what-if needs. The
+/// replacements (one grade less trust, deception) are built one item at a
+/// time, when its effects are computed: kept for a hundred thousand items
+/// they would weigh more than the record.
+struct Item<'a> {
+    kind: ItemKind,
+    origin: Origin<'a>,
+    /// The claim's group (`None`: a group of its own, as every observation is).
+    group: Option<usize>,
+    /// Change of Σ_g C_g if a member of a named group were removed (for an
+    /// item of its own group it is minus its row: see [`Item::removal`]).
+    group_removal: Option<Box<[f64]>>,
+    now: Cells<'a>,
+}
+
+impl Item<'_> {
+    /// Change of Σ_g,j C_g,j if the item were removed.
+    fn removal(&self, j: usize) -> f64 {
+        match &self.group_removal {
+            Some(d) => d[j],
+            None => 0.0 - self.now.log_l[j],
+        }
+    }
+
+    /// The item one grade less trusted (`None` when no worse grade exists),
+    /// and the item if it proved deceptive (ratings mirrored, or the
+    /// indicator's observation reversed).
+    fn alternatives(&self, ws: &Workspace) -> (Option<Cells<'static>>, Option<Cells<'static>>) {
+        match self.origin {
+            Origin::Claim(r) => {
+                let st = &r.state;
+                let worse = st.credibility.one_grade_worse();
+                let drop = (worse != st.credibility)
+                    .then(|| claim_cells(ws, r, &st.ratings, worse))
+                    .flatten();
+                let mirrored: Vec<Rating> = st.ratings.iter().map(|x| x.mirrored()).collect();
+                (drop, claim_cells(ws, r, &mirrored, st.credibility))
+            }
+            Origin::Indicator(r) => {
+                let build = |observed: bool, trust: f64| {
+                    indicators::row(ws, r.scenario, r.indicator, r.observation, observed, trust)
+                        .map(|x| indicator_cells(&x).into_owned())
+                };
+                (
+                    build(r.observed, INDICATOR_DROPPED_TRUST),
+                    build(!r.observed, 1.0),
+                )
+            }
+        }
+    }
+}
+
+fn claim_cells(
+    ws: &Workspace,
+    r: &Row,
+    ratings: &[Rating],
+    cred: Credibility,
+) -> Option<Cells<'static>> {
     // As state::trust, at credibility `cred`.
     let trust = r.state.reliability(ws) * cred.factor();
     let log_l = bayes::log_likelihoods(&ws.config.likelihood, ratings, trust, r.state.relevance)?;
     Some(Cells {
-        log_l,
+        log_l: Cow::Owned(log_l),
         weighted: ratings
             .iter()
             .map(|x| ach::weighted(*x, cred, r.state.relevance))
@@ -105,18 +159,28 @@ fn claim_cells(ws: &Workspace, r: &Row, ratings: &[Rating], cred: Credibility) -
     })
 }
 
-fn indicator_cells(r: &IndicatorRow) -> Cells {
+fn indicator_cells(r: &IndicatorRow) -> Cells<'_> {
     Cells {
-        log_l: r.log_l.clone(),
-        weighted: r.weighted.clone(),
+        log_l: Cow::Borrowed(&r.log_l),
+        weighted: Cow::Borrowed(&r.weighted),
         plain: (0..r.log_l.len()).map(|j| r.plain(j)).collect(),
+    }
+}
+
+impl Cells<'_> {
+    fn into_owned(self) -> Cells<'static> {
+        Cells {
+            log_l: Cow::Owned(self.log_l.into_owned()),
+            weighted: Cow::Owned(self.weighted.into_owned()),
+            plain: Cow::Owned(self.plain.into_owned()),
+        }
     }
 }
 
 /// Trust of an observation one grade worse: credibility 2 (0.8) × reliability A.
 const INDICATOR_DROPPED_TRUST: f64 = 0.8;
 
-fn items(ws: &Workspace, a: &Assessment, base: &Totals) -> Vec<Item> {
+fn items<'a>(a: &'a Assessment, base: &Totals) -> Vec<Item<'a>> {
     let mut out = Vec::new();
     for r in a.rows.iter().filter(|r| r.counts()) {
         let st = &r.state;
@@ -124,47 +188,34 @@ fn items(ws: &Workspace, a: &Assessment, base: &Totals) -> Vec<Item> {
         let Some(log_l) = &r.log_l else {
             continue;
         };
-        let now = Cells {
-            log_l: log_l.clone(),
-            weighted: r.weighted.clone(),
-            plain: st.ratings.iter().map(|x| x.inconsistency()).collect(),
-        };
-        let worse = st.credibility.one_grade_worse();
-        let drop = (worse != st.credibility)
-            .then(|| claim_cells(ws, r, &st.ratings, worse))
-            .flatten();
-        let mirrored: Vec<Rating> = st.ratings.iter().map(|x| x.mirrored()).collect();
-        let deceive = claim_cells(ws, r, &mirrored, st.credibility).unwrap_or_else(|| now.clone());
+        let group_removal = r
+            .group
+            .map(|g| base.group_delta(Some(g), &[log_l], &[]).into_boxed_slice());
         out.push(Item {
             kind: ItemKind::Claim(st.claim),
+            origin: Origin::Claim(r),
             group: r.group,
-            removal: base.group_delta(r.group, &[&now.log_l], &[]),
-            now,
-            drop,
-            deceive,
+            group_removal,
+            now: Cells {
+                log_l: Cow::Borrowed(log_l),
+                weighted: Cow::Borrowed(&r.weighted),
+                plain: st.ratings.iter().map(|x| x.inconsistency()).collect(),
+            },
         });
     }
     for r in &a.indicators {
         if a.engine == EngineKind::Ach && r.ach_ratings.is_none() {
             continue; // if_true/if_false indicators do not count in ACH
         }
-        let build = |observed: bool, trust: f64| {
-            indicators::row(ws, r.scenario, r.indicator, r.observation, observed, trust)
-                .map(|x| indicator_cells(&x))
-        };
-        let now = indicator_cells(r);
-        let drop = build(r.observed, INDICATOR_DROPPED_TRUST);
-        let deceive = build(!r.observed, 1.0).unwrap_or_else(|| now.clone());
         out.push(Item {
             kind: ItemKind::Indicator {
                 scenario: r.scenario,
                 indicator: r.indicator,
             },
+            origin: Origin::Indicator(r),
             group: None,
-            removal: base.group_delta(None, &[&now.log_l], &[]),
-            now,
-            drop,
-            deceive,
+            group_removal: None,
+            now: indicator_cells(r),
         });
     }
     out
@@ -269,7 +320,7 @@ fn leader_of(ws: &Workspace, engine: EngineKind, t: &Totals) -> usize {
 /// Positive: the item favours A over j.
 fn contribution(engine: EngineKind, eta: f64, it: &Item, a: usize, j: usize) -> f64 {
     match engine {
-        EngineKind::Bayes => -eta * (it.removal[a] - it.removal[j]),
+        EngineKind::Bayes => -eta * (it.removal(a) - it.removal(j)),
         EngineKind::Ach => it.now.weighted[j] - it.now.weighted[a],
     }
 }
@@ -291,7 +342,7 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
     let leader = ranking[0];
     let runner_up = ranking.get(1).copied();
     let base = totals_of(ws.scenarios.len(), &a.rows, &a.indicators);
-    let items = items(ws, a, &base);
+    let items = items(a, &base);
     let priors = ws.priors();
     let eta = ws.config.evidence_weight;
     let Some(b) = runner_up else {
@@ -321,7 +372,7 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
             rank,
         } = &mut scratch;
         let into: &[&[f64]] = match replacement {
-            Some(c) => &[c.log_l.as_slice()],
+            Some(c) => &[&c.log_l[..]],
             None => &[],
         };
         base.group_delta_into(item.group, &[&item.now.log_l], into, d);
@@ -355,13 +406,14 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
         .iter()
         .map(|it| {
             let removal = what_if(it, None);
+            let (drop, deceive) = it.alternatives(ws);
             Effect {
                 kind: it.kind,
                 contribution: contribution(engine, eta, it, leader, b),
                 linchpin: removal.flips && !tied,
                 removal,
-                trust_drop: it.drop.as_ref().map(|d| what_if(it, Some(d))),
-                deception: what_if(it, Some(&it.deceive)),
+                trust_drop: drop.as_ref().map(|d| what_if(it, Some(d))),
+                deception: what_if(it, Some(deceive.as_ref().unwrap_or(&it.now))),
             }
         })
         .collect();
@@ -409,7 +461,7 @@ fn leader_without(
             None => {
                 t.log_l
                     .iter_mut()
-                    .zip(&it.now.log_l)
+                    .zip(it.now.log_l.iter())
                     .for_each(|(x, l)| *x -= l);
             }
         }
@@ -511,7 +563,7 @@ mod tests {
     fn brute(ws: &Workspace, a: &Assessment) -> Option<usize> {
         let s = analyse(ws, a);
         let base = totals_of(ws.scenarios.len(), &a.rows, &a.indicators);
-        let its = items(ws, a, &base);
+        let its = items(a, &base);
         let n = its.len();
         let mut best: Option<usize> = None;
         for mask in 1u32..(1 << n) {
