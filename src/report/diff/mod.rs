@@ -306,11 +306,6 @@ impl View<'_> {
     fn claim(&self) -> &Claim {
         &self.ws.claims[self.row.state.claim]
     }
-    fn rating(&self, scenario: &str) -> Option<Rating> {
-        self.ws
-            .scenario_index(scenario)
-            .map(|j| self.row.state.ratings[j])
-    }
     fn notes(&self) -> Vec<String> {
         self.claim()
             .revisions
@@ -318,6 +313,20 @@ impl View<'_> {
             .take(self.row.state.revisions_applied)
             .map(|r| format!("{}: {}", r.date, r.note))
             .collect()
+    }
+    /// Whether both views apply the same revisions (dates and notes): then
+    /// neither has a note the other lacks.
+    fn same_revisions(&self, other: &View) -> bool {
+        let (ra, rb) = (self.applied_revisions(), other.applied_revisions());
+        ra.len() == rb.len()
+            && ra
+                .iter()
+                .zip(rb)
+                .all(|(x, y)| x.date == y.date && x.note == y.note)
+    }
+    fn applied_revisions(&self) -> &[Revision] {
+        let c = self.claim();
+        &c.revisions[..self.row.state.revisions_applied.min(c.revisions.len())]
     }
     fn statement(&self) -> String {
         self.row.state.statement(self.ws).to_string()
@@ -355,45 +364,70 @@ fn opt(s: &Option<String>) -> String {
 
 /// Field-by-field changes of one claim between two views, over the scenarios
 /// both sides know.
-fn claim_fields(a: &View, b: &View, common: &[String]) -> Vec<FieldChange> {
+fn claim_fields(a: &View, b: &View, common: &[Common]) -> Vec<FieldChange> {
     let (ca, cb) = (a.claim(), b.claim());
     let (sa, sb) = (&a.row.state, &b.row.state);
     let mut f = Vec::new();
-    push(
-        &mut f,
-        "status",
-        status_str(sa.status).into(),
-        status_str(sb.status).into(),
-    );
-    push(&mut f, "date", ca.date.to_string(), cb.date.to_string());
-    push(
-        &mut f,
-        "credibility",
-        sa.credibility.0.to_string(),
-        sb.credibility.0.to_string(),
-    );
-    push(
-        &mut f,
-        "relevance",
-        sa.relevance.as_str().into(),
-        sb.relevance.as_str().into(),
-    );
-    for sid in common {
-        let r = |v: &View| v.rating(sid).map(|r| r.to_string()).unwrap_or_default();
-        push(&mut f, format!("ratings.{sid}"), r(a), r(b));
+    // Each field is compared as it is and only written out when it differs:
+    // a diff of a large record walks a hundred thousand unchanged claims.
+    if sa.status != sb.status {
+        push(
+            &mut f,
+            "status",
+            status_str(sa.status).into(),
+            status_str(sb.status).into(),
+        );
     }
-    push(&mut f, "statement", a.statement(), b.statement());
+    if ca.date != cb.date {
+        push(&mut f, "date", ca.date.to_string(), cb.date.to_string());
+    }
+    if sa.credibility != sb.credibility {
+        push(
+            &mut f,
+            "credibility",
+            sa.credibility.0.to_string(),
+            sb.credibility.0.to_string(),
+        );
+    }
+    if sa.relevance != sb.relevance {
+        push(
+            &mut f,
+            "relevance",
+            sa.relevance.as_str().into(),
+            sb.relevance.as_str().into(),
+        );
+    }
+    for &(sid, ja, jb) in common {
+        let (ra, rb) = (sa.ratings[ja], sb.ratings[jb]);
+        if ra != rb {
+            push(
+                &mut f,
+                format!("ratings.{sid}"),
+                ra.to_string(),
+                rb.to_string(),
+            );
+        }
+    }
+    if sa.statement(a.ws) != sb.statement(b.ws) {
+        push(&mut f, "statement", a.statement(), b.statement());
+    }
     // The sources and citation in force on each side: a revision may
     // replace them.
-    push(
-        &mut f,
-        "sources",
-        sa.sources(a.ws).join(", "),
-        sb.sources(b.ws).join(", "),
-    );
+    if sa.sources(a.ws) != sb.sources(b.ws) {
+        push(
+            &mut f,
+            "sources",
+            sa.sources(a.ws).join(", "),
+            sb.sources(b.ws).join(", "),
+        );
+    }
     let url = |v: &View| v.row.state.url(v.ws).unwrap_or_default().to_string();
-    push(&mut f, "url", url(a), url(b));
-    push(&mut f, "tags", ca.tags.join(", "), cb.tags.join(", "));
+    if sa.url(a.ws) != sb.url(b.ws) {
+        push(&mut f, "url", url(a), url(b));
+    }
+    if ca.tags != cb.tags {
+        push(&mut f, "tags", ca.tags.join(", "), cb.tags.join(", "));
+    }
     let rationale = |c: &Claim| {
         c.rationale
             .iter()
@@ -407,9 +441,14 @@ fn claim_fields(a: &View, b: &View, common: &[String]) -> Vec<FieldChange> {
             .collect::<Vec<_>>()
             .join(" | ")
     };
-    push(&mut f, "rationale", rationale(ca), rationale(cb));
+    if ca.rationale != cb.rationale {
+        push(&mut f, "rationale", rationale(ca), rationale(cb));
+    }
     f
 }
+
+/// A scenario on both sides: its id, its index before and after.
+type Common<'a> = (&'a str, usize, usize);
 
 /// Cited sources whose reliability differs between the two workspaces.
 fn regraded(a: &View, b: &View) -> Vec<String> {
@@ -549,12 +588,19 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
     let ids: Vec<String> = set.iter().map(|t| t.2.clone()).collect();
     let ia: Vec<usize> = set.iter().map(|t| t.0).collect();
     let ib: Vec<usize> = set.iter().map(|t| t.1).collect();
-    let common: Vec<String> = wb
+    let common: Vec<Common> = wb
         .scenarios
         .iter()
-        .filter(|s| wa.scenario_index(&s.id).is_some())
-        .map(|s| s.id.clone())
+        .enumerate()
+        .filter_map(|(jb, s)| Some((s.id.as_str(), wa.scenario_index(&s.id)?, jb)))
         .collect();
+
+    // Whether any source cited on both sides was re-graded (else no claim
+    // has a re-graded source to name).
+    let any_regraded = wa.sources.iter().any(|x| {
+        wb.source(&x.id)
+            .is_some_and(|y| y.reliability != x.reliability)
+    });
 
     // Claims on each side, by id.
     let rows_a: BTreeMap<&str, &Row> = aa
@@ -682,8 +728,16 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
             }
             (Some(a), Some(b)) => {
                 let fields = claim_fields(a, b, &common);
-                let regr = regraded(a, b);
-                let (na, nb) = (a.notes(), b.notes());
+                let regr = if any_regraded {
+                    regraded(a, b)
+                } else {
+                    Vec::new()
+                };
+                let (na, nb) = if a.same_revisions(b) {
+                    (Vec::new(), Vec::new())
+                } else {
+                    (a.notes(), b.notes())
+                };
                 let mut notes: Vec<String> = nb
                     .iter()
                     .filter(|n| !na.contains(n))
