@@ -152,6 +152,8 @@ pub fn load_side(root: &Path, raw: &str, worktree: Option<&Workspace>) -> Result
                 load::LoadError::Io(m) => Failure::Usage(m),
             })?;
             ws.root = root.to_path_buf();
+            // Valid: no diagnostic will quote the revision's files.
+            ws.release_texts();
             let d = as_of(&ws, date, raw)?;
             let label = match date {
                 Some(_) => format!("{rev} ({}) as of {d}", info.short),
@@ -181,8 +183,11 @@ pub struct Compared {
 /// Compare two loaded sides under `engine` (default: the later side's).
 pub fn compare(before: Loaded, after: Loaded, engine: Option<EngineKind>) -> Compared {
     let engine = engine.unwrap_or(after.ws.config.engine);
-    let aa = engine::assess(&before.ws, before.as_of, engine);
-    let ab = engine::assess(&after.ws, after.as_of, engine);
+    // The two sides are independent: one per core.
+    let (aa, ab) = rayon::join(
+        || engine::assess(&before.ws, before.as_of, engine),
+        || engine::assess(&after.ws, after.as_of, engine),
+    );
     let diff = rdiff::diff(
         &Side {
             ws: &before.ws,
@@ -213,7 +218,9 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     // A second working-tree side (two dates, say) reuses the first's load.
     let reuse = before.info.revision.is_none().then_some(&before.ws);
     let after = load_side(&root, &args.to, reuse)?;
-    let c = compare(before, after, args.engine.map(EngineKind::from));
+    // Left to the operating system at exit (`Kept`): two workspaces of a
+    // large record take a while to free.
+    let c = super::Kept::new(compare(before, after, args.engine.map(EngineKind::from)));
     let name = render::template_file_name(
         args.template
             .as_deref()
@@ -223,7 +230,8 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let memo = |side: &(Loaded, Assessment)| {
         render::render(&root, &name, &context::memo_context(&side.0.ws, &side.1))
     };
-    let (m_before, m_after) = (memo(&c.before)?, memo(&c.after)?);
+    let (m_before, m_after) = rayon::join(|| memo(&c.before), || memo(&c.after));
+    let (m_before, m_after) = (m_before?, m_after?);
     let unified = rdiff::memo_unified(&m_before, &m_after, &c.diff.from.label, &c.diff.to.label);
     let text = match args.format {
         Format::Text => rdiff::to_text(&c.diff, &unified, args.out.is_none() && stdout_color()),
