@@ -109,6 +109,30 @@ fn time<T>(rounds: usize, mut f: impl FnMut() -> T) -> Duration {
         .unwrap()
 }
 
+/// The best of `rounds` wall times of the release binary run as a user runs
+/// it (output to /dev/null), on `threads` threads.
+fn time_bin(rounds: usize, bin: &Path, root: &Path, args: &[&str], threads: usize) -> Duration {
+    (0..rounds)
+        .map(|_| {
+            let t = Instant::now();
+            let status = std::process::Command::new(bin)
+                .arg("-w")
+                .arg(root)
+                .args(args)
+                .arg("-q")
+                .env("RAYON_NUM_THREADS", threads.to_string())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("the release binary runs");
+            let elapsed = t.elapsed();
+            assert!(status.code().is_some_and(|c| c <= 1), "{args:?} failed");
+            elapsed
+        })
+        .min()
+        .unwrap()
+}
+
 fn peak_rss_kb(bin: &Path, root: &Path, args: &[&str]) -> Option<u64> {
     let out = std::process::Command::new("/usr/bin/time")
         .args(["-f", "%M"])
@@ -278,6 +302,32 @@ fn main() {
                 )
             })
         });
+        // The same commands as a user runs them: the release binary, whole
+        // (load, work, output, exit), timed from outside.
+        let have_bin = bin.is_file();
+        let out = dir.path().join("bench-out");
+        let out = out.to_str().unwrap();
+        let cmds: Vec<(&str, Vec<&str>)> = vec![
+            ("score --format json", vec!["score", "--format", "json"]),
+            ("brief", vec!["brief", "--out", out]),
+            ("check", vec!["check"]),
+            ("timeline", vec!["timeline", "--format", "json"]),
+            ("sensitivity", vec!["sensitivity"]),
+            ("collect", vec!["collect"]),
+        ];
+        let t_bin: Vec<(String, Duration, Duration)> = if have_bin {
+            cmds.iter()
+                .map(|(name, args)| {
+                    (
+                        name.to_string(),
+                        time_bin(rounds, &bin, root, args, 1),
+                        time_bin(rounds, &bin, root, args, cores),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let score = t_load + t_assess;
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
@@ -311,6 +361,45 @@ fn main() {
         row("diff of two dates = score + diff", score + t_diff);
         if let Some(t) = t_git {
             row(&format!("diff of two git revisions, {cores} threads"), t);
+        }
+        if !t_bin.is_empty() {
+            let git_bin = t_git.map(|_| {
+                (
+                    time_bin(rounds, &bin, root, &["diff", "HEAD~1", "HEAD"], 1),
+                    time_bin(rounds, &bin, root, &["diff", "HEAD~1", "HEAD"], cores),
+                )
+            });
+            let (score1, score_n) = (t_bin[0].1, t_bin[0].2);
+            println!(
+                "  {:<34} {:>10} {:>9} {:>9} {:>10} {:>9}",
+                "the release binary",
+                "1 thr ms",
+                "÷ floor",
+                "÷ score",
+                format!("{cores} thr ms"),
+                "÷ floor"
+            );
+            let brow = |name: &str, one: Duration, all: Duration| {
+                println!(
+                    "  {:<34} {:>10.1} {:>9.2} {:>9.2} {:>10.1} {:>9.2}",
+                    format!("kzclaims {name}"),
+                    ms(one),
+                    one.as_secs_f64() / t_floor.as_secs_f64(),
+                    one.as_secs_f64() / score1.as_secs_f64(),
+                    ms(all),
+                    all.as_secs_f64() / t_floor.as_secs_f64(),
+                )
+            };
+            for (name, one, all) in &t_bin {
+                brow(name, *one, *all);
+            }
+            if let Some((one, all)) = git_bin {
+                brow("diff HEAD~1 HEAD", one, all);
+            }
+            println!(
+                "  (÷ score: against `kzclaims score --format json` on one thread; {cores}-thread score: {:.1} ms)",
+                ms(score_n)
+            );
         }
         if bin.is_file() && Path::new("/usr/bin/time").is_file() {
             for cmd in [&["score", "--format", "json"][..], &["brief"], &["check"]] {
