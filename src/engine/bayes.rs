@@ -13,26 +13,36 @@ pub fn log_likelihoods(
     trust: f64,
     relevance: Relevance,
 ) -> Option<Vec<f64>> {
+    let mut out = Vec::with_capacity(ratings.len());
+    log_likelihoods_into(lik, ratings, trust, relevance, &mut out).then_some(out)
+}
+
+/// [`log_likelihoods`] into a buffer (cleared first); `false` when every
+/// rating is NA.
+pub fn log_likelihoods_into(
+    lik: &Likelihoods,
+    ratings: &[Rating],
+    trust: f64,
+    relevance: Relevance,
+    out: &mut Vec<f64>,
+) -> bool {
+    out.clear();
     // Σ and count of the rated likelihoods in one pass (summed as `Iterator::sum` does).
     let (sum, n) = ratings
         .iter()
         .filter_map(|r| lik.of(*r))
         .fold((-0.0, 0usize), |(s, n), l| (s + l, n + 1));
     if n == 0 {
-        return None;
+        return false;
     }
     let mean = sum / n as f64;
     let w = relevance.weight();
-    Some(
-        ratings
-            .iter()
-            .map(|r| {
-                let l = lik.of(*r).unwrap_or(mean);
-                let l1 = trust * l + (1.0 - trust) * mean;
-                w * l1.ln()
-            })
-            .collect(),
-    )
+    out.extend(ratings.iter().map(|r| {
+        let l = lik.of(*r).unwrap_or(mean);
+        let l1 = trust * l + (1.0 - trust) * mean;
+        w * l1.ln()
+    }));
+    true
 }
 
 /// Diagnosticity of a row: max_j log L''_j − min_j log L''_j.

@@ -459,12 +459,55 @@ pub fn leader_of_sums(
     if engine == EngineKind::Bayes {
         log_w.clear();
         log_w.extend(log_priors.iter().zip(log_l).map(|(lp, l)| lp + eta * l));
+        // A clear first needs no ranking: if the largest log weight beats the
+        // next by a gap g, its probability (at least 1/n) beats every other
+        // by at least (1 − e^(−g))/n; when that is well above TIE_EPS the
+        // ranking can only put it first.
+        if let Some((k, gap)) = clear_first(log_w, |a, b| a > b) {
+            let n = log_w.len() as f64;
+            if (1.0 - (-gap).exp()) / n > 4.0 * TIE_EPS {
+                return k;
+            }
+        }
         bayes::normalise_into(log_w, probability);
     } else {
+        // The least weighted inconsistency, by more than twice TIE_EPS.
+        if let Some((k, gap)) = clear_first(weighted, |a, b| a < b) {
+            if gap > 2.0 * TIE_EPS {
+                return k;
+            }
+        }
         probability.resize(log_priors.len(), 0.0);
     }
     rank_order(ws, engine, probability, weighted, plain, order);
     order.first().copied().unwrap_or(0)
+}
+
+/// The index of the best value by `better` and its distance to the
+/// runner-up (infinite with one value or a runner-up at −∞ or +∞); `None`
+/// when there are no values, two share the best, or a value is not a number
+/// or the best is not finite (the full ranking then decides).
+fn clear_first(v: &[f64], better: impl Fn(f64, f64) -> bool) -> Option<(usize, f64)> {
+    if v.iter().any(|x| x.is_nan()) {
+        return None;
+    }
+    let mut best: Option<usize> = None;
+    for (j, &x) in v.iter().enumerate() {
+        if best.is_none_or(|b| better(x, v[b])) {
+            best = Some(j);
+        }
+    }
+    let k = best?;
+    if !v[k].is_finite() {
+        return None;
+    }
+    let mut gap = f64::INFINITY;
+    for (j, &x) in v.iter().enumerate() {
+        if j != k {
+            gap = gap.min((v[k] - x).abs());
+        }
+    }
+    (gap > 0.0).then_some((k, gap))
 }
 
 /// The engine's own order of two scenarios, before the tie-break by id
@@ -916,6 +959,60 @@ ratings = { h1 = "N", h2 = "C", h3 = "N" }
             assert!(
                 (a.scores[j].likelihood_term - 0.5 * b.scores[j].likelihood_term).abs() < 1e-12
             );
+        }
+    }
+
+    /// The shortcut in `leader_of_sums` (a clear first needs no ranking)
+    /// picks the scenario `scores` ranks first, on clear leads, exact ties,
+    /// ties within TIE_EPS, infinities and one-scenario gaps near the
+    /// threshold, under both engines.
+    #[test]
+    fn leader_of_sums_agrees_with_the_full_ranking() {
+        let w = ws(CLAIMS, "bayes");
+        let log_priors = w.log_priors();
+        let cases: &[[f64; 3]] = &[
+            [0.0, -1.0, -2.0],
+            [-2.0, 0.0, -1.0],
+            [0.0, 0.0, -1.0],
+            [-1.0, -1.0 + 1e-12, -1.0 - 1e-12],
+            [-1.0, -1.0 + 3e-9, -5.0],
+            [-1.0, -1.0 + 1e-8, -5.0],
+            [-1.0, -1.0 + 1e-7, -5.0],
+            [f64::NEG_INFINITY, -3.0, -3.0],
+            [f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
+            [-1e6, -1e6 + 1.0, -1e6 + 1.0 - 2e-9],
+            [40.0, 39.999_999_99, 12.0],
+        ];
+        let mut scratch = RankScratch::default();
+        for engine in [EngineKind::Bayes, EngineKind::Ach] {
+            for v in cases {
+                // Bayes ranks by the log weights in `log_l`; ACH by `weighted`.
+                let log_l: Vec<f64> = v.iter().zip(&log_priors).map(|(x, p)| x - p).collect();
+                let weighted: Vec<f64> = v.iter().map(|x| -x).collect();
+                let plain = vec![1, 0, 2];
+                let t = Totals {
+                    log_l: log_l.clone(),
+                    weighted: weighted.clone(),
+                    plain: plain.clone(),
+                    groups: Vec::new(),
+                };
+                let full = t
+                    .scores(&w, engine)
+                    .iter()
+                    .find(|s| s.rank == 1)
+                    .map(|s| s.index)
+                    .unwrap();
+                let fast = leader_of_sums(
+                    &w,
+                    engine,
+                    &log_priors,
+                    &log_l,
+                    &weighted,
+                    &plain,
+                    &mut scratch,
+                );
+                assert_eq!(fast, full, "{engine:?} {v:?}");
+            }
         }
     }
 }

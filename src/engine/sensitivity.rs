@@ -112,51 +112,63 @@ impl Item<'_> {
         }
     }
 
-    /// The item one grade less trusted (`None` when no worse grade exists),
-    /// and the item if it proved deceptive (ratings mirrored, or the
-    /// indicator's observation reversed).
-    fn alternatives(&self, ws: &Workspace) -> (Option<Cells<'static>>, Option<Cells<'static>>) {
-        match self.origin {
-            Origin::Claim(r) => {
-                let st = &r.state;
-                let worse = st.credibility.one_grade_worse();
-                let drop = (worse != st.credibility)
-                    .then(|| claim_cells(ws, r, &st.ratings, worse))
-                    .flatten();
-                let mirrored: Vec<Rating> = st.ratings.iter().map(|x| x.mirrored()).collect();
-                (drop, claim_cells(ws, r, &mirrored, st.credibility))
-            }
-            Origin::Indicator(r) => {
-                let build = |observed: bool, trust: f64| {
-                    indicators::row(ws, r.scenario, r.indicator, r.observation, observed, trust)
-                        .map(|x| indicator_cells(&x).into_owned())
-                };
-                (
-                    build(r.observed, INDICATOR_DROPPED_TRUST),
-                    build(!r.observed, 1.0),
-                )
-            }
+    /// For an observed indicator: the observation one grade less trusted,
+    /// and reversed (`None` where the indicator cannot be scored). Claims
+    /// build theirs into buffers (see `analyse`).
+    fn indicator_alternatives(
+        ws: &Workspace,
+        r: &IndicatorRow,
+    ) -> (Option<Cells<'static>>, Option<Cells<'static>>) {
+        let build = |observed: bool, trust: f64| {
+            indicators::row(ws, r.scenario, r.indicator, r.observation, observed, trust)
+                .map(|x| indicator_cells(&x).into_owned())
+        };
+        (
+            build(r.observed, INDICATOR_DROPPED_TRUST),
+            build(!r.observed, 1.0),
+        )
+    }
+}
+
+/// Reused buffers for a claim's replacement cells.
+#[derive(Default)]
+struct CellsBuf {
+    log_l: Vec<f64>,
+    weighted: Vec<f64>,
+    plain: Vec<u32>,
+}
+
+impl CellsBuf {
+    fn view(&self) -> Cells<'_> {
+        Cells {
+            log_l: Cow::Borrowed(&self.log_l),
+            weighted: Cow::Borrowed(&self.weighted),
+            plain: Cow::Borrowed(&self.plain),
         }
     }
 }
 
-fn claim_cells(
+/// The cells of claim row `r` rated `ratings` at credibility `cred`, into
+/// `out`; `false` when every rating is NA.
+fn claim_cells_into(
     ws: &Workspace,
     r: &Row,
     ratings: &[Rating],
     cred: Credibility,
-) -> Option<Cells<'static>> {
+    out: &mut CellsBuf,
+) -> bool {
     // As state::trust, at credibility `cred`.
     let trust = r.state.reliability(ws) * cred.factor();
-    let log_l = bayes::log_likelihoods(&ws.config.likelihood, ratings, trust, r.state.relevance)?;
-    Some(Cells {
-        log_l: Cow::Owned(log_l),
-        weighted: ratings
-            .iter()
-            .map(|x| ach::weighted(*x, cred, r.state.relevance))
-            .collect(),
-        plain: ratings.iter().map(|x| x.inconsistency()).collect(),
-    })
+    let rel = r.state.relevance;
+    if !bayes::log_likelihoods_into(&ws.config.likelihood, ratings, trust, rel, &mut out.log_l) {
+        return false;
+    }
+    out.weighted.clear();
+    out.weighted
+        .extend(ratings.iter().map(|x| ach::weighted(*x, cred, rel)));
+    out.plain.clear();
+    out.plain.extend(ratings.iter().map(|x| x.inconsistency()));
+    true
 }
 
 fn indicator_cells(r: &IndicatorRow) -> Cells<'_> {
@@ -402,21 +414,47 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
             flips: new_leader != leader,
         }
     };
-    let effects: Vec<Effect> = items
-        .iter()
-        .map(|it| {
-            let removal = what_if(it, None);
-            let (drop, deceive) = it.alternatives(ws);
-            Effect {
-                kind: it.kind,
-                contribution: contribution(engine, eta, it, leader, b),
-                linchpin: removal.flips && !tied,
-                removal,
-                trust_drop: drop.as_ref().map(|d| what_if(it, Some(d))),
-                deception: what_if(it, Some(deceive.as_ref().unwrap_or(&it.now))),
+    // The replacements (one grade less trust, deception) of one claim at a
+    // time, in reused buffers.
+    let (mut drop_buf, mut deceive_buf) = (CellsBuf::default(), CellsBuf::default());
+    let mut mirrored: Vec<Rating> = Vec::new();
+    let mut effects: Vec<Effect> = Vec::with_capacity(items.len());
+    for it in &items {
+        let removal = what_if(it, None);
+        let (trust_drop, deception) = match it.origin {
+            Origin::Claim(r) => {
+                let st = &r.state;
+                let worse = st.credibility.one_grade_worse();
+                let drop = (worse != st.credibility
+                    && claim_cells_into(ws, r, &st.ratings, worse, &mut drop_buf))
+                .then(|| what_if(it, Some(&drop_buf.view())));
+                mirrored.clear();
+                mirrored.extend(st.ratings.iter().map(|x| x.mirrored()));
+                let deception =
+                    if claim_cells_into(ws, r, &mirrored, st.credibility, &mut deceive_buf) {
+                        what_if(it, Some(&deceive_buf.view()))
+                    } else {
+                        what_if(it, Some(&it.now))
+                    };
+                (drop, deception)
             }
-        })
-        .collect();
+            Origin::Indicator(r) => {
+                let (drop, deceive) = Item::indicator_alternatives(ws, r);
+                (
+                    drop.as_ref().map(|d| what_if(it, Some(d))),
+                    what_if(it, Some(deceive.as_ref().unwrap_or(&it.now))),
+                )
+            }
+        };
+        effects.push(Effect {
+            kind: it.kind,
+            contribution: contribution(engine, eta, it, leader, b),
+            linchpin: removal.flips && !tied,
+            removal,
+            trust_drop,
+            deception,
+        });
+    }
 
     let others: Vec<usize> = ranking[1..].to_vec();
     let favouring: Vec<usize> = (0..items.len())
