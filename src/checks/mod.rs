@@ -428,6 +428,16 @@ fn note_names_source(names: &[(String, String)], note: &str) -> bool {
 /// set) which another claim in force reaches through a different source.
 fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Diagnostic)> {
     let mut out = Vec::new();
+    // Two sources share an origin only if one of them relays it: the origins
+    // named by `origin` are the only ones to follow (none in most records).
+    let relayed: BTreeSet<&str> = ws
+        .sources
+        .iter()
+        .filter_map(|s| s.origin.as_deref())
+        .collect();
+    if relayed.is_empty() {
+        return out;
+    }
     // origin → [(claim index, source id)]
     let mut by_origin: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
     // (claim, origin) already warned about within the claim.
@@ -440,7 +450,10 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
         srcs.sort_unstable();
         srcs.dedup();
         for sid in srcs {
-            if let Some(s) = ws.source(sid) {
+            if let Some(s) = ws
+                .source(sid)
+                .filter(|s| relayed.contains(s.effective_origin()))
+            {
                 seen.entry(s.effective_origin()).or_default().push(sid);
                 by_origin
                     .entry(s.effective_origin())
