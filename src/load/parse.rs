@@ -45,22 +45,32 @@ struct ScenarioRefs<'a> {
     header: Span,
     ratings_given: bool,
     has_assessments: bool,
-    /// (scenario id, key span) of every rating, revisions included.
-    ratings: Vec<(String, Span)>,
-    rationale: Vec<(String, Span)>,
+    /// (scenario id, key span) of every rating, revisions included; the ids
+    /// borrowed from the parsed file, since a large record has millions.
+    ratings: Vec<(&'a str, Span)>,
+    rationale: Vec<(&'a str, Span)>,
     /// (scenario id, key span) of every analyst rating.
-    assessments: Vec<(String, Span)>,
+    assessments: Vec<(&'a str, Span)>,
 }
 
 impl ScenarioRefs<'_> {
     fn check(&self, cx: &mut FileCx<'_>, scenario_ids: &[&str]) {
-        for (sid, span) in self
-            .ratings
-            .iter()
-            .chain(&self.rationale)
-            .chain(&self.assessments)
-        {
-            if !scenario_ids.contains(&sid.as_str()) {
+        // Which scenarios the ratings and the analysts' ratings name.
+        let n = scenario_ids.len();
+        let (mut rated_marks, mut assessed) = (vec![false; n], vec![false; n]);
+        let lists = [
+            (&self.ratings, Some(&mut rated_marks)),
+            (&self.rationale, None),
+            (&self.assessments, Some(&mut assessed)),
+        ];
+        for (refs, mut marks) in lists {
+            for (i, (sid, span)) in refs.iter().enumerate() {
+                if let Some(j) = scenario_position(scenario_ids, i, sid) {
+                    if let Some(m) = marks.as_deref_mut() {
+                        m[j] = true;
+                    }
+                    continue;
+                }
                 let d = cx.err(
                     "E006",
                     span.clone(),
@@ -74,12 +84,17 @@ impl ScenarioRefs<'_> {
             }
         }
         // A rating present but invalid was reported already; only absent ones here.
-        let rated = |refs: &[(String, Span)], s: &str| refs.iter().any(|(r, _)| r == s);
+        let rated = |marks: &[bool], j: usize| {
+            marks[j]
+                || scenario_ids
+                    .iter()
+                    .zip(marks)
+                    .any(|(x, m)| *m && *x == scenario_ids[j])
+        };
         if !self.ratings_given && self.has_assessments {
-            let uncovered: Vec<&str> = scenario_ids
-                .iter()
-                .copied()
-                .filter(|s| !rated(&self.assessments, s))
+            let uncovered: Vec<&str> = (0..n)
+                .filter(|&j| !rated(&assessed, j))
+                .map(|j| scenario_ids[j])
                 .collect();
             if !uncovered.is_empty() {
                 let d = cx.err(
@@ -95,10 +110,9 @@ impl ScenarioRefs<'_> {
                 d.help = Some("without [claim.ratings], every scenario must be rated by at least one [[claim.assessment]]".into());
             }
         } else if !self.ratings.is_empty() {
-            let missing: Vec<&str> = scenario_ids
-                .iter()
-                .copied()
-                .filter(|s| !rated(&self.ratings, s))
+            let missing: Vec<&str> = (0..n)
+                .filter(|&j| !rated(&rated_marks, j))
+                .map(|j| scenario_ids[j])
                 .collect();
             if !missing.is_empty() {
                 let d = cx.err(
@@ -115,6 +129,16 @@ impl ScenarioRefs<'_> {
             }
         }
     }
+}
+
+/// The index of scenario `sid`, trying first the `i`-th (modulo their
+/// number): ratings are usually written in the scenarios' order.
+fn scenario_position(scenario_ids: &[&str], i: usize, sid: &str) -> Option<usize> {
+    let n = scenario_ids.len();
+    if n > 0 && scenario_ids[i % n] == sid {
+        return Some(i % n);
+    }
+    scenario_ids.iter().position(|s| *s == sid)
 }
 
 pub(super) const CONFIG_KEYS: &[&str] = &[
@@ -683,35 +707,37 @@ pub(super) fn ratings(
 
 /// A claim's ratings table → ratings by scenario index (an unknown scenario
 /// is kept out; [`ScenarioRefs`] reports it), plus the key spans.
-fn claim_ratings(
+fn claim_ratings<'t>(
     cx: &mut FileCx<'_>,
-    t: &Tbl<'_, '_>,
+    t: &Tbl<'t, '_>,
     what: &str,
-    refs: &mut Vec<(String, Span)>,
+    refs: &mut Vec<(&'t str, Span)>,
     scenario_ids: &[&str],
 ) -> Option<Ratings> {
     let mut out = Ratings::new(scenario_ids.len());
+    let mut i = 0;
     ratings_into(cx, t, what, refs, |k, r| {
-        if let Some(j) = scenario_ids.iter().position(|s| *s == k) {
+        if let Some(j) = scenario_position(scenario_ids, i, k) {
             out.set(j, r);
         }
+        i += 1;
     })?;
     Some(out)
 }
 
 /// Read a ratings table, handing each valid (scenario id, rating) to `put`;
 /// `None` when there is no table.
-fn ratings_into(
+fn ratings_into<'t, K: From<&'t str>>(
     cx: &mut FileCx<'_>,
-    t: &Tbl<'_, '_>,
+    t: &Tbl<'t, '_>,
     what: &str,
-    refs: &mut Vec<(String, Span)>,
+    refs: &mut Vec<(K, Span)>,
     mut put: impl FnMut(&str, Rating),
 ) -> Option<()> {
     let rt = t.opt_table(cx, "ratings", what)?;
     for (k, v) in rt.t.iter() {
-        let key: &str = k.get_ref();
-        refs.push((key.to_string(), k.span()));
+        let key: &'t str = k.get_ref();
+        refs.push((K::from(key), k.span()));
         match v.get_ref() {
             DeValue::String(s) => match Rating::parse(s) {
                 Some(r) => put(key, r),
@@ -825,10 +851,10 @@ pub(super) fn parse_claims(
     }
 }
 
-pub(super) fn parse_claim(
+pub(super) fn parse_claim<'t>(
     cx: &mut FileCx<'_>,
     file: usize,
-    t: &Tbl<'_, '_>,
+    t: &Tbl<'t, '_>,
     scenario_ids: &[&str],
 ) -> Option<RawClaim> {
     t.check_keys(cx, CLAIM_KEYS);
@@ -929,7 +955,7 @@ pub(super) fn parse_claim(
             }
             DeValue::Table(rt) => {
                 for (k, rv) in rt.iter() {
-                    rationale_refs.push((k.get_ref().to_string(), k.span()));
+                    rationale_refs.push((k.get_ref().as_ref(), k.span()));
                     match rv.get_ref() {
                         DeValue::String(s) => {
                             rationale.insert(k.get_ref().to_string(), s.to_string());
