@@ -15,6 +15,7 @@ use super::{
 use crate::model::*;
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 /// Exact search for the smallest deciding set runs when at most this many
 /// items favour the leader over some other scenario.
@@ -512,6 +513,27 @@ fn leader_without(
     leader_of(ws, engine, &t)
 }
 
+/// An item's contribution and index, ordered so that a max-heap yields the
+/// largest contribution first and, among equal ones, the lowest index.
+struct ByContribution(f64, usize);
+
+impl PartialEq for ByContribution {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for ByContribution {}
+impl PartialOrd for ByContribution {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ByContribution {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
+}
+
 /// Greedy per challenger, then an exact search over smaller subsets.
 ///
 /// For each challenger j, remove the items favouring the leader over j in
@@ -535,13 +557,14 @@ fn smallest_deciding_set(
 ) -> Option<DecidingSet> {
     let mut best: Option<(Vec<usize>, usize)> = None;
     for &j in others {
-        let mut order: Vec<(f64, usize)> = (0..items.len())
-            .map(|i| (contribution(engine, eta, &items[i], leader, j), i))
-            .filter(|(d, _)| *d > 0.0)
+        // Largest contribution first (ties by index), taken from a heap: the
+        // search usually stops after a few of many thousand items.
+        let mut order: BinaryHeap<ByContribution> = (0..items.len())
+            .map(|i| ByContribution(contribution(engine, eta, &items[i], leader, j), i))
+            .filter(|x| x.0 > 0.0)
             .collect();
-        order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         let mut set = Vec::new();
-        for (_, i) in order {
+        while let Some(ByContribution(_, i)) = order.pop() {
             if best.as_ref().is_some_and(|(b, _)| set.len() + 1 >= b.len()) {
                 break; // cannot beat the best set found so far
             }

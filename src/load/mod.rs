@@ -603,7 +603,12 @@ fn from_files_with(
             c
         })
         .collect();
-    claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    // Sorted through a permutation of indices, applied in place: a claim is
+    // a few hundred bytes, which a sort would move many times (and copy into
+    // a scratch buffer of half the record).
+    let mut order: Vec<usize> = (0..claims.len()).collect();
+    order.sort_by(|&a, &b| (claims[a].date, &claims[a].id).cmp(&(claims[b].date, &claims[b].id)));
+    permute(&mut claims, &mut order);
     // Collected in place over the larger raw records: give back the slack.
     claims.shrink_to_fit();
     let mut groups: Vec<String> = claims.iter().filter_map(|c| c.group.clone()).collect();
@@ -624,6 +629,24 @@ fn from_files_with(
         groups,
         files,
     })
+}
+
+/// Rearrange `v` so that `v[k]` becomes the old `v[order[k]]`, by following
+/// the permutation's cycles with swaps (each element moves once or twice).
+/// `order` is left as the identity.
+fn permute<T>(v: &mut [T], order: &mut [usize]) {
+    for start in 0..v.len() {
+        let mut cur = start;
+        loop {
+            let src = order[cur];
+            order[cur] = cur;
+            if src == start || src == cur {
+                break;
+            }
+            v.swap(cur, src);
+            cur = src;
+        }
+    }
 }
 
 /// What one file holds, parsed.
@@ -699,6 +722,34 @@ fn duplicates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `permute` gives what indexing by the order gives, for every
+    /// permutation of five elements (fixed points, one cycle, several).
+    #[test]
+    fn permute_applies_the_order() {
+        fn all(n: usize) -> Vec<Vec<usize>> {
+            if n == 0 {
+                return vec![Vec::new()];
+            }
+            let mut out = Vec::new();
+            for p in all(n - 1) {
+                for k in 0..n {
+                    let mut q = p.clone();
+                    q.insert(k, n - 1);
+                    out.push(q);
+                }
+            }
+            out
+        }
+        let v: Vec<String> = (0..5).map(|i| format!("c{i}")).collect();
+        for order in all(5) {
+            let want: Vec<String> = order.iter().map(|&i| v[i].clone()).collect();
+            let mut got = v.clone();
+            let mut o = order.clone();
+            permute(&mut got, &mut o);
+            assert_eq!(got, want, "{order:?}");
+        }
+    }
 
     fn ws(files: &[(&str, &str)]) -> Result<Workspace, LoadError> {
         from_files(
