@@ -61,6 +61,19 @@ impl Rating {
 
     /// Parse a rating as users write it: `CC`, `c`, `I I`, `N/A`, …
     pub fn parse(s: &str) -> Option<Rating> {
+        // As written most of the time: no copy needed.
+        let exact = match s {
+            "CC" => Some(Rating::CC),
+            "C" => Some(Rating::C),
+            "N" => Some(Rating::N),
+            "I" => Some(Rating::I),
+            "II" => Some(Rating::II),
+            "NA" => Some(Rating::NA),
+            _ => None,
+        };
+        if exact.is_some() {
+            return exact;
+        }
         let norm: String = s
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '/')
