@@ -49,10 +49,16 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         .engine
         .map(EngineKind::from)
         .unwrap_or(ws.config.engine);
-    let t = timeline(&ws, engine, args.from, args.to);
+    // Left to the operating system at exit, like the workspace: a point per
+    // date of a large record.
+    let t = super::Kept::new(timeline(&ws, engine, args.from, args.to));
     let text = match args.format {
         Format::Table => to_table(&ws, &t),
-        Format::Json => super::json_text(&to_json(&ws, &t)),
+        // Streamed: the JSON of a large record's timeline outweighs the record.
+        Format::Json => {
+            let json = super::Kept::new(to_json(&ws, &t));
+            return super::emit_json(args.out.as_deref(), &*json);
+        }
         Format::Csv => to_csv(&ws, &t),
         Format::Svg => chart::svg(&ws, &t),
     };
