@@ -159,13 +159,22 @@ pub fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
 /// R = 1 − Π(1 − R_k) over the distinct ids in `ids`, looked up in
 /// `sources` (sorted by id; an unknown id counts for nothing).
 pub fn combined_reliability(sources: &[Source], ids: &[String]) -> f64 {
+    combined_reliability_by(
+        |id| find_source(sources, id).map(|s| s.reliability.factor()),
+        ids,
+    )
+}
+
+/// [`combined_reliability`] with the reliability factor of each source id
+/// given by `factor` (`None`: unknown, counts for nothing).
+pub fn combined_reliability_by(factor: impl Fn(&str) -> Option<f64>, ids: &[String]) -> f64 {
     let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     ids.sort_unstable();
     ids.dedup();
     let miss: f64 = ids
         .iter()
-        .filter_map(|id| find_source(sources, id))
-        .map(|s| 1.0 - s.reliability.factor())
+        .filter_map(|id| factor(id))
+        .map(|f| 1.0 - f)
         .product();
     1.0 - miss
 }
