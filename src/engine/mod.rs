@@ -139,16 +139,7 @@ impl Assessment {
         if ws.scenarios.is_empty() {
             return None;
         }
-        let t = totals_of(ws.scenarios.len(), &self.rows, &self.indicators);
-        Some(leader_of_sums(
-            ws,
-            engine,
-            &ws.log_priors(),
-            &t.log_l,
-            &t.weighted,
-            &t.plain,
-            &mut RankScratch::default(),
-        ))
+        Some(totals_of(ws.scenarios.len(), &self.rows, &self.indicators).leader(ws, engine))
     }
 }
 
@@ -371,6 +362,20 @@ impl Totals {
             scores[j].rank = rank + 1;
         }
         scores
+    }
+
+    /// The scenario [`Totals::scores`] ranks first under `engine` (0 when
+    /// there are no scenarios), without building the scores.
+    pub fn leader(&self, ws: &Workspace, engine: EngineKind) -> usize {
+        leader_of_sums(
+            ws,
+            engine,
+            &ws.log_priors(),
+            &self.log_l,
+            &self.weighted,
+            &self.plain,
+            &mut RankScratch::default(),
+        )
     }
 
     /// The scenario ranked first under the Bayesian engine at evidence weight

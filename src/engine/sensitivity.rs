@@ -316,18 +316,6 @@ impl Sensitivity {
     }
 }
 
-fn leader_of(ws: &Workspace, engine: EngineKind, t: &Totals) -> usize {
-    leader_of_sums(
-        ws,
-        engine,
-        &ws.log_priors(),
-        &t.log_l,
-        &t.weighted,
-        &t.plain,
-        &mut RankScratch::default(),
-    )
-}
-
 /// bayes: −η·(Δ_A − Δ_j) with Δ the change of Σ_g C_g on the item's removal
 /// (η·(log L''_A − log L''_j) for a claim of its own group); ach: w_j − w_A.
 /// Positive: the item favours A over j.
@@ -510,7 +498,7 @@ fn leader_without(
         let d = base.group_delta(Some(g), &rows, &[]);
         t.log_l.iter_mut().zip(&d).for_each(|(x, dx)| *x += dx);
     }
-    leader_of(ws, engine, &t)
+    t.leader(ws, engine)
 }
 
 /// An item's contribution and index, ordered so that a max-heap yields the
