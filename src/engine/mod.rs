@@ -631,10 +631,9 @@ pub fn confidence(
     let corroborated = diag
         .iter()
         .filter(|r| {
-            let mut s: Vec<&String> = r.state.sources(ws).iter().collect();
-            s.sort();
-            s.dedup();
-            s.len() >= 2 || r.state.credibility.0 == 1
+            // At least two distinct sources: one that differs from the first.
+            let s = r.state.sources(ws);
+            s.first().is_some_and(|f| s.iter().any(|x| x != f)) || r.state.credibility.0 == 1
         })
         .count();
     let (lo, hi) = a.band_leaders(ws);

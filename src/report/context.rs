@@ -350,12 +350,13 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
 /// scenario, those whose centred log-likelihood is largest; among claims rated
 /// inconsistent (I, II), those whose centred log-likelihood is smallest; three
 /// each. N and NA ratings are never listed: they are neither for nor against.
-fn for_against(ws: &Workspace, a: &Assessment, j: usize) -> (Vec<Evidence>, Vec<Evidence>) {
-    let centred = |r: &Row| {
-        let l = r.log_l.as_ref()?;
-        let mean = l.iter().sum::<f64>() / l.len() as f64;
-        Some(l[j] - mean)
-    };
+fn for_against(
+    ws: &Workspace,
+    a: &Assessment,
+    j: usize,
+    means: &[Option<f64>],
+) -> (Vec<Evidence>, Vec<Evidence>) {
+    let centred = |k: usize| Some(a.rows[k].log_l.as_ref()?[j] - means[k]?);
     let id = |r: &Row| ws.claims[r.state.claim].id.as_str();
     // One pass per side keeps the first three in order as it goes: a large
     // record has a hundred thousand rows per scenario, and few can be listed.
@@ -365,11 +366,11 @@ fn for_against(ws: &Workspace, a: &Assessment, j: usize) -> (Vec<Evidence>, Vec<
         let order =
             |x: &(f64, &Row), y: &(f64, &Row)| first(x.0, y.0).then_with(|| id(x.1).cmp(id(y.1)));
         let mut best: Vec<(f64, &Row)> = Vec::with_capacity(EVIDENCE_PER_SIDE + 1);
-        for r in &a.rows {
+        for (k, r) in a.rows.iter().enumerate() {
             if !rated(r.state.ratings[j]) {
                 continue;
             }
-            let Some(w) = centred(r).filter(|w| weighs(*w)) else {
+            let Some(w) = centred(k).filter(|w| weighs(*w)) else {
                 continue;
             };
             let x = (w, r);
@@ -421,13 +422,22 @@ pub fn memo_context_with(
     sens: &sensitivity::Sensitivity,
 ) -> MemoContext {
     let ranking = a.ranking();
+    // Each row's mean log L'', once for every scenario's for and against.
+    let means: Vec<Option<f64>> = a
+        .rows
+        .iter()
+        .map(|r| {
+            let l = r.log_l.as_ref()?;
+            Some(l.iter().sum::<f64>() / l.len() as f64)
+        })
+        .collect();
     let scenarios: Vec<ScenarioView> = ranking
         .iter()
         .map(|&j| {
             let s = &ws.scenarios[j];
             let sc = &a.scores[j];
             let w = words::icd203(sc.probability);
-            let (support, against) = for_against(ws, a, j);
+            let (support, against) = for_against(ws, a, j, &means);
             ScenarioView {
                 id: s.id.clone(),
                 title: s.title.clone(),
