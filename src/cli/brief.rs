@@ -21,7 +21,7 @@ pub struct Args {
     /// your own: docs/templates.md)
     #[arg(long, value_enum, default_value = "md")]
     pub format: BriefFormat,
-    /// Write the memo to this file (atomically) instead of stdout
+    /// Write the memo to this file (atomically) instead of stdout (`-`: stdout)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Add a "What changed since …" section: against a date, a git revision,

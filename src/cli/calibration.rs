@@ -29,7 +29,7 @@ pub struct Args {
     /// weights 0.1, 0.2, …, 1.0 and report which would have scored best
     #[arg(long)]
     pub fit: bool,
-    /// Write the output to this file (atomically) instead of stdout
+    /// Write the output to this file (atomically) instead of stdout (`-`: stdout)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

@@ -42,7 +42,7 @@ pub struct Args {
     /// Memo template used for the redline (default: [memo] template of the TO side)
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
-    /// Write to this file (atomically) instead of stdout
+    /// Write to this file (atomically) instead of stdout (`-`: stdout)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

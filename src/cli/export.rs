@@ -27,7 +27,7 @@ pub struct Args {
     /// kzclaims.toml, else the latest date in the record)
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     pub as_of: Option<NaiveDate>,
-    /// Write to this file (atomically) instead of stdout
+    /// Write to this file (atomically) instead of stdout (`-`: stdout)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

@@ -171,6 +171,22 @@ pub fn render_diagnostics(diags: &[Diagnostic], files: &[SourceFile], color: boo
     out
 }
 
+/// `--out -` writes to stdout, as with most command-line tools, rather than
+/// to a file named `-`.
+fn dash_means_stdout(command: &mut Command) {
+    let out = match command {
+        Command::Brief(a) => &mut a.out,
+        Command::Calibration(a) => &mut a.out,
+        Command::Diff(a) => &mut a.out,
+        Command::Export(a) => &mut a.out,
+        Command::Timeline(a) => &mut a.out,
+        _ => return,
+    };
+    if out.as_deref() == Some(Path::new("-")) {
+        *out = None;
+    }
+}
+
 /// Run kzclaims with these arguments (the first is the program name); returns
 /// the exit code.
 pub fn run<I, T>(args: I) -> i32
@@ -178,13 +194,14 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let mut cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    dash_means_stdout(&mut cli.command);
     let result = match &cli.command {
         Command::Check(a) => check::run(&cli, a),
         Command::Score(a) => score::run(&cli, a),

@@ -136,6 +136,25 @@ fn out_writes_the_same_bytes_atomically() {
 }
 
 #[test]
+fn out_dash_is_stdout() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), tmp.path());
+    let printed = kz(tmp.path()).arg("brief").output().unwrap().stdout;
+    for cmd in [&["brief", "--out", "-"][..], &["brief", "-o", "-"]] {
+        let out = kz(tmp.path()).args(cmd).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(out.stdout, printed, "{cmd:?}");
+    }
+    let out = kz(tmp.path())
+        .args(["timeline", "--format", "csv", "--out", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("date,scenario,"));
+    assert!(!tmp.path().join("-").exists(), "no file named `-`");
+}
+
+#[test]
 fn workspace_template_overrides_builtin() {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&fixture("small"), tmp.path());
