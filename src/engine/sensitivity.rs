@@ -59,6 +59,14 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
+    fn into_owned(self) -> Cells<'static> {
+        Cells {
+            log_l: Cow::Owned(self.log_l.into_owned()),
+            weighted: Cow::Owned(self.weighted.into_owned()),
+            plain: Cow::Owned(self.plain.into_owned()),
+        }
+    }
+
     /// Add or remove the ACH part (weighted and plain inconsistency).
     fn add_ach(&self, weighted: &mut [f64], plain: &mut [u32], sign: f64) {
         for j in 0..self.weighted.len() {
@@ -177,16 +185,6 @@ fn indicator_cells(r: &IndicatorRow) -> Cells<'_> {
         log_l: Cow::Borrowed(&r.log_l),
         weighted: Cow::Borrowed(&r.weighted),
         plain: (0..r.log_l.len()).map(|j| r.plain(j)).collect(),
-    }
-}
-
-impl Cells<'_> {
-    fn into_owned(self) -> Cells<'static> {
-        Cells {
-            log_l: Cow::Owned(self.log_l.into_owned()),
-            weighted: Cow::Owned(self.weighted.into_owned()),
-            plain: Cow::Owned(self.plain.into_owned()),
-        }
     }
 }
 
