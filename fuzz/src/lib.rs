@@ -188,8 +188,8 @@ fn attributes(tag: &str) -> Vec<(&str, &str)> {
 
 /// A Markdown memo must not carry raw HTML, nor a link or autolink to
 /// anything but http, https or mailto: every `<` before a letter, `/`, `!` or
-/// `?` opens one of the template's own autolinks, and no `](` or `]:` is
-/// followed by another scheme.
+/// `?` opens one of the template's own autolinks, and no unescaped `](` or
+/// `]:` is followed by another scheme.
 pub fn assert_markdown_inert(md: &str) {
     let lower = md.to_ascii_lowercase();
     let b = lower.as_bytes();
@@ -204,7 +204,9 @@ pub fn assert_markdown_inert(md: &str) {
                 &md[i..(i + 60).min(md.len())]
             );
         }
-        if w[0] == b']' && matches!(w[1], b'(' | b':') {
+        // A `]` after an odd run of backslashes is escaped: it closes nothing.
+        let escaped = b[..i].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1;
+        if w[0] == b']' && matches!(w[1], b'(' | b':') && !escaped {
             let rest = lower[i + 2..].trim_start();
             assert!(
                 rest.starts_with("http://")

@@ -109,25 +109,34 @@ pub fn safe_url(url: &str) -> String {
 /// Text printed into Markdown made inert: a `<` that could open an HTML tag,
 /// comment or autolink becomes `&lt;` (a `<` before a digit or a space, as in
 /// `<1%`, stays), and `](` and `]:` get a backslash so that no inline link or
-/// link definition can form. What a reader sees is unchanged once rendered.
+/// link definition can form. A value ending in `]` or `<` is escaped at its
+/// end too, since the template's own text follows it (`{{ name }}: …` with a
+/// name `[x]` would make `[x]: …`). What a reader sees is unchanged once
+/// rendered.
 pub fn md_inert(s: &str) -> std::borrow::Cow<'_, str> {
     let b = s.as_bytes();
     let needs = b.windows(2).any(|w| {
         (w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
             || (w[0] == b']' && matches!(w[1], b'(' | b':'))
-    });
+    }) || matches!(b.last(), Some(b']' | b'<'));
     if !needs {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.chars().peekable();
+    // Backslashes just before the current character: an odd run escapes it.
+    let mut run = 0;
     while let Some(c) = chars.next() {
         let next = chars.peek().copied();
+        let escaped = run % 2 == 1;
+        run = if c == '\\' { run + 1 } else { 0 };
         match (c, next) {
             ('<', Some(n)) if n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?') => {
                 out.push_str("&lt;")
             }
+            ('<', None) => out.push_str("&lt;"),
             (']', Some('(' | ':')) => out.push_str("]\\"),
+            (']', None) if !escaped => out.push_str("\\]"),
             _ => out.push(c),
         }
     }
@@ -339,5 +348,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, "&lt;b>[x]\\(javascript:1)|<b>[x](javascript:1)|None|3");
+        // A value's last character meets the template's text (found by the
+        // memo fuzzer: a source named `[x]` before `: reliability …`).
+        std::fs::write(t.path().join("templates/e.md"), "{{ a }}: tail {{ b }}b").unwrap();
+        let out = render(
+            t.path(),
+            "e.md",
+            &serde_json::json!({ "a": "[x]", "b": "a <" }),
+        )
+        .unwrap();
+        assert_eq!(out, "[x\\]: tail a &lt;b");
+        // Already escaped by the writer: left alone; an escaped backslash
+        // before it: escaped.
+        assert_eq!(md_inert("[x\\]"), "[x\\]");
+        assert_eq!(md_inert("[x\\\\]"), "[x\\\\\\]");
+        assert!(matches!(md_inert("[x] y"), std::borrow::Cow::Borrowed(_)));
     }
 }
