@@ -62,24 +62,19 @@ impl Rating {
     /// Parse a rating as users write it: `CC`, `c`, `I I`, `N/A`, …
     pub fn parse(s: &str) -> Option<Rating> {
         // As written most of the time: no copy needed.
-        let exact = match s {
-            "CC" => Some(Rating::CC),
-            "C" => Some(Rating::C),
-            "N" => Some(Rating::N),
-            "I" => Some(Rating::I),
-            "II" => Some(Rating::II),
-            "NA" => Some(Rating::NA),
-            _ => None,
-        };
-        if exact.is_some() {
-            return exact;
-        }
-        let norm: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '/')
-            .collect::<String>()
-            .to_ascii_uppercase();
-        Some(match norm.as_str() {
+        Self::exact(s).or_else(|| {
+            let norm: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '/')
+                .collect::<String>()
+                .to_ascii_uppercase();
+            Self::exact(&norm)
+        })
+    }
+
+    /// The rating spelt exactly `s` (upper case, no spaces).
+    fn exact(s: &str) -> Option<Rating> {
+        Some(match s {
             "CC" => Rating::CC,
             "C" => Rating::C,
             "N" => Rating::N,

@@ -156,18 +156,10 @@ pub fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
     st.reliability(ws) * st.credibility.factor()
 }
 
-/// R = 1 − Π(1 − R_k) over the distinct ids in `ids`, looked up in
-/// `sources` (sorted by id; an unknown id counts for nothing).
-pub fn combined_reliability(sources: &[Source], ids: &[String]) -> f64 {
-    combined_reliability_by(
-        |id| find_source(sources, id).map(|s| s.reliability.factor()),
-        ids,
-    )
-}
-
-/// [`combined_reliability`] with the reliability factor of each source id
-/// given by `factor` (`None`: unknown, counts for nothing).
-pub fn combined_reliability_by(factor: impl Fn(&str) -> Option<f64>, ids: &[String]) -> f64 {
+/// R = 1 − Π(1 − R_k) over the distinct ids in `ids`, with the reliability
+/// factor R_k of each source id given by `factor` (`None`: an unknown id,
+/// which counts for nothing).
+pub fn combined_reliability(factor: impl Fn(&str) -> Option<f64>, ids: &[String]) -> f64 {
     let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -592,7 +592,7 @@ fn from_files_with(
         .map(|s| (s.id.as_str(), s.reliability.factor()))
         .collect();
     let factor = |id: &str| factors.get(id).copied();
-    let reliability = |ids: &[String]| crate::engine::state::combined_reliability_by(factor, ids);
+    let reliability = |ids: &[String]| crate::engine::state::combined_reliability(factor, ids);
     let mut claims: Vec<Claim> = claims
         .into_iter()
         .map(|c| {
