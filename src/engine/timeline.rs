@@ -191,13 +191,22 @@ pub fn sweep(
     }
     events.sort_unstable();
     events.dedup();
-    let mut rows: Vec<Option<Row>> = vec![None; ws.claims.len()];
+    // Only a claim with revisions still to come keeps its row (to take it
+    // out of the totals when the next revision applies); a claim whose last
+    // event has passed is marked done and its row let go, so the sweep holds
+    // rows for the claims still changing, not a second copy of the record.
+    let mut rows: Vec<Option<Box<Row>>> = Vec::new();
+    rows.resize_with(ws.claims.len(), || None);
+    let mut done = vec![false; ws.claims.len()];
     let mut totals = Totals::new(ws.scenarios.len());
     let mut next = 0;
     for (i, &date) in dates.iter().enumerate() {
         while next < events.len() && events[next].0 <= date {
             let ci = events[next].1;
             next += 1;
+            if done[ci] {
+                continue;
+            }
             let old = rows[ci].take();
             let st = match &old {
                 None => state::claim_as_of_view(ws, ci, date, view)
@@ -225,7 +234,11 @@ pub fn sweep(
                 totals.add(o, -1.0);
             }
             totals.add(&new, 1.0);
-            rows[ci] = Some(new);
+            if new.state.revisions_applied == ws.claims[ci].revisions.len() {
+                done[ci] = true;
+            } else {
+                rows[ci] = Some(Box::new(new));
+            }
         }
         let observed = indicators::rows_as_of(ws, date);
         for r in &observed {
