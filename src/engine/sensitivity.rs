@@ -192,7 +192,15 @@ fn indicator_cells(r: &IndicatorRow) -> Cells<'_> {
 const INDICATOR_DROPPED_TRUST: f64 = 0.8;
 
 fn items<'a>(a: &'a Assessment, base: &Totals) -> Vec<Item<'a>> {
-    let mut out = Vec::new();
+    // Sized exactly: a record's items are tens of megabytes, and a vector
+    // grown by doubling would hold up to twice that (both copies while it
+    // grows).
+    let claims = a
+        .rows
+        .iter()
+        .filter(|r| r.counts() && r.log_l.is_some())
+        .count();
+    let mut out = Vec::with_capacity(claims + a.indicators.len());
     for r in a.rows.iter().filter(|r| r.counts()) {
         let st = &r.state;
         // The row's own numbers are the claim's cells as it stands.
