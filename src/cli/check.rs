@@ -3,6 +3,7 @@
 
 use super::{render_diagnostics, Cli, CmdResult, Failure};
 use crate::checks::{self, Rendered};
+use crate::load;
 use crate::model::SourceFile;
 use crate::report::{context, render};
 use render::MemoFormat;
@@ -58,9 +59,11 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         as_of: args.as_of,
         engine: None,
     };
-    // The files' texts are kept: the warnings quote them.
-    let (mut ws, a) = match super::open_workspace(cli).and_then(|ws| super::assess_opened(ws, eval))
-    {
+    // The files' texts are let go after the load and the ones the warnings
+    // quote read back at the end (a record's texts are as large as the record).
+    let opened = super::open_workspace_stamped(cli)
+        .and_then(|(ws, stamps)| super::assess_opened(ws, eval).map(|(ws, a)| (ws, a, stamps)));
+    let (mut ws, a, stamps) = match opened {
         Ok(x) => x,
         Err(Failure::Invalid { diagnostics, files }) if args.format != CheckFormat::Human => {
             machine(args.format, &diagnostics, &files, None, 0, false)?;
@@ -96,7 +99,29 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     }
     let report = checks::run_with(&ws, &a, &rendered, &sens);
 
+    // The warnings to show, and the files they quote read back.
+    let (shown, table) = if args.format != CheckFormat::Human || args.all {
+        (report.warnings.clone(), String::new())
+    } else {
+        first_of_each_code(&report.warnings)
+    };
     let mut files = std::mem::take(&mut ws.files);
+    let quoted: std::collections::HashSet<&str> = shown
+        .iter()
+        .chain(
+            report
+                .silenced
+                .iter()
+                .map(|(d, _)| d)
+                .filter(|_| args.show_silenced),
+        )
+        .map(|d| d.file.as_str())
+        .collect();
+    for rel in load::read_back(&ws.root, &mut files, &stamps, |rel| quoted.contains(rel)) {
+        eprintln!(
+            "note: {rel} changed on disk while kzclaims checked it: its warnings show no lines; run `kzclaims check` again"
+        );
+    }
     files.extend(rendered.into_iter().map(|r| SourceFile {
         rel: r.name,
         text: r.text,
@@ -114,11 +139,6 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         return if ok { Ok(()) } else { Err(Failure::Reported) };
     }
     if !report.warnings.is_empty() && !cli.quiet {
-        let (shown, table) = if args.all {
-            (report.warnings.clone(), String::new())
-        } else {
-            first_of_each_code(&report.warnings)
-        };
         eprint!(
             "{}{table}",
             render_diagnostics(&shown, &files, super::stderr_color())

@@ -261,6 +261,18 @@ fn open_workspace(cli: &Cli) -> Result<Kept<Workspace>, Failure> {
     Ok(Kept::new(ws?))
 }
 
+/// [`open_workspace`] for a command that quotes only some files, later: the
+/// texts are let go once the workspace is loaded, with a stamp of each to
+/// read back the ones it quotes ([`load::read_back`]).
+fn open_workspace_stamped(cli: &Cli) -> Result<(Kept<Workspace>, Vec<load::TextStamp>), Failure> {
+    let bar = LoadBar::new(cli.quiet);
+    let loaded = load::load_lean_stamped_with(&workspace_root(cli)?, &bar);
+    bar.finish();
+    give_back_freed_memory();
+    let (ws, stamps) = loaded?;
+    Ok((Kept::new(ws), stamps))
+}
+
 /// [`open_workspace`] for commands that quote no file: the texts are let go
 /// once the workspace is loaded.
 fn open_workspace_lean(cli: &Cli) -> Result<Kept<Workspace>, Failure> {

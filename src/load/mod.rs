@@ -260,7 +260,7 @@ pub fn load(root: &Path) -> Result<Workspace, LoadError> {
 /// [`load`], telling `progress` how far it has got.
 pub fn load_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, LoadError> {
     let files = read_files_with(root, progress, false)?;
-    let mut ws = from_files_with(files, progress, None)?;
+    let (mut ws, _) = from_files_with(files, progress, None)?;
     ws.root = root.to_path_buf();
     Ok(ws)
 }
@@ -272,16 +272,89 @@ pub fn load_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, Load
 /// invalid workspace is read again, keeping every text, so that its
 /// diagnostics quote the files as they are on disk.
 pub fn load_lean_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, LoadError> {
+    load_lean(root, progress, false).map(|(ws, _)| ws)
+}
+
+/// [`load_lean_with`] for a command that will quote a few files at the end
+/// (`check`): a [`TextStamp`] of each file, in `ws.files` order, to read
+/// them back with [`read_back`].
+pub fn load_lean_stamped_with(
+    root: &Path,
+    progress: &dyn Progress,
+) -> Result<(Workspace, Vec<TextStamp>), LoadError> {
+    load_lean(root, progress, true)
+}
+
+fn load_lean(
+    root: &Path,
+    progress: &dyn Progress,
+    stamp: bool,
+) -> Result<(Workspace, Vec<TextStamp>), LoadError> {
     let files = read_files_with(root, progress, true)?;
-    match from_files_with(files, progress, Some(root)) {
-        Ok(mut ws) => {
+    match from_files_with(files, progress, Some(Lean { root, stamp })) {
+        Ok((mut ws, claims_stamps)) => {
             ws.root = root.to_path_buf();
+            let stamps = if stamp {
+                // The claims files were stamped as they were read; the rest
+                // (the config, the scenarios) still have their texts.
+                ws.files
+                    .iter()
+                    .zip(claims_stamps)
+                    .map(|(f, s)| s.unwrap_or_else(|| TextStamp::of(f.text.as_bytes())))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             ws.release_texts();
-            Ok(ws)
+            Ok((ws, stamps))
         }
-        Err(LoadError::Invalid { .. }) => load_with(root, &NoProgress),
+        Err(LoadError::Invalid { .. }) => load_with(root, &NoProgress).map(|ws| (ws, Vec::new())),
         Err(e) => Err(e),
     }
+}
+
+/// A file's length and CRC-32, taken when its text is let go, so that
+/// reading it back later (to quote it in a diagnostic) can tell whether the
+/// file changed on disk in the meantime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextStamp {
+    len: usize,
+    crc: u32,
+}
+
+impl TextStamp {
+    pub fn of(bytes: &[u8]) -> Self {
+        TextStamp {
+            len: bytes.len(),
+            crc: crc32fast::hash(bytes),
+        }
+    }
+}
+
+/// Read back from `root` the texts of the files `wanted` names (texts let go
+/// by [`release_texts_stamped`]), to quote them. A file that is gone or whose
+/// bytes no longer match its stamp keeps no text, so that its diagnostics
+/// show its path but no stale lines; the paths of those files are returned.
+pub fn read_back(
+    root: &Path,
+    files: &mut [SourceFile],
+    stamps: &[TextStamp],
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut changed = Vec::new();
+    for (f, stamp) in files.iter_mut().zip(stamps) {
+        if !f.text.is_empty() || !wanted(&f.rel) {
+            continue;
+        }
+        match std::fs::read(root.join(&f.rel)) {
+            Ok(bytes) if TextStamp::of(&bytes) == *stamp => match String::from_utf8(bytes) {
+                Ok(text) => f.text = text,
+                Err(_) => changed.push(f.rel.clone()),
+            },
+            _ => changed.push(f.rel.clone()),
+        }
+    }
+    changed
 }
 
 // ---------------------------------------------------------------------------
@@ -290,18 +363,28 @@ pub fn load_lean_with(root: &Path, progress: &dyn Progress) -> Result<Workspace,
 /// Parse and validate a workspace from its files (paths relative to the root,
 /// `kzclaims.toml` among them). Used for the disk and for git revisions alike.
 pub fn from_files(files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
-    from_files_with(files, &NoProgress, None)
+    from_files_with(files, &NoProgress, None).map(|(ws, _)| ws)
 }
 
-/// `lean = Some(root)`: the claims files are read from `root` here, each on
-/// the thread that parses it, and a file that parses without a diagnostic
+/// How a lean load reads the claims files (see [`from_files_with`]).
+#[derive(Clone, Copy)]
+struct Lean<'a> {
+    root: &'a Path,
+    /// Stamp each claims file before its text is let go.
+    stamp: bool,
+}
+
+/// `lean = Some(..)`: the claims files are read from `lean.root` here, each
+/// on the thread that parses it, and a file that parses without a diagnostic
 /// has its text freed at once (the caller reloads with texts if the
-/// workspace proves invalid; see [`load_lean_with`]).
+/// workspace proves invalid; see [`load_lean_with`]). The second value holds,
+/// in `files` order, the stamps of the claims files so freed, when
+/// `lean.stamp` asks for them (empty otherwise).
 fn from_files_with(
     mut files: Vec<SourceFile>,
     progress: &dyn Progress,
-    lean: Option<&Path>,
-) -> Result<Workspace, LoadError> {
+    lean: Option<Lean<'_>>,
+) -> Result<(Workspace, Vec<Option<TextStamp>>), LoadError> {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     // Files are parsed on every core; the results are merged in file order,
     // so the workspace and its diagnostics do not depend on the scheduling.
@@ -324,12 +407,20 @@ fn from_files_with(
         .iter()
         .flat_map(|p| p.scenarios.iter().map(|s| s.s.id.as_str()))
         .collect();
+    let mut stamps: Vec<Option<TextStamp>> = match lean {
+        Some(Lean { stamp: true, .. }) => vec![None; files.len()],
+        _ => Vec::new(),
+    };
+    let mut stamp_slots: Vec<Option<&mut Option<TextStamp>>> = Vec::with_capacity(files.len());
+    stamp_slots.extend(stamps.iter_mut().map(Some));
+    stamp_slots.resize_with(files.len(), || None);
     let claim_files: Vec<Parsed> = files
         .par_iter_mut()
+        .zip(stamp_slots.par_iter_mut())
         .enumerate()
-        .filter(|(_, f)| is_claims(f))
-        .map(|(i, f)| {
-            if let Some(root) = lean {
+        .filter(|(_, (f, _))| is_claims(f))
+        .map(|(i, (f, slot))| {
+            if let Some(Lean { root, .. }) = lean {
                 let mut diags = Vec::new();
                 match std::fs::read(root.join(&f.rel)) {
                     Ok(bytes) => *f = decode(f.rel.clone(), bytes, &mut diags),
@@ -348,6 +439,9 @@ fn from_files_with(
             }
             let p = parse_one(i, f, &known);
             if lean.is_some() && p.diags.is_empty() {
+                if let Some(slot) = slot {
+                    **slot = Some(TextStamp::of(f.text.as_bytes()));
+                }
                 f.text = String::new();
             }
             progress.step();
@@ -355,6 +449,7 @@ fn from_files_with(
         })
         .collect();
     drop(known);
+    drop(stamp_slots);
     parsed.extend(claim_files);
     let mut diags = Vec::new();
     let mut config = None;
@@ -625,7 +720,7 @@ fn from_files_with(
             .as_deref()
             .and_then(|g| groups.binary_search_by(|x| x.as_str().cmp(g)).ok());
     }
-    Ok(Workspace {
+    let ws = Workspace {
         root: PathBuf::new(),
         config: config.expect("checked above").cfg,
         scenarios: scenarios.into_iter().map(|s| s.s).collect(),
@@ -633,7 +728,8 @@ fn from_files_with(
         claims,
         groups,
         files,
-    })
+    };
+    Ok((ws, stamps))
 }
 
 /// Rearrange `v` so that `v[k]` becomes the old `v[order[k]]`, by following
@@ -805,6 +901,52 @@ mod tests {
                 files.iter().all(|f| !f.text.is_empty()),
                 "{bad}: texts kept to quote"
             );
+        }
+    }
+
+    /// `check` loads lean with stamps and reads back the files it quotes:
+    /// the texts come back as they were, and a file edited in between
+    /// (even to the same length) comes back without text, named.
+    #[test]
+    fn read_back_gives_the_texts_loaded_or_names_the_changed_files() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        for rel in ["kzclaims.toml", "scenarios", "claims"] {
+            copy_tree(&src.join(rel), &dir.path().join(rel));
+        }
+        let full = load(dir.path()).unwrap();
+        let (mut ws, stamps) = load_lean_stamped_with(dir.path(), &NoProgress).unwrap();
+        assert_eq!(stamps.len(), ws.files.len());
+        assert!(ws.files.iter().all(|f| f.text.is_empty()));
+        let (a, b) = (full.files[1].rel.clone(), full.files[2].rel.clone());
+        // Edit b in place, keeping its length.
+        let path = dir.path().join(&b);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = text.replacen("id", "ID", 1);
+        assert_eq!(edited.len(), text.len());
+        std::fs::write(&path, edited).unwrap();
+        let changed = read_back(dir.path(), &mut ws.files, &stamps, |rel| {
+            rel == a || rel == b
+        });
+        assert_eq!(changed, vec![b.clone()]);
+        for (f, g) in ws.files.iter().zip(&full.files) {
+            if f.rel == a {
+                assert_eq!(f.text, g.text, "{a} read back as loaded");
+            } else {
+                assert!(f.text.is_empty(), "{}: not asked for, or changed", f.rel);
+            }
+        }
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        if from.is_dir() {
+            std::fs::create_dir_all(to).unwrap();
+            for e in std::fs::read_dir(from).unwrap() {
+                let e = e.unwrap();
+                copy_tree(&e.path(), &to.join(e.file_name()));
+            }
+        } else {
+            std::fs::copy(from, to).unwrap();
         }
     }
 
