@@ -346,58 +346,65 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
     }
 }
 
-/// For and against lists: among claims rated consistent (CC, C) with the
-/// scenario, those whose centred log-likelihood is largest; among claims rated
-/// inconsistent (I, II), those whose centred log-likelihood is smallest; three
-/// each. N and NA ratings are never listed: they are neither for nor against.
-fn for_against(
-    ws: &Workspace,
-    a: &Assessment,
-    j: usize,
-    means: &[Option<f64>],
-) -> (Vec<Evidence>, Vec<Evidence>) {
-    let centred = |k: usize| Some(a.rows[k].log_l.as_ref()?[j] - means[k]?);
-    let id = |r: &Row| ws.claims[r.state.claim].id.as_str();
-    // One pass per side keeps the first three in order as it goes: a large
-    // record has a hundred thousand rows per scenario, and few can be listed.
-    let pick = |rated: fn(Rating) -> bool,
-                weighs: fn(f64) -> bool,
-                first: fn(f64, f64) -> Ordering| {
+/// For and against lists of every scenario (in `ws.scenarios` order): among
+/// claims rated consistent (CC, C) with the scenario, those whose centred
+/// log-likelihood is largest; among claims rated inconsistent (I, II), those
+/// whose centred log-likelihood is smallest; three each. N and NA ratings are
+/// never listed: they are neither for nor against.
+fn for_against(ws: &Workspace, a: &Assessment) -> Vec<(Vec<Evidence>, Vec<Evidence>)> {
+    type Best<'r> = Vec<(f64, &'r Row)>;
+    /// Keep `x` if it is among the first three under `first` (ties by id).
+    fn keep<'r>(
+        ws: &Workspace,
+        best: &mut Best<'r>,
+        x: (f64, &'r Row),
+        first: fn(f64, f64) -> Ordering,
+    ) {
+        let id = |r: &Row| ws.claims[r.state.claim].id.as_str();
         let order =
             |x: &(f64, &Row), y: &(f64, &Row)| first(x.0, y.0).then_with(|| id(x.1).cmp(id(y.1)));
-        let mut best: Vec<(f64, &Row)> = Vec::with_capacity(EVIDENCE_PER_SIDE + 1);
-        for (k, r) in a.rows.iter().enumerate() {
-            if !rated(r.state.ratings[j]) {
-                continue;
-            }
-            let Some(w) = centred(k).filter(|w| weighs(*w)) else {
-                continue;
-            };
-            let x = (w, r);
-            if best.len() == EVIDENCE_PER_SIDE
-                && order(&x, &best[EVIDENCE_PER_SIDE - 1]) != Ordering::Less
-            {
-                continue;
-            }
-            let at = best.partition_point(|y| order(y, &x) == Ordering::Less);
-            best.insert(at, x);
-            best.truncate(EVIDENCE_PER_SIDE);
+        if best.len() == EVIDENCE_PER_SIDE
+            && order(&x, &best[EVIDENCE_PER_SIDE - 1]) != Ordering::Less
+        {
+            return;
         }
+        let at = best.partition_point(|y| order(y, &x) == Ordering::Less);
+        best.insert(at, x);
+        best.truncate(EVIDENCE_PER_SIDE);
+    }
+    let largest: fn(f64, f64) -> Ordering = |x, y| y.total_cmp(&x);
+    let smallest: fn(f64, f64) -> Ordering = |x, y| x.total_cmp(&y);
+    let n = ws.scenarios.len();
+    let mut support: Vec<Best> = vec![Vec::with_capacity(EVIDENCE_PER_SIDE + 1); n];
+    let mut against: Vec<Best> = vec![Vec::with_capacity(EVIDENCE_PER_SIDE + 1); n];
+    // One pass over the rows for every scenario and both sides, keeping the
+    // first three of each as it goes: a large record has a hundred thousand
+    // rows, and few can be listed.
+    for r in &a.rows {
+        let Some(l) = &r.log_l else {
+            continue;
+        };
+        let mean = l.iter().sum::<f64>() / l.len() as f64;
+        for (j, (&lj, &rating)) in l.iter().zip(&r.state.ratings).enumerate() {
+            let w = lj - mean;
+            match rating {
+                Rating::CC | Rating::C if w > 1e-9 => keep(ws, &mut support[j], (w, r), largest),
+                Rating::I | Rating::II if w < -1e-9 => keep(ws, &mut against[j], (w, r), smallest),
+                _ => {}
+            }
+        }
+    }
+    let listed = |best: Best, j: usize| {
         best.into_iter()
             .map(|(w, r)| evidence(ws, r, j, w))
             .collect::<Vec<_>>()
     };
-    let support = pick(
-        |r| matches!(r, Rating::CC | Rating::C),
-        |w| w > 1e-9,
-        |x, y| y.total_cmp(&x),
-    );
-    let against = pick(
-        |r| matches!(r, Rating::I | Rating::II),
-        |w| w < -1e-9,
-        |x, y| x.total_cmp(&y),
-    );
-    (support, against)
+    support
+        .into_iter()
+        .zip(against)
+        .enumerate()
+        .map(|(j, (s, x))| (listed(s, j), listed(x, j)))
+        .collect()
 }
 
 /// Add what only the HTML report (and the JSON) shows: the evidence matrix
@@ -422,22 +429,14 @@ pub fn memo_context_with(
     sens: &sensitivity::Sensitivity,
 ) -> MemoContext {
     let ranking = a.ranking();
-    // Each row's mean log L'', once for every scenario's for and against.
-    let means: Vec<Option<f64>> = a
-        .rows
-        .iter()
-        .map(|r| {
-            let l = r.log_l.as_ref()?;
-            Some(l.iter().sum::<f64>() / l.len() as f64)
-        })
-        .collect();
+    let mut lists = for_against(ws, a);
     let scenarios: Vec<ScenarioView> = ranking
         .iter()
         .map(|&j| {
             let s = &ws.scenarios[j];
             let sc = &a.scores[j];
             let w = words::icd203(sc.probability);
-            let (support, against) = for_against(ws, a, j, &means);
+            let (support, against) = std::mem::take(&mut lists[j]);
             ScenarioView {
                 id: s.id.clone(),
                 title: s.title.clone(),
