@@ -550,13 +550,18 @@ fn smallest_deciding_set(
     favouring: &[usize],
 ) -> Option<DecidingSet> {
     let mut best: Option<(Vec<usize>, usize)> = None;
+    // One buffer for every challenger's heap.
+    let mut buf: Vec<ByContribution> = Vec::with_capacity(items.len());
     for &j in others {
         // Largest contribution first (ties by index), taken from a heap: the
         // search usually stops after a few of many thousand items.
-        let mut order: BinaryHeap<ByContribution> = (0..items.len())
-            .map(|i| ByContribution(contribution(engine, eta, &items[i], leader, j), i))
-            .filter(|x| x.0 > 0.0)
-            .collect();
+        buf.clear();
+        buf.extend(
+            (0..items.len())
+                .map(|i| ByContribution(contribution(engine, eta, &items[i], leader, j), i))
+                .filter(|x| x.0 > 0.0),
+        );
+        let mut order = BinaryHeap::from(std::mem::take(&mut buf));
         let mut set = Vec::new();
         while let Some(ByContribution(_, i)) = order.pop() {
             if best.as_ref().is_some_and(|(b, _)| set.len() + 1 >= b.len()) {
@@ -569,6 +574,7 @@ fn smallest_deciding_set(
                 break;
             }
         }
+        buf = order.into_vec();
     }
     let (mut set, mut new_leader) = best?;
     let method = if set.len() <= 1 {
