@@ -200,6 +200,8 @@ fn main() {
             _ => {} // cargo bench passes --bench
         }
     }
+    // The allocator set as the binary sets it.
+    kzclaims::cli::tune_allocator();
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kzclaims");
     println!("kzclaims scale benchmark: best of {rounds} rounds; one thread unless marked");
     let one = rayon::ThreadPoolBuilder::new()
