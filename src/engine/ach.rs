@@ -4,7 +4,13 @@ use crate::model::*;
 
 /// Weighted inconsistency of one cell: credibility weight × relevance weight × value.
 pub fn weighted(rating: Rating, credibility: Credibility, relevance: Relevance) -> f64 {
-    credibility.ach_weight() * relevance.weight() * rating.inconsistency() as f64
+    factor(credibility, relevance) * rating.inconsistency() as f64
+}
+
+/// Credibility weight × relevance weight: a rating's weighted inconsistency
+/// is this times its value.
+pub fn factor(credibility: Credibility, relevance: Relevance) -> f64 {
+    credibility.ach_weight() * relevance.weight()
 }
 
 /// Whether a row says anything: not every rating the same.

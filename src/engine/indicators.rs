@@ -80,7 +80,7 @@ pub struct IndicatorRow {
 }
 
 /// ACH weight of an observation: credibility 1 (√2) × medium relevance (1).
-const ACH_CREDIBILITY: Credibility = Credibility(1);
+pub(crate) const ACH_CREDIBILITY: Credibility = Credibility(1);
 
 impl IndicatorRow {
     pub fn plain(&self, j: usize) -> u32 {

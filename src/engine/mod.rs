@@ -33,8 +33,11 @@ pub struct Row {
     pub trust: f64,
     /// log L''_j per scenario; `None` if retracted or rated NA everywhere.
     pub log_l: Option<Vec<f64>>,
-    /// Weighted inconsistency per scenario (0 for retracted claims).
-    pub weighted: Vec<f64>,
+    /// Credibility weight × relevance weight (0 for retracted claims): the
+    /// weighted inconsistency against scenario j is this times the rating's
+    /// value ([`Row::weighted`]), kept as one number rather than a vector per
+    /// row.
+    pub ach_factor: f64,
     /// For bayes the spread of log L''; for ach 1 if the row varies, else 0.
     pub diagnosticity: f64,
     /// Whether the claim discriminates between scenarios at all.
@@ -48,6 +51,11 @@ impl Row {
     pub fn counts(&self) -> bool {
         self.state.status == Status::Active
     }
+
+    /// Weighted inconsistency against scenario `j` (0 for retracted claims).
+    pub fn weighted(&self, j: usize) -> f64 {
+        self.ach_factor * self.state.ratings[j].inconsistency() as f64
+    }
 }
 
 /// Build the row of a claim state.
@@ -59,17 +67,11 @@ pub fn row(ws: &Workspace, st: ClaimState, engine: EngineKind) -> Row {
     } else {
         None
     };
-    let weighted = st
-        .ratings
-        .iter()
-        .map(|r| {
-            if active {
-                ach::weighted(*r, st.credibility, st.relevance)
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let ach_factor = if active {
+        ach::factor(st.credibility, st.relevance)
+    } else {
+        0.0
+    };
     let spread = log_l.as_deref().map(bayes::spread).unwrap_or(0.0);
     let varies = active && ach::row_varies(&st.ratings);
     let (diagnosticity, diagnostic) = match engine {
@@ -81,7 +83,7 @@ pub fn row(ws: &Workspace, st: ClaimState, engine: EngineKind) -> Row {
         state: st,
         trust,
         log_l,
-        weighted,
+        ach_factor,
         diagnosticity,
         diagnostic,
     }
@@ -191,8 +193,8 @@ impl Totals {
         }
         if row.counts() {
             for (j, r) in row.state.ratings.iter().enumerate() {
-                self.weighted[j] += sign * row.weighted[j];
                 let v = r.inconsistency();
+                self.weighted[j] += sign * (row.ach_factor * v as f64);
                 if sign > 0.0 {
                     self.plain[j] += v;
                 } else {

@@ -54,27 +54,43 @@ impl ItemKind {
 #[derive(Debug, Clone, PartialEq)]
 struct Cells<'a> {
     log_l: Cow<'a, [f64]>,
-    weighted: Cow<'a, [f64]>,
-    plain: Cow<'a, [u32]>,
+    /// The ACH ratings (`None`: no ACH part, as for an indicator without
+    /// them); the plain inconsistency against j is `ratings[j]`'s value.
+    ratings: Option<Cow<'a, [Rating]>>,
+    /// Credibility weight × relevance weight: the weighted inconsistency
+    /// against j is this times the plain one (as [`ach::weighted`]).
+    factor: f64,
 }
 
 impl Cells<'_> {
     fn into_owned(self) -> Cells<'static> {
         Cells {
             log_l: Cow::Owned(self.log_l.into_owned()),
-            weighted: Cow::Owned(self.weighted.into_owned()),
-            plain: Cow::Owned(self.plain.into_owned()),
+            ratings: self.ratings.map(|r| Cow::Owned(r.into_owned())),
+            factor: self.factor,
         }
+    }
+
+    fn plain(&self, j: usize) -> u32 {
+        self.ratings.as_ref().map_or(0, |r| r[j].inconsistency())
+    }
+
+    fn weighted(&self, j: usize) -> f64 {
+        self.factor * self.plain(j) as f64
     }
 
     /// Add or remove the ACH part (weighted and plain inconsistency).
     fn add_ach(&self, weighted: &mut [f64], plain: &mut [u32], sign: f64) {
-        for j in 0..self.weighted.len() {
-            weighted[j] += sign * self.weighted[j];
+        if self.ratings.is_none() {
+            return;
+        }
+        for j in 0..self.log_l.len() {
+            let v = self.plain(j);
+            weighted[j] += sign * (self.factor * v as f64);
             if sign > 0.0 {
-                plain[j] += self.plain[j];
+                plain[j] += v;
             } else {
-                plain[j] -= self.plain[j];
+                plain[j] -= v;
             }
         }
     }
@@ -143,16 +159,16 @@ impl Item<'_> {
 #[derive(Default)]
 struct CellsBuf {
     log_l: Vec<f64>,
-    weighted: Vec<f64>,
-    plain: Vec<u32>,
+    ratings: Vec<Rating>,
+    factor: f64,
 }
 
 impl CellsBuf {
     fn view(&self) -> Cells<'_> {
         Cells {
             log_l: Cow::Borrowed(&self.log_l),
-            weighted: Cow::Borrowed(&self.weighted),
-            plain: Cow::Borrowed(&self.plain),
+            ratings: Some(Cow::Borrowed(&self.ratings)),
+            factor: self.factor,
         }
     }
 }
@@ -172,19 +188,17 @@ fn claim_cells_into(
     if !bayes::log_likelihoods_into(&ws.config.likelihood, ratings, trust, rel, &mut out.log_l) {
         return false;
     }
-    out.weighted.clear();
-    out.weighted
-        .extend(ratings.iter().map(|x| ach::weighted(*x, cred, rel)));
-    out.plain.clear();
-    out.plain.extend(ratings.iter().map(|x| x.inconsistency()));
+    out.ratings.clear();
+    out.ratings.extend_from_slice(ratings);
+    out.factor = ach::factor(cred, rel);
     true
 }
 
 fn indicator_cells(r: &IndicatorRow) -> Cells<'_> {
     Cells {
         log_l: Cow::Borrowed(&r.log_l),
-        weighted: Cow::Borrowed(&r.weighted),
-        plain: (0..r.log_l.len()).map(|j| r.plain(j)).collect(),
+        ratings: r.ach_ratings.as_deref().map(Cow::Borrowed),
+        factor: ach::factor(indicators::ACH_CREDIBILITY, Relevance::Medium),
     }
 }
 
@@ -217,8 +231,8 @@ fn items<'a>(a: &'a Assessment, base: &Totals) -> Vec<Item<'a>> {
             group_removal,
             now: Cells {
                 log_l: Cow::Borrowed(log_l),
-                weighted: Cow::Borrowed(&r.weighted),
-                plain: st.ratings.iter().map(|x| x.inconsistency()).collect(),
+                ratings: Some(Cow::Borrowed(&st.ratings)),
+                factor: r.ach_factor,
             },
         });
     }
@@ -328,7 +342,7 @@ impl Sensitivity {
 fn contribution(engine: EngineKind, eta: f64, it: &Item, a: usize, j: usize) -> f64 {
     match engine {
         EngineKind::Bayes => -eta * (it.removal(a) - it.removal(j)),
-        EngineKind::Ach => it.now.weighted[j] - it.now.weighted[a],
+        EngineKind::Ach => it.now.weighted(j) - it.now.weighted(a),
     }
 }
 
@@ -396,8 +410,8 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
         let change = match engine {
             EngineKind::Bayes => eta * (d[leader] - d[b]),
             EngineKind::Ach => {
-                let old = item.now.weighted[b] - item.now.weighted[leader];
-                let new = replacement.map_or(0.0, |c| c.weighted[b] - c.weighted[leader]);
+                let old = item.now.weighted(b) - item.now.weighted(leader);
+                let new = replacement.map_or(0.0, |c| c.weighted(b) - c.weighted(leader));
                 new - old
             }
         };

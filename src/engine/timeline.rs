@@ -135,7 +135,7 @@ fn moved(before: &[f64], after: &[f64], eta: f64) -> Vec<f64> {
 
 fn weighted_row(r: Option<&Row>, n: usize) -> Vec<f64> {
     match r {
-        Some(r) if r.counts() => r.weighted.clone(),
+        Some(r) if r.counts() => (0..n).map(|j| r.weighted(j)).collect(),
         _ => vec![0.0; n],
     }
 }

@@ -559,7 +559,7 @@ fn group_shares(unchanged: &[Vec<f64>], changed: &[Changed], h: usize) -> Vec<Ve
 
 fn wi_part(row: Option<&Row>, idx: &[usize]) -> Vec<f64> {
     match row {
-        Some(r) if r.counts() => idx.iter().map(|&j| r.weighted[j]).collect(),
+        Some(r) if r.counts() => idx.iter().map(|&j| r.weighted(j)).collect(),
         _ => vec![0.0; idx.len()],
     }
 }
