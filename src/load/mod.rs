@@ -15,7 +15,10 @@ use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::*;
 pub use parse::is_slug;
 use parse::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+// Ids are hashed with foldhash (seeded per process, so a crafted workspace
+// cannot aim at collisions): SipHash took a tenth of the load's own work.
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml_walk::{FileCx, Span};
 
@@ -498,7 +501,7 @@ fn from_files_with(
             .collect(),
     ));
     for s in &scenarios {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = std::collections::BTreeSet::new();
         for (iid, span) in &s.indicator_ids {
             if !seen.insert(iid) {
                 diags.push(
@@ -543,7 +546,12 @@ fn from_files_with(
     // Membership by hash: a record cites sources and claims hundreds of
     // thousands of times.
     let source_set: HashSet<&str> = source_ids.iter().copied().collect();
-    let claim_set: HashSet<&str> = claim_ids.iter().copied().collect();
+    // (Only observations cite claims: no set when none does.)
+    let claim_set: HashSet<&str> = if scenarios.iter().any(|s| !s.claim_refs.is_empty()) {
+        claim_ids.iter().copied().collect()
+    } else {
+        HashSet::default()
+    };
     let unknown_scenario = |what: String, file: String, sid: &str, span: Span| {
         let mut d = Diagnostic::error("E006", what)
             .at(file, span)
@@ -632,14 +640,15 @@ fn from_files_with(
         }
     }
     for c in &claims {
-        let file = rel(c.c.loc.file);
+        // The path is copied only for a diagnostic.
+        let file = || rel(c.c.loc.file);
         for (sid, span) in &c.source_refs {
             if !source_set.contains(sid.as_str()) {
                 let mut d = Diagnostic::error(
                     "E007",
                     format!("claim `{}` cites unknown source `{sid}`", c.c.id),
                 )
-                .at(file.clone(), span.clone())
+                .at(file(), span.clone())
                 .label("no [[source]] has this id");
                 d.help = Some(match did_you_mean(sid, source_ids.iter().copied()) {
                     Some(m) => format!("did you mean `{m}`?"),
@@ -658,7 +667,7 @@ fn from_files_with(
                             r.date, c.c.id, c.c.date
                         ),
                     )
-                    .at(file.clone(), span.clone())
+                    .at(file(), span.clone())
                     .label("before the claim's date"),
                 );
             }
@@ -688,21 +697,19 @@ fn from_files_with(
         .collect();
     let factor = |id: &str| factors.get(id).copied();
     let reliability = |ids: &[String]| crate::engine::state::combined_reliability(factor, ids);
-    let mut claims: Vec<Claim> = claims
-        .into_iter()
-        .map(|c| {
-            let mut c = c.c;
-            c.revisions.sort_by_key(|r| r.date);
-            c.reliability = reliability(&c.sources);
-            for r in &mut c.revisions {
-                r.reliability = r.sources.as_deref().map(reliability);
-            }
-            if !c.ratings_given {
-                c.ratings = crate::engine::analysts::consensus_ratings(&c, n_scenarios);
-            }
-            c
-        })
-        .collect();
+    // Each claim on its own, on every core, in place.
+    claims.par_iter_mut().for_each(|c| {
+        let c = &mut c.c;
+        c.revisions.sort_by_key(|r| r.date);
+        c.reliability = reliability(&c.sources);
+        for r in &mut c.revisions {
+            r.reliability = r.sources.as_deref().map(reliability);
+        }
+        if !c.ratings_given {
+            c.ratings = crate::engine::analysts::consensus_ratings(c, n_scenarios);
+        }
+    });
+    let mut claims: Vec<Claim> = claims.into_iter().map(|c| c.c).collect();
     // Sorted through a permutation of indices, applied in place: a claim is
     // a few hundred bytes, which a sort would move many times (and copy into
     // a scratch buffer of half the record).
