@@ -106,34 +106,69 @@ struct WhatIf {
     rank: RankScratch,
 }
 
-/// Where an item's numbers come from.
+/// Where an item's numbers come from: a claim's row (with its log L''
+/// row, which every claim item has) or an observed indicator's.
 #[derive(Clone, Copy)]
 enum Origin<'a> {
-    Claim(&'a Row),
+    Claim(&'a Row, &'a [f64]),
     Indicator(&'a IndicatorRow),
 }
 
-/// A piece of evidence in force, with what every what-if needs. The
-/// replacements (one grade less trust, deception) are built one item at a
-/// time, when its effects are computed: kept for a hundred thousand items
-/// they would weigh more than the record.
+/// A piece of evidence in force, with what every what-if needs: its numbers
+/// as it stands are read from its row. The replacements (one grade less
+/// trust, deception) are built one item at a time, when its effects are
+/// computed: kept for a hundred thousand items they would weigh more than
+/// the record.
 struct Item<'a> {
-    kind: ItemKind,
     origin: Origin<'a>,
-    /// The claim's group (`None`: a group of its own, as every observation is).
-    group: Option<usize>,
     /// Change of Σ_g C_g if a member of a named group were removed (for an
     /// item of its own group it is minus its row: see [`Item::removal`]).
     group_removal: Option<Box<[f64]>>,
-    now: Cells<'a>,
 }
 
-impl Item<'_> {
+impl<'a> Item<'a> {
+    fn kind(&self) -> ItemKind {
+        match self.origin {
+            Origin::Claim(r, _) => ItemKind::Claim(r.state.claim),
+            Origin::Indicator(r) => ItemKind::Indicator {
+                scenario: r.scenario,
+                indicator: r.indicator,
+            },
+        }
+    }
+
+    /// The claim's group (`None`: a group of its own, as every observation is).
+    fn group(&self) -> Option<usize> {
+        match self.origin {
+            Origin::Claim(r, _) => r.group,
+            Origin::Indicator(_) => None,
+        }
+    }
+
+    fn log_l(&self) -> &'a [f64] {
+        match self.origin {
+            Origin::Claim(_, l) => l,
+            Origin::Indicator(r) => &r.log_l,
+        }
+    }
+
+    /// The item's cells as it stands.
+    fn now(&self) -> Cells<'a> {
+        match self.origin {
+            Origin::Claim(r, log_l) => Cells {
+                log_l: Cow::Borrowed(log_l),
+                ratings: Some(Cow::Borrowed(&r.state.ratings)),
+                factor: r.ach_factor,
+            },
+            Origin::Indicator(r) => indicator_cells(r),
+        }
+    }
+
     /// Change of Σ_g,j C_g,j if the item were removed.
     fn removal(&self, j: usize) -> f64 {
         match &self.group_removal {
             Some(d) => d[j],
-            None => 0.0 - self.now.log_l[j],
+            None => 0.0 - self.log_l()[j],
         }
     }
 
@@ -216,8 +251,6 @@ fn items<'a>(a: &'a Assessment, base: &Totals) -> Vec<Item<'a>> {
         .count();
     let mut out = Vec::with_capacity(claims + a.indicators.len());
     for r in a.rows.iter().filter(|r| r.counts()) {
-        let st = &r.state;
-        // The row's own numbers are the claim's cells as it stands.
         let Some(log_l) = &r.log_l else {
             continue;
         };
@@ -225,15 +258,8 @@ fn items<'a>(a: &'a Assessment, base: &Totals) -> Vec<Item<'a>> {
             .group
             .map(|g| base.group_delta(Some(g), &[log_l], &[]).into_boxed_slice());
         out.push(Item {
-            kind: ItemKind::Claim(st.claim),
-            origin: Origin::Claim(r),
-            group: r.group,
+            origin: Origin::Claim(r, log_l),
             group_removal,
-            now: Cells {
-                log_l: Cow::Borrowed(log_l),
-                ratings: Some(Cow::Borrowed(&st.ratings)),
-                factor: r.ach_factor,
-            },
         });
     }
     for r in &a.indicators {
@@ -241,14 +267,8 @@ fn items<'a>(a: &'a Assessment, base: &Totals) -> Vec<Item<'a>> {
             continue; // if_true/if_false indicators do not count in ACH
         }
         out.push(Item {
-            kind: ItemKind::Indicator {
-                scenario: r.scenario,
-                indicator: r.indicator,
-            },
             origin: Origin::Indicator(r),
-            group: None,
             group_removal: None,
-            now: indicator_cells(r),
         });
     }
     out
@@ -342,7 +362,10 @@ impl Sensitivity {
 fn contribution(engine: EngineKind, eta: f64, it: &Item, a: usize, j: usize) -> f64 {
     match engine {
         EngineKind::Bayes => -eta * (it.removal(a) - it.removal(j)),
-        EngineKind::Ach => it.now.weighted(j) - it.now.weighted(a),
+        EngineKind::Ach => {
+            let now = it.now();
+            now.weighted(j) - now.weighted(a)
+        }
     }
 }
 
@@ -396,21 +419,22 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
             Some(c) => &[&c.log_l[..]],
             None => &[],
         };
-        base.group_delta_into(item.group, &[&item.now.log_l], into, d);
+        let now = item.now();
+        base.group_delta_into(item.group(), &[item.log_l()], into, d);
         log_l.clear();
         log_l.extend(base.log_l.iter().zip(d.iter()).map(|(x, dx)| x + dx));
         weighted.clear();
         weighted.extend_from_slice(&base.weighted);
         plain.clear();
         plain.extend_from_slice(&base.plain);
-        item.now.add_ach(weighted, plain, -1.0);
+        now.add_ach(weighted, plain, -1.0);
         if let Some(c) = replacement {
             c.add_ach(weighted, plain, 1.0);
         }
         let change = match engine {
             EngineKind::Bayes => eta * (d[leader] - d[b]),
             EngineKind::Ach => {
-                let old = item.now.weighted(b) - item.now.weighted(leader);
+                let old = now.weighted(b) - now.weighted(leader);
                 let new = replacement.map_or(0.0, |c| c.weighted(b) - c.weighted(leader));
                 new - old
             }
@@ -430,8 +454,9 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
     let mut effects: Vec<Effect> = Vec::with_capacity(items.len());
     for it in &items {
         let removal = what_if(it, None);
+        let now = it.now();
         let (trust_drop, deception) = match it.origin {
-            Origin::Claim(r) => {
+            Origin::Claim(r, _) => {
                 let st = &r.state;
                 let worse = st.credibility.one_grade_worse();
                 let drop = (worse != st.credibility
@@ -443,7 +468,7 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
                     if claim_cells_into(ws, r, &mirrored, st.credibility, &mut deceive_buf) {
                         what_if(it, Some(&deceive_buf.view()))
                     } else {
-                        what_if(it, Some(&it.now))
+                        what_if(it, Some(&now))
                     };
                 (drop, deception)
             }
@@ -451,12 +476,12 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
                 let (drop, deceive) = Item::indicator_alternatives(ws, r);
                 (
                     drop.as_ref().map(|d| what_if(it, Some(d))),
-                    what_if(it, Some(deceive.as_ref().unwrap_or(&it.now))),
+                    what_if(it, Some(deceive.as_ref().unwrap_or(&now))),
                 )
             }
         };
         effects.push(Effect {
-            kind: it.kind,
+            kind: it.kind(),
             contribution: contribution(engine, eta, it, leader, b),
             linchpin: removal.flips && !tied,
             removal,
@@ -503,16 +528,16 @@ fn leader_without(
     let mut by_group: std::collections::BTreeMap<usize, Vec<&[f64]>> = Default::default();
     for &i in set {
         let it = &items[i];
-        match it.group {
-            Some(g) => by_group.entry(g).or_default().push(&it.now.log_l),
+        match it.group() {
+            Some(g) => by_group.entry(g).or_default().push(it.log_l()),
             None => {
                 t.log_l
                     .iter_mut()
-                    .zip(it.now.log_l.iter())
+                    .zip(it.log_l())
                     .for_each(|(x, l)| *x -= l);
             }
         }
-        it.now.add_ach(&mut t.weighted, &mut t.plain, -1.0);
+        it.now().add_ach(&mut t.weighted, &mut t.plain, -1.0);
     }
     for (g, rows) in by_group {
         let d = base.group_delta(Some(g), &rows, &[]);
