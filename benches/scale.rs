@@ -237,8 +237,7 @@ fn main() {
         // As `kzclaims check` does it: one sensitivity pass for the memo and
         // the checks, the memo rendered in each format the workspace has.
         let t_checks = time(rounds, || {
-            let sens = sensitivity::analyse(&ws, &a);
-            let ctx = context::memo_context_with(&ws, &a, &sens);
+            let (sens, ctx) = context::analyse_and_context(&ws, &a);
             let rendered: Vec<kzclaims::checks::Rendered> = ["memo.md", "memo.html"]
                 .iter()
                 .map(|name| kzclaims::checks::Rendered {

@@ -75,8 +75,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
 
     // K108 reads the memo as the workspace's template renders it, in every
     // format the template exists in (an error if it exists in none).
-    let sens = crate::engine::sensitivity::analyse(&ws, &a);
-    let ctx = context::memo_context_with(&ws, &a, &sens);
+    let (sens, ctx) = context::analyse_and_context(&ws, &a);
     let mut rendered: Vec<Rendered> = Vec::new();
     let names: Vec<String> = [MemoFormat::Md, MemoFormat::Html]
         .into_iter()

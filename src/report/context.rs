@@ -418,16 +418,33 @@ pub fn with_visuals(mut ctx: MemoContext, ws: &Workspace, a: &Assessment) -> Mem
 
 /// Build the memo context for an assessment.
 pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
-    memo_context_with(ws, a, &sensitivity::analyse(ws, a))
+    analyse_and_context(ws, a).1
 }
 
-/// [`memo_context`] with the sensitivity analysis of `a` already made (so
-/// that `check` runs it once for the memo and the checks).
-pub fn memo_context_with(
+/// The sensitivity analysis of `a` and the memo context built with it
+/// (`check` uses both). On several cores the analysis runs beside the
+/// indicators' calibration, the other long part of the memo.
+pub fn analyse_and_context(
     ws: &Workspace,
     a: &Assessment,
-    sens: &sensitivity::Sensitivity,
-) -> MemoContext {
+) -> (sensitivity::Sensitivity, MemoContext) {
+    let (sens, finish) = if rayon::current_num_threads() > 1 {
+        rayon::join(|| sensitivity::analyse(ws, a), || context_parts(ws, a))
+    } else {
+        (sensitivity::analyse(ws, a), context_parts(ws, a))
+    };
+    let ctx = finish(sensitivity_view(ws, a, &sens));
+    (sens, ctx)
+}
+
+/// Everything in the memo context but the sensitivity analysis's view, which
+/// the returned function takes to complete it (so that the two can be made
+/// side by side).
+fn context_parts<'a>(
+    ws: &'a Workspace,
+    a: &'a Assessment,
+) -> impl FnOnce(SensitivityView) -> MemoContext + Send + 'a {
+    let calibration = calibration_view(ws, a);
     let ranking = a.ranking();
     let mut lists = for_against(ws, a);
     let scenarios: Vec<ScenarioView> = ranking
@@ -589,7 +606,10 @@ pub fn memo_context_with(
         .filter(|s| s.cited_by > 0)
         .collect();
     sources.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
-    MemoContext {
+    let collect = collect_view(ws, a);
+    let analysts = analysts_view(ws, a, &ranking);
+    let (claims_in_force, claims_diagnostic) = (in_force.len(), diag.len());
+    move |sensitivity| MemoContext {
         title: ws.config.title.clone(),
         question: ws.config.question.clone(),
         as_of: a.as_of.to_string(),
@@ -610,14 +630,14 @@ pub fn memo_context_with(
         indicators,
         open_indicators,
         observed_indicators,
-        collect: collect_view(ws, a),
-        sensitivity: sensitivity_view(ws, a, sens),
-        analysts: analysts_view(ws, a, &ranking),
-        calibration: calibration_view(ws, a),
+        collect,
+        sensitivity,
+        analysts,
+        calibration,
         sources,
-        claims_in_force: in_force.len(),
-        claims_retracted: a.rows.len() - in_force.len(),
-        claims_diagnostic: diag.len(),
+        claims_in_force,
+        claims_retracted: a.rows.len() - claims_in_force,
+        claims_diagnostic,
         since: None,
         matrix: None,
         marking_css: super::matrix::css_string(&ws.config.memo.marking),
