@@ -12,6 +12,7 @@ use crate::report::context::percent;
 use crate::report::table::{self, Line};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -557,10 +558,54 @@ fn group_shares(unchanged: &[Vec<f64>], changed: &[Changed], h: usize) -> Vec<Ve
         .collect()
 }
 
-fn wi_part(row: Option<&Row>, idx: &[usize]) -> Vec<f64> {
-    match row {
-        Some(r) if r.counts() => idx.iter().map(|&j| r.weighted(j)).collect(),
-        _ => vec![0.0; idx.len()],
+/// Every claim of either side, in id order, with its row on each side
+/// (`None` where it is not in that side's record). Merged from the two
+/// sides' rows sorted by id (ids are unique within a side).
+fn by_id<'a>(
+    wa: &'a Workspace,
+    aa: &'a Assessment,
+    wb: &'a Workspace,
+    ab: &'a Assessment,
+) -> Vec<(&'a str, Option<&'a Row>, Option<&'a Row>)> {
+    let sorted = |w: &'a Workspace, a: &'a Assessment| {
+        let mut v: Vec<(&str, &Row)> = a
+            .rows
+            .iter()
+            .map(|r| (w.claims[r.state.claim].id.as_str(), r))
+            .collect();
+        v.sort_unstable_by(|x, y| x.0.cmp(y.0));
+        v
+    };
+    let (a, b) = (sorted(wa, aa), sorted(wb, ab));
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut k) = (0, 0);
+    loop {
+        match (a.get(i), b.get(k)) {
+            (Some(x), Some(y)) => match x.0.cmp(y.0) {
+                Ordering::Less => {
+                    out.push((x.0, Some(x.1), None));
+                    i += 1;
+                }
+                Ordering::Greater => {
+                    out.push((y.0, None, Some(y.1)));
+                    k += 1;
+                }
+                Ordering::Equal => {
+                    out.push((x.0, Some(x.1), Some(y.1)));
+                    i += 1;
+                    k += 1;
+                }
+            },
+            (Some(x), None) => {
+                out.push((x.0, Some(x.1), None));
+                i += 1;
+            }
+            (None, Some(y)) => {
+                out.push((y.0, None, Some(y.1)));
+                k += 1;
+            }
+            (None, None) => return out,
+        }
     }
 }
 
@@ -602,18 +647,8 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
             .is_some_and(|y| y.reliability != x.reliability)
     });
 
-    // Claims on each side, by id.
-    let rows_a: BTreeMap<&str, &Row> = aa
-        .rows
-        .iter()
-        .map(|r| (wa.claims[r.state.claim].id.as_str(), r))
-        .collect();
-    let rows_b: BTreeMap<&str, &Row> = ab
-        .rows
-        .iter()
-        .map(|r| (wb.claims[r.state.claim].id.as_str(), r))
-        .collect();
-    let all: BTreeSet<&str> = rows_a.keys().chain(rows_b.keys()).copied().collect();
+    // Every claim of either side, in id order, with its row on each side.
+    let pairs = by_id(wa, aa, wb, ab);
 
     // Dependent evidence: each group counts with its mean row, times η. A
     // change of η is its own part, (η_B − η_A)·(ΣC_A + ΣC_B)/2; every claim's
@@ -626,16 +661,29 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
     {
         type Members<'a> = BTreeMap<&'a str, Vec<f64>>;
         let mut by_key: BTreeMap<GroupKey, (Members, Members)> = BTreeMap::new();
-        for (w, rows, idx, side) in [(wa, &rows_a, &ia, 0), (wb, &rows_b, &ib, 1)] {
-            for (&id, r) in rows.iter() {
-                let Some(v) = log_over(Some(r), idx) else {
-                    continue;
-                };
-                let e = by_key.entry(group_key(w, r)).or_default();
-                if side == 0 {
-                    e.0.insert(id, v);
-                } else {
-                    e.1.insert(id, v);
+        for &(id, ra, rb) in &pairs {
+            // A claim in a group of its own with the same log L'' row on
+            // both sides is a group that did not change: it has no share,
+            // and most of a large record is such claims.
+            if let (Some(ra), Some(rb)) = (ra, rb) {
+                let own = |w: &Workspace, r: &Row| matches!(group_key(w, r), GroupKey::Own(_));
+                if let (Some(la), Some(lb)) = (&ra.log_l, &rb.log_l) {
+                    if own(wa, ra)
+                        && own(wb, rb)
+                        && ia.iter().zip(&ib).all(|(&ja, &jb)| la[ja] == lb[jb])
+                    {
+                        continue;
+                    }
+                }
+            }
+            if let Some(r) = ra {
+                if let Some(v) = log_over(Some(r), &ia) {
+                    by_key.entry(group_key(wa, r)).or_default().0.insert(id, v);
+                }
+            }
+            if let Some(r) = rb {
+                if let Some(v) = log_over(Some(r), &ib) {
+                    by_key.entry(group_key(wb, r)).or_default().1.insert(id, v);
                 }
             }
         }
@@ -706,17 +754,28 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
             weighted_inconsistency: idmap(&ids, vec![0.0; ids.len()]),
         });
     }
-    for id in all {
-        let va = rows_a.get(id).map(|r| View { ws: wa, row: r });
-        let vb = rows_b.get(id).map(|r| View { ws: wb, row: r });
-        let lo = claim_lo
-            .get(id)
-            .map(|v| against_others(v))
-            .unwrap_or_else(|| vec![0.0; h]);
-        let wi = sub(
-            &wi_part(vb.as_ref().map(|v| v.row), &ib),
-            &wi_part(va.as_ref().map(|v| v.row), &ia),
-        );
+    // Weighted inconsistency of a row, 0 where it does not count.
+    let w_of = |r: Option<&Row>, j: usize| match r {
+        Some(r) if r.counts() => r.weighted(j),
+        _ => 0.0,
+    };
+    for &(id, ra, rb) in &pairs {
+        let va = ra.map(|r| View { ws: wa, row: r });
+        let vb = rb.map(|r| View { ws: wb, row: r });
+        let lo = claim_lo.get(id).map(|v| against_others(v));
+        let wi = || -> Vec<f64> {
+            ia.iter()
+                .zip(&ib)
+                .map(|(&ja, &jb)| w_of(rb, jb) - w_of(ra, ja))
+                .collect()
+        };
+        let moved = lo
+            .as_ref()
+            .is_some_and(|l| l.iter().any(|x| x.abs() > ZERO))
+            || ia
+                .iter()
+                .zip(&ib)
+                .any(|(&ja, &jb)| (w_of(rb, jb) - w_of(ra, ja)).abs() > ZERO);
         let (kind, fields, regr, statement) = match (&va, &vb) {
             (None, Some(b)) => {
                 record.claims_added.push(b.brief());
@@ -773,15 +832,15 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
             }
             (None, None) => unreachable!("the id came from one of the two sides"),
         };
-        if lo.iter().chain(&wi).any(|x| x.abs() > ZERO) {
+        if moved {
             parts.push(Part {
                 claim: Some(id.to_string()),
                 kind,
                 fields,
                 sources_regraded: regr,
                 statement: Some(statement),
-                log_odds: idmap(&ids, lo),
-                weighted_inconsistency: idmap(&ids, wi),
+                log_odds: idmap(&ids, lo.unwrap_or_else(|| vec![0.0; h])),
+                weighted_inconsistency: idmap(&ids, wi()),
             });
         }
     }
