@@ -276,13 +276,15 @@ fn main() {
         });
         let t_git = git_history(root).then(|| {
             time(rounds, || {
-                let side = |rev: &str| {
-                    let (files, _) = kzclaims::load::git::read_at(root, rev).unwrap();
-                    let ws = kzclaims::load::from_files(files).unwrap();
-                    let a = engine::assess(&ws, as_of, EngineKind::Bayes);
-                    (ws, a)
-                };
-                let ((wa, aa), (wb, ab)) = (side("HEAD~1"), side("HEAD"));
+                // As `kzclaims diff` does: both revisions read, then loaded
+                // together (shared claims files parsed once), then assessed.
+                let files = |rev: &str| kzclaims::load::git::read_at(root, rev).unwrap().0;
+                let (wa, wb) = kzclaims::load::from_files_pair(files("HEAD~1"), files("HEAD"));
+                let (wa, wb) = (wa.unwrap(), wb.unwrap());
+                let (aa, ab) = rayon::join(
+                    || engine::assess(&wa, as_of, EngineKind::Bayes),
+                    || engine::assess(&wb, as_of, EngineKind::Bayes),
+                );
                 let info = |r: &str| rdiff::SideInfo {
                     spec: r.into(),
                     label: r.into(),

@@ -3,8 +3,8 @@
 
 use super::{emit, parse_date, score::EngineArg, workspace_root, Cli, CmdResult, Failure};
 use crate::engine::{self, Assessment};
-use crate::load::{self, git};
-use crate::model::{EngineKind, Workspace};
+use crate::load::{self, git, git::RevisionInfo};
+use crate::model::{EngineKind, SourceFile, Workspace};
 use crate::report::diff::{self as rdiff, Side, SideInfo};
 use crate::report::{context, render};
 use chrono::NaiveDate;
@@ -99,33 +99,22 @@ fn as_of(ws: &Workspace, given: Option<NaiveDate>, what: &str) -> Result<NaiveDa
     })
 }
 
-/// Load one side of a comparison for the workspace at `root`. `worktree`, when
-/// given, is the working tree already loaded: a date or `.` side reuses it
-/// instead of reading and validating the files again.
-pub fn load_side(root: &Path, raw: &str, worktree: Option<&Workspace>) -> Result<Loaded, Failure> {
-    match parse_spec(raw)? {
-        Spec::WorkTree(date) => {
-            let ws = match worktree {
-                Some(ws) => ws.clone(),
-                None => load::load(root)?,
-            };
-            let d = as_of(&ws, date, raw)?;
-            let label = if date.is_some() {
-                d.to_string()
-            } else {
-                format!("working tree (as of {d})")
-            };
-            Ok(Loaded {
-                ws,
-                as_of: d,
-                info: SideInfo {
-                    spec: raw.to_string(),
-                    label,
-                    as_of: d.to_string(),
-                    revision: None,
-                },
-            })
-        }
+/// One side's files, read but not yet loaded.
+enum Read {
+    /// The working tree, as of a date (default: its latest).
+    WorkTree(Option<NaiveDate>),
+    /// A git revision's files, as of a date (default: its latest).
+    Rev {
+        rev: String,
+        date: Option<NaiveDate>,
+        files: Vec<SourceFile>,
+        info: RevisionInfo,
+    },
+}
+
+fn read_side(root: &Path, raw: &str) -> Result<Read, Failure> {
+    Ok(match parse_spec(raw)? {
+        Spec::WorkTree(date) => Read::WorkTree(date),
         Spec::Rev(rev, date) => {
             let (files, info) = git::read_at(root, &rev).map_err(|e| match e {
                 git::GitError::NotARepository(m) => Failure::Usage(format!(
@@ -133,44 +122,139 @@ pub fn load_side(root: &Path, raw: &str, worktree: Option<&Workspace>) -> Result
                 )),
                 git::GitError::Other(m) => Failure::Usage(m),
             })?;
-            let mut ws = load::from_files(files).map_err(|e| match e {
-                load::LoadError::Invalid {
-                    mut diagnostics,
-                    mut files,
-                } => {
-                    // Name the revision in every path the diagnostics quote.
-                    for d in &mut diagnostics {
-                        if !d.file.is_empty() {
-                            d.file = format!("{rev}:{}", d.file);
-                        }
-                    }
-                    for f in &mut files {
-                        f.rel = format!("{rev}:{}", f.rel);
-                    }
-                    Failure::Invalid { diagnostics, files }
-                }
-                load::LoadError::Io(m) => Failure::Usage(m),
-            })?;
-            ws.root = root.to_path_buf();
-            // Valid: no diagnostic will quote the revision's files.
-            ws.release_texts();
-            let d = as_of(&ws, date, raw)?;
-            let label = match date {
-                Some(_) => format!("{rev} ({}) as of {d}", info.short),
-                None => format!("{rev} ({}, as of {d})", info.short),
-            };
-            Ok(Loaded {
-                ws,
-                as_of: d,
-                info: SideInfo {
-                    spec: raw.to_string(),
-                    label,
-                    as_of: d.to_string(),
-                    revision: Some(info),
-                },
-            })
+            Read::Rev {
+                rev,
+                date,
+                files,
+                info,
+            }
+        }
+    })
+}
+
+/// Load one side of a comparison for the workspace at `root`. `worktree`, when
+/// given, is the working tree already loaded: a date or `.` side reuses it
+/// instead of reading and validating the files again.
+pub fn load_side(root: &Path, raw: &str, worktree: Option<&Workspace>) -> Result<Loaded, Failure> {
+    match read_side(root, raw)? {
+        Read::WorkTree(date) => worktree_side(root, raw, date, worktree),
+        Read::Rev {
+            rev,
+            date,
+            files,
+            info,
+        } => rev_side(root, raw, &rev, date, info, load::from_files(files)),
+    }
+}
+
+/// Load both sides. Two git revisions are read first and loaded together,
+/// so that the claims files they share are parsed once
+/// ([`load::from_files_pair`]); a second working-tree side reuses the first.
+pub fn load_sides(root: &Path, from: &str, to: &str) -> Result<(Loaded, Loaded), Failure> {
+    match read_side(root, from)? {
+        Read::Rev {
+            rev,
+            date,
+            files,
+            info,
+        } => match read_side(root, to)? {
+            Read::Rev {
+                rev: rev_b,
+                date: date_b,
+                files: files_b,
+                info: info_b,
+            } => {
+                let (a, b) = load::from_files_pair(files, files_b);
+                let before = rev_side(root, from, &rev, date, info, a)?;
+                let after = rev_side(root, to, &rev_b, date_b, info_b, b)?;
+                Ok((before, after))
+            }
+            Read::WorkTree(date_b) => {
+                let before = rev_side(root, from, &rev, date, info, load::from_files(files))?;
+                Ok((before, worktree_side(root, to, date_b, None)?))
+            }
+        },
+        Read::WorkTree(date) => {
+            let before = worktree_side(root, from, date, None)?;
+            let after = load_side(root, to, Some(&before.ws))?;
+            Ok((before, after))
         }
     }
+}
+
+fn worktree_side(
+    root: &Path,
+    raw: &str,
+    date: Option<NaiveDate>,
+    worktree: Option<&Workspace>,
+) -> Result<Loaded, Failure> {
+    let ws = match worktree {
+        Some(ws) => ws.clone(),
+        None => load::load(root)?,
+    };
+    let d = as_of(&ws, date, raw)?;
+    let label = if date.is_some() {
+        d.to_string()
+    } else {
+        format!("working tree (as of {d})")
+    };
+    Ok(Loaded {
+        ws,
+        as_of: d,
+        info: SideInfo {
+            spec: raw.to_string(),
+            label,
+            as_of: d.to_string(),
+            revision: None,
+        },
+    })
+}
+
+/// A revision's side, from its load: diagnostics name the revision in
+/// every path they quote.
+fn rev_side(
+    root: &Path,
+    raw: &str,
+    rev: &str,
+    date: Option<NaiveDate>,
+    info: RevisionInfo,
+    loaded: Result<Workspace, load::LoadError>,
+) -> Result<Loaded, Failure> {
+    let mut ws = loaded.map_err(|e| match e {
+        load::LoadError::Invalid {
+            mut diagnostics,
+            mut files,
+        } => {
+            for d in &mut diagnostics {
+                if !d.file.is_empty() {
+                    d.file = format!("{rev}:{}", d.file);
+                }
+            }
+            for f in &mut files {
+                f.rel = format!("{rev}:{}", f.rel);
+            }
+            Failure::Invalid { diagnostics, files }
+        }
+        load::LoadError::Io(m) => Failure::Usage(m),
+    })?;
+    ws.root = root.to_path_buf();
+    // Valid: no diagnostic will quote the revision's files.
+    ws.release_texts();
+    let d = as_of(&ws, date, raw)?;
+    let label = match date {
+        Some(_) => format!("{rev} ({}) as of {d}", info.short),
+        None => format!("{rev} ({}, as of {d})", info.short),
+    };
+    Ok(Loaded {
+        ws,
+        as_of: d,
+        info: SideInfo {
+            spec: raw.to_string(),
+            label,
+            as_of: d.to_string(),
+            revision: Some(info),
+        },
+    })
 }
 
 /// Both sides assessed and compared.
@@ -214,10 +298,7 @@ fn stdout_color() -> bool {
 
 pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let root = workspace_root(cli)?;
-    let before = load_side(&root, &args.from, None)?;
-    // A second working-tree side (two dates, say) reuses the first's load.
-    let reuse = before.info.revision.is_none().then_some(&before.ws);
-    let after = load_side(&root, &args.to, reuse)?;
+    let (before, after) = load_sides(&root, &args.from, &args.to)?;
     // Left to the operating system at exit (`Kept`): two workspaces of a
     // large record take a while to free.
     let c = super::Kept::new(compare(before, after, args.engine.map(EngineKind::from)));

@@ -389,6 +389,61 @@ fn from_files_with(
     lean: Option<Lean<'_>>,
 ) -> Result<(Workspace, Vec<Option<TextStamp>>), LoadError> {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let (parsed, stamps) = parse_files(&mut files, progress, lean, None);
+    assemble(files, parsed).map(|ws| (ws, stamps))
+}
+
+/// Parse and validate two workspaces from their files: two revisions of one,
+/// for `diff`. When both have the same scenario ids, a claims file with the
+/// same path and text on both sides (most of them, between two commits) is
+/// parsed once and its records copied for the second workspace.
+pub fn from_files_pair(
+    mut a: Vec<SourceFile>,
+    mut b: Vec<SourceFile>,
+) -> (Result<Workspace, LoadError>, Result<Workspace, LoadError>) {
+    a.sort_by(|x, y| x.rel.cmp(&y.rel));
+    b.sort_by(|x, y| x.rel.cmp(&y.rel));
+    let (parsed_a, _) = parse_files(&mut a, &NoProgress, None, None);
+    // The claims files' records come last in `parsed_a`, in file order.
+    let claims_a = a.iter().filter(|f| f.rel.starts_with("claims/"));
+    let first = parsed_a.len() - claims_a.clone().count();
+    let reuse = Reuse {
+        known: scenario_ids(&parsed_a),
+        by_rel: claims_a
+            .zip(&parsed_a[first..])
+            .map(|(f, p)| (f.rel.as_str(), (f.text.as_str(), p)))
+            .collect(),
+    };
+    let (parsed_b, _) = parse_files(&mut b, &NoProgress, None, Some(&reuse));
+    drop(reuse);
+    rayon::join(|| assemble(a, parsed_a), || assemble(b, parsed_b))
+}
+
+/// The first workspace's parsed claims files, by path, for the second of
+/// [`from_files_pair`].
+struct Reuse<'a> {
+    /// Its scenario ids, in order: a claims file's ratings are parsed
+    /// against them, so only a workspace with the same ids can share them.
+    known: Vec<&'a str>,
+    by_rel: HashMap<&'a str, (&'a str, &'a Parsed)>,
+}
+
+fn scenario_ids(parsed: &[Parsed]) -> Vec<&str> {
+    parsed
+        .iter()
+        .flat_map(|p| p.scenarios.iter().map(|s| s.s.id.as_str()))
+        .collect()
+}
+
+/// Parse `files` (sorted by path): the config and the scenarios first, then
+/// the claims files, each into its [`Parsed`] (in that order). With `reuse`,
+/// a claims file found there with the same text is copied, not parsed.
+fn parse_files(
+    files: &mut [SourceFile],
+    progress: &dyn Progress,
+    lean: Option<Lean<'_>>,
+    reuse: Option<&Reuse<'_>>,
+) -> (Vec<Parsed>, Vec<Option<TextStamp>>) {
     // Files are parsed on every core; the results are merged in file order,
     // so the workspace and its diagnostics do not depend on the scheduling.
     use rayon::prelude::*;
@@ -406,10 +461,8 @@ fn from_files_with(
             p
         })
         .collect();
-    let known: Vec<&str> = parsed
-        .iter()
-        .flat_map(|p| p.scenarios.iter().map(|s| s.s.id.as_str()))
-        .collect();
+    let known: Vec<&str> = scenario_ids(&parsed);
+    let reuse = reuse.filter(|r| r.known == known);
     let mut stamps: Vec<Option<TextStamp>> = match lean {
         Some(Lean { stamp: true, .. }) => vec![None; files.len()],
         _ => Vec::new(),
@@ -440,6 +493,13 @@ fn from_files_with(
                     };
                 }
             }
+            if let Some((_, p)) = reuse
+                .and_then(|r| r.by_rel.get(f.rel.as_str()))
+                .filter(|(text, _)| *text == f.text)
+            {
+                progress.step();
+                return p.relocated(i);
+            }
             let p = parse_one(i, f, &known);
             if lean.is_some() && p.diags.is_empty() {
                 if let Some(slot) = slot {
@@ -454,6 +514,13 @@ fn from_files_with(
     drop(known);
     drop(stamp_slots);
     parsed.extend(claim_files);
+    (parsed, stamps)
+}
+
+/// Merge the parsed files (from [`parse_files`]) into a workspace, checking
+/// what spans files: ids, references, priors.
+fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, LoadError> {
+    use rayon::prelude::*;
     let mut diags = Vec::new();
     let mut config = None;
     let mut scenarios = Vec::new();
@@ -727,7 +794,7 @@ fn from_files_with(
             .as_deref()
             .and_then(|g| groups.binary_search_by(|x| x.as_str().cmp(g)).ok());
     }
-    let ws = Workspace {
+    Ok(Workspace {
         root: PathBuf::new(),
         config: config.expect("checked above").cfg,
         scenarios: scenarios.into_iter().map(|s| s.s).collect(),
@@ -735,8 +802,7 @@ fn from_files_with(
         claims,
         groups,
         files,
-    };
-    Ok((ws, stamps))
+    })
 }
 
 /// Rearrange `v` so that `v[k]` becomes the old `v[order[k]]`, by following
@@ -758,13 +824,43 @@ fn permute<T>(v: &mut [T], order: &mut [usize]) {
 }
 
 /// What one file holds, parsed.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Parsed {
     diags: Vec<Diagnostic>,
     config: Option<RawConfig>,
     scenarios: Vec<RawScenario>,
     sources: Vec<RawSource>,
     claims: Vec<RawClaim>,
+}
+
+impl Parsed {
+    /// A copy of this file's records for a workspace that has the same file
+    /// at index `file`.
+    fn relocated(&self, file: usize) -> Parsed {
+        let mut p = self.clone();
+        for s in &mut p.scenarios {
+            s.s.loc.file = file;
+            for ind in &mut s.s.indicators {
+                ind.loc.file = file;
+                for o in &mut ind.observations {
+                    o.loc.file = file;
+                }
+            }
+        }
+        for s in &mut p.sources {
+            s.s.loc.file = file;
+        }
+        for c in &mut p.claims {
+            c.c.loc.file = file;
+            for r in &mut c.c.revisions {
+                r.loc.file = file;
+            }
+            for a in &mut c.c.assessments {
+                a.loc.file = file;
+            }
+        }
+        p
+    }
 }
 
 fn parse_one(i: usize, f: &SourceFile, scenario_ids: &[&str]) -> Parsed {
@@ -942,6 +1038,48 @@ mod tests {
             } else {
                 assert!(f.text.is_empty(), "{}: not asked for, or changed", f.rel);
             }
+        }
+    }
+
+    /// Loading two revisions together (claims files shared between them
+    /// parsed once) gives exactly what loading each alone gives: every
+    /// record, location and diagnostic, whether files were added (shifting
+    /// every index), changed, or the second side is invalid.
+    #[test]
+    fn pair_load_matches_two_loads() {
+        let a = read_files(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let first_claims = a.iter().find(|f| f.rel.starts_with("claims/")).unwrap();
+        let mut added = a.clone();
+        added.push(SourceFile {
+            rel: "claims/000-new.toml".into(),
+            text: first_claims.text.replace("\nid = \"", "\nid = \"x-"),
+        });
+        let mut changed = a.clone();
+        let f = changed
+            .iter_mut()
+            .rev()
+            .find(|f| f.rel.starts_with("claims/"))
+            .unwrap();
+        f.text = f
+            .text
+            .replacen("statement = \"", "statement = \"Reportedly, ", 1);
+        let mut broken = a.clone();
+        broken.push(SourceFile {
+            rel: "claims/zzz.toml".into(),
+            text: "[[claim]\nid = 1".into(),
+        });
+        let debug = |r: &Result<Workspace, LoadError>| format!("{r:?}");
+        for (b, valid) in [
+            (a.clone(), true),
+            (added, true),
+            (changed, true),
+            (broken, false),
+        ] {
+            let (pa, pb) = from_files_pair(a.clone(), b.clone());
+            assert_eq!(debug(&pa), debug(&from_files(a.clone())));
+            assert_eq!(debug(&pb), debug(&from_files(b.clone())));
+            assert!(pa.is_ok());
+            assert_eq!(pb.is_ok(), valid, "{}", debug(&pb));
         }
     }
 

@@ -5,6 +5,7 @@ use super::toml_walk::{number, tables_in, FileCx, Span, Tbl};
 use super::*;
 use toml::de::{DeTable, DeValue};
 
+#[derive(Clone)]
 pub(super) struct RawScenario {
     pub(super) s: Scenario,
     pub(super) id_span: Span,
@@ -18,17 +19,20 @@ pub(super) struct RawScenario {
     pub(super) claim_refs: Vec<(String, Span)>,
 }
 
+#[derive(Clone)]
 pub(super) struct RawSource {
     pub(super) s: Source,
     pub(super) id_span: Span,
     pub(super) interest_span: Option<Span>,
 }
 
+#[derive(Clone)]
 pub(super) struct RawConfig {
     pub(super) cfg: Config,
     pub(super) resolution_scenario: Option<Span>,
 }
 
+#[derive(Clone)]
 pub(super) struct RawClaim {
     pub(super) c: Claim,
     pub(super) id_span: Span,
