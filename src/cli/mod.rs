@@ -305,12 +305,23 @@ pub fn tune_allocator() {
 /// are parsed on rayon's threads, and glibc keeps what a thread frees in that
 /// thread's arena, where the scoring (on the main thread) cannot reuse it:
 /// without this the parse trees of a large record stay in the peak.
+/// With several cores the trim runs on a thread of its own, beside the work
+/// that follows (it only locks each arena while it walks it).
 fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of the allocator's arenas;
-    // it takes no pointer and touches no live allocation.
-    unsafe {
-        libc::malloc_trim(0);
+    {
+        let trim = || {
+            // SAFETY: malloc_trim only releases free pages of the allocator's
+            // arenas; it takes no pointer and touches no live allocation.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        };
+        if rayon::current_num_threads() > 1 {
+            std::thread::spawn(trim);
+        } else {
+            trim();
+        }
     }
 }
 

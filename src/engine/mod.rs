@@ -550,10 +550,13 @@ pub fn assess_view(
     };
     let rows: Vec<Row> = if rayon::current_num_threads() > 1 {
         use rayon::prelude::*;
-        (0..ws.claims.len())
+        // Indexed, so that each thread writes into one vector sized in
+        // advance (a filtered parallel collect grows and joins pieces).
+        let rows: Vec<Option<Row>> = (0..ws.claims.len())
             .into_par_iter()
-            .filter_map(claim_row)
-            .collect()
+            .map(claim_row)
+            .collect();
+        rows.into_iter().flatten().collect()
     } else {
         (0..ws.claims.len()).filter_map(claim_row).collect()
     };
