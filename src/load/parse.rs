@@ -847,7 +847,11 @@ pub(super) fn parse_claims(
         }
     }
     if let Some(v) = top.get("claim") {
-        for t in tables_in(cx, v, "claim", "[[claim]]") {
+        let tables = tables_in(cx, v, "claim", "[[claim]]");
+        // Sized exactly: grown by doubling, a file's claims would hold up to
+        // twice their size until they are merged into the record.
+        claims.reserve_exact(tables.len());
+        for t in tables {
             if let Some(c) = parse_claim(cx, file, &t, scenario_ids) {
                 claims.push(c);
             }
