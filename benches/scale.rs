@@ -408,7 +408,7 @@ fn main() {
             for cmd in [&["score", "--format", "json"][..], &["brief"], &["check"]] {
                 if let Some(kb) = peak_rss_kb(&bin, root, cmd) {
                     println!(
-                        "  peak memory of `kzclaims {}`: {:.0} MB ({:.1}× the bytes on disk)",
+                        "  peak memory of `kzclaims {}`: {:.0} MiB ({:.1}× the bytes on disk)",
                         cmd.join(" "),
                         kb as f64 / 1024.0,
                         kb as f64 * 1024.0 / bytes as f64
