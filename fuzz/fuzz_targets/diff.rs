@@ -1,6 +1,7 @@
-//! `diff` between two arbitrary small workspaces: no panic, the attribution's
-//! parts sum to the total move of every scenario, and the text, Markdown and
-//! HTML renderings of the diff (with the memo redline) are produced.
+//! `diff` between two arbitrary small workspaces: loading them together gives
+//! what loading each alone gives, no panic, the attribution's parts sum to
+//! the total move of every scenario, and the text, Markdown and HTML
+//! renderings of the diff (with the memo redline) are produced.
 #![no_main]
 use arbitrary::Arbitrary;
 use kzclaims::report::diff::{self as rdiff, Side, SideInfo};
@@ -102,8 +103,28 @@ fn info(label: &str) -> SideInfo {
     }
 }
 
+/// The files as text (the generator writes only UTF-8).
+fn sources(w: &Ws) -> Vec<kzclaims::model::SourceFile> {
+    files(w)
+        .into_iter()
+        .map(|(rel, bytes)| kzclaims::model::SourceFile {
+            rel,
+            text: String::from_utf8(bytes).expect("UTF-8"),
+        })
+        .collect()
+}
+
 fuzz_target!(|input: (Ws, Ws, u8, u8)| {
     let (wa, wb, da, db) = input;
+    // Loading two revisions together (a claims file the same on both sides
+    // parsed once) gives what loading each alone gives, valid or not; a
+    // workspace paired with itself shares every claims file.
+    for (x, y) in [(&wa, &wb), (&wa, &wa)] {
+        let (px, py) = kzclaims::load::from_files_pair(sources(x), sources(y));
+        let alone = |w: &Ws| format!("{:?}", kzclaims::load::from_files(sources(w)));
+        assert_eq!(format!("{px:?}"), alone(x));
+        assert_eq!(format!("{py:?}"), alone(y));
+    }
     let (Some(a), Some(b)) = (load_checked(files(&wa)), load_checked(files(&wb))) else {
         return;
     };
