@@ -91,6 +91,27 @@ pub struct Loaded {
     pub info: SideInfo,
 }
 
+impl Loaded {
+    fn new(
+        ws: Workspace,
+        as_of: NaiveDate,
+        raw: &str,
+        label: String,
+        revision: Option<RevisionInfo>,
+    ) -> Self {
+        Loaded {
+            ws,
+            as_of,
+            info: SideInfo {
+                spec: raw.to_string(),
+                label,
+                as_of: as_of.to_string(),
+                revision,
+            },
+        }
+    }
+}
+
 fn as_of(ws: &Workspace, given: Option<NaiveDate>, what: &str) -> Result<NaiveDate, Failure> {
     given.or_else(|| ws.default_as_of()).ok_or_else(|| {
         Failure::Usage(format!(
@@ -198,16 +219,7 @@ fn worktree_side(
     } else {
         format!("working tree (as of {d})")
     };
-    Ok(Loaded {
-        ws,
-        as_of: d,
-        info: SideInfo {
-            spec: raw.to_string(),
-            label,
-            as_of: d.to_string(),
-            revision: None,
-        },
-    })
+    Ok(Loaded::new(ws, d, raw, label, None))
 }
 
 /// A revision's side, from its load: diagnostics name the revision in
@@ -245,16 +257,7 @@ fn rev_side(
         Some(_) => format!("{rev} ({}) as of {d}", info.short),
         None => format!("{rev} ({}, as of {d})", info.short),
     };
-    Ok(Loaded {
-        ws,
-        as_of: d,
-        info: SideInfo {
-            spec: raw.to_string(),
-            label,
-            as_of: d.to_string(),
-            revision: Some(info),
-        },
-    })
+    Ok(Loaded::new(ws, d, raw, label, Some(info)))
 }
 
 /// Both sides assessed and compared.
