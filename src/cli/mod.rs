@@ -326,10 +326,12 @@ fn give_back_freed_memory() {
 }
 
 /// A progress bar on stderr for a load that takes longer than about a
-/// second; never on a pipe or a file, never with `--quiet`.
+/// second; never on a pipe or a file, never with `--quiet`. The second can
+/// be changed with `KZCLAIMS_PROGRESS_AFTER_MS` (the tests set it to 0).
 struct LoadBar {
     bar: indicatif::ProgressBar,
     start: std::time::Instant,
+    after: std::time::Duration,
     may_show: bool,
     shown: std::sync::atomic::AtomicBool,
 }
@@ -344,9 +346,14 @@ impl LoadBar {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_prefix("loading the workspace");
+        let after = std::env::var("KZCLAIMS_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
         LoadBar {
             bar,
             start: std::time::Instant::now(),
+            after: std::time::Duration::from_millis(after),
             may_show: !quiet && std::io::stderr().is_terminal(),
             shown: std::sync::atomic::AtomicBool::new(false),
         }
@@ -366,7 +373,7 @@ impl load::Progress for LoadBar {
         self.bar.inc(1);
         use std::sync::atomic::Ordering;
         if self.may_show
-            && self.start.elapsed() > std::time::Duration::from_secs(1)
+            && self.start.elapsed() >= self.after
             && !self.shown.swap(true, Ordering::Relaxed)
         {
             self.bar

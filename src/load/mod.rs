@@ -92,6 +92,8 @@ fn read_files_with(
     let real_root = root
         .canonicalize()
         .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", root.display())))?;
+    // Both folders listed first, so that the progress bar knows its length.
+    let mut listed = Vec::new();
     for dir in ["scenarios", "claims"] {
         let path = root.join(dir);
         if path.exists() && !path.is_dir() {
@@ -107,8 +109,12 @@ fn read_files_with(
         collect_toml(&real_root, &path, dir, &mut found, &mut seen, &mut diags)
             .map_err(LoadError::Io)?;
         found.sort();
-        // Each file is one step read and one step parsed.
-        progress.set_total(2 * (files.len() + found.len()) as u64);
+        listed.push((dir, found));
+    }
+    // Each file is one step read and one step parsed.
+    let n: usize = listed.iter().map(|(_, found)| found.len()).sum();
+    progress.set_total(2 * (files.len() + n) as u64);
+    for (dir, found) in listed {
         for rel in found {
             progress.step();
             if defer_claims && dir == "claims" {

@@ -19,6 +19,7 @@ mod hostile;
 mod indicators;
 mod init;
 mod interop;
+mod progress;
 mod schema;
 mod score;
 mod sensitivity;
