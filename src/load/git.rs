@@ -139,10 +139,10 @@ pub fn read_at(root: &Path, spec: &str) -> Result<(Vec<SourceFile>, RevisionInfo
     blobs.sort();
     let mut files = Vec::with_capacity(blobs.len());
     for (rel, oid) in blobs {
-        let blob = repo
+        let mut blob = repo
             .find_blob(oid)
             .map_err(|e| other(format!("cannot read `{rel}` at `{spec}`: {e}")))?;
-        let text = String::from_utf8(blob.data.clone())
+        let text = String::from_utf8(std::mem::take(&mut blob.data))
             .map_err(|_| other(format!("`{rel}` at `{spec}` is not UTF-8 text")))?;
         files.push(SourceFile { rel, text });
     }
