@@ -25,8 +25,9 @@ fn on_a_terminal(args: &str) -> String {
 fn the_load_shows_a_progress_bar_on_a_terminal_only() {
     let shown = on_a_terminal("score");
     assert!(shown.contains("loading the workspace ["), "{shown:?}");
-    assert!(shown.contains("100%"), "{shown:?}");
-    // The bar only grows: its length is known before the first step.
+    // The bar only grows: its length is known before the first step. (How
+    // many states are drawn depends on the machine's speed: indicatif draws
+    // at most twenty times a second.)
     let percents: Vec<u32> = shown
         .split('%')
         .filter_map(|s| s.rsplit(' ').next()?.parse().ok())
