@@ -287,7 +287,7 @@ fn open_workspace_lean(cli: &Cli) -> Result<Kept<Workspace>, Failure> {
 /// Set glibc's allocator for a large load: no "fast bins", so small blocks
 /// freed (a parse frees millions: every parse tree) join their free
 /// neighbours at once instead of waiting in per-size lists. The trim after
-/// the load ([`give_back_freed_memory`]) then has little left to sort
+/// the load (`give_back_freed_memory`) then has little left to sort
 /// through: `brief` at 100k claims, one thread, 1.68 → 1.59 s, same peak
 /// memory (docs/performance.md). Small allocations still come from glibc's
 /// per-thread cache first. Called at the start of [`run`] (the benchmark

@@ -341,7 +341,7 @@ impl TextStamp {
 }
 
 /// Read back from `root` the texts of the files `wanted` names (texts let go
-/// by [`release_texts_stamped`]), to quote them. A file that is gone or whose
+/// by [`load_lean_stamped_with`]), to quote them. A file that is gone or whose
 /// bytes no longer match its stamp keeps no text, so that its diagnostics
 /// show its path but no stale lines; the paths of those files are returned.
 pub fn read_back(
@@ -469,19 +469,14 @@ fn parse_files(
         .collect();
     let known: Vec<&str> = scenario_ids(&parsed);
     let reuse = reuse.filter(|r| r.known == known);
-    let mut stamps: Vec<Option<TextStamp>> = match lean {
-        Some(Lean { stamp: true, .. }) => vec![None; files.len()],
-        _ => Vec::new(),
-    };
-    let mut stamp_slots: Vec<Option<&mut Option<TextStamp>>> = Vec::with_capacity(files.len());
-    stamp_slots.extend(stamps.iter_mut().map(Some));
-    stamp_slots.resize_with(files.len(), || None);
-    let claim_files: Vec<Parsed> = files
+    let stamp = lean.is_some_and(|l| l.stamp);
+    // Each claims file's records, with its index and (lean, stamped) the
+    // stamp of the text let go.
+    let claim_files: Vec<(usize, Parsed, Option<TextStamp>)> = files
         .par_iter_mut()
-        .zip(stamp_slots.par_iter_mut())
         .enumerate()
-        .filter(|(_, (f, _))| is_claims(f))
-        .map(|(i, (f, slot))| {
+        .filter(|(_, f)| is_claims(f))
+        .map(|(i, f)| {
             if let Some(Lean { root, .. }) = lean {
                 let mut diags = Vec::new();
                 match std::fs::read(root.join(&f.rel)) {
@@ -493,10 +488,11 @@ fn parse_files(
                 }
                 if !diags.is_empty() {
                     // The caller reads the workspace again and reports this.
-                    return Parsed {
+                    let p = Parsed {
                         diags,
                         ..Parsed::default()
                     };
+                    return (i, p, None);
                 }
             }
             if let Some((_, p)) = reuse
@@ -504,22 +500,30 @@ fn parse_files(
                 .filter(|(text, _)| *text == f.text)
             {
                 progress.step();
-                return p.relocated(i);
+                return (i, p.relocated(i), None);
             }
             let p = parse_one(i, f, &known);
+            let mut s = None;
             if lean.is_some() && p.diags.is_empty() {
-                if let Some(slot) = slot {
-                    **slot = Some(TextStamp::of(f.text.as_bytes()));
-                }
+                s = stamp.then(|| TextStamp::of(f.text.as_bytes()));
                 f.text = String::new();
             }
             progress.step();
-            p
+            (i, p, s)
         })
         .collect();
     drop(known);
-    drop(stamp_slots);
-    parsed.extend(claim_files);
+    let mut stamps: Vec<Option<TextStamp>> = if stamp {
+        vec![None; files.len()]
+    } else {
+        Vec::new()
+    };
+    for (i, p, s) in claim_files {
+        if stamp {
+            stamps[i] = s;
+        }
+        parsed.push(p);
+    }
     (parsed, stamps)
 }
 
@@ -787,9 +791,8 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     let mut claims: Vec<Claim> = claims.into_iter().map(|c| c.c).collect();
     // Sorted through a permutation of indices, applied in place: a claim is
     // a few hundred bytes, which a sort would move many times (and copy into
-    // a scratch buffer of half the record).
-    // The keys are sorted side by side (ids are unique: no ties), not read
-    // through each claim, which a large record has far from the cache.
+    // a scratch buffer of half the record). The (date, id) keys are sorted
+    // side by side (ids are unique: no ties), not read through each claim.
     let mut keys: Vec<(chrono::NaiveDate, &str, usize)> = claims
         .iter()
         .enumerate()

@@ -422,8 +422,8 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
 }
 
 /// The sensitivity analysis of `a` and the memo context built with it
-/// (`check` uses both). On several cores the analysis runs beside the
-/// indicators' calibration, the other long part of the memo.
+/// (`check` uses both). On several cores the analysis runs beside the rest
+/// of the context (the indicators' calibration is its other long part).
 pub fn analyse_and_context(
     ws: &Workspace,
     a: &Assessment,
