@@ -87,6 +87,22 @@ fn paren(t: &str, i: usize) -> Option<(f64, usize)> {
     (tail.starts_with("%)") || tail.starts_with("%;")).then_some((n + adj, k + 2))
 }
 
+/// ", NN%" (or ", <1%", ", >99%") at `i`, as the memo writes a judgment
+/// ("likely, 72% (between …)"): (value, end).
+fn comma(t: &str, i: usize) -> Option<(f64, usize)> {
+    let rest = t.get(i..)?;
+    let j = i + rest.strip_prefix(", ").map(|_| 2)?;
+    let (adj, j) = if t[j..].starts_with('<') {
+        (-0.5, j + 1)
+    } else if t[j..].starts_with('>') {
+        (0.5, j + 1)
+    } else {
+        (0.0, j)
+    };
+    let (n, k) = number(t, j)?;
+    t.get(k..)?.starts_with('%').then_some((n + adj, k + 1))
+}
+
 fn fmt_pct(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{x:.0}")
@@ -136,7 +152,7 @@ pub fn mismatches(text: &str) -> Vec<Mismatch> {
             end = k;
             j = skip_spaces(b, k);
         }
-        if let Some((n, k)) = paren(text, j) {
+        if let Some((n, k)) = paren(text, j).or_else(|| comma(text, j)) {
             if n < band.0 || n > band.1 {
                 problems.push(format!(
                     "{}% lies outside \"{word}\" ({}–{}%)",
@@ -169,6 +185,14 @@ mod tests {
     #[test]
     fn consistent_text_passes() {
         assert!(mismatches("is likely [55–80%] (61%). Next: unlikely [20–45%] (45%).").is_empty());
+        assert!(
+            mismatches("very likely, 84% (between 58% and 98%); unlikely, 20 claims").is_empty()
+        );
+        assert_eq!(
+            mismatches("“A”: likely, 84% (between 58% and 98%)").len(),
+            1
+        );
+        assert_eq!(mismatches("unlikely, <1%").len(), 1);
         assert!(
             mismatches("almost no chance [1–5%] (<1%), almost certain [95–99%] (>99%)").is_empty()
         );

@@ -7,9 +7,11 @@ pub mod analysts;
 pub mod bayes;
 pub mod calibration;
 pub mod collect;
+pub mod confidence;
 pub mod indicators;
 #[cfg(test)]
 mod props;
+pub mod rests_on;
 pub mod sensitivity;
 pub mod state;
 pub mod timeline;
@@ -633,43 +635,6 @@ impl Assessment {
         };
         (at(0), at(1))
     }
-}
-
-/// Confidence in the assessment (see [`words::confidence`]); `other_leader` is
-/// the leading scenario under the other engine.
-pub fn confidence(
-    ws: &Workspace,
-    a: &Assessment,
-    other_leader: Option<usize>,
-) -> words::Confidence {
-    let diag: Vec<&Row> = a
-        .rows
-        .iter()
-        .filter(|r| r.counts() && r.diagnostic)
-        .collect();
-    let n = diag.len();
-    let mean_trust = if n == 0 {
-        0.0
-    } else {
-        diag.iter().map(|r| r.trust).sum::<f64>() / n as f64
-    };
-    let corroborated = diag
-        .iter()
-        .filter(|r| {
-            // At least two distinct sources: one that differs from the first.
-            let s = r.state.sources(ws);
-            s.first().is_some_and(|f| s.iter().any(|x| x != f)) || r.state.credibility.0 == 1
-        })
-        .count();
-    let (lo, hi) = a.band_leaders(ws);
-    let band_agrees = lo == a.leader() && hi == a.leader();
-    words::confidence(
-        n,
-        mean_trust,
-        corroborated,
-        other_leader == a.leader(),
-        band_agrees,
-    )
 }
 
 #[cfg(test)]

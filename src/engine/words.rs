@@ -40,6 +40,22 @@ pub fn icd203(p: f64) -> Likelihood {
     Likelihood { term, low, high }
 }
 
+/// The position of `p`'s ICD 203 term on the scale, 0 (almost no chance) to
+/// 6 (almost certain).
+pub fn icd203_index(p: f64) -> usize {
+    const TERMS: [&str; 7] = [
+        "almost no chance",
+        "very unlikely",
+        "unlikely",
+        "roughly even chance",
+        "likely",
+        "very likely",
+        "almost certain",
+    ];
+    let t = icd203(p).term;
+    TERMS.iter().position(|x| *x == t).unwrap_or(0)
+}
+
 /// Analytic confidence, stated apart from likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -59,28 +75,6 @@ impl Confidence {
     }
 }
 
-/// The confidence rule (docs/scoring.md): over the diagnostic claims in force,
-/// n their count, q their mean trust, k how many are corroborated (two or more
-/// sources, or credibility 1):
-/// high when n ≥ 10, q ≥ 0.6, k ≥ 3, both engines put the same scenario
-/// first and the Bayesian engine puts it first at both ends of the band;
-/// moderate when n ≥ 5 and q ≥ 0.4; low otherwise.
-pub fn confidence(
-    n: usize,
-    mean_trust: f64,
-    corroborated: usize,
-    engines_agree: bool,
-    band_agrees: bool,
-) -> Confidence {
-    if n >= 10 && mean_trust >= 0.6 && corroborated >= 3 && engines_agree && band_agrees {
-        Confidence::High
-    } else if n >= 5 && mean_trust >= 0.4 {
-        Confidence::Moderate
-    } else {
-        Confidence::Low
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,15 +88,5 @@ mod tests {
         assert_eq!(icd203(0.5501).term, "likely");
         assert_eq!(icd203(0.8).with_range(), "likely [55–80%]");
         assert_eq!(icd203(0.96).term, "almost certain");
-    }
-
-    #[test]
-    fn confidence_rule() {
-        assert_eq!(confidence(12, 0.7, 3, true, true), Confidence::High);
-        assert_eq!(confidence(12, 0.7, 3, false, true), Confidence::Moderate);
-        assert_eq!(confidence(12, 0.7, 3, true, false), Confidence::Moderate);
-        assert_eq!(confidence(12, 0.7, 2, true, true), Confidence::Moderate);
-        assert_eq!(confidence(5, 0.4, 0, true, true), Confidence::Moderate);
-        assert_eq!(confidence(4, 0.9, 4, true, true), Confidence::Low);
     }
 }

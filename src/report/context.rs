@@ -88,6 +88,28 @@ pub struct SensitivityView {
     pub trust_flips: Vec<SensitiveItem>,
 }
 
+/// A claim carrying part of the lead over one alternative.
+#[derive(Debug, Clone, Serialize)]
+pub struct CarrierView {
+    pub id: String,
+    pub date: String,
+    /// Its share of the lead, "26%".
+    pub share: String,
+    /// Why it favours the leader over the alternative: the rationale of its
+    /// rating against the alternative (or for the leader), else its statement.
+    pub why: String,
+}
+
+/// What the lead over one alternative rests on.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestsOnView {
+    pub against: String,
+    pub against_title: String,
+    /// "Against “X”, 6 claims carry 82% of the lead:".
+    pub intro: String,
+    pub claims: Vec<CarrierView>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DisputedCell {
     pub claim: String,
@@ -173,8 +195,11 @@ pub struct ScenarioView {
     pub band: [f64; 2],
     /// "58%", "99%": the band's two ends as percents (low η first).
     pub band_percents: [String; 2],
-    /// The judgment in words, with the band: "likely [55–80%] (72%; 58% if the
-    /// evidence is strongly dependent, 99% if it were fully independent)".
+    /// The range low to high: "58%–98%".
+    pub range: String,
+    /// The judgment in words, with one range: "likely: 72%, between 58% and
+    /// 99% depending on how much the sources depend on each other" (under
+    /// ACH: the weighted inconsistency, the Bayesian figure labelled).
     pub judgment: String,
     pub inconsistency: u32,
     pub weighted_inconsistency: f64,
@@ -213,7 +238,12 @@ pub struct MemoContext {
     /// How the numbers treat dependent evidence, in two sentences.
     pub dependence_note: String,
     pub confidence: &'static str,
+    /// "Moderate confidence".
+    pub confidence_title: String,
+    /// The reasons in one or two sentences: "the lead rests mostly on …".
     pub confidence_basis: String,
+    /// Each reason in words (empty for high confidence).
+    pub confidence_reasons: Vec<String>,
     /// Whether the other engine agrees on the leading scenario, in a sentence.
     pub cross_check: String,
     pub leader: ScenarioView,
@@ -225,6 +255,11 @@ pub struct MemoContext {
     /// What to find out next: the open indicators that would tell the most.
     pub collect: crate::report::collect::CollectView,
     pub sensitivity: SensitivityView,
+    /// What the judgment rests on: against the runner-up and each close
+    /// alternative, the fewest claims carrying 80% of the lead (at most 8).
+    pub rests_on: Vec<RestsOnView>,
+    /// The smallest deciding set and the linchpins, in one plain sentence.
+    pub rests_on_note: String,
     /// Present when claims carry [[claim.assessment]] by named analysts.
     pub analysts: Option<AnalystsView>,
     /// Present when the question or an indicator has resolved.
@@ -233,6 +268,14 @@ pub struct MemoContext {
     pub claims_in_force: usize,
     pub claims_retracted: usize,
     pub claims_diagnostic: usize,
+    /// Claims in force rated differently across the scenarios (ACH's count).
+    pub claims_rated_apart: usize,
+    /// Claims in force that move the probabilities (the Bayesian count).
+    pub claims_moving: usize,
+    /// The claims counted, in sentences (both counts, and why they differ).
+    pub claims_note: String,
+    /// "How to read the numbers", a sentence a term.
+    pub reading_notes: Vec<String>,
     /// Filled by `brief --since`.
     pub since: Option<serde_json::Value>,
     /// The evidence matrix: claims × scenarios, most diagnostic first; filled
@@ -258,63 +301,38 @@ pub fn percent(p: f64) -> String {
 
 const EVIDENCE_PER_SIDE: usize = 3;
 
-/// What the low end of the band stands for, in words.
-fn low_end_words(ws: &Workspace) -> String {
-    let lo = ws.config.band[0];
-    if lo < ws.config.evidence_weight {
-        "if the evidence is strongly dependent".into()
-    } else {
-        format!("at evidence weight {lo}")
-    }
+/// Why the figures have a range, said once per memo.
+pub const RANGE_WHY: &str = "depending on how much the sources depend on each other";
+
+/// The range of a figure, low to high: the band's two ends and the figure
+/// itself (the posterior need not move monotonically with the evidence
+/// weight, so the band's ends alone can both sit below or above it).
+pub fn range_ends(p: f64, band: [f64; 2]) -> (f64, f64) {
+    (band[0].min(band[1]).min(p), band[0].max(band[1]).max(p))
 }
 
-/// What the high end of the band stands for, in words.
-fn high_end_words(ws: &Workspace) -> String {
-    let hi = ws.config.band[1];
-    if hi >= 1.0 {
-        "if it were fully independent".into()
-    } else if hi > ws.config.evidence_weight {
-        format!("if it were less dependent (evidence weight {hi})")
-    } else {
-        format!("at evidence weight {hi}")
-    }
-}
-
-/// "likely [55–80%] (72%; 58% if the evidence is strongly dependent, 99% if it
-/// were fully independent)": the ICD 203 word follows the configured number;
-/// the band follows in plain words.
-fn judgment(ws: &Workspace, p: f64, band: [f64; 2]) -> String {
-    format!(
-        "{} ({}; {} {}, {} {})",
-        words::icd203(p).with_range(),
-        percent(p),
-        percent(band[0]),
-        low_end_words(ws),
-        percent(band[1]),
-        high_end_words(ws)
-    )
-}
-
-/// "(3%; between <1% and 13% depending on how dependent the evidence is)".
-/// The range covers the stated figure too: the posterior need not move
-/// monotonically with the evidence weight, so the band's ends alone can both
-/// sit below (or above) it.
-fn band_span(p: f64, band: [f64; 2]) -> String {
-    let lo = band[0].min(band[1]).min(p);
-    let hi = band[0].max(band[1]).max(p);
+/// "between 58% and 98%" (with [`RANGE_WHY`] after it when `why`), or "the
+/// same however much the sources depend on each other".
+pub fn range_words(p: f64, band: [f64; 2], why: bool) -> String {
+    let (lo, hi) = range_ends(p, band);
     if percent(lo) == percent(hi) {
-        format!(
-            "({}, the same however dependent the evidence is)",
-            percent(p)
-        )
+        "the same however much the sources depend on each other".into()
+    } else if why {
+        format!("between {} and {} {RANGE_WHY}", percent(lo), percent(hi))
     } else {
-        format!(
-            "({}; between {} and {} depending on how dependent the evidence is)",
-            percent(p),
-            percent(lo),
-            percent(hi)
-        )
+        format!("between {} and {}", percent(lo), percent(hi))
     }
+}
+
+/// "very likely, 84% (between 58% and 98% depending on how much the sources
+/// depend on each other)": the ICD 203 word, the figure, one range low to high.
+pub fn judgment(p: f64, band: [f64; 2]) -> String {
+    format!(
+        "{}, {} ({})",
+        words::icd203(p).term,
+        percent(p),
+        range_words(p, band, true)
+    )
 }
 
 fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
@@ -433,17 +451,54 @@ pub fn analyse_and_context(
     } else {
         (sensitivity::analyse(ws, a), context_parts(ws, a))
     };
-    let ctx = finish(sensitivity_view(ws, a, &sens));
+    let ctx = finish(&sens);
     (sens, ctx)
 }
 
-/// Everything in the memo context but the sensitivity analysis's view, which
-/// the returned function takes to complete it (so that the two can be made
-/// side by side).
+/// Scenario indices in `engine`'s own order (ties by id).
+fn order_under(ws: &Workspace, a: &Assessment, engine: EngineKind) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..a.scores.len()).collect();
+    idx.sort_by(|&x, &y| {
+        engine::engine_order(engine, &a.scores[x], &a.scores[y])
+            .then_with(|| ws.scenarios[x].id.cmp(&ws.scenarios[y].id))
+    });
+    idx
+}
+
+/// The scenarios `engine` cannot tell apart from its first (the first included).
+fn tied_first(ws: &Workspace, a: &Assessment, engine: EngineKind) -> Vec<usize> {
+    let order = order_under(ws, a, engine);
+    let Some(&first) = order.first() else {
+        return Vec::new();
+    };
+    order
+        .into_iter()
+        .take_while(|&j| {
+            engine::engine_order(engine, &a.scores[first], &a.scores[j]) == Ordering::Equal
+        })
+        .collect()
+}
+
+/// “Title”, “Title” and “Title”.
+fn titles(ws: &Workspace, js: &[usize]) -> String {
+    let t: Vec<String> = js
+        .iter()
+        .map(|&j| format!("“{}”", ws.scenarios[j].title))
+        .collect();
+    match t.len() {
+        0 => String::new(),
+        1 => t[0].clone(),
+        n => format!("{} and {}", t[..n - 1].join(", "), t[n - 1]),
+    }
+}
+
+/// Everything in the memo context but what needs the sensitivity analysis,
+/// which the returned function takes to complete it (so that the two can be
+/// made side by side).
 fn context_parts<'a>(
     ws: &'a Workspace,
     a: &'a Assessment,
-) -> impl FnOnce(SensitivityView) -> MemoContext + Send + 'a {
+) -> impl FnOnce(&sensitivity::Sensitivity) -> MemoContext + Send + 'a {
     let calibration = calibration_view(ws, a);
     let ranking = a.ranking();
     let mut lists = for_against(ws, a);
@@ -454,6 +509,7 @@ fn context_parts<'a>(
             let sc = &a.scores[j];
             let w = words::icd203(sc.probability);
             let (support, against) = std::mem::take(&mut lists[j]);
+            let (lo, hi) = range_ends(sc.probability, sc.band);
             ScenarioView {
                 id: s.id.clone(),
                 title: s.title.clone(),
@@ -467,7 +523,18 @@ fn context_parts<'a>(
                 term_range: w.with_range(),
                 band: sc.band,
                 band_percents: [percent(sc.band[0]), percent(sc.band[1])],
-                judgment: judgment(ws, sc.probability, sc.band),
+                range: if percent(lo) == percent(hi) {
+                    percent(lo)
+                } else {
+                    format!("{}–{}", percent(lo), percent(hi))
+                },
+                judgment: match a.engine {
+                    EngineKind::Bayes => judgment(sc.probability, sc.band),
+                    EngineKind::Ach => format!(
+                        "weighted inconsistency {:.2} (the Bayesian reading, for comparison only: {}, {})",
+                        sc.weighted_inconsistency, w.term, percent(sc.probability)
+                    ),
+                },
                 inconsistency: sc.inconsistency,
                 weighted_inconsistency: sc.weighted_inconsistency,
                 weighted_inconsistency_text: format!("{:.2}", sc.weighted_inconsistency),
@@ -485,75 +552,162 @@ fn context_parts<'a>(
         EngineKind::Bayes => "the Bayesian posterior",
         EngineKind::Ach => "ACH's weighted inconsistency",
     };
-    let other_leader = a.leader_under(ws, other);
-    let cross_check = match other_leader {
-        Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
-        Some(j) => format!(
-            "Ranking by {other_name} puts “{}” first instead: the two methods disagree, so read the evidence below with care.",
-            ws.scenarios[j].title
-        ),
-        None => String::new(),
+    let in_force: Vec<&Row> = a.rows.iter().filter(|r| r.counts()).collect();
+    let diag: Vec<&&Row> = in_force.iter().filter(|r| r.diagnostic).collect();
+    // Rated differently across the scenarios (what ACH counts) and moving
+    // the probabilities (what the Bayesian engine counts): they differ when a
+    // claim's ratings differ only in ways the likelihoods do not (NA beside
+    // N, say) or its trust is nil.
+    let rated_apart = in_force
+        .iter()
+        .filter(|r| crate::engine::ach::row_varies(&r.state.ratings))
+        .count();
+    let moving = in_force
+        .iter()
+        .filter(|r| {
+            r.log_l
+                .as_deref()
+                .is_some_and(|l| crate::engine::bayes::spread(l) > 1e-12)
+        })
+        .count();
+    let empty = moving == 0 && rated_apart == 0 && a.indicators.is_empty();
+    let own_tie = tied_first(ws, a, a.engine);
+    let other_tie = tied_first(ws, a, other);
+    let other_leader = other_tie.first().copied();
+    // A tie under the other engine that includes our leader does not
+    // contradict it.
+    let engines_agree = own_tie.len() == 1 && a.leader().is_some_and(|l| other_tie.contains(&l));
+    let cross_check = if empty || ranking.len() < 2 {
+        String::new()
+    } else if other_tie.len() > 1 {
+        let wi = |j: usize| a.scores[j].weighted_inconsistency;
+        match other {
+            EngineKind::Ach => format!(
+                "ACH's weighted inconsistency cannot separate {} ({:.2} each).",
+                titles(ws, &other_tie),
+                wi(other_tie[0])
+            ),
+            EngineKind::Bayes => format!(
+                "The Bayesian posterior cannot separate {} ({} each).",
+                titles(ws, &other_tie),
+                percent(a.scores[other_tie[0]].probability)
+            ),
+        }
+    } else if own_tie.len() > 1 {
+        match other_leader {
+            Some(j) => format!(
+                "Ranking by {other_name} puts “{}” first.",
+                ws.scenarios[j].title
+            ),
+            None => String::new(),
+        }
+    } else {
+        match other_leader {
+            Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
+            Some(j) => format!(
+                "Ranking by {other_name} puts “{}” first instead: the two methods disagree, so read the evidence below with care.",
+                ws.scenarios[j].title
+            ),
+            None => String::new(),
+        }
     };
-    let conf = engine::confidence(ws, a, other_leader);
+    // The Bayesian leader at the configured weight and at the band's ends.
+    let bayes_leader = match a.engine {
+        EngineKind::Bayes => a.leader(),
+        EngineKind::Ach => order_under(ws, a, EngineKind::Bayes).first().copied(),
+    };
     let (band_lo_leader, band_hi_leader) = a.band_leaders(ws);
-    let band_leader_holds = band_lo_leader == a.leader() && band_hi_leader == a.leader();
+    let band_leader_holds = band_lo_leader == bayes_leader && band_hi_leader == bayes_leader;
     let [eta_lo, eta_hi] = ws.config.band;
-    let dependence_note = format!(
-        "{} The evidence counts at weight {} against fully independent observations; each number is also given at weight {} (strongly dependent evidence) and {}{}.",
+    let dependence_note = if empty {
+        String::new()
+    } else {
+        format!(
+        "{} How much the rest depend on each other is not known: the figures count the evidence at {} of fully independent reports, and each range runs from weight {} (strongly dependent) to {} ({}){}.",
         if ws.groups.is_empty() {
             "No claims are marked as reporting the same event or coming through the same channel, so each counts on its own."
         } else {
-            "Reports of one event or from one channel count once: each group of related claims by the mean of its members."
+            "Reports of one event, or from one channel, count once together."
         },
-        ws.config.evidence_weight,
+        eta_words(ws.config.evidence_weight),
         eta_lo,
         eta_hi,
+        if eta_hi >= 1.0 { "fully independent" } else { "less dependent" },
         if band_leader_holds {
-            ": the leading scenario is the same across that range".to_string()
+            "; the leading explanation is the same across that range".to_string()
         } else {
             let name = |j: Option<usize>| j.map(|j| format!("“{}”", ws.scenarios[j].title)).unwrap_or_default();
             format!(
-                ": the lead changes across that range ({} leads at weight {}, {} at weight {}), so the ranking depends on how independent the evidence is",
+                ", and which explanation leads changes across it ({} at weight {}, {} at weight {})",
                 name(band_lo_leader),
                 eta_lo,
                 name(band_hi_leader),
                 eta_hi
             )
         }
-    );
-    let in_force: Vec<&Row> = a.rows.iter().filter(|r| r.counts()).collect();
-    let diag: Vec<&&Row> = in_force.iter().filter(|r| r.diagnostic).collect();
-    let mean_trust = if diag.is_empty() {
-        0.0
-    } else {
-        diag.iter().map(|r| r.trust).sum::<f64>() / diag.len() as f64
+    )
     };
-    let basis = format!(
-        "{} diagnostic claims in force, mean trust {:.2}{}",
-        diag.len(),
-        mean_trust,
-        if band_leader_holds {
-            ""
-        } else {
-            "; the leading scenario changes with the weight given to dependent evidence, so confidence cannot be high"
-        }
-    );
     let runner = scenarios.get(1);
-    let bluf = match (a.engine, runner) {
-        (EngineKind::Bayes, Some(r)) => format!(
-            "As of {}, the best-supported explanation is “{}”: {}. Next comes “{}”: {} {}.",
+    let bluf = if empty {
+        let equal_priors = a
+            .scores
+            .windows(2)
+            .all(|w| (w[0].prior - w[1].prior).abs() < 1e-12);
+        format!(
+            "As of {}, no evidence in the record bears on the question yet, so no explanation is favoured{}.",
             a.as_of,
-            leader.title,
-            leader.judgment,
-            r.title,
-            r.term_range,
-            band_span(r.probability, r.band)
-        ),
-        (EngineKind::Ach, Some(r)) => format!(
-            "As of {}, the evidence is least inconsistent with “{}” (weighted inconsistency {}), ahead of “{}” ({}).",
-            a.as_of, leader.title, leader.weighted_inconsistency_text, r.title, r.weighted_inconsistency_text
-        ),
-        (_, None) => format!("As of {}, the only scenario considered is “{}”.", a.as_of, leader.title),
+            if equal_priors {
+                format!(": each stands at its starting probability, {}", percent(leader.prior))
+            } else {
+                ": the figures below are the starting probabilities set before any evidence".to_string()
+            }
+        )
+    } else {
+        match (a.engine, runner) {
+            (_, None) => format!("As of {}, the only scenario considered is “{}”.", a.as_of, leader.title),
+            (EngineKind::Bayes, Some(_)) if own_tie.len() > 1 => format!(
+                "As of {}, the evidence does not separate {}: each is {}, {}.{}",
+                a.as_of,
+                titles(ws, &own_tie),
+                leader.term,
+                leader.percent,
+                if leader.probability <= 0.5 { " No explanation is yet more likely than not." } else { "" }
+            ),
+            (EngineKind::Bayes, Some(r)) if leader.probability <= 0.5 => format!(
+                "As of {}, no explanation is yet more likely than not. The best supported is “{}”: {}, {} ({}); next comes “{}”: {}, {} ({}).",
+                a.as_of,
+                leader.title,
+                leader.term,
+                leader.percent,
+                range_words(leader.probability, leader.band, true),
+                r.title,
+                r.term,
+                r.percent,
+                range_words(r.probability, r.band, false)
+            ),
+            (EngineKind::Bayes, Some(r)) => format!(
+                "As of {}, the most likely explanation is “{}”: {}, {} ({}). Next comes “{}”: {}, {} ({}).",
+                a.as_of,
+                leader.title,
+                leader.term,
+                leader.percent,
+                range_words(leader.probability, leader.band, true),
+                r.title,
+                r.term,
+                r.percent,
+                range_words(r.probability, r.band, false)
+            ),
+            (EngineKind::Ach, Some(_)) if own_tie.len() > 1 => format!(
+                "As of {}, the evidence is equally consistent with {} (weighted inconsistency {} each): ACH does not separate them.",
+                a.as_of,
+                titles(ws, &own_tie),
+                leader.weighted_inconsistency_text
+            ),
+            (EngineKind::Ach, Some(r)) => format!(
+                "As of {}, the evidence is least inconsistent with “{}” (weighted inconsistency {}; lower is better), ahead of “{}” ({}).",
+                a.as_of, leader.title, leader.weighted_inconsistency_text, r.title, r.weighted_inconsistency_text
+            ),
+        }
     };
     let rk = ranking.as_slice();
     let mut indicators: Vec<IndicatorView> = rk
@@ -609,40 +763,253 @@ fn context_parts<'a>(
     let collect = collect_view(ws, a);
     let analysts = analysts_view(ws, a, &ranking);
     let (claims_in_force, claims_diagnostic) = (in_force.len(), diag.len());
-    move |sensitivity| MemoContext {
-        title: ws.config.title.clone(),
-        question: ws.config.question.clone(),
-        as_of: a.as_of.to_string(),
-        engine: a.engine.as_str(),
-        marking: ws.config.memo.marking.clone(),
-        author: ws.config.memo.author.clone(),
-        organization: ws.config.memo.organization.clone(),
-        bluf,
-        evidence_weight: ws.config.evidence_weight,
-        band_eta: ws.config.band,
-        band_leader_holds,
-        dependence_note,
-        confidence: conf.as_str(),
-        confidence_basis: basis,
-        cross_check,
-        leader,
-        scenarios,
-        indicators,
-        open_indicators,
-        observed_indicators,
-        collect,
-        sensitivity,
-        analysts,
-        calibration,
-        sources,
+    let claims_note = diagnostic_note(
+        a.engine,
         claims_in_force,
-        claims_retracted: a.rows.len() - claims_in_force,
-        claims_diagnostic,
-        since: None,
-        matrix: None,
-        marking_css: super::matrix::css_string(&ws.config.memo.marking),
-        charts: None,
+        a.rows.len() - claims_in_force,
+        rated_apart,
+        moving,
+    );
+    let notes = reading_notes(ws, a.engine, analysts.is_some());
+    let rests_on = rests_on_view(ws, a);
+    move |sens: &sensitivity::Sensitivity| {
+        let sensitivity = sensitivity_view(ws, a, sens);
+        // Whether the memo is reconstructed after the fact is not yet known
+        // to the memo (issue 17 part 2 adds it): until it is, the rule reads
+        // "not a reconstruction".
+        let verdict = engine::confidence::rule(&engine::confidence::inputs(
+            ws,
+            a,
+            sens,
+            engines_agree,
+            false,
+        ));
+        let runner_title = sens.runner_up.map(|j| ws.scenarios[j].title.as_str());
+        let worded = super::confidence::words(ws, &verdict, runner_title);
+        MemoContext {
+            title: ws.config.title.clone(),
+            question: ws.config.question.clone(),
+            as_of: a.as_of.to_string(),
+            engine: a.engine.as_str(),
+            marking: ws.config.memo.marking.clone(),
+            author: ws.config.memo.author.clone(),
+            organization: ws.config.memo.organization.clone(),
+            bluf,
+            evidence_weight: ws.config.evidence_weight,
+            band_eta: ws.config.band,
+            band_leader_holds,
+            dependence_note,
+            confidence: verdict.level.as_str(),
+            confidence_title: worded.title,
+            confidence_basis: worded.basis,
+            confidence_reasons: worded.reasons,
+            cross_check,
+            leader,
+            scenarios,
+            indicators,
+            open_indicators,
+            observed_indicators,
+            collect,
+            rests_on_note: rests_on_note(ws, sens),
+            sensitivity,
+            rests_on,
+            analysts,
+            calibration,
+            sources,
+            claims_in_force,
+            claims_retracted: a.rows.len() - claims_in_force,
+            claims_diagnostic,
+            claims_rated_apart: rated_apart,
+            claims_moving: moving,
+            claims_note,
+            reading_notes: notes,
+            since: None,
+            matrix: None,
+            marking_css: super::matrix::css_string(&ws.config.memo.marking),
+            charts: None,
+        }
     }
+}
+
+fn rests_on_view(ws: &Workspace, a: &Assessment) -> Vec<RestsOnView> {
+    let Some(l) = a.leader() else {
+        return Vec::new();
+    };
+    let rows: std::collections::HashMap<usize, &Row> =
+        a.rows.iter().map(|r| (r.state.claim, r)).collect();
+    engine::rests_on::rests_on(ws, a)
+        .into_iter()
+        .map(|r| {
+            let j = r.against;
+            let alt = &ws.scenarios[j];
+            let claims: Vec<CarrierView> = r
+                .carriers
+                .iter()
+                .map(|c| {
+                    let claim = &ws.claims[c.claim];
+                    let row = rows.get(&c.claim);
+                    let rating = |k: usize| row.map(|r| r.state.ratings[k]);
+                    let against = matches!(rating(j), Some(Rating::I | Rating::II));
+                    let why = if against {
+                        claim.rationale.get(&alt.id)
+                    } else {
+                        None
+                    }
+                    .or_else(|| claim.rationale.get(&ws.scenarios[l].id))
+                    .or_else(|| claim.rationale.get(""))
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        row.map(|r| r.state.statement(ws).to_string())
+                            .unwrap_or_else(|| claim.statement.clone())
+                    });
+                    CarrierView {
+                        id: claim.id.clone(),
+                        date: claim.date.to_string(),
+                        share: percent(c.share),
+                        why,
+                    }
+                })
+                .collect();
+            let n = claims.len();
+            let intro = if r.covered > 1.0 + 1e-9 {
+                format!(
+                    "Against “{}”, {} {} more than the whole lead ({} of it; other claims count the other way):",
+                    alt.title,
+                    n,
+                    if n == 1 { "claim carries" } else { "claims carry" },
+                    percent(r.covered)
+                )
+            } else if r.reached {
+                format!(
+                    "Against “{}”, {} {} {} of the lead:",
+                    alt.title,
+                    n,
+                    if n == 1 { "claim carries" } else { "claims carry" },
+                    percent(r.covered)
+                )
+            } else {
+                format!(
+                    "Against “{}”, the lead is spread thin: the {} claims that carry most of it hold {} together:",
+                    alt.title,
+                    n,
+                    percent(r.covered)
+                )
+            };
+            RestsOnView {
+                against: alt.id.clone(),
+                against_title: alt.title.clone(),
+                intro,
+                claims,
+            }
+        })
+        .collect()
+}
+
+/// The deciding set and the linchpins in plain words.
+fn rests_on_note(ws: &Workspace, s: &sensitivity::Sensitivity) -> String {
+    if s.runner_up.is_none() || s.tied {
+        return String::new();
+    }
+    let noun = if s.effects.iter().all(|e| e.kind.is_claim()) {
+        ("claim", "claims")
+    } else {
+        ("claim or observation", "claims and observations")
+    };
+    let linchpins: Vec<String> = s.linchpins().map(|e| e.kind.label(ws)).collect();
+    match &s.deciding {
+        None => format!(
+            "Even with every {} that favours it removed, “{}” would stay ahead on its starting probability.",
+            noun.0,
+            ws.scenarios[s.leader].title
+        ),
+        Some(d) if !linchpins.is_empty() => format!(
+            "Removing {} alone would hand the lead to “{}”: the judgment hangs on {}.",
+            linchpins.join(" or "),
+            ws.scenarios[d.new_leader].title,
+            if linchpins.len() == 1 { format!("that {}", noun.0) } else { "each of them".into() }
+        ),
+        Some(d) => format!(
+            "No single {} decides it: only removing {} {} together would hand the lead to “{}” (kzclaims sensitivity lists them).",
+            noun.0,
+            d.items.len(),
+            noun.1,
+            ws.scenarios[d.new_leader].title
+        ),
+    }
+}
+
+/// "half the weight", "a quarter of the weight", "the full weight", else
+/// "0.4 times the weight".
+fn eta_words(eta: f64) -> String {
+    if (eta - 0.5).abs() < 1e-12 {
+        "half the weight".into()
+    } else if (eta - 0.25).abs() < 1e-12 {
+        "a quarter of the weight".into()
+    } else if (eta - 1.0).abs() < 1e-12 {
+        "the full weight".into()
+    } else {
+        format!("{eta} times the weight")
+    }
+}
+
+/// "59 claims in force, 1 retracted. 57 are rated differently across the
+/// scenarios; 56 of them move the probabilities …": both engines' counts,
+/// and why they differ when they do.
+fn diagnostic_note(
+    engine: EngineKind,
+    in_force: usize,
+    retracted: usize,
+    rated_apart: usize,
+    moving: usize,
+) -> String {
+    let head = format!(
+        "{in_force} claims in force{}.",
+        if retracted > 0 {
+            format!(", {retracted} retracted")
+        } else {
+            String::new()
+        }
+    );
+    let _ = engine;
+    if in_force == 0 {
+        format!(
+            "No claims in force{}.",
+            if retracted > 0 {
+                format!(" ({retracted} retracted)")
+            } else {
+                String::new()
+            }
+        )
+    } else if rated_apart == moving {
+        format!("{head} {moving} of them tell the scenarios apart (the rest are rated alike for every scenario).")
+    } else {
+        format!(
+            "{head} {rated_apart} are rated differently across the scenarios, which is what ACH counts; {moving} of them also move the probabilities. The Bayesian reading gives the others no weight: their ratings differ only between “neutral” and “does not apply”, or their sources are trusted at nil."
+        )
+    }
+}
+
+/// "How to read the numbers": one line per term the memo uses.
+fn reading_notes(ws: &Workspace, engine: EngineKind, analysts: bool) -> Vec<String> {
+    let mut v = vec![
+        "Likelihood words follow the US intelligence community's scale (ICD 203): almost no chance (under 5%), very unlikely (5–20%), unlikely (20–45%), roughly even chance (45–55%), likely (55–80%), very likely (80–95%), almost certain (over 95%).".to_string(),
+        format!(
+            "Each probability is the share of belief the evidence leaves on a scenario, starting from the probabilities set before any evidence; the scenarios' probabilities add up to 100%. The range beside it is what the figure would be if the sources depended on each other strongly (counted at weight {}) or not at all (weight {}); the figure itself counts them at weight {}.",
+            ws.config.band[0], ws.config.band[1], ws.config.evidence_weight
+        ),
+        "Ratings of a claim against a scenario: CC very consistent, C consistent, N neutral (fits either way), I inconsistent, II very inconsistent, NA does not apply.".to_string(),
+        "Weighted inconsistency (Heuer's Analysis of Competing Hypotheses) adds up the evidence against each scenario: 1 for each I, 2 for each II, weighted by how credible and relevant the claim is. Lower is better; evidence that fits counts for nothing.".to_string(),
+        "Reliability of a source: A completely reliable to E unreliable, F cannot be judged (NATO's Admiralty code). A claim's trust combines its sources' reliability with how credible the information is.".to_string(),
+        "Confidence (high, moderate, low) is about the evidence, not the odds: how many independent sources carry the lead, how much rests on one of them, how wide the range is, how many analysts rated the evidence, and whether the two methods agree.".to_string(),
+    ];
+    if engine == EngineKind::Ach {
+        v.swap(1, 3);
+    }
+    if analysts {
+        v.push("Where analysts disagree: a cell is in dispute when the analysts' ratings of it differ by a grade or more; the linear pool is the average of their probabilities.".into());
+    }
+    v.push("The lead is the difference between the leading scenario and the next in the method's own measure; a claim's share of the lead is how much smaller the lead would be without it.".into());
+    v
 }
 
 fn collect_view(ws: &Workspace, a: &Assessment) -> crate::report::collect::CollectView {
@@ -682,7 +1049,7 @@ fn indicator_view(
                 ranking
                     .iter()
                     .filter(|&&k| (p[k] - v).abs() <= 1e-12)
-                    .map(|&k| format!("`{}`", ws.scenarios[k].id))
+                    .map(|&k| ws.scenarios[k].id.clone())
                     .collect::<Vec<_>>()
                     .join(", ")
             };

@@ -147,18 +147,14 @@ fn body(ctx: &MemoContext) -> Body {
 
     b.text(Some("Heading1"), "Bottom line up front");
     b.text(None, &ctx.bluf);
-    let mut conf = run("We have ", false, false);
-    conf.push_str(&run(&format!("{} confidence", ctx.confidence), true, false));
+    let mut conf = run(&ctx.confidence_title, true, false);
     conf.push_str(&run(
-        &format!(
-            " in this assessment: {}. {}",
-            ctx.confidence_basis, ctx.cross_check
-        ),
+        format!(": {} {}", ctx.confidence_basis, ctx.cross_check).trim_end(),
         false,
         false,
     ));
     b.para(None, &conf);
-    if ctx.engine == "bayes" {
+    if ctx.engine == "bayes" && !ctx.dependence_note.is_empty() {
         b.text(None, &ctx.dependence_note);
     }
 
@@ -178,7 +174,7 @@ fn body(ctx: &MemoContext) -> Body {
                 s.rank.to_string(),
                 s.title.clone(),
                 s.percent.clone(),
-                format!("{} → {}", s.band_percents[0], s.band_percents[1]),
+                s.range.clone(),
                 s.term.to_string(),
                 s.weighted_inconsistency_text.clone(),
             ]
@@ -189,7 +185,7 @@ fn body(ctx: &MemoContext) -> Body {
             "Rank",
             "Scenario",
             "Probability",
-            "Range: dependent → independent",
+            "Range",
             "Likelihood",
             "Weighted inconsistency",
         ],
@@ -199,19 +195,38 @@ fn body(ctx: &MemoContext) -> Body {
     b.text(
         None,
         &format!(
-            "{} claims in force ({} diagnostic){}.",
-            ctx.claims_in_force,
-            ctx.claims_diagnostic,
-            if ctx.claims_retracted > 0 {
-                format!(", {} retracted", ctx.claims_retracted)
+            "Range: lowest to highest {}, depending on how much the sources depend on each other. {}",
+            if ctx.engine == "bayes" {
+                "probability"
             } else {
-                String::new()
-            }
+                "Bayesian probability"
+            },
+            ctx.claims_note
         ),
     );
 
-    b.text(Some("Heading1"), "How much the conclusion rests on");
-    b.text(None, &ctx.sensitivity.summary);
+    b.text(Some("Heading1"), "What the judgment rests on");
+    for r in &ctx.rests_on {
+        b.text(None, &r.intro);
+        for c in &r.claims {
+            let mut runs = run(&c.id, true, false);
+            runs.push_str(&run(
+                &format!(" ({}, {} of the lead): {}", c.date, c.share, c.why),
+                false,
+                false,
+            ));
+            b.para(Some("ListParagraph"), &runs);
+        }
+    }
+    if ctx.rests_on.is_empty() {
+        b.text(
+            None,
+            "No claim yet carries a lead over the next explanation.",
+        );
+    }
+    if !ctx.rests_on_note.is_empty() {
+        b.text(None, &ctx.rests_on_note);
+    }
 
     b.text(Some("Heading1"), "The most diagnostic evidence");
     for s in &ctx.scenarios {
@@ -259,6 +274,11 @@ fn body(ctx: &MemoContext) -> Body {
                 &format!("{due}{} ({})", i.text, i.discriminates),
             );
         }
+    }
+
+    b.text(Some("Heading1"), "How to read the numbers");
+    for n in &ctx.reading_notes {
+        b.text(Some("ListParagraph"), n);
     }
 
     b.text(Some("Heading1"), "Sources cited");

@@ -5,6 +5,7 @@
 pub mod calibration;
 pub mod chart;
 pub mod collect;
+pub mod confidence;
 pub mod context;
 pub mod diagnostics;
 pub mod diff;

@@ -88,16 +88,16 @@ fn memo_pools_and_names_the_disputed_cells() {
     assert!(memo.contains("| alice | 99% | 1% |"), "{memo}");
     assert!(
         memo.contains(
-            "- **x3** against `a`: alice CC, bob II; consensus N, extreme dispute (2.83)"
+            "- **x3** against `a`: alice CC, bob II; an extreme dispute, settled at N"
         ),
         "{memo}"
     );
     assert!(
-        memo.contains("- **x2** against `a`: alice C, bob I; consensus N, mild dispute (1.41)"),
+        memo.contains("- **x2** against `a`: alice C, bob I; a mild dispute, settled at N"),
         "{memo}"
     );
     assert!(
-        memo.contains("Cells in dispute (6 of 8 rated by analysts)"),
+        memo.contains("Ratings in dispute (6 of the 8 cells named analysts rated;"),
         "{memo}"
     );
 }
@@ -133,11 +133,11 @@ fn a_claim_needs_ratings_or_analysts_covering_every_scenario() {
 fn bundled_memo_has_the_depth_sections() {
     let memo = stdout(&kz(&repo_root()).arg("brief").output().unwrap());
     for section in [
-        "## How much the conclusion rests on",
-        "The conclusion rests on ",
+        "## What the judgment rests on",
+        "of the lead:",
         "## Where analysts disagree",
         "| pooled |",
-        "Cells in dispute",
+        "Ratings in dispute",
         "## Indicators to watch",
         "Observed:",
         "## Calibration",
@@ -151,7 +151,7 @@ fn bundled_memo_has_the_depth_sections() {
             .unwrap(),
     );
     for section in [
-        "<h2>How much the conclusion rests on</h2>",
+        "<h2>What the judgment rests on</h2>",
         "<h2>Where analysts disagree</h2>",
         "<h2>Calibration</h2>",
     ] {

@@ -74,9 +74,9 @@ fn memo_lists_open_indicators_by_due_date() {
     assert_eq!(
         lines,
         [
-            "- 2024-01-10 (**overdue**): A sign of B that should have come *(seeing it would favour `b` (95%) over `a` (20%))*",
+            "- 2024-01-10 (**overdue**): A sign of B that should have come *(seeing it would favour b (95%) over a (20%))*",
             "- 2024-03-01: A sign both predict *(every scenario predicts it equally: it cannot discriminate; **non-diagnostic**)*",
-            "- 2024-05-01: A late sign of A *(seeing it would favour `a` (70%) over `b` (20%))*",
+            "- 2024-05-01: A late sign of A *(seeing it would favour a (70%) over b (20%))*",
         ]
     );
     assert!(
@@ -90,7 +90,7 @@ fn memo_lists_open_indicators_by_due_date() {
         "{memo}"
     );
     assert!(
-        memo.contains("No single claim or observation is a linchpin."),
+        memo.contains("No single claim or observation decides it"),
         "{memo}"
     );
     // The forecast of an indicator: Σ p(H)·P(seen | H) the day before.

@@ -117,13 +117,20 @@ fn ach_margin_is_in_weighted_inconsistency() {
 fn memo_says_what_the_conclusion_rests_on() {
     let out = kz(&fixture("linchpin")).arg("brief").output().unwrap();
     let memo = stdout(&out);
+    assert!(memo.contains("## What the judgment rests on"), "{memo}");
+    // k1 alone is worth more than the lead over b (k2 counts against a there).
     assert!(
-        memo.contains("## How much the conclusion rests on"),
+        memo.contains(
+            "Against “Scenario B”, 1 claim carries more than the whole lead (143% of it;"
+        ),
         "{memo}"
     );
-    assert!(memo.contains("The conclusion rests on 1 claim"), "{memo}");
     assert!(
-        memo.contains("- **k1** (2024-01-01, +1.56): The decisive report."),
+        memo.contains("- **k1** (2024-01-01, 143% of the lead): The decisive report."),
+        "{memo}"
+    );
+    assert!(
+        memo.contains("Removing k1 alone would hand the lead to “Scenario B”"),
         "{memo}"
     );
     let html = stdout(
@@ -132,6 +139,12 @@ fn memo_says_what_the_conclusion_rests_on() {
             .output()
             .unwrap(),
     );
-    assert!(html.contains("The conclusion rests on 2 claims"), "{html}");
-    assert!(html.contains("No single claim is a linchpin."), "{html}");
+    assert!(
+        html.contains("No single claim decides it: only removing 2 claims together"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Against “Scenario B”, 1 claim carries 95% of the lead:"),
+        "{html}"
+    );
 }

@@ -130,9 +130,13 @@ fn docx_converts_to_pdf_with_the_key_judgments() {
     assert!(text.contains("Bottom line up front"));
     assert!(text.contains("Key judgments"));
     for s in v["context"]["scenarios"].as_array().unwrap() {
-        // Each key judgment's ICD word and range, as the memo words it.
-        let term = s["term_range"].as_str().unwrap();
-        assert!(text.contains(term), "missing {term}");
+        // Each key judgment's ICD word and figure, as the memo words it.
+        let term = format!(
+            "{}, {}",
+            s["term"].as_str().unwrap(),
+            s["percent"].as_str().unwrap()
+        );
+        assert!(text.contains(&term), "missing {term}");
     }
     let _ = std::fs::copy(
         &pdf,

@@ -1,0 +1,172 @@
+//! The confidence rule's verdict in words (the rule: engine::confidence).
+
+use super::context::percent;
+use crate::engine::confidence::{Reason, Verdict};
+use crate::engine::words::Confidence;
+use crate::model::Workspace;
+
+/// The verdict as the memo writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Worded {
+    /// "Moderate confidence".
+    pub title: String,
+    /// What follows the title: the reasons in one sentence, then what stands
+    /// behind the lead in another.
+    pub basis: String,
+    /// Each reason alone.
+    pub reasons: Vec<String>,
+}
+
+fn source_name(ws: &Workspace, id: &str) -> String {
+    ws.source(id)
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// One reason as a clause.
+pub fn reason(ws: &Workspace, r: &Reason) -> String {
+    match r {
+        Reason::NoSeparation => {
+            "nothing in the record yet separates the leading explanation from the next".into()
+        }
+        Reason::EnginesDisagree => {
+            "the two scoring methods put different explanations first".into()
+        }
+        Reason::LeadChangesWithDependence => {
+            "which explanation leads depends on how much the sources depend on each other".into()
+        }
+        Reason::OneOrigin { origin } => format!(
+            "everything behind the lead traces back to one origin ({})",
+            source_name(ws, origin)
+        ),
+        Reason::SourceDominates { sources } => {
+            let named: Vec<String> = sources
+                .iter()
+                .map(|(id, share)| format!("{} ({} of it)", source_name(ws, id), percent(*share)))
+                .collect();
+            format!("the lead rests mostly on {}", named.join(" and "))
+        }
+        Reason::FewOrigins { origins } => {
+            format!("only {origins} independent origins stand behind the lead")
+        }
+        Reason::Uncorroborated { share } => format!(
+            "{} of the lead comes from claims with no independent second source",
+            percent(*share)
+        ),
+        Reason::WideBand { low, high } if *low < 0.55 => format!(
+            "the range reaches below “likely” ({} to {})",
+            percent(*low),
+            percent(*high)
+        ),
+        Reason::WideBand { low, high } => {
+            format!(
+                "the range is wide ({} to {})",
+                percent(*low),
+                percent(*high)
+            )
+        }
+        Reason::OneAnalyst { share } => {
+            if *share <= 0.0 {
+                "one analyst rated the evidence".into()
+            } else {
+                format!(
+                    "a second analyst rated only {} of the evidence behind the lead",
+                    percent(*share)
+                )
+            }
+        }
+        Reason::Disputed { share } => format!(
+            "the analysts dispute {} of the ratings they share",
+            percent(*share)
+        ),
+        Reason::Reconstruction => {
+            "the record was written down after the events it covers, so hindsight may colour it"
+                .into()
+        }
+    }
+}
+
+fn join(v: &[String]) -> String {
+    match v.len() {
+        0 => String::new(),
+        1 => v[0].clone(),
+        n => format!("{}, and {}", v[..n - 1].join(", "), v[n - 1]),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The verdict in words; `runner_up` is the title of the runner-up, if any.
+pub fn words(ws: &Workspace, v: &Verdict, runner_up: Option<&str>) -> Worded {
+    let title = format!("{} confidence", capitalised(v.level.as_str()));
+    let reasons: Vec<String> = v.reasons.iter().map(|r| reason(ws, r)).collect();
+    let f = &v.figures;
+    let behind = match runner_up {
+        Some(r) if f.sources > 0 => format!(
+            "Behind the lead over “{r}” stand {} {} from {} independent {}.",
+            f.sources,
+            if f.sources == 1 { "source" } else { "sources" },
+            f.origins,
+            if f.origins == 1 { "origin" } else { "origins" }
+        ),
+        _ => String::new(),
+    };
+    let first = if v.level == Confidence::High {
+        let top = f.source_shares.first().map(|s| s.1).unwrap_or(0.0);
+        format!(
+            "no source carries more than {} of the lead, most of it was rated by two analysts or more who largely agree, and the range stays within two likelihood words.",
+            percent(top)
+        )
+    } else {
+        format!("{}.", join(&reasons))
+    };
+    let basis = if behind.is_empty() {
+        first
+    } else {
+        format!("{first} {behind}")
+    };
+    Worded {
+        title,
+        basis,
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::confidence::{rule, Inputs, MarginItem};
+
+    #[test]
+    fn sentences() {
+        let ws = Workspace::default();
+        let item = |c: f64, s: &[&str]| MarginItem {
+            contribution: c,
+            sources: s.iter().map(|x| x.to_string()).collect(),
+            origins: s.iter().map(|x| x.to_string()).collect(),
+            analysts: 1,
+        };
+        let x = Inputs {
+            items: vec![item(0.7, &["cornell"]), item(0.3, &["akorda", "reuters"])],
+            separated: true,
+            probability: 0.84,
+            band: [0.58, 0.98],
+            band_leader_holds: true,
+            engines_agree: true,
+            disputed_share: 0.0,
+            reconstruction: false,
+        };
+        let w = words(&ws, &rule(&x), Some("Staged purge"));
+        assert_eq!(w.title, "Moderate confidence");
+        assert_eq!(
+            w.basis,
+            "the lead rests mostly on cornell (70% of it) and akorda (30% of it), 70% of the lead comes from claims with no independent second source, one analyst rated the evidence, and the range is wide (58% to 98%). Behind the lead over “Staged purge” stand 3 sources from 3 independent origins."
+        );
+    }
+}

@@ -1,0 +1,184 @@
+//! The memo as a policy reader reads it (issue 18): one range low to high,
+//! ties and the empty record said as such, the ACH memo in one order, what
+//! the judgment rests on, and no Markdown leaking into HTML or Word.
+
+use crate::common::*;
+
+fn brief(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = kz(dir).arg("brief").args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn a_tie_under_ach_is_reported_as_equal() {
+    // In the small fixture accident and sabotage both have weighted
+    // inconsistency 0.
+    let memo = brief(&fixture("small"), &["--engine", "ach"]);
+    assert!(
+        memo.contains("the evidence is equally consistent with “Equipment failure nobody planned” and “Deliberate sabotage” (weighted inconsistency 0.00 each): ACH does not separate them."),
+        "{memo}"
+    );
+    assert!(!memo.contains("disagree"), "{memo}");
+    assert!(!memo.contains("least inconsistent with"), "{memo}");
+    assert!(
+        memo.contains("**Low confidence**: nothing in the record yet separates the leading explanation from the next."),
+        "{memo}"
+    );
+    // The Bayesian memo names its leader, and says ACH cannot separate the two.
+    let memo = brief(&fixture("small"), &[]);
+    assert!(
+        memo.contains("ACH's weighted inconsistency cannot separate"),
+        "{memo}"
+    );
+    assert!(!memo.contains("disagree"), "{memo}");
+}
+
+#[test]
+fn before_any_evidence_no_explanation_is_favoured() {
+    let memo = brief(&fixture("small"), &["--as-of", "2024-01-01"]);
+    assert!(
+        memo.contains(
+            "no evidence in the record bears on the question yet, so no explanation is favoured"
+        ),
+        "{memo}"
+    );
+    for wrong in [
+        "best-supported",
+        "most likely explanation",
+        "best supported",
+    ] {
+        assert!(!memo.contains(wrong), "{wrong}: {memo}");
+    }
+    assert!(
+        memo.contains("No claim yet carries a lead over the next explanation."),
+        "{memo}"
+    );
+}
+
+#[test]
+fn when_nothing_is_more_likely_than_not_the_bottom_line_says_so_first() {
+    let memo = brief(&repo_root(), &["--as-of", "2022-01-06"]);
+    assert!(
+        memo.contains(
+            "As of 2022-01-06, no explanation is yet more likely than not. The best supported is"
+        ),
+        "{memo}"
+    );
+}
+
+#[test]
+fn ranges_run_low_to_high_once_per_judgment() {
+    let out = kz(&repo_root())
+        .args(["brief", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let scenarios = v["scenarios"]
+        .as_array()
+        .or_else(|| v["context"]["scenarios"].as_array())
+        .unwrap();
+    for s in scenarios {
+        let band = s["band"].as_array().unwrap();
+        let (a, b) = (band[0].as_f64().unwrap(), band[1].as_f64().unwrap());
+        let range = s["range"].as_str().unwrap();
+        let ends: Vec<&str> = range.split('–').collect();
+        assert_eq!(ends.len(), 2, "{range}");
+        let num = |t: &str| {
+            t.trim_matches(|c| c == '%' || c == '<' || c == '>')
+                .parse::<f64>()
+                .unwrap()
+        };
+        assert!(num(ends[0]) <= num(ends[1]), "{range}");
+        let p = s["probability"].as_f64().unwrap();
+        assert!(num(ends[0]) <= (a.min(b).min(p) * 100.0).round().max(1.0));
+        // One range in the judgment, low to high, no second bracket.
+        let j = s["judgment"].as_str().unwrap();
+        assert!(!j.contains('['), "{j}");
+        assert_eq!(j.matches("between").count(), 1, "{j}");
+    }
+    let memo = brief(&repo_root(), &[]);
+    assert!(memo.contains("| 58%–98% |"), "{memo}");
+    assert!(memo.contains("very likely, 84% (between 58% and 98% depending on how much the sources depend on each other)"));
+    for jargon in [
+        "log posterior odds",
+        "mean trust",
+        "bits",
+        "mild dispute (0.71)",
+        "→",
+    ] {
+        assert!(!memo.contains(jargon), "{jargon}");
+    }
+}
+
+#[test]
+fn the_ach_memo_keeps_one_order_and_labels_the_bayesian_figures() {
+    let memo = brief(&repo_root(), &["--engine", "ach"]);
+    let judgments: Vec<&str> = memo
+        .lines()
+        .skip_while(|l| *l != "## Key judgments")
+        .skip(2)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(judgments.len(), 4, "{memo}");
+    let wi: Vec<f64> = judgments
+        .iter()
+        .map(|l| {
+            let at = l.find("weighted inconsistency ").unwrap() + "weighted inconsistency ".len();
+            l[at..].split(' ').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    assert!(wi.windows(2).all(|w| w[0] <= w[1]), "{wi:?}");
+    for l in &judgments {
+        assert!(
+            l.contains("the Bayesian reading, for comparison only:"),
+            "{l}"
+        );
+    }
+    assert!(
+        !memo.contains("the leading scenario changes with the weight"),
+        "{memo}"
+    );
+    // Both counts of diagnostic claims, and why they differ.
+    assert!(memo.contains("57 are rated differently across the scenarios, which is what ACH counts; 56 of them also move the probabilities"), "{memo}");
+}
+
+#[test]
+fn what_the_judgment_rests_on_names_few_claims_in_words() {
+    let memo = brief(&repo_root(), &[]);
+    let section: Vec<&str> = memo
+        .lines()
+        .skip_while(|l| *l != "## What the judgment rests on")
+        .take_while(|l| *l != "## The most diagnostic evidence")
+        .collect();
+    let text = section.join("\n");
+    assert!(
+        text.contains("Against “Tokayev and the Kremlin staged the crisis to purge his rivals”, 6 claims carry 81% of the lead:"),
+        "{text}"
+    );
+    let items = section.iter().filter(|l| l.starts_with("- **")).count();
+    assert!(items <= 16, "{text}");
+    assert!(
+        text.contains("- **tokayev-superpresidential-reform** (2022-03-16, 26% of the lead): "),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_markdown_backticks_in_html_or_word() {
+    let html = brief(&repo_root(), &["--format", "html"]);
+    let body = html.split("<script>").next().unwrap();
+    assert!(!body.contains('`'), "a backtick in the HTML memo");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("m.docx");
+    let out = kz(&repo_root())
+        .args(["brief", "--format", "docx", "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut doc = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut doc).unwrap();
+    assert!(!doc.contains('`'), "a backtick in the Word memo");
+}
