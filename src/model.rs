@@ -434,6 +434,12 @@ pub struct Config {
     pub band: [f64; 2],
     pub memo: MemoConfig,
     pub resolution: Option<Resolution>,
+    /// `[[assumption]]`: what the judgment takes for granted.
+    pub assumptions: Vec<Assumption>,
+    /// `unknowns`: what the record cannot tell, in sentences.
+    pub unknowns: Vec<String>,
+    /// `limits`: the analyst's own note on the sources and their limits.
+    pub limits: Option<String>,
     /// Workspace-wide silences (only for workspace-level checks such as K108).
     pub silence: Silences,
 }
@@ -466,6 +472,8 @@ pub struct Indicator {
     pub id: String,
     pub text: String,
     pub due: Option<NaiveDate>,
+    /// Where one would look for it (court records, a ministry's report).
+    pub look: Option<String>,
     pub likelihood: Option<IndicatorLikelihood>,
     /// Sorted by date (stable: same-day observations keep file order).
     pub observations: Vec<Observation>,
@@ -642,6 +650,9 @@ impl Default for Config {
             band: DEFAULT_BAND,
             memo: MemoConfig::default(),
             resolution: None,
+            assumptions: Vec::new(),
+            unknowns: Vec::new(),
+            limits: None,
             silence: Silences::default(),
         }
     }
@@ -654,6 +665,16 @@ pub fn find_source<'s>(sources: &'s [Source], id: &str) -> Option<&'s Source> {
         .binary_search_by(|s| s.id.as_str().cmp(id))
         .ok()
         .map(|i| &sources[i])
+}
+
+/// A key assumption (`[[assumption]]` in kzclaims.toml).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assumption {
+    pub text: String,
+    /// Ids of the scenarios that depend on it.
+    pub scenarios: Vec<String>,
+    /// What would break it.
+    pub breaks: Option<String>,
 }
 
 /// A loaded, validated workspace.

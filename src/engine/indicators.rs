@@ -54,6 +54,42 @@ pub fn log_likelihoods(p_obs: &[f64], observed: bool, trust: f64) -> Vec<f64> {
 }
 
 /// Whether the scenarios predict the indicator differently at all.
+/// Open indicators (as of `as_of`) that separate scenarios `a` and `b`: those
+/// whose probability of being observed differs by at least [`SEPARATES`]
+/// between the two; (scenario, indicator, P(seen | a), P(seen | b)), the
+/// widest gap first (ties by scenario and indicator order).
+pub fn separating(
+    ws: &Workspace,
+    as_of: chrono::NaiveDate,
+    a: usize,
+    b: usize,
+) -> Vec<(usize, usize, f64, f64)> {
+    let mut out = Vec::new();
+    for (j, s) in ws.scenarios.iter().enumerate() {
+        for (k, ind) in s.indicators.iter().enumerate() {
+            if ind.observation_as_of(as_of).is_some() {
+                continue;
+            }
+            if let Some(p) = p_observed(ws, j, ind) {
+                if (p[a] - p[b]).abs() >= SEPARATES - 1e-12 {
+                    out.push((j, k, p[a], p[b]));
+                }
+            }
+        }
+    }
+    out.sort_by(|x, y| {
+        (y.2 - y.3)
+            .abs()
+            .total_cmp(&(x.2 - x.3).abs())
+            .then_with(|| (x.0, x.1).cmp(&(y.0, y.1)))
+    });
+    out
+}
+
+/// Gap in the probability of seeing an indicator, between two scenarios, from
+/// which it is said to separate them.
+pub const SEPARATES: f64 = 0.2;
+
 pub fn is_diagnostic(p_obs: &[f64]) -> bool {
     super::bayes::spread(p_obs) > 1e-12
 }

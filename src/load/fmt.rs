@@ -6,8 +6,8 @@
 //! loader reads both forms the same way.
 
 use super::parse::{
-    CLAIM_KEYS, CONFIG_KEYS, INDICATOR_KEYS, OBSERVATION_KEYS, REVISION_KEYS, SCENARIO_KEYS,
-    SOURCE_KEYS,
+    ASSUMPTION_KEYS, CLAIM_KEYS, CONFIG_KEYS, INDICATOR_KEYS, OBSERVATION_KEYS, REVISION_KEYS,
+    SCENARIO_KEYS, SOURCE_KEYS,
 };
 use toml_edit::{DocumentMut, Item, Table, Value};
 
@@ -98,7 +98,7 @@ pub fn format(rel: &str, text: &str) -> Option<String> {
     let mut doc: DocumentMut = text.parse().ok()?;
     let root = doc.as_table_mut();
     if rel == "kzclaims.toml" {
-        table(root, CONFIG_KEYS, &[]);
+        table(root, CONFIG_KEYS, &[("assumption", ASSUMPTION_KEYS)]);
         if let Some(r) = root.get_mut("resolution").and_then(Item::as_table_mut) {
             table(r, &["date", "scenario", "note"], &[]);
         }

@@ -642,6 +642,16 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
         d
     };
     if let Some(rc) = &config {
+        for (sid, span) in &rc.assumption_scenarios {
+            if !scenario_ids.contains(&sid.as_str()) && !scenario_ids.is_empty() {
+                diags.push(unknown_scenario(
+                    format!("[[assumption]] names unknown scenario `{sid}`"),
+                    CONFIG_FILE.to_string(),
+                    sid,
+                    span.clone(),
+                ));
+            }
+        }
         if let (Some(r), Some(span)) = (&rc.cfg.resolution, &rc.resolution_scenario) {
             if !scenario_ids.contains(&r.scenario.as_str()) && !scenario_ids.is_empty() {
                 diags.push(unknown_scenario(

@@ -30,6 +30,8 @@ pub(super) struct RawSource {
 pub(super) struct RawConfig {
     pub(super) cfg: Config,
     pub(super) resolution_scenario: Option<Span>,
+    /// Each assumption's scenario ids with their spans.
+    pub(super) assumption_scenarios: Vec<(String, Span)>,
 }
 
 #[derive(Clone)]
@@ -149,11 +151,15 @@ pub(super) const CONFIG_KEYS: &[&str] = &[
     "title",
     "question",
     "as_of",
+    "unknowns",
+    "limits",
     "scoring",
     "memo",
     "resolution",
     "silence",
+    "assumption",
 ];
+pub(super) const ASSUMPTION_KEYS: &[&str] = &["text", "scenarios", "breaks"];
 pub(super) const RESOLUTION_KEYS: &[&str] = &["date", "scenario", "note"];
 pub(super) const SCORING_KEYS: &[&str] = &["engine", "likelihood", "evidence_weight", "band"];
 pub(super) const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II", "cc", "c", "n", "i", "ii"];
@@ -171,6 +177,7 @@ pub(super) const INDICATOR_KEYS: &[&str] = &[
     "id",
     "text",
     "due",
+    "look",
     "if_true",
     "if_false",
     "ratings",
@@ -464,9 +471,32 @@ pub(super) fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig>
             });
         }
     }
+    let mut assumption_scenarios = Vec::new();
+    for a in t.array_of_tables(cx, "assumption", "[[assumption]]") {
+        a.check_keys(cx, ASSUMPTION_KEYS);
+        let text = a.req_str(cx, "text");
+        let scenarios = a.opt_str_list(cx, "scenarios").unwrap_or_default();
+        let breaks = a.opt_str(cx, "breaks").map(|x| x.0);
+        if let Some((text, _)) = text {
+            assumption_scenarios.extend(scenarios.iter().cloned());
+            cfg.assumptions.push(Assumption {
+                text,
+                scenarios: scenarios.into_iter().map(|x| x.0).collect(),
+                breaks,
+            });
+        }
+    }
+    cfg.unknowns = t
+        .opt_str_list(cx, "unknowns")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|x| x.0)
+        .collect();
+    cfg.limits = t.opt_str(cx, "limits").map(|x| x.0);
     cfg.silence = silences(cx, &t, Level::Workspace);
     Some(RawConfig {
         cfg,
+        assumption_scenarios,
         resolution_scenario,
     })
 }
@@ -511,6 +541,7 @@ pub(super) fn parse_scenarios(
             let iid = slug(cx, &it);
             let itext = it.req_str(cx, "text");
             let due = it.opt_date(cx, "due").map(|x| x.0);
+            let look = it.opt_str(cx, "look").map(|x| x.0);
             let likelihood = indicator_likelihood(cx, &it, &mut rating_refs);
             let isilence = silences(cx, &it, Level::Indicator);
             let mut observations = Vec::new();
@@ -564,6 +595,7 @@ pub(super) fn parse_scenarios(
                     id: iid.0,
                     text: itext.0,
                     due,
+                    look,
                     likelihood,
                     observations,
                     silence: isilence,

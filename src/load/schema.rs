@@ -103,6 +103,24 @@ pub struct Config {
     resolution: Option<Resolution>,
     /// Workspace-level warnings acknowledged (K108), code → reason.
     silence: Option<Silence>,
+    /// Key assumptions the judgment rests on (the memo's "Key assumptions").
+    assumption: Option<Vec<Assumption>>,
+    /// What the record cannot tell (the memo's "What we do not know").
+    unknowns: Option<Vec<String>>,
+    /// A note on the sources and their limits (the memo's "Sources and limits").
+    limits: Option<String>,
+}
+
+/// `[[assumption]]`: a key assumption.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Assumption {
+    /// The assumption, in a sentence.
+    text: String,
+    /// Ids of the scenarios that depend on it.
+    scenarios: Option<Vec<String>>,
+    /// What would break it.
+    breaks: Option<String>,
 }
 
 /// `[scoring]`.
@@ -192,6 +210,8 @@ pub struct Indicator {
     id: String,
     text: String,
     due: Option<Date>,
+    /// Where one would look for it: court records, trial monitoring, a ministry's report.
+    look: Option<String>,
     /// P(observed | this scenario), strictly between 0 and 1.
     if_true: Option<f64>,
     /// P(observed | any other scenario).

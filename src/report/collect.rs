@@ -213,6 +213,8 @@ pub struct CollectItem {
     /// Share of the remaining uncertainty removed on average, "40%".
     pub share: Option<String>,
     pub changes_leader: bool,
+    /// Where one would look for it (`look`).
+    pub look: Option<String>,
     /// What seeing it or not would do, in a sentence.
     pub detail: String,
 }
@@ -265,17 +267,28 @@ pub fn memo_view(ws: &Workspace, c: &Collection) -> CollectView {
                 gain: format!("{:.2} bits", x.gain_bits),
                 share: share(c, x),
                 changes_leader: x.changes_leader,
+                look: ind.look.clone(),
                 detail: format!(
-                    "we put the chance of seeing it at {}. {}{removes}",
+                    "we put the chance of seeing it at {}. {}{removes}{}",
                     percent(x.p_seen),
-                    either_way(&x.if_seen, &x.if_not_seen)
+                    either_way(&x.if_seen, &x.if_not_seen),
+                    ind.look
+                        .as_ref()
+                        .map(|l| format!(" Where to look: {}.", l.trim_end_matches('.')))
+                        .unwrap_or_default()
                 ),
             }
         })
         .collect();
+    let none_changes = !c.candidates.is_empty() && c.candidates.iter().all(|x| !x.changes_leader);
     let lead = match top.first() {
         Some(first) => format!(
-            "The one observation that would settle most: {}{}.",
+            "{}The one observation that would settle most: {}{}.",
+            if none_changes {
+                "No open indicator, seen or not, would on its own change which explanation leads. "
+            } else {
+                ""
+            },
             first.text.trim_end_matches('.'),
             first.due.as_ref().map(|d| format!(" (due {d})")).unwrap_or_default()
         ),

@@ -27,6 +27,11 @@ pub struct IndicatorView {
     pub id: String,
     pub text: String,
     pub due: Option<String>,
+    /// Where one would look for it.
+    pub look: Option<String>,
+    /// Open, and expected under one of the two leading scenarios and not
+    /// under the other (engine::indicators::separating).
+    pub separates_top_two: bool,
     /// Still open (not observed) and past its due date.
     pub overdue: bool,
     /// Not observed as of the memo's date.
@@ -260,6 +265,9 @@ pub struct MemoContext {
     pub rests_on: Vec<RestsOnView>,
     /// The smallest deciding set and the linchpins, in one plain sentence.
     pub rests_on_note: String,
+    /// Key assumptions, what we do not know, what would change our judgment,
+    /// sources and limits.
+    pub sections: super::sections::Sections,
     /// Present when claims carry [[claim.assessment]] by named analysts.
     pub analysts: Option<AnalystsView>,
     /// Present when the question or an indicator has resolved.
@@ -728,6 +736,14 @@ fn context_parts<'a>(
             &y.id,
         ))
     });
+    if let (Some(&l), Some(&b)) = (ranking.first(), ranking.get(1)) {
+        let sep = indicators::separating(ws, a.as_of, l, b);
+        for v in indicators.iter_mut() {
+            v.separates_top_two = sep.iter().any(|&(j, k, _, _)| {
+                ws.scenarios[j].id == v.scenario && ws.scenarios[j].indicators[k].id == v.id
+            });
+        }
+    }
     let open_indicators = indicators.iter().filter(|i| i.open).cloned().collect();
     let mut observed_indicators: Vec<IndicatorView> =
         indicators.iter().filter(|i| !i.open).cloned().collect();
@@ -811,6 +827,7 @@ fn context_parts<'a>(
             observed_indicators,
             collect,
             rests_on_note: rests_on_note(ws, sens),
+            sections: super::sections::sections(ws, a, sens),
             sensitivity,
             rests_on,
             analysts,
@@ -1068,6 +1085,8 @@ fn indicator_view(
         id: i.id.clone(),
         text: i.text.clone(),
         due: i.due.map(|d| d.to_string()),
+        look: i.look.clone(),
+        separates_top_two: false,
         overdue: obs.is_none() && i.due.is_some_and(|d| d < a.as_of),
         open: obs.is_none(),
         observed: obs.map(|o| o.observed),

@@ -228,6 +228,36 @@ fn body(ctx: &MemoContext) -> Body {
         b.text(None, &ctx.rests_on_note);
     }
 
+    let sec = &ctx.sections;
+    b.text(Some("Heading1"), "Key assumptions");
+    for x in &sec.assumptions {
+        let mut t = x.text.clone();
+        if !x.scenarios.is_empty() {
+            t.push_str(&format!(" Depends on it: {}.", x.scenarios.join("; ")));
+        }
+        if let Some(br) = &x.breaks {
+            t.push_str(&format!(" Would break it: {br}"));
+        }
+        b.text(Some("ListParagraph"), &t);
+    }
+    if sec.assumptions.is_empty() {
+        b.text(None, "No key assumptions are recorded for this question.");
+    }
+    b.text(Some("Heading1"), "What we do not know");
+    for u in &sec.unknowns {
+        b.text(Some("ListParagraph"), u);
+    }
+    if sec.unknowns.is_empty() {
+        b.text(None, "No gaps are recorded for this question.");
+    }
+    b.text(Some("Heading1"), "What would change our judgment");
+    for w in &sec.would_change {
+        b.text(Some("ListParagraph"), w);
+    }
+    if sec.would_change.is_empty() {
+        b.text(None, "Nothing in the record yet separates the explanations, so any evidence that tells them apart would shape the judgment.");
+    }
+
     b.text(Some("Heading1"), "The most diagnostic evidence");
     for s in &ctx.scenarios {
         b.text(Some("Heading2"), &s.title);
@@ -274,6 +304,14 @@ fn body(ctx: &MemoContext) -> Body {
                 &format!("{due}{} ({})", i.text, i.discriminates),
             );
         }
+    }
+
+    b.text(Some("Heading1"), "Sources and limits");
+    for l in &sec.sources_limits {
+        b.text(None, l);
+    }
+    if let Some(l) = &sec.limits {
+        b.text(None, l);
     }
 
     b.text(Some("Heading1"), "How to read the numbers");

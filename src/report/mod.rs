@@ -14,5 +14,6 @@ pub mod fit;
 pub mod matrix;
 pub mod render;
 pub mod score;
+pub mod sections;
 pub mod sensitivity;
 pub mod table;

@@ -87,9 +87,7 @@ fn memo_pools_and_names_the_disputed_cells() {
     );
     assert!(memo.contains("| alice | 99% | 1% |"), "{memo}");
     assert!(
-        memo.contains(
-            "- **x3** against `a`: alice CC, bob II; an extreme dispute, settled at N"
-        ),
+        memo.contains("- **x3** against `a`: alice CC, bob II; an extreme dispute, settled at N"),
         "{memo}"
     );
     assert!(

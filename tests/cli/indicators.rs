@@ -74,9 +74,9 @@ fn memo_lists_open_indicators_by_due_date() {
     assert_eq!(
         lines,
         [
-            "- 2024-01-10 (**overdue**): A sign of B that should have come *(seeing it would favour b (95%) over a (20%))*",
+            "- 2024-01-10 (**overdue**): A sign of B that should have come *(seeing it would favour b (95%) over a (20%); **separates the top two**)*",
             "- 2024-03-01: A sign both predict *(every scenario predicts it equally: it cannot discriminate; **non-diagnostic**)*",
-            "- 2024-05-01: A late sign of A *(seeing it would favour a (70%) over b (20%))*",
+            "- 2024-05-01: A late sign of A *(seeing it would favour a (70%) over b (20%); **separates the top two**)*",
         ]
     );
     assert!(
