@@ -1026,6 +1026,7 @@ fn reading_notes(ws: &Workspace, engine: EngineKind, analysts: bool) -> Vec<Stri
         v.push("Where analysts disagree: a cell is in dispute when the analysts' ratings of it differ by a grade or more; the linear pool is the average of their probabilities.".into());
     }
     v.push("The lead is the difference between the leading scenario and the next in the method's own measure; a claim's share of the lead is how much smaller the lead would be without it.".into());
+    v.push("Every part of this memo is explained in kzclaims's guide docs/memo.md (“Reading the memo”).".into());
     v
 }
 
