@@ -279,3 +279,39 @@ fn the_bundled_memo_summarises_what_check_silences_and_says_no_indicator_changes
         "{memo}"
     );
 }
+
+#[test]
+fn the_diff_says_why_and_lists_a_claim_added_and_retracted_as_retracted() {
+    let out = kz(&repo_root())
+        .args(["diff", "2022-01-06", "2022-04-18"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("rose from 35% to 76%; “Foreign-trained terrorists and outside aggression drove the violence (the official narrative)” fell from 27% to 8%. What moved it most: peaceful-west-violent-almaty (added), massimov-dismissed (revised) and aggressive-men-join (added)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Record: 32 claims added, 1 claim added and retracted, 3 claims revised."),
+        "{text}"
+    );
+    assert!(
+        text.contains("  x nazarbayev-fled-rumor (2022-01-07): "),
+        "{text}"
+    );
+    assert!(!text.contains("  + nazarbayev-fled-rumor"), "{text}");
+    let out = kz(&repo_root())
+        .args(["diff", "2022-01-06", "2022-04-18", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["record"]["claims_retracted"][0]["id"],
+        "nazarbayev-fled-rumor"
+    );
+    assert!(v["record"]["claims_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["id"] != "nazarbayev-fled-rumor"));
+}

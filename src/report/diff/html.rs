@@ -35,6 +35,9 @@ pub fn to_html(d: &Diff, memo_before: &str, memo_after: &str) -> String {
         } else {
             let _ = writeln!(o, "<p class=\"lede\">{}</p>", esc(&flip));
         }
+        if let Some(w) = why(d) {
+            let _ = writeln!(o, "<p class=\"why\">{}</p>", esc(&w));
+        }
         if let Some(c) = record_counts(&d.record) {
             let _ = writeln!(o, "<p>Record: {}.</p>", esc(&c));
         }
@@ -193,6 +196,15 @@ pub(crate) fn html_record(o: &mut String, r: &RecordDiff) {
         let _ = writeln!(
             o,
             "<li><strong>Added</strong> <code>{}</code> ({}): {}</li>",
+            esc(&c.id),
+            c.date,
+            esc(&c.statement)
+        );
+    }
+    for c in &r.claims_retracted {
+        let _ = writeln!(
+            o,
+            "<li><strong>Added and retracted</strong> <code>{}</code> ({}): {}</li>",
             esc(&c.id),
             c.date,
             esc(&c.statement)

@@ -24,6 +24,9 @@ pub fn to_markdown(d: &Diff, memo_unified: &str) -> String {
     } else {
         let _ = writeln!(o, "{flip}\n");
     }
+    if let Some(w) = why(d) {
+        let _ = writeln!(o, "{w}\n");
+    }
     if let Some(c) = record_counts(&d.record) {
         let _ = writeln!(o, "Record: {c}.\n");
     }
@@ -128,6 +131,15 @@ pub fn to_markdown(d: &Diff, memo_unified: &str) -> String {
             let _ = writeln!(
                 o,
                 "- **Added** `{}` ({}): {}",
+                c.id,
+                c.date,
+                md_cell(&c.statement)
+            );
+        }
+        for c in &r.claims_retracted {
+            let _ = writeln!(
+                o,
+                "- **Added and retracted** `{}` ({}): {}",
                 c.id,
                 c.date,
                 md_cell(&c.statement)

@@ -241,6 +241,9 @@ pub struct NamedChange {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RecordDiff {
     pub claims_added: Vec<ClaimBrief>,
+    /// New on the later side but already retracted there: added and
+    /// retracted within the span (listed as retracted, not as added).
+    pub claims_retracted: Vec<ClaimBrief>,
     pub claims_removed: Vec<ClaimBrief>,
     pub claims_revised: Vec<ClaimRevised>,
     pub sources_added: Vec<Named>,
@@ -258,6 +261,7 @@ pub struct RecordDiff {
 impl RecordDiff {
     pub fn is_empty(&self) -> bool {
         self.claims_added.is_empty()
+            && self.claims_retracted.is_empty()
             && self.claims_removed.is_empty()
             && self.claims_revised.is_empty()
             && self.sources_added.is_empty()
@@ -777,6 +781,10 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
                 .zip(&ib)
                 .any(|(&ja, &jb)| (w_of(rb, jb) - w_of(ra, ja)).abs() > ZERO);
         let (kind, fields, regr, statement) = match (&va, &vb) {
+            (None, Some(b)) if b.row.state.status == Status::Retracted => {
+                record.claims_retracted.push(b.brief());
+                (PartKind::Retracted, Vec::new(), Vec::new(), b.statement())
+            }
             (None, Some(b)) => {
                 record.claims_added.push(b.brief());
                 (PartKind::Added, Vec::new(), Vec::new(), b.statement())
@@ -1516,7 +1524,13 @@ mod tests {
             }
         }
         prop_assert_eq!(ab.leader.from.clone(), ba.leader.to.clone());
-        prop_assert_eq!(ab.record.claims_added.len(), ba.record.claims_removed.len());
+        // A claim new on the later side counts as added, or as added and
+        // retracted when it is already retracted there; either way the
+        // mirror sees it removed.
+        prop_assert_eq!(
+            ab.record.claims_added.len() + ab.record.claims_retracted.len(),
+            ba.record.claims_removed.len()
+        );
         Ok(())
     }
 

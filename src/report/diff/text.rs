@@ -40,6 +40,9 @@ pub fn to_text(d: &Diff, memo_unified: &str, color: bool) -> String {
             flip
         }
     );
+    if let Some(w) = why(d) {
+        let _ = writeln!(o, "{w}");
+    }
     if let Some(c) = record_counts(&d.record) {
         let _ = writeln!(o, "Record: {c}.");
     }
@@ -135,6 +138,13 @@ pub(crate) fn section_record_text(o: &mut String, r: &RecordDiff, bold: &dyn Fn(
     let _ = writeln!(o, "\n{}", bold("Record"));
     for c in &r.claims_added {
         let _ = writeln!(o, "  + {} ({}): {}", c.id, c.date, c.statement);
+    }
+    for c in &r.claims_retracted {
+        let _ = writeln!(
+            o,
+            "  x {} ({}): {} (added and retracted)",
+            c.id, c.date, c.statement
+        );
     }
     for c in &r.claims_removed {
         let _ = writeln!(o, "  - {} ({}): {}", c.id, c.date, c.statement);

@@ -22,6 +22,79 @@ pub fn headline(d: &Diff) -> String {
     }
 }
 
+/// Why it changed, in one or two plain sentences: the scenarios that moved
+/// most and the parts of the record that moved them. `None` when nothing
+/// moved.
+pub fn why(d: &Diff) -> Option<String> {
+    let mut moves: Vec<(&ScenarioMove, f64, f64)> = d
+        .scenarios
+        .iter()
+        .filter_map(|m| match (&m.from, &m.to) {
+            (Some(a), Some(b)) if d.engine == "ach" => {
+                Some((m, a.weighted_inconsistency, b.weighted_inconsistency))
+            }
+            (Some(a), Some(b)) => Some((m, a.probability, b.probability)),
+            _ => None,
+        })
+        .filter(|(_, a, b)| (b - a).abs() > ZERO)
+        .collect();
+    moves.sort_by(|x, y| (y.2 - y.1).abs().total_cmp(&(x.2 - x.1).abs()));
+    let said: Vec<String> = moves
+        .iter()
+        .take(2)
+        .map(|(m, a, b)| {
+            if d.engine == "ach" {
+                format!(
+                    "the evidence against “{}” {} from {a:.2} to {b:.2} (weighted inconsistency)",
+                    m.title,
+                    if b > a { "grew" } else { "shrank" }
+                )
+            } else {
+                format!(
+                    "“{}” {} from {} to {}",
+                    m.title,
+                    if b > a { "rose" } else { "fell" },
+                    percent(*a),
+                    percent(*b)
+                )
+            }
+        })
+        .collect();
+    if said.is_empty() {
+        return None;
+    }
+    let mut out = format!("{}.", capital(&said.join("; ")));
+    let parts: Vec<String> = d
+        .attribution
+        .parts
+        .iter()
+        .filter_map(|p| {
+            p.claim
+                .as_ref()
+                .map(|c| format!("{c} ({})", p.kind.as_str()))
+        })
+        .take(3)
+        .collect();
+    if !parts.is_empty() {
+        let n = parts.len();
+        let list = if n == 1 {
+            parts[0].clone()
+        } else {
+            format!("{} and {}", parts[..n - 1].join(", "), parts[n - 1])
+        };
+        out.push_str(&format!(" What moved it most: {list}."));
+    }
+    Some(out)
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// Record changes counted in one line, or `None` when there are none.
 pub fn record_counts(r: &RecordDiff) -> Option<String> {
     let mut bits = Vec::new();
@@ -32,6 +105,7 @@ pub fn record_counts(r: &RecordDiff) -> Option<String> {
         }
     };
     count(r.claims_added.len(), "claim", "added");
+    count(r.claims_retracted.len(), "claim", "added and retracted");
     count(r.claims_removed.len(), "claim", "removed");
     count(r.claims_revised.len(), "claim", "revised");
     count(r.sources_added.len(), "source", "added");
