@@ -100,8 +100,9 @@ pub struct CarrierView {
     pub date: String,
     /// Its share of the lead, "26%".
     pub share: String,
-    /// Why it favours the leader over the alternative: the rationale of its
-    /// rating against the alternative (or for the leader), else its statement.
+    /// Why it favours the leader over the alternative: the reason for its
+    /// rating against the alternative (or for the leader): the note of the
+    /// revision that set it, else the claim's rationale; else its statement.
     pub why: String,
 }
 
@@ -867,14 +868,21 @@ fn rests_on_view(ws: &Workspace, a: &Assessment) -> Vec<RestsOnView> {
                     let row = rows.get(&c.claim);
                     let rating = |k: usize| row.map(|r| r.state.ratings[k]);
                     let against = matches!(rating(j), Some(Rating::I | Rating::II));
-                    let why = if against {
-                        claim.rationale.get(&alt.id)
-                    } else {
-                        None
-                    }
-                    .or_else(|| claim.rationale.get(&ws.scenarios[l].id))
-                    .or_else(|| claim.rationale.get(""))
-                    .cloned()
+                    // The reason for a rating: the note of the latest
+                    // revision in force that set it, else the claim's
+                    // rationale (which speaks for its first ratings).
+                    let reason = |k: usize| -> Option<String> {
+                        let applied = row.map_or(0, |r| r.state.revisions_applied);
+                        claim.revisions[..applied.min(claim.revisions.len())]
+                            .iter()
+                            .rev()
+                            .find(|v| v.ratings.get(k).is_some())
+                            .map(|v| v.note.clone())
+                            .or_else(|| claim.rationale.get(&ws.scenarios[k].id).cloned())
+                    };
+                    let why = if against { reason(j) } else { None }
+                        .or_else(|| reason(l))
+                        .or_else(|| claim.rationale.get("").cloned())
                     .unwrap_or_else(|| {
                         row.map(|r| r.state.statement(ws).to_string())
                             .unwrap_or_else(|| claim.statement.clone())
