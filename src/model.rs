@@ -436,6 +436,8 @@ pub struct Config {
     pub resolution: Option<Resolution>,
     /// `[[assumption]]`: what the judgment takes for granted.
     pub assumptions: Vec<Assumption>,
+    /// `opened`: the day the question was asked; the timeline starts there.
+    pub opened: Option<NaiveDate>,
     /// `unknowns`: what the record cannot tell, in sentences.
     pub unknowns: Vec<String>,
     /// `limits`: the analyst's own note on the sources and their limits.
@@ -651,6 +653,7 @@ impl Default for Config {
             memo: MemoConfig::default(),
             resolution: None,
             assumptions: Vec::new(),
+            opened: None,
             unknowns: Vec::new(),
             limits: None,
             silence: Silences::default(),

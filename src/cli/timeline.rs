@@ -21,7 +21,8 @@ pub enum Format {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// First date to show (YYYY-MM-DD); earlier changes still count
+    /// First date to show (YYYY-MM-DD; default: `opened` in kzclaims.toml);
+    /// earlier changes still count
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     pub from: Option<NaiveDate>,
     /// Last date to show (YYYY-MM-DD)
@@ -51,7 +52,12 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         .unwrap_or(ws.config.engine);
     // Left to the operating system at exit, like the workspace: a point per
     // date of a large record.
-    let t = super::Kept::new(timeline(&ws, engine, args.from, args.to));
+    // The timeline starts on the day the question was asked (`opened`) unless
+    // told otherwise; what came before is its starting point.
+    let from = args
+        .from
+        .or(ws.config.opened.filter(|o| args.to.is_none_or(|t| *o <= t)));
+    let t = super::Kept::new(timeline(&ws, engine, from, args.to));
     let text = match args.format {
         Format::Table => to_table(&ws, &t),
         // Streamed: the JSON of a large record's timeline outweighs the record.

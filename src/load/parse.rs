@@ -151,6 +151,7 @@ pub(super) const CONFIG_KEYS: &[&str] = &[
     "title",
     "question",
     "as_of",
+    "opened",
     "unknowns",
     "limits",
     "scoring",
@@ -373,6 +374,7 @@ pub(super) fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig>
     cfg.title = title.map(|x| x.0).unwrap_or_default();
     cfg.question = question.map(|x| x.0).unwrap_or_default();
     cfg.as_of = t.opt_date(cx, "as_of").map(|x| x.0);
+    cfg.opened = t.opt_date(cx, "opened").map(|x| x.0);
     if let Some(s) = t.opt_table(cx, "scoring", "[scoring]") {
         s.check_keys(cx, SCORING_KEYS);
         if let Some((e, span)) = s.opt_str(cx, "engine") {

@@ -98,6 +98,8 @@ pub struct Config {
     question: String,
     /// Default date for reports; else the latest date in the record.
     as_of: Option<Date>,
+    /// The day the question was asked: the timeline starts there.
+    opened: Option<Date>,
     scoring: Option<Scoring>,
     memo: Option<Memo>,
     resolution: Option<Resolution>,

@@ -315,3 +315,42 @@ fn the_diff_says_why_and_lists_a_claim_added_and_retracted_as_retracted() {
         .iter()
         .all(|c| c["id"] != "nazarbayev-fled-rumor"));
 }
+
+#[test]
+fn the_timeline_starts_on_the_day_the_question_was_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let p = dir.path().join("kzclaims.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replacen(
+            "as_of = \"2024-03-10\"\n",
+            "as_of = \"2024-03-10\"\nopened = 2024-03-04\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = kz(dir.path())
+        .args(["timeline", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dates: Vec<&str> = v["points"]
+        .as_array()
+        .or_else(|| v.as_array())
+        .unwrap()
+        .iter()
+        .map(|p| p["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates.first(), Some(&"2024-03-04"), "{dates:?}");
+    // --from still wins.
+    let out = kz(dir.path())
+        .args(["timeline", "--format", "json", "--from", "2024-03-01"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = v["points"].as_array().or_else(|| v.as_array()).unwrap()[0]["date"].clone();
+    assert_eq!(first, "2024-03-03");
+}
