@@ -551,6 +551,13 @@ pub struct Source {
 }
 
 impl Source {
+    /// Whether the source had appeared by `date`. One without `published`
+    /// counts as published on the date of each record that cites it, so as
+    /// of any date on which such a record is in force it has.
+    pub fn published_by(&self, date: NaiveDate) -> bool {
+        self.published.is_none_or(|p| p <= date)
+    }
+
     /// The origin used to detect circular reporting: `origin`, else the source's own id.
     pub fn effective_origin(&self) -> &str {
         self.origin.as_deref().unwrap_or(&self.id)

@@ -3,6 +3,7 @@
 
 use crate::engine::{self, analysts, calibration, indicators, sensitivity, words, Assessment, Row};
 use crate::model::*;
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::cmp::Ordering;
 
@@ -317,7 +318,18 @@ fn band_span(p: f64, band: [f64; 2]) -> String {
     }
 }
 
-fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
+/// The sources of a claim in force that had appeared by `as_of`: the memo
+/// cites no report published after its date (docs/format.md, `published`).
+fn sources_by<'w>(ws: &'w Workspace, row: &Row, as_of: NaiveDate) -> Vec<&'w str> {
+    row.state
+        .sources(ws)
+        .iter()
+        .filter(|s| ws.source(s).is_none_or(|s| s.published_by(as_of)))
+        .map(String::as_str)
+        .collect()
+}
+
+fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64, as_of: NaiveDate) -> Evidence {
     let c = &ws.claims[row.state.claim];
     let sid = &ws.scenarios[j].id;
     Evidence {
@@ -325,14 +337,12 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
         date: c.date.to_string(),
         statement: row.state.statement(ws).to_string(),
         url: row.state.url(ws).map(str::to_string),
-        sources: row
-            .state
-            .sources(ws)
-            .iter()
+        sources: sources_by(ws, row, as_of)
+            .into_iter()
             .map(|s| {
                 ws.source(s)
                     .map(|s| s.name.clone())
-                    .unwrap_or_else(|| s.clone())
+                    .unwrap_or_else(|| s.to_string())
             })
             .collect(),
         rating: row.state.ratings[j].to_string(),
@@ -396,7 +406,7 @@ fn for_against(ws: &Workspace, a: &Assessment) -> Vec<(Vec<Evidence>, Vec<Eviden
     }
     let listed = |best: Best, j: usize| {
         best.into_iter()
-            .map(|(w, r)| evidence(ws, r, j, w))
+            .map(|(w, r)| evidence(ws, r, j, w, a.as_of))
             .collect::<Vec<_>>()
     };
     support
@@ -584,7 +594,7 @@ fn context_parts<'a>(
     // claims (not one per source).
     let mut cited: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in &a.rows {
-        let mut ids: Vec<&str> = r.state.sources(ws).iter().map(String::as_str).collect();
+        let mut ids = sources_by(ws, r, a.as_of);
         ids.sort_unstable();
         ids.dedup();
         for id in ids {

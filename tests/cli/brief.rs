@@ -233,3 +233,27 @@ fn unknown_template_is_reported() {
         stderr(&out)
     );
 }
+
+/// A memo as of D cites only the sources published by D: on
+/// tests/fixtures/published, the report (published 2024-03-20) and the book
+/// (2024-04-01) are not named as of 2024-03-10, although `timely` cites the
+/// report; from 2024-03-20 the report is.
+#[test]
+fn memo_cites_only_sources_published_by_its_date() {
+    let memo = |date: &str| {
+        let out = kz(&fixture("published"))
+            .args(["brief", "--as-of", date])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let early = memo("2024-03-10");
+    assert!(early.contains("A wire service"), "{early}");
+    assert!(!early.contains("An inquiry's report"), "{early}");
+    assert!(!early.contains("A book"), "{early}");
+    let mid = memo("2024-03-20");
+    assert!(mid.contains("An inquiry's report"), "{mid}");
+    assert!(!mid.contains("A book"), "{mid}");
+    assert!(memo("2024-04-01").contains("A book"));
+}
