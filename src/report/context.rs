@@ -466,9 +466,9 @@ fn context_parts<'a>(
             let (support, against) = std::mem::take(&mut lists[j]);
             ScenarioView {
                 id: s.id.clone(),
-                title: s.title.clone(),
-                summary: s.summary.clone(),
-                proponents: s.proponents.clone(),
+                title: s.title_as_of(a.as_of).to_string(),
+                summary: s.summary_as_of(a.as_of).to_string(),
+                proponents: s.proponents_as_of(a.as_of),
                 rank: sc.rank,
                 prior: sc.prior,
                 probability: sc.probability,
@@ -500,7 +500,7 @@ fn context_parts<'a>(
         Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
         Some(j) => format!(
             "Ranking by {other_name} puts “{}” first instead: the two methods disagree, so read the evidence below with care.",
-            ws.scenarios[j].title
+            ws.scenarios[j].title_as_of(a.as_of)
         ),
         None => String::new(),
     };
@@ -521,7 +521,7 @@ fn context_parts<'a>(
         if band_leader_holds {
             ": the leading scenario is the same across that range".to_string()
         } else {
-            let name = |j: Option<usize>| j.map(|j| format!("“{}”", ws.scenarios[j].title)).unwrap_or_default();
+            let name = |j: Option<usize>| j.map(|j| format!("“{}”", ws.scenarios[j].title_as_of(a.as_of))).unwrap_or_default();
             format!(
                 ": the lead changes across that range ({} leads at weight {}, {} at weight {}), so the ranking depends on how independent the evidence is",
                 name(band_lo_leader),
@@ -681,7 +681,7 @@ fn indicator_view(
         None => Vec::new(),
     };
     let discriminates = match &p {
-        None => format!("would support: {}", s.title),
+        None => format!("would support: {}", s.title_as_of(a.as_of)),
         Some(p) if !indicators::is_diagnostic(p) => {
             "every scenario predicts it equally: it cannot discriminate".to_string()
         }
@@ -707,7 +707,7 @@ fn indicator_view(
     };
     IndicatorView {
         scenario: s.id.clone(),
-        scenario_title: s.title.clone(),
+        scenario_title: s.title_as_of(a.as_of).to_string(),
         id: i.id.clone(),
         text: i.text.clone(),
         due: i.due.map(|d| d.to_string()),
@@ -875,7 +875,7 @@ fn calibration_view(ws: &Workspace, a: &Assessment) -> Option<CalibrationView> {
             .and(ws.config.resolution.as_ref())
             .map(|r| r.date.to_string()),
         outcome: outcome.map(|s| s.id.clone()),
-        outcome_title: outcome.map(|s| s.title.clone()),
+        outcome_title: outcome.map(|s| s.title_as_of(a.as_of).to_string()),
         scores: q
             .iter()
             .flat_map(|(_, views)| views.iter())
