@@ -252,10 +252,15 @@ pub fn inputs(
         }
         match e.kind {
             ItemKind::Claim(c) => {
+                // The sources published by the assessment's date.
                 let srcs: Vec<String> = match rows.get(&c) {
-                    Some(r) => r.state.sources(ws).to_vec(),
-                    None => ws.claims[c].sources.clone(),
-                };
+                    Some(r) => r.state.sources(ws),
+                    None => &ws.claims[c].sources[..],
+                }
+                .iter()
+                .filter(|s| ws.source(s).is_none_or(|x| x.published_by(a.as_of)))
+                .cloned()
+                .collect();
                 let origins: BTreeSet<String> = srcs
                     .iter()
                     .map(|id| {

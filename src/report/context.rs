@@ -3,6 +3,7 @@
 
 use crate::engine::{self, analysts, calibration, indicators, sensitivity, words, Assessment, Row};
 use crate::model::*;
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::cmp::Ordering;
 
@@ -222,6 +223,8 @@ pub struct SourceView {
     pub kind: SourceKind,
     pub reliability: &'static str,
     pub reliability_label: &'static str,
+    /// The day the source's report appeared (`published`), if given.
+    pub published: Option<String>,
     pub cited_by: usize,
 }
 
@@ -344,7 +347,18 @@ pub fn judgment(p: f64, band: [f64; 2]) -> String {
     )
 }
 
-fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
+/// The sources of a claim in force that had appeared by `as_of`: the memo
+/// cites no report published after its date (docs/format.md, `published`).
+fn sources_by<'w>(ws: &'w Workspace, row: &Row, as_of: NaiveDate) -> Vec<&'w str> {
+    row.state
+        .sources(ws)
+        .iter()
+        .filter(|s| ws.source(s).is_none_or(|s| s.published_by(as_of)))
+        .map(String::as_str)
+        .collect()
+}
+
+fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64, as_of: NaiveDate) -> Evidence {
     let c = &ws.claims[row.state.claim];
     let sid = &ws.scenarios[j].id;
     Evidence {
@@ -352,14 +366,12 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
         date: c.date.to_string(),
         statement: row.state.statement(ws).to_string(),
         url: row.state.url(ws).map(str::to_string),
-        sources: row
-            .state
-            .sources(ws)
-            .iter()
+        sources: sources_by(ws, row, as_of)
+            .into_iter()
             .map(|s| {
                 ws.source(s)
                     .map(|s| s.name.clone())
-                    .unwrap_or_else(|| s.clone())
+                    .unwrap_or_else(|| s.to_string())
             })
             .collect(),
         rating: row.state.ratings[j].to_string(),
@@ -423,7 +435,7 @@ fn for_against(ws: &Workspace, a: &Assessment) -> Vec<(Vec<Evidence>, Vec<Eviden
     }
     let listed = |best: Best, j: usize| {
         best.into_iter()
-            .map(|(w, r)| evidence(ws, r, j, w))
+            .map(|(w, r)| evidence(ws, r, j, w, a.as_of))
             .collect::<Vec<_>>()
     };
     support
@@ -489,10 +501,10 @@ fn tied_first(ws: &Workspace, a: &Assessment, engine: EngineKind) -> Vec<usize> 
 }
 
 /// “Title”, “Title” and “Title”.
-fn titles(ws: &Workspace, js: &[usize]) -> String {
+fn titles(ws: &Workspace, js: &[usize], as_of: NaiveDate) -> String {
     let t: Vec<String> = js
         .iter()
-        .map(|&j| format!("“{}”", ws.scenarios[j].title))
+        .map(|&j| format!("“{}”", ws.scenarios[j].title_as_of(as_of)))
         .collect();
     match t.len() {
         0 => String::new(),
@@ -521,9 +533,9 @@ fn context_parts<'a>(
             let (lo, hi) = range_ends(sc.probability, sc.band);
             ScenarioView {
                 id: s.id.clone(),
-                title: s.title.clone(),
-                summary: s.summary.clone(),
-                proponents: s.proponents.clone(),
+                title: s.title_as_of(a.as_of).to_string(),
+                summary: s.summary_as_of(a.as_of).to_string(),
+                proponents: s.proponents_as_of(a.as_of),
                 rank: sc.rank,
                 prior: sc.prior,
                 probability: sc.probability,
@@ -593,12 +605,12 @@ fn context_parts<'a>(
         match other {
             EngineKind::Ach => format!(
                 "ACH's weighted inconsistency cannot separate {} ({:.2} each).",
-                titles(ws, &other_tie),
+                titles(ws, &other_tie, a.as_of),
                 wi(other_tie[0])
             ),
             EngineKind::Bayes => format!(
                 "The Bayesian posterior cannot separate {} ({} each).",
-                titles(ws, &other_tie),
+                titles(ws, &other_tie, a.as_of),
                 percent(a.scores[other_tie[0]].probability)
             ),
         }
@@ -606,7 +618,7 @@ fn context_parts<'a>(
         match other_leader {
             Some(j) => format!(
                 "Ranking by {other_name} puts “{}” first.",
-                ws.scenarios[j].title
+                ws.scenarios[j].title_as_of(a.as_of)
             ),
             None => String::new(),
         }
@@ -615,7 +627,7 @@ fn context_parts<'a>(
             Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
             Some(j) => format!(
                 "Ranking by {other_name} puts “{}” first instead: the two methods disagree, so read the evidence below with care.",
-                ws.scenarios[j].title
+                ws.scenarios[j].title_as_of(a.as_of)
             ),
             None => String::new(),
         }
@@ -645,7 +657,7 @@ fn context_parts<'a>(
         if band_leader_holds {
             "; the leading explanation is the same across that range".to_string()
         } else {
-            let name = |j: Option<usize>| j.map(|j| format!("“{}”", ws.scenarios[j].title)).unwrap_or_default();
+            let name = |j: Option<usize>| j.map(|j| format!("“{}”", ws.scenarios[j].title_as_of(a.as_of))).unwrap_or_default();
             format!(
                 ", and which explanation leads changes across it ({} at weight {}, {} at weight {})",
                 name(band_lo_leader),
@@ -677,7 +689,7 @@ fn context_parts<'a>(
             (EngineKind::Bayes, Some(_)) if own_tie.len() > 1 => format!(
                 "As of {}, the evidence does not separate {}: each is {}, {}.{}",
                 a.as_of,
-                titles(ws, &own_tie),
+                titles(ws, &own_tie, a.as_of),
                 leader.term,
                 leader.percent,
                 if leader.probability <= 0.5 { " No explanation is yet more likely than not." } else { "" }
@@ -709,7 +721,7 @@ fn context_parts<'a>(
             (EngineKind::Ach, Some(_)) if own_tie.len() > 1 => format!(
                 "As of {}, the evidence is equally consistent with {} (weighted inconsistency {} each): ACH does not separate them.",
                 a.as_of,
-                titles(ws, &own_tie),
+                titles(ws, &own_tie, a.as_of),
                 leader.weighted_inconsistency_text
             ),
             (EngineKind::Ach, Some(r)) => format!(
@@ -755,7 +767,7 @@ fn context_parts<'a>(
     // claims (not one per source).
     let mut cited: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in &a.rows {
-        let mut ids: Vec<&str> = r.state.sources(ws).iter().map(String::as_str).collect();
+        let mut ids = sources_by(ws, r, a.as_of);
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
@@ -772,6 +784,7 @@ fn context_parts<'a>(
             kind: s.kind,
             reliability: s.reliability.as_str(),
             reliability_label: s.reliability.label(),
+            published: s.published.map(|d| d.to_string()),
             cited_by: cited.get(s.id.as_str()).copied().unwrap_or(0),
         })
         .filter(|s| s.cited_by > 0)
@@ -801,7 +814,7 @@ fn context_parts<'a>(
             engines_agree,
             false,
         ));
-        let runner_title = sens.runner_up.map(|j| ws.scenarios[j].title.as_str());
+        let runner_title = sens.runner_up.map(|j| ws.scenarios[j].title_as_of(a.as_of));
         let worded = super::confidence::words(ws, &verdict, runner_title);
         MemoContext {
             title: ws.config.title.clone(),
@@ -827,7 +840,7 @@ fn context_parts<'a>(
             open_indicators,
             observed_indicators,
             collect,
-            rests_on_note: rests_on_note(ws, sens),
+            rests_on_note: rests_on_note(ws, sens, a.as_of),
             sections: super::sections::sections(ws, a, sens),
             sensitivity,
             rests_on,
@@ -899,7 +912,7 @@ fn rests_on_view(ws: &Workspace, a: &Assessment) -> Vec<RestsOnView> {
             let intro = if r.covered > 1.0 + 1e-9 {
                 format!(
                     "Against “{}”, {} {} more than the whole lead ({} of it; other claims count the other way):",
-                    alt.title,
+                    alt.title_as_of(a.as_of),
                     n,
                     if n == 1 { "claim carries" } else { "claims carry" },
                     percent(r.covered)
@@ -907,7 +920,7 @@ fn rests_on_view(ws: &Workspace, a: &Assessment) -> Vec<RestsOnView> {
             } else if r.reached {
                 format!(
                     "Against “{}”, {} {} {} of the lead:",
-                    alt.title,
+                    alt.title_as_of(a.as_of),
                     n,
                     if n == 1 { "claim carries" } else { "claims carry" },
                     percent(r.covered)
@@ -915,14 +928,14 @@ fn rests_on_view(ws: &Workspace, a: &Assessment) -> Vec<RestsOnView> {
             } else {
                 format!(
                     "Against “{}”, the lead is spread thin: the {} claims that carry most of it hold {} together:",
-                    alt.title,
+                    alt.title_as_of(a.as_of),
                     n,
                     percent(r.covered)
                 )
             };
             RestsOnView {
                 against: alt.id.clone(),
-                against_title: alt.title.clone(),
+                against_title: alt.title_as_of(a.as_of).to_string(),
                 intro,
                 claims,
             }
@@ -931,7 +944,7 @@ fn rests_on_view(ws: &Workspace, a: &Assessment) -> Vec<RestsOnView> {
 }
 
 /// The deciding set and the linchpins in plain words.
-fn rests_on_note(ws: &Workspace, s: &sensitivity::Sensitivity) -> String {
+fn rests_on_note(ws: &Workspace, s: &sensitivity::Sensitivity, as_of: NaiveDate) -> String {
     if s.runner_up.is_none() || s.tied {
         return String::new();
     }
@@ -945,12 +958,12 @@ fn rests_on_note(ws: &Workspace, s: &sensitivity::Sensitivity) -> String {
         None => format!(
             "Even with every {} that favours it removed, “{}” would stay ahead on its starting probability.",
             noun.0,
-            ws.scenarios[s.leader].title
+            ws.scenarios[s.leader].title_as_of(as_of)
         ),
         Some(d) if !linchpins.is_empty() => format!(
             "Removing {} alone would hand the lead to “{}”: the judgment hangs on {}.",
             linchpins.join(" or "),
-            ws.scenarios[d.new_leader].title,
+            ws.scenarios[d.new_leader].title_as_of(as_of),
             if linchpins.len() == 1 { format!("that {}", noun.0) } else { "each of them".into() }
         ),
         Some(d) => format!(
@@ -958,7 +971,7 @@ fn rests_on_note(ws: &Workspace, s: &sensitivity::Sensitivity) -> String {
             noun.0,
             d.items.len(),
             noun.1,
-            ws.scenarios[d.new_leader].title
+            ws.scenarios[d.new_leader].title_as_of(as_of)
         ),
     }
 }
@@ -1064,7 +1077,7 @@ fn indicator_view(
         None => Vec::new(),
     };
     let discriminates = match &p {
-        None => format!("would support: {}", s.title),
+        None => format!("would support: {}", s.title_as_of(a.as_of)),
         Some(p) if !indicators::is_diagnostic(p) => {
             "every scenario predicts it equally: it cannot discriminate".to_string()
         }
@@ -1090,7 +1103,7 @@ fn indicator_view(
     };
     IndicatorView {
         scenario: s.id.clone(),
-        scenario_title: s.title.clone(),
+        scenario_title: s.title_as_of(a.as_of).to_string(),
         id: i.id.clone(),
         text: i.text.clone(),
         due: i.due.map(|d| d.to_string()),
@@ -1209,7 +1222,7 @@ fn analysts_view(ws: &Workspace, a: &Assessment, ranking: &[usize]) -> Option<An
     let cells_rated = cells.len();
     let mut disputed: Vec<DisputedCell> = cells
         .into_iter()
-        .filter(|c| c.label != "consensus" && ws.claims[c.claim].date <= a.as_of)
+        .filter(|c| c.label != "consensus" && ws.claims[c.claim].effective <= a.as_of)
         .map(|c| DisputedCell {
             claim: ws.claims[c.claim].id.clone(),
             scenario: ws.scenarios[c.scenario].id.clone(),
@@ -1260,7 +1273,7 @@ fn calibration_view(ws: &Workspace, a: &Assessment) -> Option<CalibrationView> {
             .and(ws.config.resolution.as_ref())
             .map(|r| r.date.to_string()),
         outcome: outcome.map(|s| s.id.clone()),
-        outcome_title: outcome.map(|s| s.title.clone()),
+        outcome_title: outcome.map(|s| s.title_as_of(a.as_of).to_string()),
         scores: q
             .iter()
             .flat_map(|(_, views)| views.iter())

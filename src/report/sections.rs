@@ -31,8 +31,8 @@ pub struct Sections {
     pub limits: Option<String>,
 }
 
-fn title(ws: &Workspace, j: usize) -> String {
-    format!("“{}”", ws.scenarios[j].title)
+fn title(ws: &Workspace, j: usize, as_of: chrono::NaiveDate) -> String {
+    format!("“{}”", ws.scenarios[j].title_as_of(as_of))
 }
 
 /// Build the sections for assessment `a` with its sensitivity analysis.
@@ -49,7 +49,7 @@ pub fn sections(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivity)
                 .iter()
                 .map(|s| {
                     ws.scenario_index(s)
-                        .map(|j| ws.scenarios[j].title.clone())
+                        .map(|j| ws.scenarios[j].title_as_of(a.as_of).to_string())
                         .unwrap_or_else(|| s.clone())
                 })
                 .collect(),
@@ -97,7 +97,7 @@ fn would_change(
                 "together they carry"
             },
             percent(share),
-            title(ws, b)
+            title(ws, b, a.as_of)
         ));
     }
     let flips: Vec<String> = sens
@@ -123,8 +123,8 @@ fn would_change(
     if sep.is_empty() {
         out.push(format!(
             "No open indicator separates {} from {}: one that is expected under one and not the other would be worth writing and watching.",
-            title(ws, l),
-            title(ws, b)
+            title(ws, l, a.as_of),
+            title(ws, b, a.as_of)
         ));
     } else {
         for (j, k, pl, pb) in sep.iter().take(3) {
@@ -137,11 +137,15 @@ fn would_change(
                     .as_ref()
                     .map(|x| format!(" (where to look: {x})"))
                     .unwrap_or_default(),
-                if pl > pb { title(ws, l) } else { title(ws, b) },
+                if pl > pb {
+                    title(ws, l, a.as_of)
+                } else {
+                    title(ws, b, a.as_of)
+                },
                 percent(*pl),
-                title(ws, l),
+                title(ws, l, a.as_of),
                 percent(*pb),
-                title(ws, b),
+                title(ws, b, a.as_of),
             ));
         }
     }
@@ -190,7 +194,14 @@ fn sources_limits(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivit
     let mut origins: BTreeSet<&str> = BTreeSet::new();
     let mut single = Vec::new();
     for r in &in_force {
-        let ids: BTreeSet<&str> = r.state.sources(ws).iter().map(String::as_str).collect();
+        // Only the sources published by the memo's date are cited.
+        let ids: BTreeSet<&str> = r
+            .state
+            .sources(ws)
+            .iter()
+            .filter(|s| ws.source(s).is_none_or(|x| x.published_by(a.as_of)))
+            .map(String::as_str)
+            .collect();
         for id in &ids {
             *by_source.entry(id).or_default() += 1;
             origins.insert(ws.source(id).map(|s| s.effective_origin()).unwrap_or(id));

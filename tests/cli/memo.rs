@@ -288,11 +288,11 @@ fn the_diff_says_why_and_lists_a_claim_added_and_retracted_as_retracted() {
         .unwrap();
     let text = stdout(&out);
     assert!(
-        text.contains("rose from 35% to 76%; “Foreign-trained terrorists and outside aggression drove the violence (the official narrative)” fell from 27% to 8%. What moved it most: peaceful-west-violent-almaty (added), massimov-dismissed (revised) and aggressive-men-join (added)."),
+        text.contains("rose from 35% to 76%; “A spontaneous socio-economic protest escalated into violence on its own” fell from 19% to 1%. What moved it most: peaceful-west-violent-almaty (added), massimov-dismissed (added) and aggressive-men-join (added)."),
         "{text}"
     );
     assert!(
-        text.contains("Record: 32 claims added, 1 claim added and retracted, 3 claims revised."),
+        text.contains("Record: 42 claims added, 1 claim added and retracted, 3 claims revised, 2 scenarios changed."),
         "{text}"
     );
     assert!(
