@@ -150,13 +150,10 @@ fn would_change(
         }
     }
     for x in assumptions.iter().filter(|x| x.leader_depends) {
+        let text = x.text.trim_end_matches('.');
         out.push(match &x.breaks {
-            Some(br) => format!(
-                "The assumption that {} failing: {}",
-                lower_first(&x.text),
-                br
-            ),
-            None => format!("The assumption that {} failing.", lower_first(&x.text)),
+            Some(br) => format!("The assumption “{text}” failing: {br}"),
+            None => format!("The assumption “{text}” failing."),
         });
     }
     out
@@ -168,17 +165,6 @@ fn and_list(v: &[String]) -> String {
         0 => String::new(),
         1 => v[0].clone(),
         n => format!("{} and {}", v[..n - 1].join(", "), v[n - 1]),
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let s = s.trim_end_matches('.');
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) if c.clone().next().is_some_and(|x| x.is_lowercase()) => {
-            f.to_lowercase().chain(c).collect()
-        }
-        _ => s.to_string(),
     }
 }
 

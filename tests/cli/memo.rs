@@ -210,7 +210,7 @@ fn sections_analytic_products_carry() {
         "## Key assumptions\n\n- The breaker logs were not tampered with. *Depends on it:* Equipment failure nobody planned. *Would break it:* A forensic report on the logs.",
         "## What we do not know\n\n- Who last serviced the transformers.",
         "## What would change our judgment\n\n- Evidence that",
-        "The assumption that the breaker logs were not tampered with failing: A forensic report on the logs.",
+        "The assumption “The breaker logs were not tampered with” failing: A forensic report on the logs.",
         "## Sources and limits\n\nThe 3 claims in force cite",
         "Two local outlets, no inspection report.",
     ] {
