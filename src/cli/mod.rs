@@ -159,16 +159,7 @@ fn stderr_color() -> bool {
 /// Render diagnostics (one renderer for the whole program).
 pub fn render_diagnostics(diags: &[Diagnostic], files: &[SourceFile], color: bool) -> String {
     let lookup = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
-    let r = DiagnosticRenderer {
-        color,
-        source: &lookup,
-    };
-    let mut out = String::new();
-    for d in diags {
-        out.push_str(&r.render(d));
-        out.push_str("\n\n");
-    }
-    out
+    DiagnosticRenderer::new(color, &lookup).render_all(diags)
 }
 
 /// `--out -` writes to stdout, as with most command-line tools, rather than

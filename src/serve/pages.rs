@@ -140,15 +140,8 @@ fn simple(title: &str, nav: &str, body: &str) -> String {
 /// `kzclaims check` prints them (file:line:col and the snippet).
 fn diagnostics_page(diags: &[crate::diag::Diagnostic], files: &[SourceFile]) -> String {
     let lookup = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
-    let r = DiagnosticRenderer {
-        color: false,
-        source: &lookup,
-    };
-    let mut text = String::new();
-    for d in diags {
-        text.push_str(&r.render(d));
-        text.push_str("\n\n");
-    }
+    let r = DiagnosticRenderer::new(false, &lookup);
+    let text = r.render_all(diags);
     simple(
         "kzclaims: the workspace has errors",
         "<nav class=\"kz-serve\" style=\"font:14px Helvetica,Arial,sans-serif;background:#fbeaea;border-bottom:1px solid #c99;padding:.4rem .8rem\"><strong>kzclaims serve</strong>: the workspace has errors; the page comes back when they are fixed <span class=\"kz-live\" role=\"status\"></span></nav>",
