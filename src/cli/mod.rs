@@ -453,8 +453,7 @@ impl Eval {
 
 /// Parse a `YYYY-MM-DD` date argument.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date: expected YYYY-MM-DD"))
+    crate::model::parse_date(s).map_err(|e| format!("`{s}` is not a date: {e}"))
 }
 
 /// The as-of date: given, else the workspace default.

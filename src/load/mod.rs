@@ -671,7 +671,13 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
         );
     }
     let prior_sum: f64 = scenarios.iter().filter_map(|s| s.s.prior).sum();
-    if prior_sum > 1.0 + 1e-9 {
+    // A prior outside [0, 1] was reported where it is written; the sum past 1
+    // that follows from it is not a second error.
+    let priors_in_range = scenarios
+        .iter()
+        .filter_map(|s| s.s.prior)
+        .all(|p| (0.0..=1.0).contains(&p));
+    if prior_sum > 1.0 + 1e-9 && priors_in_range {
         for s in scenarios.iter().filter(|s| s.s.prior.is_some()) {
             diags.push(
                 Diagnostic::error("E012", format!("priors sum to {prior_sum:.6}, past 1"))
@@ -818,6 +824,31 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     }
 
     let mut errors: Vec<Diagnostic> = diags.into_iter().filter(|d| d.is_error()).collect();
+    // A scenario that failed to load (no id, or its file unreadable as TOML)
+    // would make every reference to it an unknown scenario: those follow-on
+    // errors are left out until it loads, and its error says so.
+    let lost = |d: &Diagnostic| {
+        d.file.starts_with("scenarios/")
+            && ((d.code == "E004" && d.message.starts_with("missing key `id`")) || d.code == "E001")
+    };
+    if errors.iter().any(lost) {
+        let follow_on = |d: &Diagnostic| d.code == "E006";
+        let n = errors.iter().filter(|d| follow_on(d)).count();
+        if n > 0 {
+            errors.retain(|d| !follow_on(d));
+            if let Some(d) = errors.iter_mut().find(|d| lost(d)) {
+                let note = format!(
+                    "{n} reference{} to scenarios {} not checked until every scenario loads",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "is" } else { "are" }
+                );
+                d.help = Some(match d.help.take() {
+                    Some(h) => format!("{h}; {note}"),
+                    None => note,
+                });
+            }
+        }
+    }
     // By file and place; a file's problems without a place first, except
     // the count of syntax errors not shown (E001 without a place), which
     // follows the ones shown.

@@ -301,8 +301,34 @@ pub(super) fn parse_file<'i>(
     for (span, msg) in shown {
         let msg = msg.trim();
         let first = msg.lines().next().unwrap_or("invalid TOML").to_string();
+        // A TOML date with no such day (2024-02-30) is refused by the TOML
+        // parser itself; it is filed with every other invalid date (E009).
+        if first.starts_with("invalid date") {
+            let written = text.get(span.clone()).unwrap_or_default().to_string();
+            let d = cx.err(
+                "E009",
+                span,
+                format!("`{written}` is not a calendar date ({first})"),
+            );
+            d.label = Some("no such day in the calendar".into());
+            d.help = Some("dates are written YYYY-MM-DD, with a day that exists".into());
+            continue;
+        }
+        // `[claim]` written for `[[claim]]` makes `claim` one table, and the
+        // next `[[claim]]` a key defined twice: say so.
+        let single = |name: &str| {
+            text.lines()
+                .any(|l| l.trim_start().starts_with(&format!("[{name}]")))
+        };
+        let hint = match (first.as_str(), text.get(span.clone())) {
+            ("duplicate key", Some(k @ ("claim" | "source" | "scenario"))) if single(k) => Some(
+                format!("`[{k}]` (one pair of brackets) above makes `{k}` a single table; each {k} is written `[[{k}]]`, with two"),
+            ),
+            _ => None,
+        };
         let d = cx.err("E001", span, format!("TOML syntax error: {first}"));
         d.label = Some(first);
+        d.help = hint;
     }
     if total > SYNTAX_ERRORS_SHOWN {
         let more = total - SYNTAX_ERRORS_SHOWN;
@@ -932,7 +958,16 @@ pub(super) fn parse_claims(
                     }
                     parsed
                 }
-                None => None,
+                None => {
+                    // `reliability = 2`: the number is the claim's credibility.
+                    if let (Some(DeValue::Integer(_)), Some(d)) = (
+                        t.get("reliability").map(|v| v.get_ref()),
+                        cx.diags.last_mut(),
+                    ) {
+                        d.help = Some("a source's reliability is a letter A-F, in quotes (reliability = \"B\"): A completely reliable, B usually reliable, C fairly reliable, D not usually reliable, E unreliable, F cannot be judged; the number 1-6 is a claim's credibility".into());
+                    }
+                    None
+                }
             };
             let origin = match t.opt_str(cx, "origin") {
                 Some((o, span)) if o.trim().is_empty() => {
