@@ -188,6 +188,8 @@ pub enum Relevance {
 }
 
 impl Relevance {
+    /// Every relevance, as written (the loader reads any case).
+    pub const NAMES: [&'static str; 3] = ["low", "medium", "high"];
     pub fn parse(s: &str) -> Option<Relevance> {
         match s.to_ascii_lowercase().as_str() {
             "low" => Some(Relevance::Low),

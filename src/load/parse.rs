@@ -245,6 +245,10 @@ pub(super) fn url_of(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, revision: bool) -> Op
     None
 }
 
+/// [`is_slug`] as a regular expression, for the JSON Schema (load/schema.rs;
+/// a test keeps the two in step).
+pub const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
+
 pub fn is_slug(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
