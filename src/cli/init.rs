@@ -152,8 +152,8 @@ sabotage = "Tampering would."
 [[claim.revision]]
 date = 2024-02-10
 note = "The inquiry's final report confirms the marks were cut by a tool."
-sources = ["regulator", "inquiry"]
 credibility = 2
+sources = ["regulator", "inquiry"]
 "#;
 
 pub fn run(args: &Args) -> CmdResult {

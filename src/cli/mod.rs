@@ -93,7 +93,7 @@ enum Command {
     Collect(collect::Args),
     /// Score past assessments against how the question and its indicators resolved
     Calibration(calibration::Args),
-    /// Create a new workspace: kzclaims.toml, an example record (two scenarios, each with an indicator; two sources; three claims, one revised) and the default templates
+    /// Create a new workspace: kzclaims.toml, an example record (two scenarios, each with an indicator; three sources; three claims, two of them revised later) and the default templates
     Init(init::Args),
     /// Serve the workspace as a local page that follows your edits
     Serve(serve::Args),

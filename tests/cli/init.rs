@@ -39,7 +39,7 @@ fn init_creates_a_working_workspace() {
     let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         help.contains(
-            "two scenarios, each with an indicator; two sources; three claims, one revised"
+            "two scenarios, each with an indicator; three sources; three claims, two of them revised later"
         ),
         "{help}"
     );
