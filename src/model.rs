@@ -544,6 +544,9 @@ pub struct Source {
     pub origin: Option<String>,
     /// Id of the scenario the source has a stake in.
     pub interest: Option<String>,
+    /// `published`: the day the source's report appeared. `None`: it counts
+    /// as published on the date of each record that cites it.
+    pub published: Option<NaiveDate>,
     pub loc: Loc,
 }
 
@@ -580,13 +583,50 @@ pub struct Revision {
     /// Replaces the claim's citation from this date on.
     pub url: Option<String>,
     pub status: Option<Status>,
+    /// The day the revision counts from: the later of `date` and the earliest
+    /// `published` among its `sources` (filled in by the loader; see
+    /// [`effective_date`]). Without `sources`, its `date`.
+    pub effective: NaiveDate,
+    /// The source whose publication sets `effective`, when that is later
+    /// than `date`.
+    pub effective_by: Option<String>,
     pub loc: Loc,
+}
+
+/// When a record dated `date` citing `sources` enters the record:
+/// max(date, min over the sources of published), a source without
+/// `published` (or unknown) counting as published on `date`. Also the id of
+/// the source that sets it, when that is later than `date` (the first such
+/// in list order).
+pub fn effective_date(
+    date: NaiveDate,
+    sources: &[String],
+    published: impl Fn(&str) -> Option<NaiveDate>,
+) -> (NaiveDate, Option<String>) {
+    let mut earliest: Option<(NaiveDate, &str)> = None;
+    for id in sources {
+        let p = published(id).unwrap_or(date);
+        if earliest.is_none_or(|(e, _)| p < e) {
+            earliest = Some((p, id));
+        }
+    }
+    match earliest {
+        Some((p, id)) if p > date => (p, Some(id.to_string())),
+        _ => (date, None),
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Claim {
     pub id: String,
     pub date: NaiveDate,
+    /// The day the claim enters the record: the later of `date` and the
+    /// earliest `published` among its `sources` (filled in by the loader; see
+    /// [`effective_date`]). Every evaluation as of a date uses it.
+    pub effective: NaiveDate,
+    /// The source whose publication sets `effective`, when that is later
+    /// than `date`.
+    pub effective_by: Option<String>,
     pub statement: String,
     pub sources: Vec<String>,
     /// R = 1 − Π(1 − R_k) over the distinct `sources` (docs/scoring.md),
@@ -615,7 +655,8 @@ pub struct Claim {
     /// Index of `group` into [`Workspace::groups`], filled in by the loader
     /// (every row of every assessment asks for it).
     pub group_index: Option<usize>,
-    /// Sorted by date (stable: same-day revisions keep file order).
+    /// Sorted by effective date (stable: revisions that count from the same
+    /// day keep file order).
     pub revisions: Vec<Revision>,
     pub loc: Loc,
 }
@@ -724,14 +765,15 @@ impl Workspace {
         self.priors().iter().map(|p| p.ln()).collect()
     }
 
-    /// The latest date anywhere in the record (claims, revisions and
-    /// indicator observations).
+    /// The latest date anywhere in the record (claims and revisions by their
+    /// effective dates, indicator observations).
     pub fn latest_date(&self) -> Option<NaiveDate> {
         self.record_dates().into_iter().max()
     }
 
-    /// Every date the record changed: claims entering, revisions, indicator
-    /// observations. Sorted, without duplicates.
+    /// Every date the record changed: claims entering, revisions applying
+    /// (both on their effective dates), indicator observations. Sorted,
+    /// without duplicates.
     pub fn record_dates(&self) -> Vec<NaiveDate> {
         self.dates(true)
     }
@@ -746,7 +788,9 @@ impl Workspace {
         let mut d: Vec<NaiveDate> = self
             .claims
             .iter()
-            .flat_map(|c| std::iter::once(c.date).chain(c.revisions.iter().map(|r| r.date)))
+            .flat_map(|c| {
+                std::iter::once(c.effective).chain(c.revisions.iter().map(|r| r.effective))
+            })
             .chain(
                 self.scenarios
                     .iter()
@@ -833,6 +877,39 @@ mod tests {
         assert_eq!(Rating::I.mirrored(), Rating::C);
         assert_eq!(Rating::N.mirrored(), Rating::N);
         assert_eq!(Rating::NA.mirrored(), Rating::NA);
+    }
+
+    #[test]
+    fn effective_date_is_the_later_of_the_date_and_the_earliest_source() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let published = |id: &str| match id {
+            "april" => Some(d("2022-04-18")),
+            "march" => Some(d("2022-03-01")),
+            "before" => Some(d("2021-12-01")),
+            _ => None,
+        };
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let day = d("2022-01-05");
+        // One timely source (no date, or published before) is enough.
+        assert_eq!(
+            effective_date(day, &ids(&["april", "wire"]), published),
+            (day, None)
+        );
+        assert_eq!(
+            effective_date(day, &ids(&["april", "before"]), published),
+            (day, None)
+        );
+        // All late: the earliest of them sets it.
+        assert_eq!(
+            effective_date(day, &ids(&["april", "march"]), published),
+            (d("2022-03-01"), Some("march".to_string()))
+        );
+        assert_eq!(
+            effective_date(day, &ids(&["april"]), published),
+            (d("2022-04-18"), Some("april".to_string()))
+        );
+        // No sources: the date itself.
+        assert_eq!(effective_date(day, &[], published), (day, None));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::parse::{
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 /// Keys whose values are calendar days.
-const DATE_KEYS: [&str; 3] = ["date", "as_of", "due"];
+const DATE_KEYS: [&str; 4] = ["date", "as_of", "due", "published"];
 
 /// The canonical spelling of a rating, if `s` is one.
 fn rating(s: &str) -> Option<&'static str> {
@@ -144,6 +144,16 @@ mod tests {
             format("claims/a.toml", &out).unwrap(),
             out,
             "twice changes nothing"
+        );
+    }
+
+    #[test]
+    fn publication_dates_become_dates_in_place() {
+        let text = "[[source]]\npublished = \"2022-04-18\" # the article\nid = \"s\"\nname = \"S\"\nkind = \"analysis\"\nreliability = \"B\"\n";
+        let out = format("claims/a.toml", text).unwrap();
+        assert_eq!(
+            out,
+            "[[source]]\nid = \"s\"\nname = \"S\"\nkind = \"analysis\"\nreliability = \"B\"\npublished = 2022-04-18 # the article\n"
         );
     }
 }

@@ -768,18 +768,27 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     let n_scenarios = scenarios.len();
     let mut sources: Vec<Source> = sources.into_iter().map(|s| s.s).collect();
     sources.sort_by(|a, b| a.id.cmp(&b.id));
-    // Each source's reliability factor by id, hashed: a binary search over
-    // the ids chases a pointer per comparison, a million claims times.
-    let factors: HashMap<&str, f64> = sources
+    // Each source's reliability factor and publication date by id, hashed:
+    // a binary search over the ids chases a pointer per comparison, a
+    // million claims times.
+    let by_id: HashMap<&str, (f64, Option<chrono::NaiveDate>)> = sources
         .iter()
-        .map(|s| (s.id.as_str(), s.reliability.factor()))
+        .map(|s| (s.id.as_str(), (s.reliability.factor(), s.published)))
         .collect();
-    let factor = |id: &str| factors.get(id).copied();
+    let factor = |id: &str| by_id.get(id).map(|x| x.0);
+    let published = |id: &str| by_id.get(id).and_then(|x| x.1);
     let reliability = |ids: &[String]| crate::engine::state::combined_reliability(factor, ids);
     // Each claim on its own, on every core, in place.
     claims.par_iter_mut().for_each(|c| {
         let c = &mut c.c;
-        c.revisions.sort_by_key(|r| r.date);
+        (c.effective, c.effective_by) = effective_date(c.date, &c.sources, published);
+        for r in &mut c.revisions {
+            if let Some(ids) = &r.sources {
+                (r.effective, r.effective_by) = effective_date(r.date, ids, published);
+            }
+        }
+        // In order of effective date, then file order (a stable sort).
+        c.revisions.sort_by_key(|r| r.effective);
         c.reliability = reliability(&c.sources);
         for r in &mut c.revisions {
             r.reliability = r.sources.as_deref().map(reliability);

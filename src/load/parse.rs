@@ -186,6 +186,7 @@ pub(super) const SOURCE_KEYS: &[&str] = &[
     "reliability",
     "origin",
     "interest",
+    "published",
 ];
 pub(super) const CLAIM_KEYS: &[&str] = &[
     "id",
@@ -825,6 +826,7 @@ pub(super) fn parse_claims(
                 other => other.map(|x| x.0),
             };
             let interest = t.opt_str(cx, "interest");
+            let published = t.opt_date(cx, "published").map(|x| x.0);
             if let Some(id) = id {
                 sources.push(RawSource {
                     s: Source {
@@ -835,6 +837,7 @@ pub(super) fn parse_claims(
                         reliability: reliability.unwrap_or(Reliability::F),
                         origin,
                         interest: interest.as_ref().map(|x| x.0.clone()),
+                        published,
                         loc: Loc {
                             file,
                             span: t.span.clone(),
@@ -1074,6 +1077,8 @@ pub(super) fn parse_claim<'t>(
                 reliability: None,
                 url: rurl,
                 status,
+                effective: rd,
+                effective_by: None,
                 loc: Loc {
                     file,
                     span: rt.span.clone(),
@@ -1097,7 +1102,9 @@ pub(super) fn parse_claim<'t>(
     Some(RawClaim {
         c: Claim {
             id: id.0,
-            date: date.map(|d| d.0).unwrap_or_default(),
+            date: date.as_ref().map(|d| d.0).unwrap_or_default(),
+            effective: date.map(|d| d.0).unwrap_or_default(),
+            effective_by: None,
             statement: statement.map(|s| s.0).unwrap_or_default(),
             sources: source_refs.iter().map(|s| s.0.clone()).collect(),
             reliability: 0.0,

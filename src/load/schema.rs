@@ -241,6 +241,8 @@ pub struct Source {
     origin: Option<String>,
     /// The scenario this source has a stake in (K106).
     interest: Option<String>,
+    /// The day this source's report appeared. Without it, the source counts as published on the date of each record that cites it; a claim counts from the later of its date and its earliest source's publication (K113).
+    published: Option<Date>,
 }
 
 /// `[[claim]]`: one piece of evidence.
@@ -248,7 +250,7 @@ pub struct Source {
 #[schemars(deny_unknown_fields)]
 pub struct Claim {
     id: String,
-    /// When it entered the record.
+    /// When it happened or was reported; it counts from the later of this and its earliest source's `published`.
     date: Date,
     statement: String,
     /// Source ids, at least one.

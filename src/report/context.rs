@@ -814,7 +814,7 @@ fn analysts_view(ws: &Workspace, a: &Assessment, ranking: &[usize]) -> Option<An
     let cells_rated = cells.len();
     let mut disputed: Vec<DisputedCell> = cells
         .into_iter()
-        .filter(|c| c.label != "consensus" && ws.claims[c.claim].date <= a.as_of)
+        .filter(|c| c.label != "consensus" && ws.claims[c.claim].effective <= a.as_of)
         .map(|c| DisputedCell {
             claim: ws.claims[c.claim].id.clone(),
             scenario: ws.scenarios[c.scenario].id.clone(),
