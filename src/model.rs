@@ -484,17 +484,76 @@ impl Indicator {
     }
 }
 
+/// One of a scenario's proponents: who asserts it, and from when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proponent {
+    pub name: String,
+    /// From this day on (`{ name = "…", since = DATE }`); `None`: always (a
+    /// plain string).
+    pub since: Option<NaiveDate>,
+}
+
+/// `[[scenario.revision]]`: a dated change to a scenario's wording.
+#[derive(Debug, Clone)]
+pub struct ScenarioRevision {
+    pub date: NaiveDate,
+    pub note: String,
+    /// The title from this date on.
+    pub title: Option<String>,
+    /// The summary from this date on.
+    pub summary: Option<String>,
+    pub loc: Loc,
+}
+
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub id: String,
+    /// The title as first written; [`Scenario::title_as_of`] applies the
+    /// revisions.
     pub title: String,
+    /// The summary as first written; see [`Scenario::summary_as_of`].
     pub summary: String,
     /// The prior as written, if any.
     pub prior: Option<f64>,
-    pub proponents: Vec<String>,
+    pub proponents: Vec<Proponent>,
+    /// Sorted by date (stable: same-day revisions keep file order).
+    pub revisions: Vec<ScenarioRevision>,
     pub indicators: Vec<Indicator>,
     pub silence: Silences,
     pub loc: Loc,
+}
+
+impl Scenario {
+    /// The title in force on `date`: the latest revision dated on or before
+    /// it that sets one, else the title as first written.
+    pub fn title_as_of(&self, date: NaiveDate) -> &str {
+        self.revisions
+            .iter()
+            .take_while(|r| r.date <= date)
+            .filter_map(|r| r.title.as_deref())
+            .last()
+            .unwrap_or(&self.title)
+    }
+
+    /// The summary in force on `date` (as [`Scenario::title_as_of`]).
+    pub fn summary_as_of(&self, date: NaiveDate) -> &str {
+        self.revisions
+            .iter()
+            .take_while(|r| r.date <= date)
+            .filter_map(|r| r.summary.as_deref())
+            .last()
+            .unwrap_or(&self.summary)
+    }
+
+    /// The proponents in force on `date`: those without `since`, and those
+    /// whose `since` is on or before it, in file order.
+    pub fn proponents_as_of(&self, date: NaiveDate) -> Vec<String> {
+        self.proponents
+            .iter()
+            .filter(|p| p.since.is_none_or(|s| s <= date))
+            .map(|p| p.name.clone())
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -551,6 +610,13 @@ pub struct Source {
 }
 
 impl Source {
+    /// Whether the source had appeared by `date`. One without `published`
+    /// counts as published on the date of each record that cites it, so as
+    /// of any date on which such a record is in force it has.
+    pub fn published_by(&self, date: NaiveDate) -> bool {
+        self.published.is_none_or(|p| p <= date)
+    }
+
     /// The origin used to detect circular reporting: `origin`, else the source's own id.
     pub fn effective_origin(&self) -> &str {
         self.origin.as_deref().unwrap_or(&self.id)
@@ -913,6 +979,49 @@ mod tests {
     }
 
     #[test]
+    fn scenario_wording_and_proponents_as_of_a_date() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let rev = |date: &str, title: Option<&str>, summary: Option<&str>| ScenarioRevision {
+            date: d(date),
+            note: String::new(),
+            title: title.map(str::to_string),
+            summary: summary.map(str::to_string),
+            loc: Loc::default(),
+        };
+        let s = Scenario {
+            id: "x".into(),
+            title: "First".into(),
+            summary: "As first written.".into(),
+            prior: None,
+            proponents: vec![
+                Proponent {
+                    name: "always".into(),
+                    since: None,
+                },
+                Proponent {
+                    name: "later".into(),
+                    since: Some(d("2022-01-10")),
+                },
+            ],
+            revisions: vec![
+                rev("2022-01-10", None, Some("Reworded.")),
+                rev("2022-02-01", Some("Second"), None),
+            ],
+            indicators: vec![],
+            silence: Silences::new(),
+            loc: Loc::default(),
+        };
+        assert_eq!(s.title_as_of(d("2022-01-09")), "First");
+        assert_eq!(s.summary_as_of(d("2022-01-09")), "As first written.");
+        assert_eq!(s.proponents_as_of(d("2022-01-09")), ["always"]);
+        assert_eq!(s.title_as_of(d("2022-01-10")), "First");
+        assert_eq!(s.summary_as_of(d("2022-01-10")), "Reworded.");
+        assert_eq!(s.proponents_as_of(d("2022-01-10")), ["always", "later"]);
+        assert_eq!(s.title_as_of(d("2022-03-01")), "Second");
+        assert_eq!(s.summary_as_of(d("2022-03-01")), "Reworded.");
+    }
+
+    #[test]
     fn priors_share_the_remainder() {
         let mut ws = Workspace::default();
         for (id, p) in [("a", Some(0.5)), ("b", None), ("c", None)] {
@@ -922,6 +1031,7 @@ mod tests {
                 summary: String::new(),
                 prior: p,
                 proponents: vec![],
+                revisions: vec![],
                 indicators: vec![],
                 silence: Silences::new(),
                 loc: Loc::default(),

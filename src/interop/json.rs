@@ -108,10 +108,10 @@ pub fn export(ws: &Workspace, date: NaiveDate) -> ExportJson {
             .zip(priors)
             .map(|(s, prior)| ScenarioOut {
                 id: s.id.clone(),
-                title: s.title.clone(),
-                summary: s.summary.clone(),
+                title: s.title_as_of(date).to_string(),
+                summary: s.summary_as_of(date).to_string(),
                 prior,
-                proponents: s.proponents.clone(),
+                proponents: s.proponents_as_of(date),
                 indicators: s
                     .indicators
                     .iter()

@@ -867,6 +867,9 @@ impl Parsed {
         let mut p = self.clone();
         for s in &mut p.scenarios {
             s.s.loc.file = file;
+            for r in &mut s.s.revisions {
+                r.loc.file = file;
+            }
             for ind in &mut s.s.indicators {
                 ind.loc.file = file;
                 for o in &mut ind.observations {
@@ -1222,5 +1225,43 @@ mod tests {
         let bad = cfg.replace("0.3", "1.5");
         let e = errors(ws(&[("kzclaims.toml", &bad), ("scenarios/s.toml", SCEN)]));
         assert_eq!(e[0].code, "E010");
+    }
+
+    /// Proponents as names or `{ name, since }` tables, scenario revisions
+    /// in date order; a bad entry or an empty revision is an error.
+    #[test]
+    fn dated_proponents_and_scenario_revisions() {
+        let scen = "[[scenario]]\nid = \"a\"\ntitle = \"A\"\nsummary = \"s\"\nproponents = [\"x\", { name = \"y\", since = \"2022-01-10\" }]\n\n[[scenario.revision]]\ndate = 2022-02-01\nnote = \"n2\"\ntitle = \"A2\"\n\n[[scenario.revision]]\ndate = 2022-01-10\nnote = \"n1\"\nsummary = \"s1\"\n\n[[scenario]]\nid = \"b\"\ntitle = \"B\"\nsummary = \"s\"\n";
+        let w = ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", scen)]).unwrap();
+        let a = &w.scenarios[0];
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert_eq!(
+            a.proponents,
+            [
+                Proponent {
+                    name: "x".into(),
+                    since: None
+                },
+                Proponent {
+                    name: "y".into(),
+                    since: Some(d("2022-01-10"))
+                }
+            ]
+        );
+        let dates: Vec<String> = a.revisions.iter().map(|r| r.date.to_string()).collect();
+        assert_eq!(dates, ["2022-01-10", "2022-02-01"]);
+        assert_eq!(a.summary_as_of(d("2022-03-01")), "s1");
+        assert_eq!(a.title_as_of(d("2022-03-01")), "A2");
+
+        let bad = scen
+            .replace(
+                "{ name = \"y\", since = \"2022-01-10\" }",
+                "{ nam = \"y\" }, 3",
+            )
+            .replace("title = \"A2\"\n", "");
+        let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", &bad)]));
+        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        codes.sort();
+        assert_eq!(codes, ["E002", "E003", "E004"], "{e:#?}");
     }
 }

@@ -233,3 +233,37 @@ fn unknown_template_is_reported() {
         stderr(&out)
     );
 }
+
+/// A memo as of D cites only the sources published by D: on
+/// tests/fixtures/published, the report (published 2024-03-20) and the book
+/// (2024-04-01) are not named as of 2024-03-10, although `timely` cites the
+/// report; from 2024-03-20 the report is. The scenarios' wording and
+/// proponents are those in force on the memo's date.
+#[test]
+fn memo_cites_only_sources_published_by_its_date() {
+    let memo = |date: &str| {
+        let out = kz(&fixture("published"))
+            .args(["brief", "--as-of", date])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let early = memo("2024-03-10");
+    assert!(early.contains("A wire service"), "{early}");
+    assert!(!early.contains("An inquiry's report"), "{early}");
+    assert!(!early.contains("A book"), "{early}");
+    // Scenario a's wording and proponents as of the memo's date.
+    assert!(early.contains("Scenario a."), "{early}");
+    assert!(early.contains("the wire service"), "{early}");
+    assert!(!early.contains("the inquiry"), "{early}");
+    let mid = memo("2024-03-20");
+    assert!(mid.contains("An inquiry's report"), "{mid}");
+    assert!(!mid.contains("A book"), "{mid}");
+    assert!(
+        mid.contains("Scenario a, as the inquiry's report puts it."),
+        "{mid}"
+    );
+    assert!(mid.contains("the inquiry"), "{mid}");
+    assert!(memo("2024-04-01").contains("A book"));
+}
