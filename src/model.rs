@@ -727,6 +727,16 @@ pub struct Claim {
     pub loc: Loc,
 }
 
+impl Claim {
+    /// The day revision `r` takes effect in the record: its effective date,
+    /// or the claim's when that is later (a revision citing a timely source
+    /// cannot bring in a claim whose own sources appeared later; it applies
+    /// when the claim enters).
+    pub fn revision_from(&self, r: &Revision) -> NaiveDate {
+        r.effective.max(self.effective)
+    }
+}
+
 /// One analyst's ratings of a claim (`[[claim.assessment]]`).
 #[derive(Debug, Clone)]
 pub struct AnalystRatings {
@@ -855,7 +865,7 @@ impl Workspace {
             .claims
             .iter()
             .flat_map(|c| {
-                std::iter::once(c.effective).chain(c.revisions.iter().map(|r| r.effective))
+                std::iter::once(c.effective).chain(c.revisions.iter().map(|r| c.revision_from(r)))
             })
             .chain(
                 self.scenarios

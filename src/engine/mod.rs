@@ -1112,6 +1112,18 @@ ratings = { h1 = "N", h2 = "C", h3 = "N" }
         let st = state::claim_as_of(&w, revised, d("2024-04-01")).unwrap();
         assert_eq!(st.ratings[0], Rating::II);
         assert_eq!(st.sources(&w), ["late"]);
+        // A revision citing a timely source (03-06) of a claim whose own
+        // source appeared later (04-01) applies when the claim enters.
+        let ltt = claim("late-then-timely");
+        let c = &w.claims[ltt];
+        assert_eq!(
+            (c.effective, c.revisions[0].effective),
+            (d("2024-04-01"), d("2024-03-06"))
+        );
+        assert_eq!(c.revision_from(&c.revisions[0]), d("2024-04-01"));
+        assert!(state::claim_as_of(&w, ltt, d("2024-03-31")).is_none());
+        let st = state::claim_as_of(&w, ltt, d("2024-04-01")).unwrap();
+        assert_eq!((st.revisions_applied, st.credibility), (1, Credibility(2)));
         assert!(state::claim_as_of(&w, late, d("2024-03-19")).is_none());
         assert!(state::claim_as_of(&w, late, d("2024-03-20")).is_some());
     }

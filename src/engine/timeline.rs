@@ -187,7 +187,7 @@ pub fn sweep(
     let mut events: Vec<(NaiveDate, usize)> = Vec::new();
     for (i, c) in ws.claims.iter().enumerate() {
         events.push((c.effective, i));
-        events.extend(c.revisions.iter().map(|r| (r.effective, i)));
+        events.extend(c.revisions.iter().map(|r| (c.revision_from(r), i)));
     }
     events.sort_unstable();
     events.dedup();
@@ -270,7 +270,11 @@ pub fn timeline(
     let mut events: Vec<(NaiveDate, Subject)> = Vec::new();
     for (i, c) in ws.claims.iter().enumerate() {
         events.push((c.effective, Subject::Claim(i)));
-        events.extend(c.revisions.iter().map(|r| (r.effective, Subject::Claim(i))));
+        events.extend(
+            c.revisions
+                .iter()
+                .map(|r| (c.revision_from(r), Subject::Claim(i))),
+        );
     }
     for (j, sc) in ws.scenarios.iter().enumerate() {
         for (k, ind) in sc.indicators.iter().enumerate() {
@@ -509,7 +513,9 @@ mod tests {
                 s("2024-03-01", &["timely", "revised"]),
                 s("2024-03-10", &["revised"]),
                 s("2024-03-20", &["all-late"]),
-                s("2024-04-01", &["revised"]),
+                // late-then-timely's revision cites a timely source but
+                // applies when the claim enters (it moves nothing: N, N).
+                s("2024-04-01", &["revised", "late-then-timely"]),
             ]
         );
     }

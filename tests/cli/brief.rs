@@ -267,3 +267,44 @@ fn memo_cites_only_sources_published_by_its_date() {
     assert!(mid.contains("the inquiry"), "{mid}");
     assert!(memo("2024-04-01").contains("A book"));
 }
+
+/// Issue 17: the bundled memo as of 6 January 2022 cites no source published
+/// after that day (Cornell's article, Giczán's post, the Silk Road Paper)
+/// and names no later statement (Tokayev's of 10 January, Cornell as a
+/// proponent, the Mazhilis's vote).
+#[test]
+fn bundled_memo_of_6_january_knows_only_what_was_known() {
+    let out = kz(&repo_root())
+        .args(["brief", "--as-of", "2022-01-06"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let memo = stdout(&out);
+    for later in [
+        "Learning from Kazakhstan",
+        "Cornell",
+        "Giczán",
+        "Central Asia-Caucasus Institute",
+        "10 January",
+        "Yertysbayev",
+        "Mazhilis",
+        "treason",
+        "then turned on them",
+        "Afghanistan",
+    ] {
+        assert!(!memo.contains(later), "{later}:\n{memo}");
+    }
+    // As of the article's date it is all there.
+    let out = kz(&repo_root())
+        .args(["brief", "--as-of", "2022-04-18"])
+        .output()
+        .unwrap();
+    let memo = stdout(&out);
+    for known in [
+        "Cornell",
+        "10 January",
+        "then turned on them and on the Nazarbayev family",
+    ] {
+        assert!(memo.contains(known), "{known}:\n{memo}");
+    }
+}
