@@ -192,6 +192,8 @@ pub struct SourceView {
     pub kind: SourceKind,
     pub reliability: &'static str,
     pub reliability_label: &'static str,
+    /// The day the source's report appeared (`published`), if given.
+    pub published: Option<String>,
     pub cited_by: usize,
 }
 
@@ -611,6 +613,7 @@ fn context_parts<'a>(
             kind: s.kind,
             reliability: s.reliability.as_str(),
             reliability_label: s.reliability.label(),
+            published: s.published.map(|d| d.to_string()),
             cited_by: cited.get(s.id.as_str()).copied().unwrap_or(0),
         })
         .filter(|s| s.cited_by > 0)

@@ -266,6 +266,8 @@ fn memo_cites_only_sources_published_by_its_date() {
     );
     assert!(mid.contains("the inquiry"), "{mid}");
     assert!(memo("2024-04-01").contains("A book"));
+    // The source list gives the publication date.
+    assert!(mid.contains("An inquiry's report: reliability A (completely reliable), official, published 2024-03-20"), "{mid}");
 }
 
 /// Issue 17: the bundled memo as of 6 January 2022 cites no source published
