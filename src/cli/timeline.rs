@@ -180,11 +180,15 @@ pub fn to_json(ws: &Workspace, t: &Timeline) -> TimelineJson {
     }
 }
 
+/// A CSV cell, quoted when needed; one a spreadsheet would run as a formula
+/// (the `changes` column starts with `+id`) gets an apostrophe first
+/// ([`crate::interop::csv::neutralise_cell`]).
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+    let s = crate::interop::csv::neutralise_cell(s);
+    if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s.into_owned()
     }
 }
 
