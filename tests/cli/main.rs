@@ -26,4 +26,5 @@ mod score;
 mod sensitivity;
 mod serve;
 mod timeline;
+mod tools;
 mod word;
