@@ -114,3 +114,35 @@ fn folders_fifos_devices_and_stray_links_are_refused() {
         .unwrap()
         .starts_with("id,date,"));
 }
+
+/// A template that writes in a loop, or doubles a string in a loop, stops
+/// early with E020 (output capped by the record's size; data by fuel).
+#[test]
+fn a_template_that_grows_stops_early() {
+    let dir = small_copy();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/out.md"),
+        "{% for i in range(10000) %}{% for j in range(10000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("templates/dbl.md"),
+        "{% set ns = namespace(s=\"x\") %}{% for i in range(36) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}\n",
+    )
+    .unwrap();
+    for (name, want) in [
+        ("out", "its output passed 8 MiB"),
+        ("dbl", "ran out of fuel"),
+    ] {
+        let o = kz(dir.path())
+            .args(["brief", "--template", name])
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains("E020"), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{name}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+    }
+}
