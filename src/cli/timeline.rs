@@ -53,7 +53,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     // date of a large record.
     let t = super::Kept::new(timeline(&ws, engine, args.from, args.to));
     let text = match args.format {
-        Format::Table => to_table(&ws, &t),
+        Format::Table => crate::report::escape::terminal_lines(&to_table(&ws, &t)).into_owned(),
         // Streamed: the JSON of a large record's timeline outweighs the record.
         Format::Json => {
             let json = super::Kept::new(to_json(&ws, &t));

@@ -443,8 +443,9 @@ pub fn xml(ws: &Workspace, date: NaiveDate) -> String {
 fn write_xml(w: &mut Writer<Vec<u8>>, ws: &Workspace, date: NaiveDate) -> std::io::Result<()> {
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-16"), None)))?;
     let el = |w: &mut Writer<Vec<u8>>, name: &str, text: &str| -> std::io::Result<()> {
+        // XML 1.0 forbids most control characters, even escaped.
         w.create_element(name)
-            .write_text_content(BytesText::new(text))?;
+            .write_text_content(BytesText::new(&crate::report::escape::xml_text(text)))?;
         Ok(())
     };
     w.create_element("PROJECT").write_inner_content(|w| {

@@ -143,6 +143,17 @@ pub fn md_inert(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The `cell` filter: a value for a Markdown table cell, escaped with
+/// [`crate::report::escape::md_cell`] (a `|` or a newline would break the
+/// row). In other formats the value is left to their own escaping.
+fn cell(state: &minijinja::State, v: minijinja::Value) -> minijinja::Value {
+    if matches!(state.auto_escape(), minijinja::AutoEscape::Custom(_)) {
+        minijinja::Value::from_safe_string(crate::report::escape::md_cell(&v.to_string()))
+    } else {
+        v
+    }
+}
+
 /// How a template's output is escaped: HTML for `.html` (and `.htm`, `.xml`),
 /// [`md_inert`] for `.md`, nothing otherwise.
 fn auto_escape(name: &str) -> minijinja::AutoEscape {
@@ -216,6 +227,7 @@ pub fn render<T: Serialize + Scale>(
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_recursion_limit(64);
     env.add_filter("safe_url", |u: String| safe_url(&u));
+    env.add_filter("cell", cell);
     env.set_auto_escape_callback(auto_escape);
     env.set_formatter(formatter);
     let root_owned = root.to_path_buf();

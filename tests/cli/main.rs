@@ -12,6 +12,7 @@ mod check;
 mod checks;
 mod collect;
 mod diff;
+mod escaping;
 mod fmt;
 mod formats;
 mod groups;
