@@ -176,6 +176,14 @@ pub fn to_markdown(d: &Diff, memo_unified: &str) -> String {
                 md_cell(&fields_text(&s.fields))
             );
         }
+        for s in &r.indicators_changed {
+            let _ = writeln!(
+                o,
+                "- **Indicator changed** `{}`: {}",
+                s.id,
+                md_cell(&fields_text(&s.fields))
+            );
+        }
         if !r.settings.is_empty() {
             let _ = writeln!(o, "- **Settings**: {}", md_cell(&fields_text(&r.settings)));
         }

@@ -175,6 +175,9 @@ pub(crate) fn section_record_text(o: &mut String, r: &RecordDiff, bold: &dyn Fn(
     for s in &r.scenarios_changed {
         let _ = writeln!(o, "  ~ scenario {}: {}", s.id, fields_text(&s.fields));
     }
+    for s in &r.indicators_changed {
+        let _ = writeln!(o, "  ~ indicator {}: {}", s.id, fields_text(&s.fields));
+    }
     if !r.settings.is_empty() {
         let _ = writeln!(o, "  ~ settings: {}", fields_text(&r.settings));
     }
