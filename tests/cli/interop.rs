@@ -826,3 +826,70 @@ fn timeline_csv_cells_never_start_a_formula() {
         }
     }
 }
+
+/// Scenario ids in file order, and each carried claim's (rationale,
+/// per-scenario rationale by scenario position).
+fn rationale_by_position(dir: &Path) -> Vec<(String, serde_json::Value, Vec<(usize, String)>)> {
+    let out = kz(dir)
+        .args(["export", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] != "retracted")
+        .map(|c| {
+            let per = c["scenario_rationale"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, t)| {
+                    let j = ids.iter().position(|i| i == k).unwrap();
+                    (j, t.as_str().unwrap().to_string())
+                })
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["rationale"].clone(),
+                per,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn achz_export_then_import_keeps_rationale_per_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("bundled.achz");
+    let out = kz(&repo_root())
+        .args(["export", "--format", "achz", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ws = tmp.path().join("ws");
+    let out = import(&file, &ws, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (before, after) = (
+        rationale_by_position(&repo_root()),
+        rationale_by_position(&ws),
+    );
+    assert_eq!(before.len(), after.len());
+    let mut per_scenario = 0;
+    for (a, b) in before.iter().zip(&after) {
+        assert_eq!(a, b, "claim {}", a.0);
+        per_scenario += a.2.len();
+    }
+    assert!(per_scenario > 100, "{per_scenario}");
+}
