@@ -829,7 +829,10 @@ fn timeline_csv_cells_never_start_a_formula() {
 
 /// Scenario ids in file order, and each carried claim's (rationale,
 /// per-scenario rationale by scenario position).
-fn rationale_by_position(dir: &Path) -> Vec<(String, serde_json::Value, Vec<(usize, String)>)> {
+/// A claim's id, claim-wide rationale and (scenario position, rationale).
+type Rationale = (String, serde_json::Value, Vec<(usize, String)>);
+
+fn rationale_by_position(dir: &Path) -> Vec<Rationale> {
     let out = kz(dir)
         .args(["export", "--format", "json"])
         .output()
