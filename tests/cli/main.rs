@@ -13,6 +13,7 @@ mod checks;
 mod collect;
 mod diff;
 mod escaping;
+mod examples;
 mod fmt;
 mod formats;
 mod groups;

@@ -90,6 +90,9 @@ fn committed_schemas_are_the_generated_ones() {
 #[test]
 fn bundled_init_and_valid_fixtures_pass_the_schemas() {
     validate_workspace(&repo_root());
+    for example in crate::examples::example_workspaces() {
+        validate_workspace(&example);
+    }
     for f in [
         "small",
         "history",
