@@ -12,6 +12,7 @@ mod fmt;
 mod import;
 mod init;
 mod man;
+mod out;
 mod schema;
 mod score;
 mod sensitivity;
@@ -162,19 +163,31 @@ pub fn render_diagnostics(diags: &[Diagnostic], files: &[SourceFile], color: boo
     DiagnosticRenderer::new(color, &lookup).render_all(diags)
 }
 
-/// `--out -` writes to stdout, as with most command-line tools, rather than
-/// to a file named `-`.
-fn dash_means_stdout(command: &mut Command) {
-    let out = match command {
+/// The `--out FILE` of a command that has one.
+fn out_file(command: &mut Command) -> Option<&mut Option<PathBuf>> {
+    Some(match command {
         Command::Brief(a) => &mut a.out,
         Command::Calibration(a) => &mut a.out,
         Command::Diff(a) => &mut a.out,
         Command::Export(a) => &mut a.out,
         Command::Timeline(a) => &mut a.out,
-        _ => return,
+        _ => return None,
+    })
+}
+
+/// `--out -` writes to stdout, as with most command-line tools, rather than
+/// to a file named `-`. An `--out` that may not be written ([`out::target`])
+/// is refused here, before any work (and again when written).
+fn check_out(command: &mut Command) -> CmdResult {
+    let Some(out) = out_file(command) else {
+        return Ok(());
     };
     if out.as_deref() == Some(Path::new("-")) {
         *out = None;
+    }
+    match out {
+        Some(path) => out::target(path).map(|_| ()),
+        None => Ok(()),
     }
 }
 
@@ -193,8 +206,8 @@ where
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
-    dash_means_stdout(&mut cli.command);
-    let result = match &cli.command {
+    let checked = check_out(&mut cli.command);
+    let result = checked.and_then(|()| match &cli.command {
         Command::Check(a) => check::run(&cli, a),
         Command::Score(a) => score::run(&cli, a),
         Command::Brief(a) => brief::run(&cli, a),
@@ -211,7 +224,7 @@ where
         Command::Diff(a) => diff::run(&cli, a),
         Command::Import(a) => import::run(&cli, a),
         Command::Export(a) => export::run(&cli, a),
-    };
+    });
     match result {
         Ok(()) => EXIT_OK,
         Err(Failure::Invalid { diagnostics, files }) => {
@@ -497,9 +510,16 @@ pub fn emit(out: Option<&Path>, text: &str) -> CmdResult {
 pub fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> CmdResult {
     match out {
         None => to_stdout(|so| so.write_all(bytes)),
-        Some(path) => write_atomic(path, bytes)
-            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),
+        Some(path) => write_out(path, bytes),
     }
+}
+
+/// Write a file the user named (`--out`, or a file in an `--out` folder)
+/// atomically, after [`out::target`] says where it may go.
+pub fn write_out(path: &Path, bytes: &[u8]) -> CmdResult {
+    let file = out::target(path)?;
+    write_atomic(&file, bytes)
+        .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Run `write` on stdout and flush it; a reader that went away (a closed

@@ -600,3 +600,46 @@ fn observed_indicators_are_attributed_and_parts_sum() {
     let rated = &parts[0]["log_odds"]["b"].as_f64().unwrap();
     assert!((rated - (0.8f64 / 0.05).ln()).abs() < 1e-12, "{rated}");
 }
+
+#[test]
+fn the_summary_counts_indicator_likelihoods_that_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let scen = dir.path().join("scenarios/all.toml");
+    replace_in(
+        &scen,
+        "due = 2024-04-01\n",
+        "due = 2024-04-01\nif_true = 0.7\nif_false = 0.3\n\n[[scenario.indicator.observation]]\ndate = 2024-03-08\nobserved = true\n",
+    );
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "observed"]);
+    replace_in(
+        &scen,
+        "if_true = 0.7\nif_false = 0.3",
+        "if_true = 0.9\nif_false = 0.1",
+    );
+    git(dir.path(), &["commit", "-q", "-am", "likelihoods"]);
+    for (format, want) in [
+        ("text", "~ indicator accident/inquiry-report: likelihood"),
+        ("md", "**Indicator changed** `accident/inquiry-report`"),
+        ("html", "<strong>Indicator changed</strong>"),
+    ] {
+        let out = kz(dir.path())
+            .args(["diff", "HEAD~1", "HEAD", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("1 indicator likelihood changed"),
+            "{format}: {text}"
+        );
+        assert!(text.contains(want), "{format}: {text}");
+    }
+    let d = diff_json(dir.path(), "HEAD~1", "HEAD");
+    assert_eq!(
+        d["record"]["indicators_changed"][0]["fields"][0]["to"],
+        "if_true 0.9, if_false 0.1"
+    );
+}

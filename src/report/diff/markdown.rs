@@ -2,13 +2,7 @@
 
 use super::*;
 
-/// Record text as a Markdown table cell: inert ([`md_inert`]), one line, no
-/// column break.
-pub(crate) fn md_cell(s: &str) -> String {
-    crate::report::render::md_inert(s)
-        .replace('|', "\\|")
-        .replace('\n', " ")
-}
+pub(crate) use crate::report::escape::md_cell;
 
 /// Markdown.
 pub fn to_markdown(d: &Diff, memo_unified: &str) -> String {
@@ -190,6 +184,14 @@ pub fn to_markdown(d: &Diff, memo_unified: &str) -> String {
             let _ = writeln!(
                 o,
                 "- **Scenario changed** `{}`: {}",
+                s.id,
+                md_cell(&fields_text(&s.fields))
+            );
+        }
+        for s in &r.indicators_changed {
+            let _ = writeln!(
+                o,
+                "- **Indicator changed** `{}`: {}",
                 s.id,
                 md_cell(&fields_text(&s.fields))
             );
