@@ -12,6 +12,7 @@ mod fmt;
 mod import;
 mod init;
 mod man;
+mod merge_driver;
 mod schema;
 mod score;
 mod sensitivity;
@@ -109,6 +110,8 @@ enum Command {
     Import(import::Args),
     /// Export the matrix as of a date: CSV, JSON or a PARC ACH project
     Export(export::Args),
+    /// Git's merge driver for workspace files: merges claims, sources and scenarios by id
+    MergeDriver(merge_driver::Args),
 }
 
 /// A failed command: what to print and which exit code.
@@ -220,6 +223,7 @@ where
         Command::Diff(a) => diff::run(&cli, a),
         Command::Import(a) => import::run(&cli, a),
         Command::Export(a) => export::run(&cli, a),
+        Command::MergeDriver(a) => merge_driver::run(a),
     };
     match result {
         Ok(()) => EXIT_OK,
