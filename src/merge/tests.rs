@@ -271,7 +271,9 @@ mod generated {
             id,
             statement: format!("s{}", seed % 7),
             cred: i64::from(seed % 6) + 1,
-            tags: seed.is_multiple_of(3).then(|| vec![format!("t{}", seed % 5)]),
+            tags: seed
+                .is_multiple_of(3)
+                .then(|| vec![format!("t{}", seed % 5)]),
             ratings: (1..=2 + (seed % 2) as usize)
                 .map(|h| {
                     (
