@@ -38,17 +38,17 @@ pub fn run(args: &Args) -> CmdResult {
         String::from_utf8(b),
     );
     let merged = match &texts {
-        (Ok(o), Ok(a), Ok(b)) => {
-            crate::merge::merge(o, a, b, &rel).map_err(|e| format!("{} {}", e.side, e.message))
-        }
+        (Ok(o), Ok(a), Ok(b)) => crate::merge::merge(o, a, b, &rel).map_err(|e| {
+            let first = e.message.lines().next().unwrap_or("").to_string();
+            format!("{} does not parse ({first})", e.side)
+        }),
         _ => Err("one side is not UTF-8 text".to_string()),
     };
     let merged = match merged {
         Ok(m) => m,
         Err(why) => {
-            let why = why.lines().next().unwrap_or("").to_string();
             eprintln!(
-                "kzclaims merge-driver: {shown}: {why}; not TOML, so git's line merge (git merge-file) was used instead"
+                "kzclaims merge-driver: {shown}: {why}, so git's line merge (git merge-file) was used instead"
             );
             return line_merge(args, &shown);
         }

@@ -9,6 +9,7 @@ mod completions;
 mod diff;
 mod export;
 mod fmt;
+mod git_setup;
 mod import;
 mod init;
 mod man;
@@ -110,6 +111,8 @@ enum Command {
     Import(import::Args),
     /// Export the matrix as of a date: CSV, JSON or a PARC ACH project
     Export(export::Args),
+    /// Set up git to merge the workspace's files by id (.gitattributes and the local config)
+    GitSetup(git_setup::Args),
     /// Git's merge driver for workspace files: merges claims, sources and scenarios by id
     MergeDriver(merge_driver::Args),
 }
@@ -224,6 +227,7 @@ where
         Command::Import(a) => import::run(&cli, a),
         Command::Export(a) => export::run(&cli, a),
         Command::MergeDriver(a) => merge_driver::run(a),
+        Command::GitSetup(a) => git_setup::run(&cli, a),
     };
     match result {
         Ok(()) => EXIT_OK,

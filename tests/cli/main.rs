@@ -14,6 +14,7 @@ mod collect;
 mod diff;
 mod fmt;
 mod formats;
+mod git;
 mod groups;
 mod hostile;
 mod indicators;
