@@ -10,6 +10,7 @@ mod diff;
 mod export;
 mod fmt;
 mod git_setup;
+mod history;
 mod import;
 mod init;
 mod man;
@@ -111,6 +112,8 @@ enum Command {
     Import(import::Args),
     /// Export the matrix as of a date: CSV, JSON or a PARC ACH project
     Export(export::Args),
+    /// The commits that changed a claim, newest first, and what each changed
+    History(history::Args),
     /// Set up git to merge the workspace's files by id (.gitattributes and the local config)
     GitSetup(git_setup::Args),
     /// Git's merge driver for workspace files: merges claims, sources and scenarios by id
@@ -228,6 +231,7 @@ where
         Command::Export(a) => export::run(&cli, a),
         Command::MergeDriver(a) => merge_driver::run(a),
         Command::GitSetup(a) => git_setup::run(&cli, a),
+        Command::History(a) => history::run(&cli, a),
     };
     match result {
         Ok(()) => EXIT_OK,

@@ -639,3 +639,61 @@ fn merge_driver_falls_back_to_the_line_merge() {
         "a = 3\nx = 0\ny = 0\nb = [\n"
     );
 }
+
+/// `history`: the commits that changed a claim, newest first, also across
+/// a move between files; merges that only bring a branch's change are not
+/// listed twice.
+#[test]
+fn history_of_a_claim_follows_it_between_files() {
+    let r = Repo::new(true);
+    r.edit(
+        CLAIMS,
+        "credibility = 4\nrelevance = \"medium\"",
+        "credibility = 3\nrelevance = \"medium\"",
+    );
+    r.commit("Regrade tool-marks");
+    let (rest, claim) = tool_marks(&r);
+    r.write(CLAIMS, &rest);
+    r.write("claims/regulator.toml", claim.trim_start());
+    r.commit("Move the regulator's claims to their own file");
+    // On a branch, merged back: listed once, at its own commit.
+    r.git_ok(&["checkout", "-q", "-b", "lab"]);
+    append(
+        &r,
+        "claims/regulator.toml",
+        &revision("2024-01-25", "The valve went to a lab."),
+    );
+    r.commit("Lab revision");
+    r.git_ok(&["checkout", "-q", "main"]);
+    r.edit(
+        CLAIMS,
+        "credibility = 2       # Admiralty 1-6",
+        "credibility = 1       # Admiralty 1-6",
+    );
+    r.commit("Unrelated");
+    r.git_ok(&["merge", "-q", "--no-edit", "lab"]);
+    let out = kz(&r.dir).args(["history", "tool-marks"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("git_history_text", stdout(&out));
+    let out = kz(&r.dir)
+        .args(["history", "tool-marks", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = v["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["changed", "moved", "changed", "added"]);
+    assert_eq!(v["commits"][1]["moved_from"], "claims/claims.toml");
+    assert_eq!(v["commits"][1]["file"], "claims/regulator.toml");
+    assert_eq!(v["commits"][2]["fields"][0]["field"], "credibility");
+    assert_eq!(v["commits"][0]["message"], "Lab revision");
+    assert_eq!(v["commits"][0]["author"], "Ann Analyst");
+    // An id no commit has.
+    let out = kz(&r.dir).args(["history", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no commit reachable from HEAD has a claim `nope`"));
+}
