@@ -46,7 +46,7 @@ Exit codes:
 The workspace is found like a git repository: the current directory or the
 nearest parent holding kzclaims.toml, unless --workspace is given.
 Documentation: docs/format.md, docs/scoring.md, docs/checks.md, docs/timeline.md,
-docs/json.md, docs/interop.md, docs/serve.md.";
+docs/json.md, docs/interop.md, docs/serve.md, docs/collaboration.md.";
 
 #[derive(Parser, Debug)]
 #[command(

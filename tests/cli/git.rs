@@ -697,3 +697,49 @@ fn history_of_a_claim_follows_it_between_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no commit reachable from HEAD has a claim `nope`"));
 }
+
+/// docs/collaboration.md from a fresh clone: the clone has .gitattributes
+/// (committed) but not the config; `git-setup` once, then two analysts'
+/// branches that add claims to the same file merge without a conflict.
+#[test]
+fn a_fresh_clone_following_the_docs_merges_two_analysts_claims() {
+    let origin = Repo::new(true);
+    let clone_dir = origin._tmp.path().join("clone");
+    origin.git_ok(&["clone", "-q", ".", clone_dir.to_str().unwrap()]);
+    let clone = Repo {
+        _tmp: tempfile::tempdir().unwrap(),
+        dir: clone_dir,
+    };
+    assert!(clone
+        .read(".gitattributes")
+        .contains("claims/**/*.toml merge=kzclaims"));
+    let out = kz(&clone.dir)
+        .args(["git-setup", "--program"])
+        .arg(bin())
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains(".gitattributes already sends"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("set git config merge.kzclaims.driver"),
+        "{}",
+        stdout(&out)
+    );
+    clone.git_ok(&["switch", "-q", "-c", "ann/claims"]);
+    append(&clone, CLAIMS, &new_claim("ann-claim", "2024-01-23", "C"));
+    clone.commit("Ann's claim");
+    clone.git_ok(&["switch", "-q", "main"]);
+    clone.git_ok(&["switch", "-q", "-c", "bob/claims"]);
+    append(&clone, CLAIMS, &new_claim("bob-claim", "2024-01-24", "I"));
+    clone.commit("Bob's claim");
+    clone.git_ok(&["switch", "-q", "main"]);
+    clone.git_ok(&["merge", "-q", "--no-edit", "ann/claims"]);
+    let out = clone.git(&["merge", "--no-edit", "bob/claims"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = clone.read(CLAIMS);
+    assert!(text.find("ann-claim").unwrap() < text.find("bob-claim").unwrap());
+    assert_eq!(clone.check().status.code(), Some(0));
+}
