@@ -9,6 +9,17 @@ use crate::common::*;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// How git merges the workspace files in a test repository.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// `kzclaims git-setup`, the driver being the binary under test.
+    Kzclaims,
+    /// No driver: git's own line merge.
+    GitDefault,
+    /// mergiraf as the driver for `*.toml` (only in the ignored comparison).
+    Mergiraf,
+}
+
 /// A git repository holding the `init` example workspace at its root.
 struct Repo {
     _tmp: tempfile::TempDir,
@@ -20,9 +31,8 @@ fn bin() -> PathBuf {
 }
 
 impl Repo {
-    /// `with_driver`: run `git-setup` (driver = the binary under test); else
-    /// git's default merge.
-    fn new(with_driver: bool) -> Repo {
+    fn new(mode: Mode) -> Repo {
+        let with_driver = mode == Mode::Kzclaims;
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("team");
         std::fs::create_dir(&dir).unwrap();
@@ -44,6 +54,15 @@ impl Repo {
             assert!(out.status.success(), "{}", stderr(&out));
         } else {
             std::fs::remove_file(r.dir.join(".gitattributes")).unwrap();
+        }
+        if mode == Mode::Mergiraf {
+            r.write(".gitattributes", "*.toml merge=mergiraf\n");
+            r.git_ok(&["config", "merge.mergiraf.name", "mergiraf"]);
+            r.git_ok(&[
+                "config",
+                "merge.mergiraf.driver",
+                "mergiraf merge --git %O %A %B -s %S -x %X -y %Y -p %P -l %L",
+            ]);
         }
         r.commit("the example workspace");
         r
@@ -135,7 +154,7 @@ struct Outcome {
 }
 
 fn run_case(
-    with_driver: bool,
+    with_driver: Mode,
     file: &str,
     ours: impl FnOnce(&Repo),
     theirs: impl FnOnce(&Repo),
@@ -154,7 +173,7 @@ fn run_case(
 
 // The cases, each a pair of edits.
 
-fn both_append(driver: bool) -> Outcome {
+fn both_append(driver: Mode) -> Outcome {
     run_case(
         driver,
         CLAIMS,
@@ -163,7 +182,7 @@ fn both_append(driver: bool) -> Outcome {
     )
 }
 
-fn different_fields(driver: bool) -> Outcome {
+fn different_fields(driver: Mode) -> Outcome {
     run_case(
         driver,
         CLAIMS,
@@ -188,7 +207,7 @@ fn revision(date: &str, note: &str) -> String {
     format!("\n[[claim.revision]]\ndate = {date}\nnote = \"{note}\"\ncredibility = 3\n")
 }
 
-fn revisions_different_days(driver: bool) -> Outcome {
+fn revisions_different_days(driver: Mode) -> Outcome {
     run_case(
         driver,
         CLAIMS,
@@ -209,7 +228,7 @@ fn revisions_different_days(driver: bool) -> Outcome {
     )
 }
 
-fn revisions_same_day(driver: bool) -> Outcome {
+fn revisions_same_day(driver: Mode) -> Outcome {
     run_case(
         driver,
         CLAIMS,
@@ -230,7 +249,7 @@ fn revisions_same_day(driver: bool) -> Outcome {
     )
 }
 
-fn same_field(driver: bool) -> Outcome {
+fn same_field(driver: Mode) -> Outcome {
     run_case(
         driver,
         CLAIMS,
@@ -258,7 +277,7 @@ fn tool_marks(r: &Repo) -> (String, String) {
     (t[..at + 1].to_string(), t[at..].to_string())
 }
 
-fn move_and_edit(driver: bool) -> Outcome {
+fn move_and_edit(driver: Mode) -> Outcome {
     run_case(
         driver,
         CLAIMS,
@@ -277,7 +296,7 @@ fn move_and_edit(driver: bool) -> Outcome {
     )
 }
 
-fn move_alone(driver: bool) -> Outcome {
+fn move_alone(driver: Mode) -> Outcome {
     run_case(
         driver,
         CLAIMS,
@@ -290,7 +309,7 @@ fn move_alone(driver: bool) -> Outcome {
     )
 }
 
-fn rename_scenario(driver: bool) -> Outcome {
+fn rename_scenario(driver: Mode) -> Outcome {
     run_case(
         driver,
         CLAIMS,
@@ -315,7 +334,7 @@ fn assessment(who: &str, accident: &str) -> String {
     )
 }
 
-fn analysts(driver: bool) -> Outcome {
+fn analysts(driver: Mode) -> Outcome {
     // Each analyst edits only their own assessment of `tool-marks`.
     let setup = |r: &Repo| {
         // Drop the shared ratings: the analysts' ratings are the claim's.
@@ -384,7 +403,7 @@ fn clean(o: &Outcome) {
 
 #[test]
 fn both_branches_append_claims_to_one_file() {
-    let o = both_append(true);
+    let o = both_append(Mode::Kzclaims);
     clean(&o);
     assert_eq!(o.check_code, 0, "{}", o.check_out);
     let (a, b) = (
@@ -397,7 +416,7 @@ fn both_branches_append_claims_to_one_file() {
 
 #[test]
 fn different_fields_of_one_claim() {
-    let o = different_fields(true);
+    let o = different_fields(Mode::Kzclaims);
     clean(&o);
     assert_eq!(o.check_code, 0, "{}", o.check_out);
     assert!(o.text.contains("fresh tool marks"));
@@ -407,14 +426,14 @@ fn different_fields_of_one_claim() {
 
 #[test]
 fn revisions_on_different_days_merge_same_day_conflicts() {
-    let o = revisions_different_days(true);
+    let o = revisions_different_days(Mode::Kzclaims);
     clean(&o);
     assert_eq!(o.check_code, 0, "{}", o.check_out);
     insta::assert_snapshot!("git_revisions_different_days", shown(&o));
     // Two revisions on the same new day are (day, first of the day) on both
     // sides: a conflict around them, and keeping both is one deletion of the
     // three marker lines.
-    let o = revisions_same_day(true);
+    let o = revisions_same_day(Mode::Kzclaims);
     assert_eq!(o.merge_code, 1, "{}", o.merge_err);
     assert!(
         o.merge_err.contains(
@@ -430,7 +449,7 @@ fn revisions_on_different_days_merge_same_day_conflicts() {
 
 #[test]
 fn same_field_edited_differently_conflicts_there_only() {
-    let o = same_field(true);
+    let o = same_field(Mode::Kzclaims);
     assert_eq!(o.merge_code, 1, "{}", o.merge_err);
     assert!(
         o.merge_err
@@ -464,7 +483,7 @@ fn a_claim_moved_on_one_side_and_edited_on_the_other() {
     // The driver sees one file at a time: in claims.toml the claim was
     // deleted by ours and changed by theirs, a conflict; the new file is
     // ours' alone. Resolved to theirs it would be there twice (E005).
-    let o = move_and_edit(true);
+    let o = move_and_edit(Mode::Kzclaims);
     assert_eq!(o.merge_code, 1, "{}", o.merge_err);
     assert!(
         o.merge_err
@@ -475,7 +494,7 @@ fn a_claim_moved_on_one_side_and_edited_on_the_other() {
     assert!(o.check_out.contains("E022"));
     insta::assert_snapshot!("git_move_and_edit", shown(&o));
     // Moved on one side, the file added to on the other: clean.
-    let o = move_alone(true);
+    let o = move_alone(Mode::Kzclaims);
     clean(&o);
     assert_eq!(o.check_code, 0, "{}", o.check_out);
 }
@@ -484,7 +503,7 @@ fn a_claim_moved_on_one_side_and_edited_on_the_other() {
 fn a_scenario_renamed_on_one_side_rated_under_its_old_id_on_the_other() {
     // A clean merge (no text clashes) that check catches: the new claim
     // rates `accident`, which no longer exists, and not `mishap`.
-    let o = rename_scenario(true);
+    let o = rename_scenario(Mode::Kzclaims);
     clean(&o);
     assert_eq!(o.check_code, 1);
     assert!(o.check_out.contains("E006"), "{}", o.check_out);
@@ -493,7 +512,7 @@ fn a_scenario_renamed_on_one_side_rated_under_its_old_id_on_the_other() {
 
 #[test]
 fn analysts_each_editing_their_own_assessment_merge_cleanly() {
-    let o = analysts(true);
+    let o = analysts(Mode::Kzclaims);
     clean(&o);
     assert_eq!(o.check_code, 0, "{}", o.check_out);
     assert!(o
@@ -510,7 +529,19 @@ fn analysts_each_editing_their_own_assessment_merge_cleanly() {
 /// docs/collaboration.md.
 #[test]
 fn git_default_merge_on_the_same_cases() {
-    type Case = fn(bool) -> Outcome;
+    comparison(Mode::GitDefault, "git default");
+}
+
+/// mergiraf on the same cases (not installed in CI: run by hand with
+/// `cargo test --test cli -- --ignored mergiraf`, mergiraf on the PATH).
+#[test]
+#[ignore]
+fn mergiraf_on_the_same_cases() {
+    println!("{}", comparison(Mode::Mergiraf, "mergiraf"));
+}
+
+fn comparison(other: Mode, name_other: &str) -> String {
+    type Case = fn(Mode) -> Outcome;
     let cases: [(&str, Case); 9] = [
         ("both append", both_append),
         ("different fields", different_fields),
@@ -524,14 +555,17 @@ fn git_default_merge_on_the_same_cases() {
     ];
     let mut table = String::new();
     for (name, case) in cases {
-        let d = case(false);
-        let k = case(true);
+        let d = case(other);
+        let k = case(Mode::Kzclaims);
         table.push_str(&format!(
-            "{name}: git default merge {} check {} | kzclaims driver merge {} check {}\n",
+            "{name}: {name_other} merge {} check {} | kzclaims driver merge {} check {}\n",
             d.merge_code, d.check_code, k.merge_code, k.check_code
         ));
     }
-    insta::assert_snapshot!("git_default_vs_driver", table);
+    if other == Mode::GitDefault {
+        insta::assert_snapshot!("git_default_vs_driver", table);
+    }
+    table
 }
 
 #[test]
@@ -645,7 +679,7 @@ fn merge_driver_falls_back_to_the_line_merge() {
 /// listed twice.
 #[test]
 fn history_of_a_claim_follows_it_between_files() {
-    let r = Repo::new(true);
+    let r = Repo::new(Mode::Kzclaims);
     r.edit(
         CLAIMS,
         "credibility = 4\nrelevance = \"medium\"",
@@ -703,7 +737,7 @@ fn history_of_a_claim_follows_it_between_files() {
 /// branches that add claims to the same file merge without a conflict.
 #[test]
 fn a_fresh_clone_following_the_docs_merges_two_analysts_claims() {
-    let origin = Repo::new(true);
+    let origin = Repo::new(Mode::Kzclaims);
     let clone_dir = origin._tmp.path().join("clone");
     origin.git_ok(&["clone", "-q", ".", clone_dir.to_str().unwrap()]);
     let clone = Repo {
