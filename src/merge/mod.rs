@@ -60,8 +60,28 @@ pub fn merge(base: &str, ours: &str, theirs: &str, rel: &str) -> Result<Merged, 
         }
     }
     let (o, a, b) = (tree::build(base), tree::build(ours), tree::build(theirs));
-    let mut out = Out::default();
-    merge_node(Some(&o), &a, &b, &mut out, "");
+    // Key by key first; if that would not parse (a key written inline on one
+    // side and as a table on the other: `ratings = { … }` against
+    // `[claim.ratings]`), record by record, each record whole from one side;
+    // if even that would not, git's line merge (the caller's fallback).
+    let mut out = None;
+    for coarse in [false, true] {
+        let mut o2 = Out {
+            coarse,
+            ..Out::default()
+        };
+        merge_node(Some(&o), &a, &b, &mut o2, "");
+        if parses_either_way(&o2.text) {
+            out = Some(o2);
+            break;
+        }
+    }
+    let Some(out) = out else {
+        return Err(Unparsable {
+            side: "the merge by id",
+            message: "it would not parse (the same key written as a value on one side and as a table on the other)".into(),
+        });
+    };
     let mut text = out.text;
     if out.conflicts.is_empty() {
         let fmt = |t: &str| crate::load::fmt::format(rel, t).is_some_and(|f| f == t);
@@ -77,11 +97,21 @@ pub fn merge(base: &str, ours: &str, theirs: &str, rel: &str) -> Result<Merged, 
     })
 }
 
+/// Whether the text parses with every conflict resolved to ours, and to
+/// theirs (once, when there is none).
+fn parses_either_way(text: &str) -> bool {
+    let ok = |t: &str| t.parse::<toml_edit::DocumentMut>().is_ok();
+    ok(&resolve(text, true)) && ok(&resolve(text, false))
+}
+
 /// The merged text being written, and the conflicts met.
 #[derive(Default)]
 struct Out {
     text: String,
     conflicts: Vec<String>,
+    /// Records are merged whole (taken from one side, or a conflict), not
+    /// key by key.
+    coarse: bool,
 }
 
 impl Out {
@@ -237,7 +267,17 @@ fn merge_node(o: Option<&Node<'_>>, a: &Node<'_>, b: &Node<'_>, out: &mut Out, c
             Step::One(t) => out.push(&t.text()),
             Step::Both(o, a, b) => {
                 let (ta, tb) = (a.text(), b.text());
-                if o.is_none() && a.key.array && sig(&ta) != sig(&tb) {
+                if out.coarse && o.is_some() {
+                    let o_text = o.map(|n| n.text()).unwrap_or_default();
+                    match merge_text(Some(&o_text), &ta, &tb) {
+                        Text::Take(t) => out.push(t),
+                        Text::Conflict => out.conflict(
+                            &ta,
+                            &tb,
+                            format!("{} (changed on both sides)", describe(&here, &a.key)),
+                        ),
+                    }
+                } else if o.is_none() && a.key.array && sig(&ta) != sig(&tb) {
                     // The same record added on both sides, differently.
                     out.conflict(
                         &ta,

@@ -582,3 +582,67 @@ fn bundled_files_cut_and_merge_to_themselves() {
     assert_eq!(workspace_rel("ws/kzclaims.toml"), "kzclaims.toml");
     assert_eq!(workspace_rel("claims/x.toml"), "claims/x.toml");
 }
+
+#[test]
+fn scenario_files_merge_indicators_and_observations() {
+    let base = "#:schema ../schema/scenarios.schema.json\n\n[[scenario]]\nid = \"h1\"\ntitle = \"One\"\nprior = 0.5\n\n[[scenario.indicator]]\nid = \"i1\"\ntext = \"T\"\ndue = 2024-06-30\nif_true = 0.7\nif_false = 0.1\n\n[[scenario]]\nid = \"h2\"\ntitle = \"Two\"\nprior = 0.5\n";
+    let obs =
+        |d: &str| format!("\n[[scenario.indicator.observation]]\ndate = {d}\nobserved = true\n");
+    let at = base.find("\n[[scenario]]\nid = \"h2\"").unwrap();
+    let with = |extra: &str| format!("{}{extra}{}", &base[..at], &base[at..]);
+    let a = with(&obs("2024-02-01"));
+    let b = with(&obs("2024-03-01")).replace("title = \"Two\"", "title = \"Two, reworded\"");
+    let r = merge(base, &a, &b, "scenarios/s.toml").unwrap();
+    assert!(r.conflicts.is_empty(), "{:?}", r.conflicts);
+    assert_eq!(
+        r.text,
+        format!(
+            "{}{}{}{}",
+            &base[..at],
+            obs("2024-02-01"),
+            obs("2024-03-01"),
+            &base[at..].replace("title = \"Two\"", "title = \"Two, reworded\"")
+        )
+    );
+    // A new indicator on each side of the same scenario: both.
+    let ind = |id: &str| {
+        format!("\n[[scenario.indicator]]\nid = \"{id}\"\ntext = \"T\"\ndue = 2024-06-30\nif_true = 0.6\nif_false = 0.2\n")
+    };
+    let r = merge(
+        base,
+        &with(&ind("i2")),
+        &with(&ind("i3")),
+        "scenarios/s.toml",
+    )
+    .unwrap();
+    assert!(r.conflicts.is_empty());
+    assert!(r.text.find("id = \"i2\"").unwrap() < r.text.find("id = \"i3\"").unwrap());
+    assert!(r.text.find("id = \"i3\"").unwrap() < r.text.find("id = \"h2\"").unwrap());
+    // One side changes the indicator's due date, the other observes it.
+    let a = base.replace("due = 2024-06-30", "due = 2024-09-30");
+    let r = merge(base, &a, &with(&obs("2024-02-01")), "scenarios/s.toml").unwrap();
+    assert!(r.conflicts.is_empty());
+    assert!(r.text.contains("due = 2024-09-30\nif_true = 0.7\nif_false = 0.1\n\n[[scenario.indicator.observation]]\ndate = 2024-02-01"));
+}
+
+#[test]
+fn a_key_turned_into_a_table_on_one_side_still_parses() {
+    let base = "[[claim]]\nid = \"a\"\nratings = { h1 = \"C\", h2 = \"N\" }\n\n[[claim]]\nid = \"b\"\nratings = { h1 = \"C\" }\n";
+    // Ours writes a's ratings as a table; theirs changes one of them and b.
+    let a = "[[claim]]\nid = \"a\"\n\n[claim.ratings]\nh1 = \"C\"\nh2 = \"N\"\n\n[[claim]]\nid = \"b\"\nratings = { h1 = \"C\" }\n";
+    let b = base
+        .replace("h2 = \"N\"", "h2 = \"I\"")
+        .replace("ratings = { h1 = \"C\" }\n", "ratings = { h1 = \"II\" }\n");
+    let r = m(base, a, &b);
+    assert_eq!(r.conflicts, ["claim `a` (changed on both sides)"]);
+    for side in [true, false] {
+        assert!(resolve(&r.text, side)
+            .parse::<toml_edit::DocumentMut>()
+            .is_ok());
+    }
+    assert!(
+        r.text.ends_with("ratings = { h1 = \"II\" }\n"),
+        "b merged: {}",
+        r.text
+    );
+}
