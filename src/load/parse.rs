@@ -320,6 +320,13 @@ pub(super) fn parse_file<'i>(
     cx: &mut FileCx<'_>,
     text: &'i str,
 ) -> Option<toml::Spanned<DeTable<'i>>> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if errors.is_empty() {
+        return Some(doc);
+    }
+    // A file that does not parse because a merge left its markers in it:
+    // say that, not where the TOML parser tripped (a marker line inside a
+    // multi-line string of a valid file is text, not a conflict).
     let conflicts = conflict_markers(text);
     if !conflicts.is_empty() {
         for c in conflicts {
@@ -344,10 +351,7 @@ pub(super) fn parse_file<'i>(
         }
         return None;
     }
-    let (doc, errors) = DeTable::parse_recoverable(text);
-    if errors.is_empty() {
-        return Some(doc);
-    }
+
     for e in errors {
         let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().to_string();

@@ -553,11 +553,16 @@ mod generated {
         }
     }
 
-    /// The same property on many more cases: `cargo test --lib merge -- --ignored`.
+    /// The same property on many more cases: `cargo test --lib merge --
+    /// --ignored` (50,000; `KZCLAIMS_MERGE_CASES=N` for another number).
     #[test]
     #[ignore]
     fn merge_is_the_union_of_the_edits_long() {
-        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(50_000));
+        let cases = std::env::var("KZCLAIMS_MERGE_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(50_000);
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(cases));
         runner.run(&case(), check).unwrap();
     }
 }

@@ -777,3 +777,21 @@ fn a_fresh_clone_following_the_docs_merges_two_analysts_claims() {
     assert!(text.find("ann-claim").unwrap() < text.find("bob-claim").unwrap());
     assert_eq!(clone.check().status.code(), Some(0));
 }
+
+/// Marker-like lines inside a multi-line string of a valid file are text:
+/// no E022.
+#[test]
+fn marker_lines_inside_a_string_are_not_a_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    kz(tmp.path()).args(["init", "ws"]).assert().success();
+    let ws = tmp.path().join("ws");
+    let p = ws.join(CLAIMS);
+    let t = std::fs::read_to_string(&p).unwrap().replacen(
+        "statement = \"Scheduled maintenance had been skipped for two years.\"",
+        "statement = \"\"\"\n<<<<<<< a quoted log\n=======\n>>>>>>> end\n\"\"\"",
+        1,
+    );
+    std::fs::write(&p, t).unwrap();
+    let out = kz(&ws).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
