@@ -9,9 +9,12 @@ mod completions;
 mod diff;
 mod export;
 mod fmt;
+mod git_setup;
+mod history;
 mod import;
 mod init;
 mod man;
+mod merge_driver;
 mod out;
 mod schema;
 mod score;
@@ -44,7 +47,7 @@ Exit codes:
 The workspace is found like a git repository: the current directory or the
 nearest parent holding kzclaims.toml, unless --workspace is given.
 Documentation: docs/format.md, docs/scoring.md, docs/checks.md, docs/timeline.md,
-docs/json.md, docs/interop.md, docs/serve.md.";
+docs/json.md, docs/interop.md, docs/serve.md, docs/collaboration.md.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -110,6 +113,12 @@ enum Command {
     Import(import::Args),
     /// Export the matrix as of a date: CSV, JSON or a PARC ACH project
     Export(export::Args),
+    /// The commits that changed a claim, newest first, and what each changed
+    History(history::Args),
+    /// Set up git to merge the workspace's files by id (.gitattributes and the local config)
+    GitSetup(git_setup::Args),
+    /// Git's merge driver for workspace files: merges claims, sources and scenarios by id
+    MergeDriver(merge_driver::Args),
 }
 
 /// A failed command: what to print and which exit code.
@@ -224,6 +233,9 @@ where
         Command::Diff(a) => diff::run(&cli, a),
         Command::Import(a) => import::run(&cli, a),
         Command::Export(a) => export::run(&cli, a),
+        Command::MergeDriver(a) => merge_driver::run(a),
+        Command::GitSetup(a) => git_setup::run(&cli, a),
+        Command::History(a) => history::run(&cli, a),
     });
     match result {
         Ok(()) => EXIT_OK,

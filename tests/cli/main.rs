@@ -16,6 +16,7 @@ mod escaping;
 mod examples;
 mod fmt;
 mod formats;
+mod git;
 mod groups;
 mod hostile;
 mod indicators;

@@ -16,12 +16,14 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+mod github;
 mod html;
 mod markdown;
 mod redline;
 mod text;
 mod wording;
 
+pub use github::*;
 pub use html::*;
 pub use markdown::*;
 pub use redline::*;
