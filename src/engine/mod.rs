@@ -7,6 +7,7 @@ pub mod analysts;
 pub mod bayes;
 pub mod calibration;
 pub mod collect;
+pub mod history;
 pub mod indicators;
 #[cfg(test)]
 mod props;

@@ -3,6 +3,7 @@
 
 pub mod fmt;
 pub mod git;
+pub mod history;
 mod parse;
 pub mod schema;
 mod toml_walk;
