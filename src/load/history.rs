@@ -7,7 +7,8 @@
 //!
 //! The walk is incremental: what each commit introduced is kept in a cache
 //! keyed by commit id, `<git dir>/kzclaims/history-<crc32 of the workspace's
-//! path in the repository>.bin` (the common git dir, so worktrees share it).
+//! path in the repository>.bin` (in a linked worktree, that worktree's own
+//! git dir: each has its own HEAD).
 //! A second run reads only the commits it has not seen; a rewritten history
 //! (another HEAD lineage) is walked where it is new, and the cache keeps only
 //! the commits reachable from the last HEAD. A claims file whose text is the
@@ -105,7 +106,7 @@ impl WorkspaceRepo {
     pub fn cache_path(&self) -> PathBuf {
         let crc = crc32fast::hash(self.prefix.as_bytes());
         self.repo
-            .common_dir()
+            .git_dir()
             .join("kzclaims")
             .join(format!("history-{crc:08x}.bin"))
     }

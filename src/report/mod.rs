@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod docx;
 pub mod fit;
+pub mod history;
 pub mod matrix;
 pub mod render;
 pub mod score;

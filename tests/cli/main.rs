@@ -15,6 +15,7 @@ mod diff;
 mod fmt;
 mod formats;
 mod groups;
+mod history;
 mod hostile;
 mod indicators;
 mod init;
