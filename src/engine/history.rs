@@ -76,15 +76,15 @@ pub fn recorded(ws: &Workspace, log: &GitLog) -> Recorded {
     }
 }
 
-/// The day from which a claim is in force (what [`super::state`] compares
-/// with the as-of date).
+/// The day from which a claim is in force: its effective date, what
+/// [`super::state`] compares with the as-of date.
 fn claim_from(c: &Claim) -> NaiveDate {
-    c.date
+    c.effective
 }
 
 /// The day from which a revision is in force (never before its claim).
 fn revision_from(c: &Claim, r: &Revision) -> NaiveDate {
-    r.date.max(claim_from(c))
+    c.revision_from(r)
 }
 
 /// Whether a record first committed on `rec` (`None`: not yet committed)
