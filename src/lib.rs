@@ -12,6 +12,7 @@ pub mod diag;
 pub mod engine;
 pub mod interop;
 pub mod load;
+pub mod merge;
 pub mod model;
 pub mod report;
 pub mod serve;

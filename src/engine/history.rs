@@ -1,5 +1,5 @@
 //! What was written when: from a workspace's git history
-//! ([`crate::load::history`]), the day each claim and revision was first
+//! ([`crate::load::recorded`]), the day each claim and revision was first
 //! committed; whether an assessment as of a date is a reconstruction (claims
 //! in force then were recorded later); and which scored assessments were
 //! real forecasts (docs/scoring.md, "Real forecasts and reconstructions").
