@@ -7,14 +7,20 @@
 //! ```
 //!
 //! The same seed gives the same files. `--git C` makes the folder a git
-//! repository whose C commits add the claim files a slice at a time (for
-//! `kzclaims diff` between revisions).
+//! repository of C commits with realistic dates: the claims are filed in date
+//! order (as an analyst appends to the current file, 200 a file) and each
+//! commit adds the next slice of them, dated a few days (0 to 9) after the
+//! latest claim it adds, never before the commit before it. The claims are
+//! those of the plain workspace with the same seed, filed differently. For
+//! `kzclaims diff` between revisions and the history walk (a memo as of a
+//! date then sees claims recorded after it: docs/performance.md).
 
 #[path = "../benches/gen/mod.rs"]
 mod gen;
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 fn usage() -> ! {
     eprintln!("usage: gen --out DIR [--claims N] [--scenarios H] [--sources S] [--revisions R] [--days D] [--seed K] [--git C]");
@@ -51,51 +57,13 @@ fn main() {
     }
     let files = gen::files(&spec);
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
-    let git = |args: &[&str]| {
-        let ok = Command::new("git")
-            .arg("-C")
-            .arg(&dir)
-            .args([
-                "-c",
-                "user.name=gen",
-                "-c",
-                "user.email=gen@example.invalid",
-            ])
-            .args(args)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("git {args:?} failed");
-            std::process::exit(1);
-        }
-    };
-    let write = |slice: &[(String, String)]| {
-        for (rel, text) in slice {
-            let p = dir.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, text).unwrap();
-        }
-    };
     if commits == 0 {
         gen::write(&dir, &spec).unwrap_or_else(|e| {
             eprintln!("cannot write {}: {e}", dir.display());
             std::process::exit(1)
         });
     } else {
-        std::fs::create_dir_all(&dir).unwrap();
-        git(&["init", "-q"]);
-        // The config, scenarios and sources first; then the claim files in
-        // `commits` slices.
-        let (head, claims) = files.split_at(3);
-        let per = claims.len().div_ceil(commits).max(1);
-        for (k, chunk) in claims.chunks(per).enumerate() {
-            if k == 0 {
-                write(head);
-            }
-            write(chunk);
-            git(&["add", "-A"]);
-            git(&["commit", "-q", "-m", &format!("generated slice {}", k + 1)]);
-        }
+        git_history(&dir, &spec, commits);
     }
     println!(
         "wrote {} files, {:.1} MB, {} claims, into {}",
@@ -104,4 +72,85 @@ fn main() {
         spec.claims,
         dir.display()
     );
+}
+
+/// Build the repository with `git fast-import` (one process, no work tree
+/// churn), then check the last commit out.
+fn git_history(dir: &Path, spec: &gen::Spec, commits: usize) {
+    let (head, mut blocks) = gen::parts(spec);
+    // Date order (ties by id), then 200 a file.
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by_key(|&i| (blocks[i].day, i));
+    let base = chrono::NaiveDate::from_ymd_opt(2020, 1, 1)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp();
+    let mut rng = gen::Rng(spec.seed ^ 0x6769_7421);
+    std::fs::create_dir_all(dir).unwrap();
+    let run = |args: &[&str]| {
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("git {args:?} failed");
+            std::process::exit(1);
+        }
+    };
+    run(&["init", "-q", "-b", "main"]);
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            eprintln!("cannot run git fast-import: {e}");
+            std::process::exit(1)
+        });
+    let mut out = std::io::BufWriter::new(child.stdin.take().unwrap());
+    let data = |out: &mut std::io::BufWriter<_>, text: &str| {
+        write!(out, "data {}\n{text}\n", text.len()).unwrap();
+    };
+    // The text of each claims file so far.
+    let mut filed: Vec<String> = vec![String::new(); blocks.len().div_ceil(gen::PER_FILE)];
+    let per = blocks.len().div_ceil(commits.max(1)).max(1);
+    let mut last = 0i64;
+    for (k, slice) in order.chunks(per).enumerate() {
+        let latest = slice.iter().map(|&i| blocks[i].day).max().unwrap_or(0);
+        let lag = rng.below(10) as i64;
+        let when = (base + (latest as i64 + lag) * 86_400).max(last + 60);
+        last = when;
+        writeln!(out, "commit refs/heads/main").unwrap();
+        writeln!(out, "committer gen <gen@example.invalid> {when} +0000").unwrap();
+        data(&mut out, &format!("Record {} claims", slice.len()));
+        let mut touched: Vec<usize> = Vec::new();
+        if k == 0 {
+            for (rel, text) in &head {
+                writeln!(out, "M 100644 inline {rel}").unwrap();
+                data(&mut out, text);
+            }
+        }
+        for (n, &i) in slice.iter().enumerate() {
+            let f = (k * per + n) / gen::PER_FILE;
+            filed[f].push_str(&std::mem::take(&mut blocks[i].text));
+            if touched.last() != Some(&f) {
+                touched.push(f);
+            }
+        }
+        for f in touched {
+            writeln!(out, "M 100644 inline {}", gen::claims_path(f)).unwrap();
+            data(&mut out, &filed[f]);
+        }
+    }
+    drop(out);
+    if !child.wait().is_ok_and(|s| s.success()) {
+        eprintln!("git fast-import failed");
+        std::process::exit(1);
+    }
+    run(&["checkout", "-q", "-f", "main"]);
 }

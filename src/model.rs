@@ -962,6 +962,33 @@ impl Workspace {
     }
 }
 
+/// A record's identity across the commits of a git history: a claim (its
+/// id), or one of its revisions (the claim's id, the revision's `date`, and
+/// its position among that claim's revisions of the same date, in file
+/// order). Claims may move between files: the file is not part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecordKey {
+    pub claim: String,
+    /// `None`: the claim itself.
+    pub revision: Option<(NaiveDate, u32)>,
+}
+
+/// What a workspace's git history says about when its records were written
+/// ([`crate::load::recorded`] reads it; [`crate::engine::history`] uses it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GitLog {
+    /// The commit HEAD points to (hex).
+    pub head: String,
+    /// HEAD's commit date (the committer's date, in the committer's time zone).
+    pub head_date: NaiveDate,
+    /// Every record any commit held, indexed by the `introduced` lists.
+    pub keys: Vec<RecordKey>,
+    /// Every commit reachable from HEAD: its commit date, and the records
+    /// (indices into `keys`) its tree holds and none of its parents' trees
+    /// did: the commits that introduced them.
+    pub commits: Vec<(NaiveDate, Vec<u32>)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,9 +73,37 @@ fn date(base: chrono::NaiveDate, d: u32) -> String {
     (base + chrono::Duration::days(d as i64)).to_string()
 }
 
+/// Claims a file.
+pub const PER_FILE: usize = 200;
+
+/// The path of the `f`-th claims file.
+pub fn claims_path(f: usize) -> String {
+    format!("claims/part{:03}/f{:04}.toml", f / 20, f)
+}
+
 /// The files of the workspace: (relative path, text), claims in
 /// `claims/<folder>/<file>.toml`, 200 claims a file, 20 files a folder.
 pub fn files(spec: &Spec) -> Vec<(String, String)> {
+    let (mut out, blocks) = parts(spec);
+    for (f, chunk) in blocks.chunks(PER_FILE).enumerate() {
+        let t: String = chunk.iter().map(|b| b.text.as_str()).collect();
+        out.push((claims_path(f), t));
+    }
+    out
+}
+
+/// One claim as written: its TOML (with its revision, if any) and the day
+/// (from 2020-01-01) it is dated.
+pub struct Block {
+    /// Read by `examples/gen.rs --git` (not by the benchmarks).
+    #[allow(dead_code)]
+    pub day: u32,
+    pub text: String,
+}
+
+/// The workspace's files other than the claims (config, scenarios,
+/// sources), and every claim's block in id order.
+pub fn parts(spec: &Spec) -> (Vec<(String, String)>, Vec<Block>) {
     let mut rng = Rng(spec.seed);
     let base = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     let h = spec.scenarios.max(2);
@@ -124,11 +152,10 @@ pub fn files(spec: &Spec) -> Vec<(String, String)> {
         (spec.claims / spec.revisions.min(spec.claims).max(1)).max(1)
     };
     let mut revisions_left = spec.revisions;
-    let per_file = 200;
-    let files = spec.claims.div_ceil(per_file);
-    for f in 0..files {
-        let mut t = String::new();
-        for i in f * per_file..((f + 1) * per_file).min(spec.claims) {
+    let mut blocks = Vec::with_capacity(spec.claims);
+    {
+        for i in 0..spec.claims {
+            let mut t = String::new();
             let d = rng.below(spec.days as u64) as u32;
             let n_src = 1 + rng.below(3) as usize;
             let srcs: Vec<String> = (0..n_src)
@@ -177,10 +204,10 @@ pub fn files(spec: &Spec) -> Vec<(String, String)> {
                     );
                 }
             }
+            blocks.push(Block { day: d, text: t });
         }
-        out.push((format!("claims/part{:03}/f{:04}.toml", f / 20, f), t));
     }
-    out
+    (out, blocks)
 }
 
 /// Write the workspace under `dir` (which must not hold one yet).

@@ -48,7 +48,8 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let (ws, a) = assess_workspace(cli, args.eval)?;
     let date = a.as_of;
     let engine = a.engine;
-    let mut ctx = context::memo_context(&ws, &a);
+    let rec = super::recorded(cli, &ws);
+    let mut ctx = context::memo_context_with(&ws, &a, rec.as_ref());
     if matches!(args.format, BriefFormat::Html | BriefFormat::Json) {
         ctx = context::with_visuals(ctx, &ws, &a);
     }

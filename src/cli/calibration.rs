@@ -59,7 +59,12 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         };
         return emit(args.out.as_deref(), &text);
     }
-    let c = report::collect(&workspaces, args.as_of);
+    let recorded: Vec<_> = workspaces
+        .iter()
+        .map(|ws| super::recorded(cli, ws))
+        .collect();
+    let refs: Vec<_> = recorded.iter().map(Option::as_ref).collect();
+    let c = report::collect_with(&workspaces, &refs, args.as_of);
     let text = match args.format {
         Format::Table => report::to_table(&c),
         Format::Json => super::json_text(&c),

@@ -75,6 +75,13 @@ struct Cli {
     #[arg(long, short = 'q', global = true)]
     quiet: bool,
 
+    /// Do not read the git history: the memo then never says whether it is
+    /// a reconstruction (claims in force recorded after its date), and
+    /// calibration does not tell real forecasts from reconstructions
+    /// (docs/timeline.md, "Reconstructions")
+    #[arg(long, global = true, env = "KZCLAIMS_NO_HISTORY", value_parser = clap::builder::BoolishValueParser::new())]
+    no_history: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -422,6 +429,29 @@ fn workspace_root(cli: &Cli) -> Result<PathBuf, Failure> {
             })?
         }
     })
+}
+
+/// When each record of `ws` was first committed, from the git history of
+/// the repository holding it (walked incrementally, docs/timeline.md);
+/// `None` with `--no-history`, outside git, before the first commit or in a
+/// shallow clone. A history that cannot be read is a warning, not an error:
+/// the command goes on without it.
+fn recorded(cli: &Cli, ws: &Workspace) -> Option<crate::engine::history::Recorded> {
+    if cli.no_history {
+        return None;
+    }
+    match load::recorded::read(&ws.root, &load::recorded::CacheAt::GitDir) {
+        Ok(Some((log, _))) => Some(crate::engine::history::recorded(ws, &log)),
+        Ok(None) => None,
+        Err(e) => {
+            if !cli.quiet {
+                eprintln!(
+                    "warning: cannot read the git history ({e}); nothing is said about when the claims were recorded"
+                );
+            }
+            None
+        }
+    }
 }
 
 /// The date and engine an assessment is made with (flattened into the

@@ -64,6 +64,71 @@ pub fn time_average(updates: &[Update], f: impl Fn(&Update) -> f64) -> f64 {
     updates.iter().map(|u| u.days as f64 * f(u)).sum::<f64>() / total as f64
 }
 
+/// The scores of one part of the scored assessments: the real forecasts or
+/// the reconstructions ([`super::history`]; docs/scoring.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartScore {
+    /// How many assessments (or indicator forecasts) the part holds.
+    pub assessments: usize,
+    /// Days they stood together (0 for indicator forecasts).
+    pub days: i64,
+    pub brier: f64,
+    pub log: f64,
+    pub baseline: f64,
+}
+
+/// The time-averaged scores of the updates `keep` selects (by index), as
+/// [`time_average`] gives them over the part alone; `None` if it selects none.
+pub fn part_score(updates: &[Update], keep: impl Fn(usize) -> bool) -> Option<PartScore> {
+    let part: Vec<Update> = updates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(_, u)| u.clone())
+        .collect();
+    if part.is_empty() {
+        return None;
+    }
+    Some(PartScore {
+        assessments: part.len(),
+        days: part.iter().map(|u| u.days).sum(),
+        brier: time_average(&part, |u| u.brier),
+        log: time_average(&part, |u| u.log),
+        baseline: time_average(&part, |u| u.baseline),
+    })
+}
+
+/// The mean scores of the indicator forecasts `keep` selects (by index);
+/// `None` if it selects none.
+pub fn indicator_part(
+    forecasts: &[IndicatorForecast],
+    keep: impl Fn(usize) -> bool,
+) -> Option<PartScore> {
+    let part: Vec<&IndicatorForecast> = forecasts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(_, f)| f)
+        .collect();
+    if part.is_empty() {
+        return None;
+    }
+    let n = part.len() as f64;
+    Some(PartScore {
+        assessments: part.len(),
+        days: 0,
+        brier: part.iter().map(|f| f.brier).sum::<f64>() / n,
+        log: part.iter().map(|f| f.log).sum::<f64>() / n,
+        baseline: part.iter().map(|f| f.baseline).sum::<f64>() / n,
+    })
+}
+
+/// The day an indicator forecast was made: the day before the first
+/// observation.
+pub fn forecast_day(f: &IndicatorForecast) -> NaiveDate {
+    f.date - Duration::days(1)
+}
+
 /// The dates scored: every date the assessment could change (claims,
 /// revisions, updating observations), up to the resolution date, with the days
 /// each assessment stood.
@@ -487,6 +552,30 @@ mod tests {
         // 3 days at 0.5, 1 day at 0.1 → (1.5 + 0.1) / 4 = 0.4
         assert!((time_average(&[u(3, 0.5), u(1, 0.1)], |x| x.brier) - 0.4).abs() < 1e-12);
         assert_eq!(time_average(&[u(0, 0.5), u(0, 0.1)], |x| x.brier), 0.1);
+    }
+
+    #[test]
+    fn parts_are_averaged_apart() {
+        let u = |days, brier, log| Update {
+            date: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+            days,
+            probabilities: vec![],
+            brier,
+            log,
+            baseline: 0.0,
+        };
+        let ups = [u(3, 0.5, -0.7), u(1, 0.1, -0.1), u(4, 0.2, -0.2)];
+        let real = [false, true, true];
+        // Real: (1·0.1 + 4·0.2) / 5 = 0.18 and (1·−0.1 + 4·−0.2) / 5 = −0.18.
+        let r = part_score(&ups, |i| real[i]).unwrap();
+        assert_eq!((r.assessments, r.days), (2, 5));
+        assert!((r.brier - 0.18).abs() < 1e-12);
+        assert!((r.log + 0.18).abs() < 1e-12);
+        // Reconstructed: the first alone.
+        let x = part_score(&ups, |i| !real[i]).unwrap();
+        assert_eq!((x.assessments, x.days), (1, 3));
+        assert!((x.brier - 0.5).abs() < 1e-12);
+        assert!(part_score(&ups, |_| false).is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod fmt;
 pub mod git;
 pub mod history;
 mod parse;
+pub mod recorded;
 pub mod schema;
 mod toml_walk;
 

@@ -1,7 +1,8 @@
 //! `kzclaims calibration` output: scores of past assessments against what
 //! happened, and the calibration table, as text, JSON or an SVG chart.
 
-use crate::engine::calibration::{self, Bin, Forecast, IndicatorForecast, ViewScore};
+use crate::engine::calibration::{self, Bin, Forecast, IndicatorForecast, PartScore, ViewScore};
+use crate::engine::history::{self, Recorded};
 use crate::model::*;
 use crate::report::table;
 use chrono::NaiveDate;
@@ -16,6 +17,39 @@ pub struct CalibrationJson {
     pub indicators: Vec<IndicatorJson>,
     /// Calibration table over every question (team view) and indicator.
     pub bins: Vec<BinJson>,
+    /// The indicator forecasts made at the time and the reconstructed ones,
+    /// scored apart; present when the workspaces' git history is read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator_parts: Option<PartsJson>,
+}
+
+/// Real forecasts and reconstructions scored apart (docs/scoring.md, "Real
+/// forecasts and reconstructions"); `null` for a part with nothing in it.
+#[derive(Debug, Serialize)]
+pub struct PartsJson {
+    pub real: Option<PartJson>,
+    pub reconstructed: Option<PartJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PartJson {
+    /// Assessments (or indicator forecasts) in the part.
+    pub assessments: usize,
+    /// Days they stood (0 for indicator forecasts).
+    pub days: i64,
+    pub brier: f64,
+    pub log: f64,
+    pub baseline: f64,
+}
+
+fn part_json(p: Option<PartScore>) -> Option<PartJson> {
+    p.map(|p| PartJson {
+        assessments: p.assessments,
+        days: p.days,
+        brier: p.brier,
+        log: p.log,
+        baseline: p.baseline,
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -26,6 +60,10 @@ pub struct QuestionJson {
     pub outcome: String,
     pub scenarios: Vec<String>,
     pub views: Vec<ViewJson>,
+    /// The team's real forecasts and reconstructions scored apart; present
+    /// when the workspace's git history is read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<PartsJson>,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,6 +85,10 @@ pub struct UpdateJson {
     pub brier: f64,
     pub log: f64,
     pub baseline: f64,
+    /// Whether every claim and revision in force on that date had been
+    /// recorded by then; present when the git history is read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub real: Option<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -61,6 +103,10 @@ pub struct IndicatorJson {
     pub brier: f64,
     pub log: f64,
     pub baseline: f64,
+    /// Whether the forecast (the day before the first observation) rested
+    /// only on claims recorded by then; present when the git history is read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub real: Option<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,10 +121,23 @@ pub struct BinJson {
 
 /// Everything resolved in a set of workspaces (by `cutoff`, or ever).
 pub fn collect(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> CalibrationJson {
+    collect_with(workspaces, &vec![None; workspaces.len()], cutoff)
+}
+
+/// [`collect`], each workspace with when its records were first committed
+/// (`None`: no history read), which splits real forecasts from
+/// reconstructions.
+pub fn collect_with(
+    workspaces: &[Workspace],
+    recorded: &[Option<&Recorded>],
+    cutoff: Option<NaiveDate>,
+) -> CalibrationJson {
     let mut questions = Vec::new();
     let mut indicators = Vec::new();
     let mut forecasts: Vec<Forecast> = Vec::new();
-    for ws in workspaces {
+    let mut ind_real: Vec<(IndicatorForecast, bool)> = Vec::new();
+    let any_history = recorded.iter().any(Option::is_some);
+    for (ws, rec) in workspaces.iter().zip(recorded) {
         let q = calibration::question_scores(ws, cutoff);
         let ind = calibration::indicator_forecasts(ws, cutoff);
         forecasts.extend(calibration::forecasts(
@@ -86,12 +145,34 @@ pub fn collect(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> Calibrati
             &ind,
         ));
         if let Some((outcome, views)) = &q {
-            questions.push(question_json(ws, *outcome, views));
+            let real = rec.map(|r| {
+                let dates: Vec<NaiveDate> = views[0].updates.iter().map(|u| u.date).collect();
+                history::real_forecasts(ws, r, &dates)
+            });
+            questions.push(question_json(ws, *outcome, views, real.as_deref()));
         }
-        indicators.extend(ind.iter().map(|i| indicator_json(ws, i)));
+        let real = rec.map(|r| {
+            let days: Vec<NaiveDate> = ind.iter().map(calibration::forecast_day).collect();
+            history::real_forecasts(ws, r, &days)
+        });
+        for (k, i) in ind.iter().enumerate() {
+            let flag = real.as_ref().map(|r| r[k]);
+            indicators.push(indicator_json(ws, i, flag));
+            if let Some(f) = flag {
+                ind_real.push((i.clone(), f));
+            }
+        }
     }
+    let indicator_parts = (any_history && !ind_real.is_empty()).then(|| {
+        let all: Vec<IndicatorForecast> = ind_real.iter().map(|(f, _)| f.clone()).collect();
+        PartsJson {
+            real: part_json(calibration::indicator_part(&all, |i| ind_real[i].1)),
+            reconstructed: part_json(calibration::indicator_part(&all, |i| !ind_real[i].1)),
+        }
+    });
     CalibrationJson {
         version: 1,
+        indicator_parts,
         questions,
         indicators,
         bins: calibration::bins(&forecasts)
@@ -108,9 +189,18 @@ pub fn collect(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> Calibrati
     }
 }
 
-fn question_json(ws: &Workspace, outcome: usize, views: &[ViewScore]) -> QuestionJson {
+fn question_json(
+    ws: &Workspace,
+    outcome: usize,
+    views: &[ViewScore],
+    real: Option<&[bool]>,
+) -> QuestionJson {
     let r = ws.config.resolution.as_ref().expect("resolved");
     QuestionJson {
+        parts: real.map(|real| PartsJson {
+            real: part_json(calibration::part_score(&views[0].updates, |i| real[i])),
+            reconstructed: part_json(calibration::part_score(&views[0].updates, |i| !real[i])),
+        }),
         title: ws.config.title.clone(),
         question: ws.config.question.clone(),
         resolved: r.date.to_string(),
@@ -126,7 +216,9 @@ fn question_json(ws: &Workspace, outcome: usize, views: &[ViewScore]) -> Questio
                 updates: v
                     .updates
                     .iter()
-                    .map(|u| UpdateJson {
+                    .enumerate()
+                    .map(|(k, u)| UpdateJson {
+                        real: real.map(|r| r[k]),
                         date: u.date.to_string(),
                         days: u.days,
                         probabilities: ws
@@ -145,10 +237,11 @@ fn question_json(ws: &Workspace, outcome: usize, views: &[ViewScore]) -> Questio
     }
 }
 
-fn indicator_json(ws: &Workspace, i: &IndicatorForecast) -> IndicatorJson {
+fn indicator_json(ws: &Workspace, i: &IndicatorForecast, real: Option<bool>) -> IndicatorJson {
     let s = &ws.scenarios[i.scenario];
     let ind = &s.indicators[i.indicator];
     IndicatorJson {
+        real,
         workspace: ws.config.title.clone(),
         scenario: s.id.clone(),
         indicator: ind.id.clone(),
@@ -218,6 +311,9 @@ pub fn to_table(c: &CalibrationJson) -> String {
             ]);
         }
         aligned(&mut out, &rows, 1);
+        if let Some(p) = &q.parts {
+            parts_table(&mut out, p, "team assessments", true);
+        }
         if let Some(team) = q.views.first() {
             let _ = writeln!(out, "\nteam assessments:");
             let mut rows = vec![vec![
@@ -227,8 +323,12 @@ pub fn to_table(c: &CalibrationJson) -> String {
                 "Brier".into(),
                 "log".into(),
             ]];
+            let marked = q.parts.is_some();
+            if marked {
+                rows[0].push("recorded".into());
+            }
             for u in &team.updates {
-                rows.push(vec![
+                let mut row = vec![
                     u.date.clone(),
                     u.days.to_string(),
                     format!(
@@ -237,7 +337,11 @@ pub fn to_table(c: &CalibrationJson) -> String {
                     ),
                     num(u.brier, 3),
                     num(u.log, 3),
-                ]);
+                ];
+                if marked {
+                    row.push(recorded_word(u.real).into());
+                }
+                rows.push(row);
             }
             aligned(&mut out, &rows, 1);
         }
@@ -255,17 +359,28 @@ pub fn to_table(c: &CalibrationJson) -> String {
             "Brier".into(),
             "log".into(),
         ]];
+        let marked = c.indicator_parts.is_some();
+        if marked {
+            rows[0].push("recorded".into());
+        }
         for i in &c.indicators {
-            rows.push(vec![
+            let mut row = vec![
                 i.date.clone(),
                 format!("{}/{}", i.scenario, i.indicator),
                 if i.observed { "yes" } else { "no" }.into(),
                 format!("{:.3}", i.probability),
                 num(i.brier, 3),
                 num(i.log, 3),
-            ]);
+            ];
+            if marked {
+                row.push(recorded_word(i.real).into());
+            }
+            rows.push(row);
         }
         aligned(&mut out, &rows, 2);
+        if let Some(p) = &c.indicator_parts {
+            parts_table(&mut out, p, "indicator forecasts", false);
+        }
     }
     let _ = writeln!(
         out,
@@ -289,6 +404,67 @@ pub fn to_table(c: &CalibrationJson) -> String {
     }
     aligned(&mut out, &rows, 1);
     out
+}
+
+/// "real" or "reconstruction", for a row's `recorded` column.
+fn recorded_word(real: Option<bool>) -> &'static str {
+    match real {
+        Some(true) => "real",
+        Some(false) => "reconstruction",
+        None => "",
+    }
+}
+
+/// The real forecasts, then the reconstructions, each scored on its own.
+/// `timed`: the parts' days are shown (the question's assessments stood for
+/// days; indicator forecasts are single days).
+fn parts_table(out: &mut String, p: &PartsJson, what: &str, timed: bool) {
+    let _ = writeln!(
+        out,
+        "\n{what}, real forecasts (every claim in force recorded by then, by the git history) and reconstructions scored apart:"
+    );
+    let mut rows = vec![vec![
+        "part".to_string(),
+        "count".into(),
+        "days".into(),
+        "Brier".into(),
+        "log".into(),
+        "baseline".into(),
+    ]];
+    for (name, part) in [
+        ("real forecasts", &p.real),
+        ("reconstructions", &p.reconstructed),
+    ] {
+        rows.push(match part {
+            Some(x) => vec![
+                name.to_string(),
+                x.assessments.to_string(),
+                if timed {
+                    x.days.to_string()
+                } else {
+                    "-".into()
+                },
+                num(x.brier, 3),
+                num(x.log, 3),
+                num(x.baseline, 1),
+            ],
+            None => vec![
+                name.to_string(),
+                "0".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+            ],
+        });
+    }
+    aligned(out, &rows, 1);
+    if p.real.is_none() {
+        let _ = writeln!(
+            out,
+            "\nThere are no real forecasts to score: every one rests on claims recorded after its date."
+        );
+    }
 }
 
 /// Text in the SVG: escaped, and well-formed XML whatever it holds.

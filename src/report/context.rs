@@ -1,6 +1,7 @@
 //! The memo's data: everything a template can show, computed from an
 //! [`Assessment`], with numbers both raw and already worded.
 
+use crate::engine::history::{self, Recorded};
 use crate::engine::{self, analysts, calibration, indicators, sensitivity, words, Assessment, Row};
 use crate::model::*;
 use chrono::NaiveDate;
@@ -170,6 +171,9 @@ pub struct ResolvedIndicator {
     /// Probability of observing it the day before, "62%".
     pub forecast: String,
     pub brier: String,
+    /// Whether that forecast rested only on claims recorded by then; present
+    /// when the git history is read.
+    pub real: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -181,6 +185,9 @@ pub struct CalibrationView {
     /// Time-averaged scores: team first, then analysts and their pool.
     pub scores: Vec<CalibrationScores>,
     pub indicators: Vec<ResolvedIndicator>,
+    /// Real forecasts and reconstructions scored apart, with the sentences
+    /// the section leads with; present when the git history is read.
+    pub parts: Option<super::history::CalibrationParts>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -276,6 +283,9 @@ pub struct MemoContext {
     pub analysts: Option<AnalystsView>,
     /// Present when the question or an indicator has resolved.
     pub calibration: Option<CalibrationView>,
+    /// Present when the git history shows that claims in force were
+    /// recorded after the memo's date: the memo is a reconstruction.
+    pub reconstruction: Option<super::history::ReconstructionView>,
     pub sources: Vec<SourceView>,
     pub claims_in_force: usize,
     pub claims_retracted: usize,
@@ -460,6 +470,13 @@ pub fn memo_context(ws: &Workspace, a: &Assessment) -> MemoContext {
     analyse_and_context(ws, a).1
 }
 
+/// [`memo_context`] knowing when the workspace's records were first
+/// committed (`None`: no history read): the memo then says whether it is a
+/// reconstruction, and its calibration section scores real forecasts apart.
+pub fn memo_context_with(ws: &Workspace, a: &Assessment, rec: Option<&Recorded>) -> MemoContext {
+    analyse_and_context_with(ws, a, rec).1
+}
+
 /// The sensitivity analysis of `a` and the memo context built with it
 /// (`check` uses both). On several cores the analysis runs beside the rest
 /// of the context (the indicators' calibration is its other long part).
@@ -467,10 +484,19 @@ pub fn analyse_and_context(
     ws: &Workspace,
     a: &Assessment,
 ) -> (sensitivity::Sensitivity, MemoContext) {
+    analyse_and_context_with(ws, a, None)
+}
+
+/// [`analyse_and_context`] with the records' first commit dates.
+pub fn analyse_and_context_with(
+    ws: &Workspace,
+    a: &Assessment,
+    rec: Option<&Recorded>,
+) -> (sensitivity::Sensitivity, MemoContext) {
     let (sens, finish) = if rayon::current_num_threads() > 1 {
-        rayon::join(|| sensitivity::analyse(ws, a), || context_parts(ws, a))
+        rayon::join(|| sensitivity::analyse(ws, a), || context_parts(ws, a, rec))
     } else {
-        (sensitivity::analyse(ws, a), context_parts(ws, a))
+        (sensitivity::analyse(ws, a), context_parts(ws, a, rec))
     };
     let ctx = finish(&sens);
     (sens, ctx)
@@ -519,8 +545,18 @@ fn titles(ws: &Workspace, js: &[usize], as_of: NaiveDate) -> String {
 fn context_parts<'a>(
     ws: &'a Workspace,
     a: &'a Assessment,
+    rec: Option<&Recorded>,
 ) -> impl FnOnce(&sensitivity::Sensitivity) -> MemoContext + Send + 'a {
-    let calibration = calibration_view(ws, a);
+    let calibration = calibration_view(ws, a, rec);
+    let reconstruction = rec
+        .and_then(|r| {
+            history::reconstruction(
+                r,
+                a.rows.iter().filter(|r| r.counts()).map(|r| &r.state),
+                a.as_of,
+            )
+        })
+        .map(|r| super::history::reconstruction_view(&r));
     let ranking = a.ranking();
     let mut lists = for_against(ws, a);
     let scenarios: Vec<ScenarioView> = ranking
@@ -804,15 +840,14 @@ fn context_parts<'a>(
     let rests_on = rests_on_view(ws, a);
     move |sens: &sensitivity::Sensitivity| {
         let sensitivity = sensitivity_view(ws, a, sens);
-        // Whether the memo is reconstructed after the fact is not yet known
-        // to the memo (issue 17 part 2 adds it): until it is, the rule reads
-        // "not a reconstruction".
+        // A memo whose claims in force were recorded after its date is a
+        // reconstruction (docs/timeline.md): that lowers the confidence.
         let verdict = engine::confidence::rule(&engine::confidence::inputs(
             ws,
             a,
             sens,
             engines_agree,
-            false,
+            reconstruction.is_some(),
         ));
         let runner_title = sens.runner_up.map(|j| ws.scenarios[j].title_as_of(a.as_of));
         let worded = super::confidence::words(ws, &verdict, runner_title);
@@ -846,6 +881,7 @@ fn context_parts<'a>(
             rests_on,
             analysts,
             calibration,
+            reconstruction,
             sources,
             claims_in_force,
             claims_retracted: a.rows.len() - claims_in_force,
@@ -1260,14 +1296,41 @@ fn score_text(x: f64, decimals: usize) -> String {
     crate::report::calibration::num(x, decimals)
 }
 
-fn calibration_view(ws: &Workspace, a: &Assessment) -> Option<CalibrationView> {
+fn calibration_view(
+    ws: &Workspace,
+    a: &Assessment,
+    rec: Option<&Recorded>,
+) -> Option<CalibrationView> {
     let q = calibration::question_scores(ws, Some(a.as_of));
     let ind = calibration::indicator_forecasts(ws, Some(a.as_of));
     if q.is_none() && ind.is_empty() {
         return None;
     }
     let outcome = q.as_ref().map(|(o, _)| &ws.scenarios[*o]);
+    let ind_real: Option<Vec<bool>> = rec.map(|r| {
+        let days: Vec<chrono::NaiveDate> = ind.iter().map(calibration::forecast_day).collect();
+        history::real_forecasts(ws, r, &days)
+    });
+    let parts = rec.map(|r| {
+        let question = q.as_ref().map(|(_, views)| {
+            let ups = &views[0].updates;
+            let dates: Vec<chrono::NaiveDate> = ups.iter().map(|u| u.date).collect();
+            let real = history::real_forecasts(ws, r, &dates);
+            (
+                calibration::part_score(ups, |i| real[i]),
+                calibration::part_score(ups, |i| !real[i]),
+            )
+        });
+        let flags = ind_real.as_deref().unwrap_or(&[]);
+        let n_real = flags.iter().filter(|x| **x).count();
+        super::history::calibration_parts(
+            question.as_ref().map(|(r, x)| (r.as_ref(), x.as_ref())),
+            n_real,
+            flags.len() - n_real,
+        )
+    });
     Some(CalibrationView {
+        parts,
         resolved: q
             .as_ref()
             .and(ws.config.resolution.as_ref())
@@ -1286,7 +1349,8 @@ fn calibration_view(ws: &Workspace, a: &Assessment) -> Option<CalibrationView> {
             .collect(),
         indicators: ind
             .iter()
-            .map(|f| {
+            .enumerate()
+            .map(|(k, f)| {
                 let s = &ws.scenarios[f.scenario];
                 let i = &s.indicators[f.indicator];
                 ResolvedIndicator {
@@ -1297,6 +1361,7 @@ fn calibration_view(ws: &Workspace, a: &Assessment) -> Option<CalibrationView> {
                     observed: f.observed,
                     forecast: percent(f.probability),
                     brier: score_text(f.brier, 3),
+                    real: ind_real.as_ref().map(|r| r[k]),
                 }
             })
             .collect(),

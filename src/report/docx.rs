@@ -141,6 +141,9 @@ fn body(ctx: &MemoContext) -> Body {
         meta.push(format!("Organization: {o}"));
     }
     b.text(Some("Subtitle"), &meta.join(" · "));
+    if let Some(r) = &ctx.reconstruction {
+        b.para(None, &run(&r.sentence, true, false));
+    }
 
     b.text(Some("Heading1"), "Bottom line up front");
     b.text(None, &ctx.bluf);
@@ -301,6 +304,11 @@ fn body(ctx: &MemoContext) -> Body {
                 &format!("{due}{} ({})", i.text, i.discriminates),
             );
         }
+    }
+
+    if let Some(parts) = ctx.calibration.as_ref().and_then(|c| c.parts.as_ref()) {
+        b.text(Some("Heading1"), "Calibration");
+        b.text(None, &parts.lead);
     }
 
     b.text(Some("Heading1"), "Sources and limits");

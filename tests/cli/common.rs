@@ -20,7 +20,11 @@ pub fn kz(dir: &Path) -> Command {
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
         // A workspace set on the developer's machine must not leak in.
-        .env_remove("KZCLAIMS_WORKSPACE");
+        .env_remove("KZCLAIMS_WORKSPACE")
+        // The fixtures sit in this repository, whose history would make
+        // every dated memo a reconstruction: the tests of that
+        // (tests/cli/history.rs) remove this.
+        .env("KZCLAIMS_NO_HISTORY", "1");
     c
 }
 

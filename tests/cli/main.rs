@@ -18,6 +18,7 @@ mod fmt;
 mod formats;
 mod git;
 mod groups;
+mod history;
 mod hostile;
 mod indicators;
 mod init;
