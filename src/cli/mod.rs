@@ -11,6 +11,7 @@ mod export;
 mod fmt;
 mod import;
 mod init;
+mod lsp;
 mod man;
 mod schema;
 mod score;
@@ -97,6 +98,9 @@ enum Command {
     Init(init::Args),
     /// Serve the workspace as a local page that follows your edits
     Serve(serve::Args),
+    /// Language server for editors (LSP over stdin/stdout): diagnostics,
+    /// completion, hover, navigation (docs/editors.md)
+    Lsp(lsp::Args),
     /// Rewrite the workspace files in one canonical layout, keeping comments
     Fmt(fmt::Args),
     /// Write the JSON Schemas of the workspace files, for editors
@@ -213,6 +217,7 @@ where
         Command::Init(a) => init::run(a),
         Command::Serve(a) => serve::run(&cli, a),
         Command::Fmt(a) => fmt::run(&cli, a),
+        Command::Lsp(a) => lsp::run(&cli, a),
         Command::Schema(a) => schema::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),

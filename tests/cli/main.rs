@@ -19,6 +19,7 @@ mod hostile;
 mod indicators;
 mod init;
 mod interop;
+mod lsp;
 mod progress;
 mod schema;
 mod score;
