@@ -673,3 +673,89 @@ fn root_found_from_the_first_opened_file_and_shutdown() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Neovim's built-in client, headless: it opens a bundled claims file,
+/// mistypes a rating, waits for the diagnostic, asks for completion inside a
+/// ratings table and for a definition (tests/cli/nvim_lsp.lua). Needs `nvim`
+/// (0.7 or later): fails without it when CI is set, skips loudly otherwise.
+#[test]
+fn neovim_gets_diagnostics_completion_and_definition() {
+    let has_nvim = Command::new("nvim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_nvim {
+        if std::env::var_os("CI").is_some() {
+            panic!("nvim is not installed (CI is set): install Debian's neovim");
+        }
+        eprintln!(
+            "SKIPPED neovim_gets_diagnostics_completion_and_definition: nvim is not installed"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    bundled_copy(dir.path());
+    let out = dir.path().join("nvim-result.json");
+    let script = repo_root().join("tests/cli/nvim_lsp.lua");
+    let mut child = Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-S"])
+        .arg(&script)
+        .env("KZ_BIN", assert_cmd::cargo::cargo_bin("kzclaims"))
+        .env("KZ_ROOT", dir.path())
+        .env("KZ_FILE", FILE)
+        .env("KZ_OUT", &out)
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("nvim did not finish in time");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    let text =
+        std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no result ({e}); stderr: {err}"));
+    let r: Value = serde_json::from_str(&text).unwrap();
+    assert!(r.get("error").is_none(), "{r}");
+    assert_eq!(r["diagnostic"]["code"], "E010", "{r}");
+    assert_eq!(r["diagnostic"]["lnum"], r["rating_row"], "{r}");
+    assert_eq!(r["diagnostic"]["severity"], 1, "{r}");
+    let labels: Vec<&str> = r["completion"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    for s in [
+        "spontaneous-protest",
+        "elite-coup",
+        "foreign-terrorists",
+        "staged-purge",
+    ] {
+        assert!(labels.contains(&s), "{labels:?}");
+    }
+    let line = r["source_line"].as_str().unwrap();
+    let first_source = line.split('"').nth(1).unwrap();
+    assert_eq!(
+        r["definition"]["uri"],
+        json!(uri(&dir.path().join("claims/sources.toml"))),
+        "{r}"
+    );
+    let sources = std::fs::read_to_string(dir.path().join("claims/sources.toml")).unwrap();
+    let def_line = sources[..sources.find(&format!("id = \"{first_source}\"")).unwrap()]
+        .matches('\n')
+        .count();
+    assert_eq!(r["definition"]["line"], json!(def_line), "{r}");
+}
