@@ -128,13 +128,18 @@ fn related(store: &Store, d: &Diagnostic, rel: &str) -> Option<Vec<DiagnosticRel
                 continue;
             };
             for loc in super::navigate::definitions_of(store, part) {
-                let same = loc.uri == super::uri::from_path(&store.root.join(rel))
+                // Not the record the diagnostic is on (its own id).
+                let own = loc.uri == super::uri::from_path(&store.root.join(rel))
                     && d.span.as_ref().is_some_and(|s| {
                         let doc = &store.docs[rel];
-                        let r = doc.lines.range(&doc.text, s.clone());
-                        r.start <= loc.range.start && loc.range.end <= r.end
+                        let at = doc.lines.offset(&doc.text, loc.range.start);
+                        let start = s.start.min(doc.text.len());
+                        let end = doc.text[start..]
+                            .find("\n[")
+                            .map_or(doc.text.len(), |i| start + i);
+                        start <= at && at <= end.max(s.end)
                     });
-                if !same && !out.iter().any(|r| r.location == loc) {
+                if !own && !out.iter().any(|r| r.location == loc) {
                     out.push(DiagnosticRelatedInformation {
                         location: loc,
                         message: format!("{what} `{part}`"),

@@ -244,6 +244,9 @@ fn diagnostics_as_you_type_then_cleared() {
     c.edit(FILE, &mut text, line, end, "", 4);
     let d = c.diagnostics(FILE, |d| !d.is_empty());
     assert!(codes(&d).contains(&"K102".to_string()), "{d:?}");
+    // It names only its own claim: nothing else to point at.
+    let k102 = d.iter().find(|x| x["code"] == "K102").unwrap();
+    assert!(k102.get("relatedInformation").is_none(), "{k102}");
     assert!(d.iter().all(|x| x["severity"] == 2));
     // The same codes and words as check: run it on the same text, saved.
     std::fs::write(c.root.join(FILE), &text).unwrap();
