@@ -75,6 +75,8 @@ pub struct Store {
     pub analysis: Analysis,
     /// Files given diagnostics in the last publication (to clear them).
     pub published: std::collections::BTreeSet<String>,
+    /// The claims files as last parsed: an edit re-parses only its file.
+    cache: load::ParseCache,
 }
 
 impl Store {
@@ -94,6 +96,7 @@ impl Store {
             docs,
             analysis: Analysis::default(),
             published: Default::default(),
+            cache: Default::default(),
         }
     }
 
@@ -132,17 +135,88 @@ impl Store {
         }
     }
 
-    fn files(&self, substitute: &std::collections::BTreeSet<String>) -> Vec<SourceFile> {
-        self.docs
-            .iter()
-            .map(|(rel, d)| SourceFile {
-                rel: rel.clone(),
-                text: match (&d.good, substitute.contains(rel)) {
-                    (Some(g), true) => g.clone(),
-                    _ => d.text.clone(),
-                },
+    /// The documents' texts moved out (not copied: a large record is tens
+    /// of megabytes) for a load; a file in `substitute` goes with its last
+    /// good text, its own kept aside. [`Store::give_back`] puts them back.
+    fn take_files(
+        &mut self,
+        substitute: &std::collections::BTreeSet<String>,
+    ) -> (Vec<SourceFile>, Vec<(String, String)>) {
+        let mut kept = Vec::new();
+        let files = self
+            .docs
+            .iter_mut()
+            .map(|(rel, d)| {
+                let text = match (&d.good, substitute.contains(rel)) {
+                    (Some(g), true) => {
+                        kept.push((rel.clone(), std::mem::take(&mut d.text)));
+                        g.clone()
+                    }
+                    _ => std::mem::take(&mut d.text),
+                };
+                SourceFile {
+                    rel: rel.clone(),
+                    text,
+                }
             })
-            .collect()
+            .collect();
+        (files, kept)
+    }
+
+    /// The texts back into their documents (from a loaded workspace's files,
+    /// or from a failed load's).
+    fn give_back(&mut self, files: &mut [SourceFile], kept: Vec<(String, String)>) {
+        for (rel, text) in kept {
+            if let Some(d) = self.docs.get_mut(&rel) {
+                d.text = text;
+            }
+        }
+        for f in files {
+            if let Some(d) = self.docs.get_mut(&f.rel) {
+                if d.text.is_empty() {
+                    d.text = std::mem::take(&mut f.text);
+                }
+            }
+        }
+    }
+
+    /// Load the documents as they stand (`substitute`: with these files'
+    /// last good texts), through the parse cache; the texts stay with the
+    /// documents, the workspace keeps none.
+    fn load(
+        &mut self,
+        substitute: &std::collections::BTreeSet<String>,
+    ) -> Result<Workspace, Vec<Diagnostic>> {
+        let (files, kept) = self.take_files(substitute);
+        match load::from_files_cached(files, &mut self.cache) {
+            Ok(mut ws) => {
+                let mut files = std::mem::take(&mut ws.files);
+                self.give_back(&mut files, kept);
+                ws.files = files;
+                Ok(ws)
+            }
+            Err(LoadError::Invalid {
+                diagnostics,
+                mut files,
+            }) => {
+                self.give_back(&mut files, kept);
+                Err(diagnostics)
+            }
+            Err(LoadError::Io(m)) => {
+                // The loader reads no file here; were it to fail so, the
+                // closed files are read again.
+                let closed: Vec<String> = self
+                    .docs
+                    .iter()
+                    .filter(|(_, d)| !d.open)
+                    .map(|(r, _)| r.clone())
+                    .collect();
+                for rel in closed {
+                    self.reload_from_disk(&rel);
+                }
+                Err(vec![Diagnostic::error("E001", m).in_file(load::CONFIG_FILE)])
+            }
+        }
     }
 
     /// Load and check the workspace as the documents stand.
@@ -150,7 +224,7 @@ impl Store {
         let none = Default::default();
         let mut diagnostics = Vec::new();
         let mut broken = std::collections::BTreeSet::new();
-        let loaded = match load::from_files(self.files(&none)) {
+        let loaded = match self.load(&none) {
             Ok(ws) => {
                 for d in self.docs.values_mut().filter(|d| d.open) {
                     if d.good.as_deref() != Some(d.text.as_str()) {
@@ -159,14 +233,7 @@ impl Store {
                 }
                 Some(ws)
             }
-            Err(LoadError::Io(m)) => {
-                diagnostics.push(Diagnostic::error("E001", m).in_file(load::CONFIG_FILE));
-                None
-            }
-            Err(LoadError::Invalid {
-                diagnostics: errors,
-                ..
-            }) => {
+            Err(errors) => {
                 // Check the rest of the workspace with the broken open
                 // documents' last good texts, for the warnings elsewhere.
                 broken = errors.iter().map(|d| d.file.clone()).collect();
@@ -175,7 +242,7 @@ impl Store {
                     .iter()
                     .all(|rel| self.docs.get(rel).is_some_and(|d| d.good.is_some()));
                 if can && !broken.is_empty() {
-                    load::from_files(self.files(&broken)).ok()
+                    self.load(&broken).ok()
                 } else {
                     None
                 }
@@ -184,7 +251,6 @@ impl Store {
         let mut analysis = Analysis::default();
         if let Some(mut ws) = loaded {
             ws.root = self.root.clone();
-            ws.release_texts();
             if let Some(date) = ws.default_as_of() {
                 let a = crate::engine::assess(&ws, date, ws.config.engine);
                 match crate::report::checked(&ws, &a) {
