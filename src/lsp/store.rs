@@ -221,6 +221,8 @@ impl Store {
 
     /// Load and check the workspace as the documents stand.
     pub fn analyse(&mut self) {
+        let t0 = std::time::Instant::now();
+        let mut lap = Lap::new();
         let none = Default::default();
         let mut diagnostics = Vec::new();
         let mut broken = std::collections::BTreeSet::new();
@@ -248,12 +250,16 @@ impl Store {
                 }
             }
         };
+        lap.at("load");
         let mut analysis = Analysis::default();
         if let Some(mut ws) = loaded {
             ws.root = self.root.clone();
             if let Some(date) = ws.default_as_of() {
                 let a = crate::engine::assess(&ws, date, ws.config.engine);
-                match crate::report::checked(&ws, &a) {
+                lap.at("assess");
+                let checked = crate::report::checked(&ws, &a);
+                lap.at("checks");
+                match checked {
                     Ok((report, _)) => diagnostics.extend(
                         report
                             .warnings
@@ -285,5 +291,46 @@ impl Store {
         }
         analysis.diagnostics = diagnostics;
         self.analysis = analysis;
+        lap.at("index");
+        lap.done(t0);
+    }
+}
+
+/// Where an analysis spends its time, on stderr when `KZCLAIMS_LSP_TIMING`
+/// is set (for docs/performance.md; editors show a server's stderr in a log).
+struct Lap {
+    on: bool,
+    last: std::time::Instant,
+    parts: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Lap {
+    fn new() -> Self {
+        Lap {
+            on: std::env::var_os("KZCLAIMS_LSP_TIMING").is_some(),
+            last: std::time::Instant::now(),
+            parts: Vec::new(),
+        }
+    }
+    fn at(&mut self, what: &'static str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            self.parts.push((what, now - self.last));
+            self.last = now;
+        }
+    }
+    fn done(self, t0: std::time::Instant) {
+        if self.on {
+            let parts: Vec<String> = self
+                .parts
+                .iter()
+                .map(|(w, d)| format!("{w} {:.1} ms", d.as_secs_f64() * 1e3))
+                .collect();
+            eprintln!(
+                "kzclaims lsp: analysis {:.1} ms ({})",
+                t0.elapsed().as_secs_f64() * 1e3,
+                parts.join(", ")
+            );
+        }
     }
 }
