@@ -441,6 +441,25 @@ fn hover_definition_references_symbols() {
         .count();
     assert_eq!(in_file, text.matches("\nelite-coup = ").count());
 
+    // References to a group: its members, in every file.
+    let early = "claims/2022-01-early.toml";
+    let et = c.open(early);
+    let g = et.find("group = \"mangystau-protests\"").unwrap() + "group = \"".len();
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri(&c.root.join(early))}, "position": pos(&et, g + 1), "context": {"includeDeclaration": true}}),
+    );
+    let members: usize = std::fs::read_dir(c.root.join("claims"))
+        .unwrap()
+        .map(|e| {
+            std::fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .matches("group = \"mangystau-protests\"")
+                .count()
+        })
+        .sum();
+    assert_eq!(refs.as_array().unwrap().len(), members, "{refs}");
+
     // Symbols of this document, and of the workspace by query.
     let syms = c.request(
         "textDocument/documentSymbol",
