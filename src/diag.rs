@@ -24,6 +24,18 @@ pub struct Diagnostic {
     /// Label under the snippet.
     pub label: Option<String>,
     pub help: Option<String>,
+    /// Other places the diagnostic concerns (LSP's related information), e.g.
+    /// the source whose publication date sets a claim's effective date.
+    pub related: Vec<Related>,
+}
+
+/// A place a diagnostic refers to besides its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// Path relative to the workspace root.
+    pub file: String,
+    pub span: Range<usize>,
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -36,6 +48,7 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             help: None,
+            related: Vec::new(),
         }
     }
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
@@ -59,6 +72,20 @@ impl Diagnostic {
     }
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+    /// Add a related place.
+    pub fn related(
+        mut self,
+        file: impl Into<String>,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            file: file.into(),
+            span,
+            message: message.into(),
+        });
         self
     }
     pub fn is_error(&self) -> bool {
@@ -132,6 +159,24 @@ impl DiagnosticRenderer<'_> {
             _ => Group::with_title(title),
         };
         let mut report: Vec<Group> = vec![title_group];
+        // Related places as notes, with the line when the file is at hand.
+        let notes: Vec<String> = d
+            .related
+            .iter()
+            .map(|r| {
+                let at = match (self.source)(&r.file) {
+                    Some(t) if !t.is_empty() => {
+                        let (l, c) = line_col(t, r.span.start.min(t.len()));
+                        format!("{}:{l}:{c}", r.file)
+                    }
+                    _ => r.file.clone(),
+                };
+                format!("{} ({at})", r.message)
+            })
+            .collect();
+        for n in &notes {
+            report.push(Group::with_title(Level::NOTE.secondary_title(n.as_str())));
+        }
         if let Some(h) = &d.help {
             report.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
         }

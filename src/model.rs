@@ -497,17 +497,76 @@ impl Indicator {
     }
 }
 
+/// One of a scenario's proponents: who asserts it, and from when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proponent {
+    pub name: String,
+    /// From this day on (`{ name = "…", since = DATE }`); `None`: always (a
+    /// plain string).
+    pub since: Option<NaiveDate>,
+}
+
+/// `[[scenario.revision]]`: a dated change to a scenario's wording.
+#[derive(Debug, Clone)]
+pub struct ScenarioRevision {
+    pub date: NaiveDate,
+    pub note: String,
+    /// The title from this date on.
+    pub title: Option<String>,
+    /// The summary from this date on.
+    pub summary: Option<String>,
+    pub loc: Loc,
+}
+
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub id: String,
+    /// The title as first written; [`Scenario::title_as_of`] applies the
+    /// revisions.
     pub title: String,
+    /// The summary as first written; see [`Scenario::summary_as_of`].
     pub summary: String,
     /// The prior as written, if any.
     pub prior: Option<f64>,
-    pub proponents: Vec<String>,
+    pub proponents: Vec<Proponent>,
+    /// Sorted by date (stable: same-day revisions keep file order).
+    pub revisions: Vec<ScenarioRevision>,
     pub indicators: Vec<Indicator>,
     pub silence: Silences,
     pub loc: Loc,
+}
+
+impl Scenario {
+    /// The title in force on `date`: the latest revision dated on or before
+    /// it that sets one, else the title as first written.
+    pub fn title_as_of(&self, date: NaiveDate) -> &str {
+        self.revisions
+            .iter()
+            .take_while(|r| r.date <= date)
+            .filter_map(|r| r.title.as_deref())
+            .last()
+            .unwrap_or(&self.title)
+    }
+
+    /// The summary in force on `date` (as [`Scenario::title_as_of`]).
+    pub fn summary_as_of(&self, date: NaiveDate) -> &str {
+        self.revisions
+            .iter()
+            .take_while(|r| r.date <= date)
+            .filter_map(|r| r.summary.as_deref())
+            .last()
+            .unwrap_or(&self.summary)
+    }
+
+    /// The proponents in force on `date`: those without `since`, and those
+    /// whose `since` is on or before it, in file order.
+    pub fn proponents_as_of(&self, date: NaiveDate) -> Vec<String> {
+        self.proponents
+            .iter()
+            .filter(|p| p.since.is_none_or(|s| s <= date))
+            .map(|p| p.name.clone())
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -557,10 +616,20 @@ pub struct Source {
     pub origin: Option<String>,
     /// Id of the scenario the source has a stake in.
     pub interest: Option<String>,
+    /// `published`: the day the source's report appeared. `None`: it counts
+    /// as published on the date of each record that cites it.
+    pub published: Option<NaiveDate>,
     pub loc: Loc,
 }
 
 impl Source {
+    /// Whether the source had appeared by `date`. One without `published`
+    /// counts as published on the date of each record that cites it, so as
+    /// of any date on which such a record is in force it has.
+    pub fn published_by(&self, date: NaiveDate) -> bool {
+        self.published.is_none_or(|p| p <= date)
+    }
+
     /// The origin used to detect circular reporting: `origin`, else the source's own id.
     pub fn effective_origin(&self) -> &str {
         self.origin.as_deref().unwrap_or(&self.id)
@@ -593,13 +662,50 @@ pub struct Revision {
     /// Replaces the claim's citation from this date on.
     pub url: Option<String>,
     pub status: Option<Status>,
+    /// The day the revision counts from: the later of `date` and the earliest
+    /// `published` among its `sources` (filled in by the loader; see
+    /// [`effective_date`]). Without `sources`, its `date`.
+    pub effective: NaiveDate,
+    /// The source whose publication sets `effective`, when that is later
+    /// than `date`.
+    pub effective_by: Option<String>,
     pub loc: Loc,
+}
+
+/// When a record dated `date` citing `sources` enters the record:
+/// max(date, min over the sources of published), a source without
+/// `published` (or unknown) counting as published on `date`. Also the id of
+/// the source that sets it, when that is later than `date` (the first such
+/// in list order).
+pub fn effective_date(
+    date: NaiveDate,
+    sources: &[String],
+    published: impl Fn(&str) -> Option<NaiveDate>,
+) -> (NaiveDate, Option<String>) {
+    let mut earliest: Option<(NaiveDate, &str)> = None;
+    for id in sources {
+        let p = published(id).unwrap_or(date);
+        if earliest.is_none_or(|(e, _)| p < e) {
+            earliest = Some((p, id));
+        }
+    }
+    match earliest {
+        Some((p, id)) if p > date => (p, Some(id.to_string())),
+        _ => (date, None),
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Claim {
     pub id: String,
     pub date: NaiveDate,
+    /// The day the claim enters the record: the later of `date` and the
+    /// earliest `published` among its `sources` (filled in by the loader; see
+    /// [`effective_date`]). Every evaluation as of a date uses it.
+    pub effective: NaiveDate,
+    /// The source whose publication sets `effective`, when that is later
+    /// than `date`.
+    pub effective_by: Option<String>,
     pub statement: String,
     pub sources: Vec<String>,
     /// R = 1 − Π(1 − R_k) over the distinct `sources` (docs/scoring.md),
@@ -628,9 +734,20 @@ pub struct Claim {
     /// Index of `group` into [`Workspace::groups`], filled in by the loader
     /// (every row of every assessment asks for it).
     pub group_index: Option<usize>,
-    /// Sorted by date (stable: same-day revisions keep file order).
+    /// Sorted by effective date (stable: revisions that count from the same
+    /// day keep file order).
     pub revisions: Vec<Revision>,
     pub loc: Loc,
+}
+
+impl Claim {
+    /// The day revision `r` takes effect in the record: its effective date,
+    /// or the claim's when that is later (a revision citing a timely source
+    /// cannot bring in a claim whose own sources appeared later; it applies
+    /// when the claim enters).
+    pub fn revision_from(&self, r: &Revision) -> NaiveDate {
+        r.effective.max(self.effective)
+    }
 }
 
 /// One analyst's ratings of a claim (`[[claim.assessment]]`).
@@ -737,14 +854,15 @@ impl Workspace {
         self.priors().iter().map(|p| p.ln()).collect()
     }
 
-    /// The latest date anywhere in the record (claims, revisions and
-    /// indicator observations).
+    /// The latest date anywhere in the record (claims and revisions by their
+    /// effective dates, indicator observations).
     pub fn latest_date(&self) -> Option<NaiveDate> {
         self.record_dates().into_iter().max()
     }
 
-    /// Every date the record changed: claims entering, revisions, indicator
-    /// observations. Sorted, without duplicates.
+    /// Every date the record changed: claims entering, revisions applying
+    /// (both on their effective dates), indicator observations. Sorted,
+    /// without duplicates.
     pub fn record_dates(&self) -> Vec<NaiveDate> {
         self.dates(true)
     }
@@ -759,7 +877,9 @@ impl Workspace {
         let mut d: Vec<NaiveDate> = self
             .claims
             .iter()
-            .flat_map(|c| std::iter::once(c.date).chain(c.revisions.iter().map(|r| r.date)))
+            .flat_map(|c| {
+                std::iter::once(c.effective).chain(c.revisions.iter().map(|r| c.revision_from(r)))
+            })
             .chain(
                 self.scenarios
                     .iter()
@@ -849,6 +969,82 @@ mod tests {
     }
 
     #[test]
+    fn effective_date_is_the_later_of_the_date_and_the_earliest_source() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let published = |id: &str| match id {
+            "april" => Some(d("2022-04-18")),
+            "march" => Some(d("2022-03-01")),
+            "before" => Some(d("2021-12-01")),
+            _ => None,
+        };
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let day = d("2022-01-05");
+        // One timely source (no date, or published before) is enough.
+        assert_eq!(
+            effective_date(day, &ids(&["april", "wire"]), published),
+            (day, None)
+        );
+        assert_eq!(
+            effective_date(day, &ids(&["april", "before"]), published),
+            (day, None)
+        );
+        // All late: the earliest of them sets it.
+        assert_eq!(
+            effective_date(day, &ids(&["april", "march"]), published),
+            (d("2022-03-01"), Some("march".to_string()))
+        );
+        assert_eq!(
+            effective_date(day, &ids(&["april"]), published),
+            (d("2022-04-18"), Some("april".to_string()))
+        );
+        // No sources: the date itself.
+        assert_eq!(effective_date(day, &[], published), (day, None));
+    }
+
+    #[test]
+    fn scenario_wording_and_proponents_as_of_a_date() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let rev = |date: &str, title: Option<&str>, summary: Option<&str>| ScenarioRevision {
+            date: d(date),
+            note: String::new(),
+            title: title.map(str::to_string),
+            summary: summary.map(str::to_string),
+            loc: Loc::default(),
+        };
+        let s = Scenario {
+            id: "x".into(),
+            title: "First".into(),
+            summary: "As first written.".into(),
+            prior: None,
+            proponents: vec![
+                Proponent {
+                    name: "always".into(),
+                    since: None,
+                },
+                Proponent {
+                    name: "later".into(),
+                    since: Some(d("2022-01-10")),
+                },
+            ],
+            revisions: vec![
+                rev("2022-01-10", None, Some("Reworded.")),
+                rev("2022-02-01", Some("Second"), None),
+            ],
+            indicators: vec![],
+            silence: Silences::new(),
+            loc: Loc::default(),
+        };
+        assert_eq!(s.title_as_of(d("2022-01-09")), "First");
+        assert_eq!(s.summary_as_of(d("2022-01-09")), "As first written.");
+        assert_eq!(s.proponents_as_of(d("2022-01-09")), ["always"]);
+        assert_eq!(s.title_as_of(d("2022-01-10")), "First");
+        assert_eq!(s.summary_as_of(d("2022-01-10")), "Reworded.");
+        assert_eq!(s.proponents_as_of(d("2022-01-10")), ["always", "later"]);
+        assert_eq!(s.title_as_of(d("2022-03-01")), "Second");
+        assert_eq!(s.summary_as_of(d("2022-03-01")), "Reworded.");
+    }
+
+    #[test]
     fn priors_share_the_remainder() {
         let mut ws = Workspace::default();
         for (id, p) in [("a", Some(0.5)), ("b", None), ("c", None)] {
@@ -858,6 +1054,7 @@ mod tests {
                 summary: String::new(),
                 prior: p,
                 proponents: vec![],
+                revisions: vec![],
                 indicators: vec![],
                 silence: Silences::new(),
                 loc: Loc::default(),

@@ -96,6 +96,11 @@ pub const CODES: &[Code] = &[
         level: Level::Claim,
         summary: "revision changes the statement but keeps an earlier citation url",
     },
+    Code {
+        code: "K113",
+        level: Level::Claim,
+        summary: "claim or revision counts from a source published after its date",
+    },
 ];
 
 /// Look a code up.

@@ -209,6 +209,9 @@ pub fn run_with(
     // for the earlier version.
     found.extend(stale_urls(ws));
 
+    // K113: records that count from a later publication than their date.
+    found.extend(late_publications(ws));
+
     // Scenario-level checks.
     if let Some(lead) = a.leader() {
         let contradicted = in_force
@@ -353,6 +356,62 @@ fn stale_urls(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
             }
             if let Some(u) = &r.url {
                 url = Some(u.clone()).filter(|u| !u.trim().is_empty());
+            }
+        }
+    }
+    out
+}
+
+/// K113: every claim and revision in the record (whatever the as-of date)
+/// whose effective date is later than its `date`: its sources all appeared
+/// later, so it counts from the earliest of them. The source is given as
+/// related information.
+fn late_publications(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
+    let mut out = Vec::new();
+    let warn = |what: String, date, effective, by: &str, file: usize, span| {
+        let mut d = Diagnostic::warning(
+            "K113",
+            format!("{what} is dated {date}, but its earliest source was published {effective}: it counts from {effective} (`{by}`)"),
+        )
+        .at(ws.files[file].rel.clone(), span)
+        .label(format!("counts from {effective}, when `{by}` was published"))
+        .help("cite a report published at the time as well (a source without `published` counts from the record's date), or let it count from the later date: before then nobody could have known it from these sources");
+        if let Some(s) = ws.source(by) {
+            d = d.related(
+                ws.files[s.loc.file].rel.clone(),
+                s.loc.span.clone(),
+                format!("`{by}` published {effective}"),
+            );
+        }
+        d
+    };
+    for (ci, c) in ws.claims.iter().enumerate() {
+        if let Some(by) = &c.effective_by {
+            out.push((
+                Target::Claim(ci),
+                warn(
+                    format!("claim `{}`", c.id),
+                    c.date,
+                    c.effective,
+                    by,
+                    c.loc.file,
+                    c.loc.span.clone(),
+                ),
+            ));
+        }
+        for r in &c.revisions {
+            if let Some(by) = &r.effective_by {
+                out.push((
+                    Target::Claim(ci),
+                    warn(
+                        format!("a revision of claim `{}`", c.id),
+                        r.date,
+                        r.effective,
+                        by,
+                        r.loc.file,
+                        r.loc.span.clone(),
+                    ),
+                ));
             }
         }
     }

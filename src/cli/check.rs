@@ -90,7 +90,9 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
                 .map(|(d, _)| d)
                 .filter(|_| args.show_silenced),
         )
-        .map(|d| d.file.as_str())
+        .flat_map(|d| {
+            std::iter::once(d.file.as_str()).chain(d.related.iter().map(|r| r.file.as_str()))
+        })
         .collect();
     for rel in load::read_back(&ws.root, &mut files, &stamps, |rel| quoted.contains(rel)) {
         eprintln!(

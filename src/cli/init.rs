@@ -49,7 +49,13 @@ due = 2024-06-30
 id = "sabotage"
 title = "Deliberate sabotage"
 summary = "Someone caused the event on purpose."
-proponents = ["opposition media"]
+# A plain name asserts it throughout; { name, since } only from that day on.
+proponents = ["opposition media", { name = "the inquiry", since = 2024-02-10 }]
+
+[[scenario.revision]]  # the scenario's wording from a date on (title, summary)
+date = 2024-02-10
+note = "The inquiry names the valve as the point of attack."
+summary = "Someone caused the event on purpose, by cutting into the valve that failed."
 
 [[scenario.indicator]]
 id = "arrests"
@@ -74,6 +80,16 @@ id = "regulator"
 name = "The safety regulator"
 kind = "official"
 reliability = "C"
+
+[[source]]
+id = "inquiry"
+name = "The inquiry's final report"
+kind = "official"
+reliability = "B"
+# The day it appeared. A claim or revision counts from the later of its date
+# and its earliest source's publication (check warns, K113); a source without
+# `published` counts as published on the date of what cites it.
+published = 2024-02-10
 
 [[claim]]
 id = "maintenance-skipped"
@@ -132,6 +148,12 @@ sabotage = "C"
 [claim.rationale]
 accident = "Ordinary wear leaves no tool marks."
 sabotage = "Tampering would."
+
+[[claim.revision]]
+date = 2024-02-10
+note = "The inquiry's final report confirms the marks were cut by a tool."
+sources = ["regulator", "inquiry"]
+credibility = 2
 "#;
 
 pub fn run(args: &Args) -> CmdResult {

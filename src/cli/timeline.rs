@@ -142,7 +142,12 @@ pub fn to_json(ws: &Workspace, t: &Timeline) -> TimelineJson {
             .iter()
             .map(|s| ScenarioRef {
                 id: s.id.clone(),
-                title: s.title.clone(),
+                // Worded as at the end of the timeline.
+                title: t
+                    .points
+                    .last()
+                    .map_or(s.title.as_str(), |p| s.title_as_of(p.date))
+                    .to_string(),
             })
             .collect(),
         points: t

@@ -441,6 +441,25 @@ pub fn fit(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> Option<Fit> {
 mod tests {
     use super::*;
 
+    /// Calibration scores the assessment on the days it changed, by
+    /// effective date (tests/fixtures/published): a claim dated 03-02 whose
+    /// sources appeared on 03-20 is a forecast made on 03-20, not before.
+    #[test]
+    fn update_dates_are_effective_dates() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let ws = crate::load::load(&root.join("tests/fixtures/published")).unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(
+            update_dates(&ws, d("2024-04-30")),
+            [
+                (d("2024-03-01"), 9),
+                (d("2024-03-10"), 10),
+                (d("2024-03-20"), 12),
+                (d("2024-04-01"), 29)
+            ]
+        );
+    }
+
     #[test]
     fn scores_by_hand() {
         let p = [0.6, 0.3, 0.1];

@@ -1044,4 +1044,87 @@ ratings = { h1 = "N", h2 = "C", h3 = "N" }
             }
         }
     }
+
+    /// docs/scoring.md, "Effective dates", worked example
+    /// (tests/fixtures/published): a claim with one timely source among late
+    /// ones counts from its date; one whose sources all appeared later counts
+    /// from the earliest of them; a revision naming a late source applies
+    /// after a later-dated one, and the scores follow, by hand.
+    #[test]
+    fn effective_dates_hand_computed() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let w = crate::load::load(&root.join("tests/fixtures/published")).unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let claim = |id: &str| w.claims.iter().position(|c| c.id == id).unwrap();
+        let (timely, late, revised) = (claim("timely"), claim("all-late"), claim("revised"));
+        assert_eq!(
+            (w.claims[timely].effective, &w.claims[timely].effective_by),
+            (d("2024-03-01"), &None)
+        );
+        assert_eq!(
+            (
+                w.claims[late].date,
+                w.claims[late].effective,
+                w.claims[late].effective_by.as_deref()
+            ),
+            (d("2024-03-02"), d("2024-03-20"), Some("report"))
+        );
+        // Revisions in order of effective date: the one dated 03-10 first.
+        let revs: Vec<_> = w.claims[revised]
+            .revisions
+            .iter()
+            .map(|r| (r.date, r.effective, r.effective_by.as_deref()))
+            .collect();
+        assert_eq!(
+            revs,
+            [
+                (d("2024-03-10"), d("2024-03-10"), None),
+                (d("2024-03-03"), d("2024-04-01"), Some("late")),
+            ]
+        );
+        assert_eq!(w.latest_date(), Some(d("2024-04-01")));
+        assert_eq!(w.default_as_of(), Some(d("2024-04-01")));
+        assert_eq!(
+            w.record_dates(),
+            ["2024-03-01", "2024-03-10", "2024-03-20", "2024-04-01"].map(d)
+        );
+        // Every source has reliability A and every claim credibility 1: the
+        // likelihoods enter as they are. Equal priors, η = 1.
+        let p_a = |date: &str| {
+            let a = assess(&w, d(date), EngineKind::Bayes);
+            a.scores[0].probability
+        };
+        // 03-01: timely (C, I), revised (N, N).
+        let want = 0.8 / (0.8 + 0.2);
+        assert!((p_a("2024-03-01") - want).abs() < 1e-12);
+        // 03-05: all-late and the revision dated 03-03 not yet in force.
+        assert!((p_a("2024-03-05") - want).abs() < 1e-12);
+        // 03-10: revised becomes (CC, N).
+        let want = 0.8 * 0.95 / (0.8 * 0.95 + 0.2 * 0.5);
+        assert!((p_a("2024-03-10") - want).abs() < 1e-12);
+        // 03-20: all-late (I, C) enters.
+        let want = 0.8 * 0.95 * 0.2 / (0.8 * 0.95 * 0.2 + 0.2 * 0.5 * 0.8);
+        assert!((p_a("2024-03-20") - want).abs() < 1e-12);
+        // 04-01: the revision dated 03-03 applies last: revised (II, N).
+        let want = 0.8 * 0.05 * 0.2 / (0.8 * 0.05 * 0.2 + 0.2 * 0.5 * 0.8);
+        assert!((p_a("2024-04-01") - want).abs() < 1e-12);
+        assert!((want - 1.0 / 11.0).abs() < 1e-12);
+        let st = state::claim_as_of(&w, revised, d("2024-04-01")).unwrap();
+        assert_eq!(st.ratings[0], Rating::II);
+        assert_eq!(st.sources(&w), ["late"]);
+        // A revision citing a timely source (03-06) of a claim whose own
+        // source appeared later (04-01) applies when the claim enters.
+        let ltt = claim("late-then-timely");
+        let c = &w.claims[ltt];
+        assert_eq!(
+            (c.effective, c.revisions[0].effective),
+            (d("2024-04-01"), d("2024-03-06"))
+        );
+        assert_eq!(c.revision_from(&c.revisions[0]), d("2024-04-01"));
+        assert!(state::claim_as_of(&w, ltt, d("2024-03-31")).is_none());
+        let st = state::claim_as_of(&w, ltt, d("2024-04-01")).unwrap();
+        assert_eq!((st.revisions_applied, st.credibility), (1, Credibility(2)));
+        assert!(state::claim_as_of(&w, late, d("2024-03-19")).is_none());
+        assert!(state::claim_as_of(&w, late, d("2024-03-20")).is_some());
+    }
 }

@@ -1,5 +1,9 @@
-//! What a claim says as of a date: its revisions dated on or before that day
+//! What a claim says as of a date: its revisions in force on that day
 //! applied in order.
+//!
+//! "In force as of D" means effective date <= D: a claim or revision counts
+//! from the later of its `date` and the earliest publication of its sources
+//! ([`crate::model::effective_date`], docs/scoring.md).
 
 use super::analysts::{self, View};
 use crate::model::*;
@@ -31,7 +35,8 @@ pub struct ClaimState {
     pub revisions_applied: usize,
 }
 
-/// The claim as of `date`, or `None` if it had not entered the record yet.
+/// The claim as of `date`, or `None` if it had not entered the record yet
+/// (its effective date is later).
 pub fn claim_as_of(ws: &Workspace, claim: usize, date: NaiveDate) -> Option<ClaimState> {
     claim_as_of_view(ws, claim, date, View::Team)
 }
@@ -45,7 +50,7 @@ pub fn claim_as_of_view(
     view: View<'_>,
 ) -> Option<ClaimState> {
     let c = &ws.claims[claim];
-    if c.date > date {
+    if c.effective > date {
         return None;
     }
     let mut st = ClaimState {
@@ -59,7 +64,7 @@ pub fn claim_as_of_view(
         status: Status::Active,
         revisions_applied: 0,
     };
-    for r in c.revisions.iter().take_while(|r| r.date <= date) {
+    for r in c.revisions.iter().take_while(|r| r.effective <= date) {
         apply(&mut st, r);
     }
     Some(st)

@@ -186,8 +186,8 @@ pub fn sweep(
     debug_assert!(dates.windows(2).all(|w| w[0] <= w[1]), "dates ascending");
     let mut events: Vec<(NaiveDate, usize)> = Vec::new();
     for (i, c) in ws.claims.iter().enumerate() {
-        events.push((c.date, i));
-        events.extend(c.revisions.iter().map(|r| (r.date, i)));
+        events.push((c.effective, i));
+        events.extend(c.revisions.iter().map(|r| (c.revision_from(r), i)));
     }
     events.sort_unstable();
     events.dedup();
@@ -217,7 +217,7 @@ pub fn sweep(
                         .revisions
                         .iter()
                         .skip(st.revisions_applied)
-                        .take_while(|rev| rev.date <= date)
+                        .take_while(|rev| rev.effective <= date)
                     {
                         state::apply(&mut st, rev);
                     }
@@ -269,8 +269,12 @@ pub fn timeline(
     // `update = false` takes the indicator out of the totals, as in `assess`).
     let mut events: Vec<(NaiveDate, Subject)> = Vec::new();
     for (i, c) in ws.claims.iter().enumerate() {
-        events.push((c.date, Subject::Claim(i)));
-        events.extend(c.revisions.iter().map(|r| (r.date, Subject::Claim(i))));
+        events.push((c.effective, Subject::Claim(i)));
+        events.extend(
+            c.revisions
+                .iter()
+                .map(|r| (c.revision_from(r), Subject::Claim(i))),
+        );
     }
     for (j, sc) in ws.scenarios.iter().enumerate() {
         for (k, ind) in sc.indicators.iter().enumerate() {
@@ -364,7 +368,7 @@ pub fn timeline(
                         .revisions
                         .iter()
                         .skip(st.revisions_applied)
-                        .take_while(|rev| rev.date <= date)
+                        .take_while(|rev| rev.effective <= date)
                     {
                         state::apply(&mut st, rev);
                     }
@@ -482,6 +486,40 @@ mod tests {
         check_against_assess(&ws, EngineKind::Ach);
     }
 
+    /// Effective dates (tests/fixtures/published): the timeline steps on
+    /// the days claims and revisions count from, not on their written
+    /// dates, and equals a fresh assessment on each.
+    #[test]
+    fn steps_at_effective_dates() {
+        let ws = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/published"));
+        check_against_assess(&ws, EngineKind::Bayes);
+        check_against_assess(&ws, EngineKind::Ach);
+        let t = timeline(&ws, EngineKind::Bayes, None, None);
+        let steps: Vec<(String, Vec<String>)> = t
+            .points
+            .iter()
+            .map(|p| {
+                (
+                    p.date.to_string(),
+                    p.changes.iter().map(|c| c.subject.id(&ws)).collect(),
+                )
+            })
+            .collect();
+        let s =
+            |d: &str, ids: &[&str]| (d.to_string(), ids.iter().map(|x| x.to_string()).collect());
+        assert_eq!(
+            steps,
+            [
+                s("2024-03-01", &["timely", "revised"]),
+                s("2024-03-10", &["revised"]),
+                s("2024-03-20", &["all-late"]),
+                // late-then-timely's revision cites a timely source but
+                // applies when the claim enters (it moves nothing: N, N).
+                s("2024-04-01", &["revised", "late-then-timely"]),
+            ]
+        );
+    }
+
     #[test]
     fn equals_assess_with_indicator_observations() {
         let ws = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/indicators"));
@@ -518,6 +556,7 @@ mod tests {
             root.join("tests/fixtures/groups"),
             root.join("tests/fixtures/analysts"),
             root.join("tests/fixtures/history"),
+            root.join("tests/fixtures/published"),
         ] {
             let ws = load(&dir);
             let mut dates: Vec<NaiveDate> = ws

@@ -433,7 +433,7 @@ fn write_xml(w: &mut Writer<Vec<u8>>, ws: &Workspace, date: NaiveDate) -> std::i
         w.create_element("MATRIX").write_inner_content(|w| {
             for s in &ws.scenarios {
                 w.create_element("HYPOTHESIS")
-                    .write_inner_content(|w| el(w, "NAME", &s.title))?;
+                    .write_inner_content(|w| el(w, "NAME", s.title_as_of(date)))?;
             }
             for st in state::record_as_of(ws, date) {
                 if st.status == Status::Retracted {

@@ -60,12 +60,19 @@ pub struct SourceOut {
     pub reliability: Reliability,
     pub origin: Option<String>,
     pub interest: Option<String>,
+    /// The day the source's report appeared, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ClaimOut {
     pub id: String,
     pub date: String,
+    /// The day it counts from, when later than `date` (its sources all
+    /// appeared later: docs/scoring.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
     pub status: Status,
     pub statement: String,
     pub sources: Vec<String>,
@@ -89,6 +96,9 @@ pub struct ClaimOut {
 #[derive(Debug, Serialize)]
 pub struct RevisionOut {
     pub date: String,
+    /// The day it counts from, when later than `date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
     pub note: String,
 }
 
@@ -108,10 +118,10 @@ pub fn export(ws: &Workspace, date: NaiveDate) -> ExportJson {
             .zip(priors)
             .map(|(s, prior)| ScenarioOut {
                 id: s.id.clone(),
-                title: s.title.clone(),
-                summary: s.summary.clone(),
+                title: s.title_as_of(date).to_string(),
+                summary: s.summary_as_of(date).to_string(),
                 prior,
-                proponents: s.proponents.clone(),
+                proponents: s.proponents_as_of(date),
                 indicators: s
                     .indicators
                     .iter()
@@ -139,6 +149,7 @@ pub fn export(ws: &Workspace, date: NaiveDate) -> ExportJson {
                 reliability: s.reliability,
                 origin: s.origin.clone(),
                 interest: s.interest.clone(),
+                published: s.published.map(|d| d.to_string()),
             })
             .collect(),
         claims: state::record_as_of(ws, date)
@@ -148,6 +159,7 @@ pub fn export(ws: &Workspace, date: NaiveDate) -> ExportJson {
                 ClaimOut {
                     id: c.id.clone(),
                     date: c.date.to_string(),
+                    effective: (c.effective != c.date).then(|| c.effective.to_string()),
                     status: st.status,
                     statement: st.statement(ws).to_string(),
                     sources: st.sources(ws).to_vec(),
@@ -173,6 +185,7 @@ pub fn export(ws: &Workspace, date: NaiveDate) -> ExportJson {
                         .iter()
                         .map(|r| RevisionOut {
                             date: r.date.to_string(),
+                            effective: (r.effective != r.date).then(|| r.effective.to_string()),
                             note: r.note.clone(),
                         })
                         .collect(),

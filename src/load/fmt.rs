@@ -6,13 +6,13 @@
 //! loader reads both forms the same way.
 
 use super::parse::{
-    CLAIM_KEYS, CONFIG_KEYS, INDICATOR_KEYS, OBSERVATION_KEYS, REVISION_KEYS, SCENARIO_KEYS,
-    SOURCE_KEYS,
+    CLAIM_KEYS, CONFIG_KEYS, INDICATOR_KEYS, OBSERVATION_KEYS, PROPONENT_KEYS, REVISION_KEYS,
+    SCENARIO_KEYS, SCENARIO_REVISION_KEYS, SOURCE_KEYS,
 };
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 /// Keys whose values are calendar days.
-const DATE_KEYS: [&str; 3] = ["date", "as_of", "due"];
+const DATE_KEYS: [&str; 5] = ["date", "as_of", "due", "published", "since"];
 
 /// The canonical spelling of a rating, if `s` is one.
 fn rating(s: &str) -> Option<&'static str> {
@@ -76,6 +76,32 @@ fn table(t: &mut Table, order: &[&str], children: &[(&str, &[&str])]) {
                 canonical_ratings(tl);
             }
         }
+        if k == "proponents" {
+            // `{ name = "…", since = DATE }` entries: their date, their order.
+            if let Some(arr) = item.as_array_mut() {
+                for v in arr.iter_mut() {
+                    if let Some(it) = v.as_inline_table_mut() {
+                        for (pk, pv) in it.iter_mut() {
+                            let pk = pk.get().to_string();
+                            canonical_value(&pk, pv);
+                        }
+                        let rank = |k: &str| {
+                            PROPONENT_KEYS
+                                .iter()
+                                .position(|o| *o == k)
+                                .unwrap_or(PROPONENT_KEYS.len())
+                        };
+                        let keys: Vec<usize> = it.iter().map(|(k, _)| rank(k)).collect();
+                        if !keys.is_sorted() {
+                            // Moved keys keep their spacing: lay the entry
+                            // out afresh.
+                            it.sort_values_by(|a, _, b, _| rank(a.get()).cmp(&rank(b.get())));
+                            it.fmt();
+                        }
+                    }
+                }
+            }
+        }
     }
     let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
     t.sort_values_by(|a, _, b, _| rank(a.get()).cmp(&rank(b.get())));
@@ -105,7 +131,14 @@ pub fn format(rel: &str, text: &str) -> Option<String> {
     } else if rel.starts_with("scenarios/") {
         if let Some(Item::ArrayOfTables(arr)) = root.get_mut("scenario") {
             for s in arr.iter_mut() {
-                table(s, SCENARIO_KEYS, &[("indicator", INDICATOR_KEYS)]);
+                table(
+                    s,
+                    SCENARIO_KEYS,
+                    &[
+                        ("indicator", INDICATOR_KEYS),
+                        ("revision", SCENARIO_REVISION_KEYS),
+                    ],
+                );
             }
         }
     } else {
@@ -145,5 +178,26 @@ mod tests {
             out,
             "twice changes nothing"
         );
+    }
+
+    #[test]
+    fn publication_dates_become_dates_in_place() {
+        let text = "[[source]]\npublished = \"2022-04-18\" # the article\nid = \"s\"\nname = \"S\"\nkind = \"analysis\"\nreliability = \"B\"\n";
+        let out = format("claims/a.toml", text).unwrap();
+        assert_eq!(
+            out,
+            "[[source]]\nid = \"s\"\nname = \"S\"\nkind = \"analysis\"\nreliability = \"B\"\npublished = 2022-04-18 # the article\n"
+        );
+    }
+
+    #[test]
+    fn proponent_dates_and_scenario_revisions() {
+        let text = "[[scenario]]\nid = \"a\"\ntitle = \"A\"\nsummary = \"s\"\nproponents = [\"x\", { since = \"2022-01-10\", name = \"y\" }]\n\n[[scenario.revision]]\nsummary = \"t\"\nnote = \"n\"\ndate = \"2022-01-10\"\n";
+        let out = format("scenarios/s.toml", text).unwrap();
+        assert_eq!(
+            out,
+            "[[scenario]]\nid = \"a\"\ntitle = \"A\"\nsummary = \"s\"\nproponents = [\"x\", { name = \"y\", since = 2022-01-10 }]\n\n[[scenario.revision]]\ndate = 2022-01-10\nnote = \"n\"\nsummary = \"t\"\n"
+        );
+        assert_eq!(format("scenarios/s.toml", &out).unwrap(), out);
     }
 }

@@ -825,18 +825,27 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     let n_scenarios = scenarios.len();
     let mut sources: Vec<Source> = sources.into_iter().map(|s| s.s).collect();
     sources.sort_by(|a, b| a.id.cmp(&b.id));
-    // Each source's reliability factor by id, hashed: a binary search over
-    // the ids chases a pointer per comparison, a million claims times.
-    let factors: HashMap<&str, f64> = sources
+    // Each source's reliability factor and publication date by id, hashed:
+    // a binary search over the ids chases a pointer per comparison, a
+    // million claims times.
+    let by_id: HashMap<&str, (f64, Option<chrono::NaiveDate>)> = sources
         .iter()
-        .map(|s| (s.id.as_str(), s.reliability.factor()))
+        .map(|s| (s.id.as_str(), (s.reliability.factor(), s.published)))
         .collect();
-    let factor = |id: &str| factors.get(id).copied();
+    let factor = |id: &str| by_id.get(id).map(|x| x.0);
+    let published = |id: &str| by_id.get(id).and_then(|x| x.1);
     let reliability = |ids: &[String]| crate::engine::state::combined_reliability(factor, ids);
     // Each claim on its own, on every core, in place.
     claims.par_iter_mut().for_each(|c| {
         let c = &mut c.c;
-        c.revisions.sort_by_key(|r| r.date);
+        (c.effective, c.effective_by) = effective_date(c.date, &c.sources, published);
+        for r in &mut c.revisions {
+            if let Some(ids) = &r.sources {
+                (r.effective, r.effective_by) = effective_date(r.date, ids, published);
+            }
+        }
+        // In order of effective date, then file order (a stable sort).
+        c.revisions.sort_by_key(|r| r.effective);
         c.reliability = reliability(&c.sources);
         for r in &mut c.revisions {
             r.reliability = r.sources.as_deref().map(reliability);
@@ -915,6 +924,9 @@ impl Parsed {
         let mut p = self.clone();
         for s in &mut p.scenarios {
             s.s.loc.file = file;
+            for r in &mut s.s.revisions {
+                r.loc.file = file;
+            }
             for ind in &mut s.s.indicators {
                 ind.loc.file = file;
                 for o in &mut ind.observations {
@@ -1306,5 +1318,43 @@ mod tests {
         let bad = cfg.replace("0.3", "1.5");
         let e = errors(ws(&[("kzclaims.toml", &bad), ("scenarios/s.toml", SCEN)]));
         assert_eq!(e[0].code, "E010");
+    }
+
+    /// Proponents as names or `{ name, since }` tables, scenario revisions
+    /// in date order; a bad entry or an empty revision is an error.
+    #[test]
+    fn dated_proponents_and_scenario_revisions() {
+        let scen = "[[scenario]]\nid = \"a\"\ntitle = \"A\"\nsummary = \"s\"\nproponents = [\"x\", { name = \"y\", since = \"2022-01-10\" }]\n\n[[scenario.revision]]\ndate = 2022-02-01\nnote = \"n2\"\ntitle = \"A2\"\n\n[[scenario.revision]]\ndate = 2022-01-10\nnote = \"n1\"\nsummary = \"s1\"\n\n[[scenario]]\nid = \"b\"\ntitle = \"B\"\nsummary = \"s\"\n";
+        let w = ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", scen)]).unwrap();
+        let a = &w.scenarios[0];
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert_eq!(
+            a.proponents,
+            [
+                Proponent {
+                    name: "x".into(),
+                    since: None
+                },
+                Proponent {
+                    name: "y".into(),
+                    since: Some(d("2022-01-10"))
+                }
+            ]
+        );
+        let dates: Vec<String> = a.revisions.iter().map(|r| r.date.to_string()).collect();
+        assert_eq!(dates, ["2022-01-10", "2022-02-01"]);
+        assert_eq!(a.summary_as_of(d("2022-03-01")), "s1");
+        assert_eq!(a.title_as_of(d("2022-03-01")), "A2");
+
+        let bad = scen
+            .replace(
+                "{ name = \"y\", since = \"2022-01-10\" }",
+                "{ nam = \"y\" }, 3",
+            )
+            .replace("title = \"A2\"\n", "");
+        let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", &bad)]));
+        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        codes.sort();
+        assert_eq!(codes, ["E002", "E003", "E004"], "{e:#?}");
     }
 }

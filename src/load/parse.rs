@@ -165,8 +165,11 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "prior",
     "proponents",
     "indicator",
+    "revision",
     "silence",
 ];
+pub(super) const PROPONENT_KEYS: &[&str] = &["name", "since"];
+pub(super) const SCENARIO_REVISION_KEYS: &[&str] = &["date", "note", "title", "summary"];
 pub(super) const INDICATOR_KEYS: &[&str] = &[
     "id",
     "text",
@@ -186,6 +189,7 @@ pub(super) const SOURCE_KEYS: &[&str] = &[
     "reliability",
     "origin",
     "interest",
+    "published",
 ];
 pub(super) const CLAIM_KEYS: &[&str] = &[
     "id",
@@ -499,7 +503,41 @@ pub(super) fn parse_scenarios(
                 .label = Some("out of range".into());
             }
         }
-        let proponents = t.opt_str_list(cx, "proponents").unwrap_or_default();
+        let proponents = proponents(cx, &t);
+        let mut revisions = Vec::new();
+        for rt in t.array_of_tables(cx, "revision", "[[scenario.revision]]") {
+            rt.check_keys(cx, SCENARIO_REVISION_KEYS);
+            let date = rt.req_date(cx, "date");
+            let note = rt.req_str(cx, "note");
+            let rtitle = rt.opt_str(cx, "title").map(|x| x.0);
+            let rsummary = rt.opt_str(cx, "summary").map(|x| x.0);
+            if rtitle.is_none()
+                && rsummary.is_none()
+                && rt.get("title").is_none()
+                && rt.get("summary").is_none()
+            {
+                let d = cx.err(
+                    "E004",
+                    rt.span.clone(),
+                    "a [[scenario.revision]] changes nothing: give it a `title` or a `summary`",
+                );
+                d.label = Some("no new wording".into());
+                d.help = Some("a scenario revision rewords the scenario from its date on: `summary = \"…\"`, `title = \"…\"` or both".into());
+            }
+            if let (Some((date, _)), Some((note, _))) = (date, note) {
+                revisions.push(ScenarioRevision {
+                    date,
+                    note,
+                    title: rtitle,
+                    summary: rsummary,
+                    loc: Loc {
+                        file,
+                        span: rt.span.clone(),
+                    },
+                });
+            }
+        }
+        revisions.sort_by_key(|r| r.date);
         let silence = silences(cx, &t, Level::Scenario);
         let mut indicators = Vec::new();
         let mut indicator_ids = Vec::new();
@@ -581,7 +619,8 @@ pub(super) fn parse_scenarios(
                     title: title.map(|t| t.0).unwrap_or_default(),
                     summary: summary.map(|t| t.0).unwrap_or_default(),
                     prior: prior.as_ref().map(|p| p.0),
-                    proponents: proponents.into_iter().map(|p| p.0).collect(),
+                    proponents,
+                    revisions,
                     indicators,
                     silence,
                     loc: Loc {
@@ -598,6 +637,58 @@ pub(super) fn parse_scenarios(
             });
         }
     }
+}
+
+/// `proponents = ["…", { name = "…", since = DATE }]`: a plain string is a
+/// proponent from the start, a table one from its `since` date.
+fn proponents(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Vec<Proponent> {
+    let Some(v) = t.get("proponents") else {
+        return Vec::new();
+    };
+    let want = "a list of names, or tables { name = \"…\", since = DATE }";
+    let DeValue::Array(a) = v.get_ref() else {
+        let d = cx.err(
+            "E003",
+            v.span(),
+            format!(
+                "`proponents` in {} must be {want}, found {}",
+                t.what,
+                v.get_ref().type_str()
+            ),
+        );
+        d.label = Some("expected a list".into());
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in a.iter() {
+        match e.get_ref() {
+            DeValue::String(s) => out.push(Proponent {
+                name: s.to_string(),
+                since: None,
+            }),
+            DeValue::Table(pt) => {
+                let pt = Tbl::new(pt, e.span(), "a proponent");
+                pt.check_keys(cx, PROPONENT_KEYS);
+                let name = pt.req_str(cx, "name");
+                let since = pt.opt_date(cx, "since").map(|x| x.0);
+                if let Some((name, _)) = name {
+                    out.push(Proponent { name, since });
+                }
+            }
+            other => {
+                let d = cx.err(
+                    "E003",
+                    e.span(),
+                    format!(
+                        "a proponent must be a name or a table {{ name, since }}, found {}",
+                        other.type_str()
+                    ),
+                );
+                d.help = Some("write \"President's office\", or { name = \"President's office\", since = 2022-01-10 } for one who took this position from a date".into());
+            }
+        }
+    }
+    out
 }
 
 /// `if_true` + `if_false`, or `ratings`, of an indicator.
@@ -825,6 +916,7 @@ pub(super) fn parse_claims(
                 other => other.map(|x| x.0),
             };
             let interest = t.opt_str(cx, "interest");
+            let published = t.opt_date(cx, "published").map(|x| x.0);
             if let Some(id) = id {
                 sources.push(RawSource {
                     s: Source {
@@ -835,6 +927,7 @@ pub(super) fn parse_claims(
                         reliability: reliability.unwrap_or(Reliability::F),
                         origin,
                         interest: interest.as_ref().map(|x| x.0.clone()),
+                        published,
                         loc: Loc {
                             file,
                             span: t.span.clone(),
@@ -1074,6 +1167,8 @@ pub(super) fn parse_claim<'t>(
                 reliability: None,
                 url: rurl,
                 status,
+                effective: rd,
+                effective_by: None,
                 loc: Loc {
                     file,
                     span: rt.span.clone(),
@@ -1097,7 +1192,9 @@ pub(super) fn parse_claim<'t>(
     Some(RawClaim {
         c: Claim {
             id: id.0,
-            date: date.map(|d| d.0).unwrap_or_default(),
+            date: date.as_ref().map(|d| d.0).unwrap_or_default(),
+            effective: date.map(|d| d.0).unwrap_or_default(),
+            effective_by: None,
             statement: statement.map(|s| s.0).unwrap_or_default(),
             sources: source_refs.iter().map(|s| s.0.clone()).collect(),
             reliability: 0.0,

@@ -178,11 +178,43 @@ pub struct Scenario {
     /// Prior probability in [0, 1]; scenarios without one share the remainder.
     #[schemars(range(min = 0.0, max = 1.0))]
     prior: Option<f64>,
-    /// Who asserts it.
-    proponents: Option<Vec<String>>,
+    /// Who asserts it: a name (always), or { name, since } for one who asserts it from a date on.
+    proponents: Option<Vec<ProponentEntry>>,
     indicator: Option<Vec<Indicator>>,
+    /// Dated changes to the wording (title, summary).
+    revision: Option<Vec<ScenarioRevision>>,
     /// Warnings acknowledged (K103, K107), code → reason.
     silence: Option<Silence>,
+}
+
+/// A proponent: a name, or a table with the day it took this position.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum ProponentEntry {
+    Always(String),
+    Dated(Proponent),
+}
+
+/// `{ name = "…", since = DATE }`: a proponent from `since` on.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Proponent {
+    name: String,
+    /// From this day on (memos as of an earlier day do not name it).
+    since: Option<Date>,
+}
+
+/// `[[scenario.revision]]`: the scenario's wording from a date on.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ScenarioRevision {
+    date: Date,
+    /// What changed and why.
+    note: String,
+    /// The title from this date on.
+    title: Option<String>,
+    /// The summary from this date on.
+    summary: Option<String>,
 }
 
 /// `[[scenario.indicator]]`: what would be observed if the scenario were true.
@@ -241,6 +273,8 @@ pub struct Source {
     origin: Option<String>,
     /// The scenario this source has a stake in (K106).
     interest: Option<String>,
+    /// The day this source's report appeared. Without it, the source counts as published on the date of each record that cites it; a claim counts from the later of its date and its earliest source's publication (K113).
+    published: Option<Date>,
 }
 
 /// `[[claim]]`: one piece of evidence.
@@ -248,7 +282,7 @@ pub struct Source {
 #[schemars(deny_unknown_fields)]
 pub struct Claim {
     id: String,
-    /// When it entered the record.
+    /// When it happened or was reported; it counts from the later of this and its earliest source's `published`.
     date: Date,
     statement: String,
     /// Source ids, at least one.
@@ -368,6 +402,11 @@ mod tests {
         assert_eq!(keys(&all, Some("Resolution")), sorted(RESOLUTION_KEYS));
         assert_eq!(keys(&sc, Some("Scenario")), sorted(SCENARIO_KEYS));
         assert_eq!(keys(&sc, Some("Indicator")), sorted(INDICATOR_KEYS));
+        assert_eq!(keys(&sc, Some("Proponent")), sorted(PROPONENT_KEYS));
+        assert_eq!(
+            keys(&sc, Some("ScenarioRevision")),
+            sorted(SCENARIO_REVISION_KEYS)
+        );
         assert_eq!(keys(&sc, Some("Observation")), sorted(OBSERVATION_KEYS));
         assert_eq!(keys(&cl, Some("Source")), sorted(SOURCE_KEYS));
         assert_eq!(keys(&cl, Some("Claim")), sorted(CLAIM_KEYS));

@@ -528,7 +528,7 @@ pub fn svg(ws: &Workspace, t: &Timeline) -> String {
             yy,
             esc(&s.id),
             fmt_value(value(last, j, engine), engine),
-            esc(&truncate(&s.title, 100))
+            esc(&truncate(s.title_as_of(last.date), 100))
         );
     }
     if engine == EngineKind::Bayes {

@@ -221,7 +221,7 @@ pub struct CollectItem {
 const TOP: usize = 3;
 
 pub fn memo_view(ws: &Workspace, c: &Collection) -> CollectView {
-    let title = |j: usize| ws.scenarios[j].title.as_str();
+    let title = |j: usize| ws.scenarios[j].title_as_of(c.as_of);
     let top: Vec<CollectItem> = c
         .candidates
         .iter()

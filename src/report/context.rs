@@ -3,6 +3,7 @@
 
 use crate::engine::{self, analysts, calibration, indicators, sensitivity, words, Assessment, Row};
 use crate::model::*;
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::cmp::Ordering;
 
@@ -191,6 +192,8 @@ pub struct SourceView {
     pub kind: SourceKind,
     pub reliability: &'static str,
     pub reliability_label: &'static str,
+    /// The day the source's report appeared (`published`), if given.
+    pub published: Option<String>,
     pub cited_by: usize,
 }
 
@@ -317,7 +320,18 @@ fn band_span(p: f64, band: [f64; 2]) -> String {
     }
 }
 
-fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
+/// The sources of a claim in force that had appeared by `as_of`: the memo
+/// cites no report published after its date (docs/format.md, `published`).
+fn sources_by<'w>(ws: &'w Workspace, row: &Row, as_of: NaiveDate) -> Vec<&'w str> {
+    row.state
+        .sources(ws)
+        .iter()
+        .filter(|s| ws.source(s).is_none_or(|s| s.published_by(as_of)))
+        .map(String::as_str)
+        .collect()
+}
+
+fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64, as_of: NaiveDate) -> Evidence {
     let c = &ws.claims[row.state.claim];
     let sid = &ws.scenarios[j].id;
     Evidence {
@@ -325,14 +339,12 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64) -> Evidence {
         date: c.date.to_string(),
         statement: row.state.statement(ws).to_string(),
         url: row.state.url(ws).map(str::to_string),
-        sources: row
-            .state
-            .sources(ws)
-            .iter()
+        sources: sources_by(ws, row, as_of)
+            .into_iter()
             .map(|s| {
                 ws.source(s)
                     .map(|s| s.name.clone())
-                    .unwrap_or_else(|| s.clone())
+                    .unwrap_or_else(|| s.to_string())
             })
             .collect(),
         rating: row.state.ratings[j].to_string(),
@@ -396,7 +408,7 @@ fn for_against(ws: &Workspace, a: &Assessment) -> Vec<(Vec<Evidence>, Vec<Eviden
     }
     let listed = |best: Best, j: usize| {
         best.into_iter()
-            .map(|(w, r)| evidence(ws, r, j, w))
+            .map(|(w, r)| evidence(ws, r, j, w, a.as_of))
             .collect::<Vec<_>>()
     };
     support
@@ -456,9 +468,9 @@ fn context_parts<'a>(
             let (support, against) = std::mem::take(&mut lists[j]);
             ScenarioView {
                 id: s.id.clone(),
-                title: s.title.clone(),
-                summary: s.summary.clone(),
-                proponents: s.proponents.clone(),
+                title: s.title_as_of(a.as_of).to_string(),
+                summary: s.summary_as_of(a.as_of).to_string(),
+                proponents: s.proponents_as_of(a.as_of),
                 rank: sc.rank,
                 prior: sc.prior,
                 probability: sc.probability,
@@ -490,7 +502,7 @@ fn context_parts<'a>(
         Some(j) if j == ranking[0] => format!("Ranking by {other_name} puts the same scenario first."),
         Some(j) => format!(
             "Ranking by {other_name} puts “{}” first instead: the two methods disagree, so read the evidence below with care.",
-            ws.scenarios[j].title
+            ws.scenarios[j].title_as_of(a.as_of)
         ),
         None => String::new(),
     };
@@ -511,7 +523,7 @@ fn context_parts<'a>(
         if band_leader_holds {
             ": the leading scenario is the same across that range".to_string()
         } else {
-            let name = |j: Option<usize>| j.map(|j| format!("“{}”", ws.scenarios[j].title)).unwrap_or_default();
+            let name = |j: Option<usize>| j.map(|j| format!("“{}”", ws.scenarios[j].title_as_of(a.as_of))).unwrap_or_default();
             format!(
                 ": the lead changes across that range ({} leads at weight {}, {} at weight {}), so the ranking depends on how independent the evidence is",
                 name(band_lo_leader),
@@ -584,7 +596,7 @@ fn context_parts<'a>(
     // claims (not one per source).
     let mut cited: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in &a.rows {
-        let mut ids: Vec<&str> = r.state.sources(ws).iter().map(String::as_str).collect();
+        let mut ids = sources_by(ws, r, a.as_of);
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
@@ -601,6 +613,7 @@ fn context_parts<'a>(
             kind: s.kind,
             reliability: s.reliability.as_str(),
             reliability_label: s.reliability.label(),
+            published: s.published.map(|d| d.to_string()),
             cited_by: cited.get(s.id.as_str()).copied().unwrap_or(0),
         })
         .filter(|s| s.cited_by > 0)
@@ -671,7 +684,7 @@ fn indicator_view(
         None => Vec::new(),
     };
     let discriminates = match &p {
-        None => format!("would support: {}", s.title),
+        None => format!("would support: {}", s.title_as_of(a.as_of)),
         Some(p) if !indicators::is_diagnostic(p) => {
             "every scenario predicts it equally: it cannot discriminate".to_string()
         }
@@ -697,7 +710,7 @@ fn indicator_view(
     };
     IndicatorView {
         scenario: s.id.clone(),
-        scenario_title: s.title.clone(),
+        scenario_title: s.title_as_of(a.as_of).to_string(),
         id: i.id.clone(),
         text: i.text.clone(),
         due: i.due.map(|d| d.to_string()),
@@ -814,7 +827,7 @@ fn analysts_view(ws: &Workspace, a: &Assessment, ranking: &[usize]) -> Option<An
     let cells_rated = cells.len();
     let mut disputed: Vec<DisputedCell> = cells
         .into_iter()
-        .filter(|c| c.label != "consensus" && ws.claims[c.claim].date <= a.as_of)
+        .filter(|c| c.label != "consensus" && ws.claims[c.claim].effective <= a.as_of)
         .map(|c| DisputedCell {
             claim: ws.claims[c.claim].id.clone(),
             scenario: ws.scenarios[c.scenario].id.clone(),
@@ -865,7 +878,7 @@ fn calibration_view(ws: &Workspace, a: &Assessment) -> Option<CalibrationView> {
             .and(ws.config.resolution.as_ref())
             .map(|r| r.date.to_string()),
         outcome: outcome.map(|s| s.id.clone()),
-        outcome_title: outcome.map(|s| s.title.clone()),
+        outcome_title: outcome.map(|s| s.title_as_of(a.as_of).to_string()),
         scores: q
             .iter()
             .flat_map(|(_, views)| views.iter())

@@ -23,6 +23,19 @@ pub struct DiagnosticJson {
     pub message: String,
     pub label: Option<String>,
     pub help: Option<String>,
+    /// Other places the diagnostic concerns (e.g. K113: the source whose
+    /// publication sets the date); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedJson>,
+}
+
+/// A place a diagnostic refers to besides its own.
+#[derive(Debug, Serialize)]
+pub struct RelatedJson {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -77,6 +90,22 @@ pub fn to_json_one(d: &Diagnostic, files: &[SourceFile]) -> DiagnosticJson {
         message: d.message.clone(),
         label: d.label.clone(),
         help: d.help.clone(),
+        related: d
+            .related
+            .iter()
+            .map(|r| {
+                let at = files
+                    .iter()
+                    .find(|f| f.rel == r.file && !f.text.is_empty())
+                    .map(|f| line_col(&f.text, r.span.start));
+                RelatedJson {
+                    file: r.file.clone(),
+                    line: at.map(|x| x.0),
+                    column: at.map(|x| x.1),
+                    message: r.message.clone(),
+                }
+            })
+            .collect(),
     }
 }
 

@@ -269,8 +269,14 @@ fn body(ctx: &MemoContext) -> Body {
             .unwrap_or_default();
         let mut runs = run(
             &format!(
-                "{}: reliability {} ({}), {kind}",
-                src.name, src.reliability, src.reliability_label
+                "{}: reliability {} ({}), {kind}{}",
+                src.name,
+                src.reliability,
+                src.reliability_label,
+                src.published
+                    .as_deref()
+                    .map(|d| format!(", published {d}"))
+                    .unwrap_or_default()
             ),
             false,
             false,

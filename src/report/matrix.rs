@@ -135,7 +135,7 @@ pub fn matrix_view(ws: &Workspace, a: &Assessment) -> MatrixView {
             .iter()
             .map(|&j| MatrixScenario {
                 id: ws.scenarios[j].id.clone(),
-                title: ws.scenarios[j].title.clone(),
+                title: ws.scenarios[j].title_as_of(a.as_of).to_string(),
                 percent: percent(a.scores[j].probability),
             })
             .collect(),
@@ -172,7 +172,7 @@ pub fn charts(ws: &Workspace, a: &Assessment) -> Charts {
             f.date,
             l.date,
             a.as_of,
-            ws.scenarios[j].title,
+            ws.scenarios[j].title_as_of(a.as_of),
             match a.engine {
                 EngineKind::Bayes => percent(a.scores[j].probability),
                 EngineKind::Ach => format!("weighted inconsistency {:.2}", a.scores[j].weighted_inconsistency),

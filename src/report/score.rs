@@ -151,7 +151,7 @@ pub fn to_json<'a>(ws: &'a Workspace, a: &'a Assessment) -> ScoreJson<'a> {
                 let s = &a.scores[j];
                 ScenarioJson {
                     id: ws.scenarios[j].id.clone(),
-                    title: ws.scenarios[j].title.clone(),
+                    title: ws.scenarios[j].title_as_of(a.as_of).to_string(),
                     rank: s.rank,
                     prior: s.prior,
                     probability: s.probability,

@@ -233,3 +233,80 @@ fn unknown_template_is_reported() {
         stderr(&out)
     );
 }
+
+/// A memo as of D cites only the sources published by D: on
+/// tests/fixtures/published, the report (published 2024-03-20) and the book
+/// (2024-04-01) are not named as of 2024-03-10, although `timely` cites the
+/// report; from 2024-03-20 the report is. The scenarios' wording and
+/// proponents are those in force on the memo's date.
+#[test]
+fn memo_cites_only_sources_published_by_its_date() {
+    let memo = |date: &str| {
+        let out = kz(&fixture("published"))
+            .args(["brief", "--as-of", date])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let early = memo("2024-03-10");
+    assert!(early.contains("A wire service"), "{early}");
+    assert!(!early.contains("An inquiry's report"), "{early}");
+    assert!(!early.contains("A book"), "{early}");
+    // Scenario a's wording and proponents as of the memo's date.
+    assert!(early.contains("Scenario a."), "{early}");
+    assert!(early.contains("the wire service"), "{early}");
+    assert!(!early.contains("the inquiry"), "{early}");
+    let mid = memo("2024-03-20");
+    assert!(mid.contains("An inquiry's report"), "{mid}");
+    assert!(!mid.contains("A book"), "{mid}");
+    assert!(
+        mid.contains("Scenario a, as the inquiry's report puts it."),
+        "{mid}"
+    );
+    assert!(mid.contains("the inquiry"), "{mid}");
+    assert!(memo("2024-04-01").contains("A book"));
+    // The source list gives the publication date.
+    assert!(mid.contains("An inquiry's report: reliability A (completely reliable), official, published 2024-03-20"), "{mid}");
+}
+
+/// Issue 17: the bundled memo as of 6 January 2022 cites no source published
+/// after that day (Cornell's article, Giczán's post, the Silk Road Paper)
+/// and names no later statement (Tokayev's of 10 January, Cornell as a
+/// proponent, the Mazhilis's vote).
+#[test]
+fn bundled_memo_of_6_january_knows_only_what_was_known() {
+    let out = kz(&repo_root())
+        .args(["brief", "--as-of", "2022-01-06"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let memo = stdout(&out);
+    for later in [
+        "Learning from Kazakhstan",
+        "Cornell",
+        "Giczán",
+        "Central Asia-Caucasus Institute",
+        "10 January",
+        "Yertysbayev",
+        "Mazhilis",
+        "treason",
+        "then turned on them",
+        "Afghanistan",
+    ] {
+        assert!(!memo.contains(later), "{later}:\n{memo}");
+    }
+    // As of the article's date it is all there.
+    let out = kz(&repo_root())
+        .args(["brief", "--as-of", "2022-04-18"])
+        .output()
+        .unwrap();
+    let memo = stdout(&out);
+    for known in [
+        "Cornell",
+        "10 January",
+        "then turned on them and on the Nazarbayev family",
+    ] {
+        assert!(memo.contains(known), "{known}:\n{memo}");
+    }
+}

@@ -86,6 +86,28 @@ fn known_answers_and_the_flip_first() {
     assert!(!text.contains('\x1b'), "no colour when not a terminal");
 }
 
+/// Diff of two dates on tests/fixtures/published: the parts are the changes
+/// in force between them by effective date (all-late enters on 03-20, and
+/// revised ends on its revision dated 03-03, which counts from 04-01), by
+/// hand: ln(0.2/0.8) and ln(0.05/0.5) on a's log-odds.
+#[test]
+fn dates_diff_by_effective_date() {
+    let d = diff_json(&fixture("published"), "2024-03-05", "2024-04-01");
+    let parts = d["attribution"]["parts"].as_array().unwrap();
+    let got: Vec<(&str, &str)> = parts
+        .iter()
+        .map(|p| (p["claim"].as_str().unwrap(), p["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, [("revised", "revised"), ("all-late", "added")]);
+    assert!((f(&parts[0]["log_odds"]["a"]) - 0.1f64.ln()).abs() < 1e-12);
+    assert!((f(&parts[1]["log_odds"]["a"]) - 0.25f64.ln()).abs() < 1e-12);
+    assert!((f(&d["attribution"]["total_log_odds"]["a"]) - 0.025f64.ln()).abs() < 1e-12);
+    assert_parts_sum(&d);
+    // Before all-late and the late revision count, nothing changes from 03-01.
+    let d = diff_json(&fixture("published"), "2024-03-01", "2024-03-09");
+    assert_eq!(d["changed"], false);
+}
+
 #[test]
 fn added_claims_count_from_nothing() {
     let d = diff_json(&fixture("history"), "2024-01-01", "2024-01-05");

@@ -29,7 +29,7 @@ fn init_creates_a_working_workspace() {
     // The example is clean: no warning even under --strict.
     assert_eq!(
         stdout(&out),
-        "ok: 2 scenarios, 3 claims, 2 sources, as of 2024-01-22\n"
+        "ok: 2 scenarios, 3 claims, 3 sources, as of 2024-02-10\n"
     );
     assert_eq!(stderr(&out), "");
     kz(&dir).args(["check", "--strict"]).assert().success();
@@ -41,6 +41,17 @@ fn init_creates_a_working_workspace() {
     let out = kz(&dir).arg("brief").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("An accident nobody planned"));
+    // The dated proponent and wording show from their date on.
+    let memo = stdout(&out);
+    assert!(memo.contains("by cutting into the valve"), "{memo}");
+    assert!(memo.contains("the inquiry"), "{memo}");
+    let early = kz(&dir)
+        .args(["brief", "--as-of", "2024-01-22"])
+        .output()
+        .unwrap();
+    let early = stdout(&early);
+    assert!(!early.contains("by cutting into the valve"), "{early}");
+    assert!(!early.contains("the inquiry"), "{early}");
     // The copied templates are the built-ins: same memo with or without them.
     std::fs::remove_dir_all(dir.join("templates")).unwrap();
     let again = kz(&dir).arg("brief").output().unwrap();

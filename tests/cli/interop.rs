@@ -638,3 +638,51 @@ fn without_into_the_current_folder_or_its_workspace() {
     assert!(ws.join("claims/timer.toml").is_file());
     assert!(!ws.join("scenarios/kzclaims.toml").exists());
 }
+
+/// The JSON export as of a date (tests/fixtures/published): claims in force
+/// by their effective date, `effective` where it is later than `date`, each
+/// source's `published`, and the scenarios worded as of the date.
+#[test]
+fn json_export_carries_publication_and_effective_dates() {
+    let export = |date: &str| {
+        let out = kz(&fixture("published"))
+            .args(["export", "--format", "json", "--as-of", date])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let early = export("2024-03-10");
+    let ids: Vec<&str> = early["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["revised", "timely"]);
+    assert_eq!(early["scenarios"][0]["summary"], "Scenario a.");
+    assert_eq!(
+        early["scenarios"][0]["proponents"],
+        serde_json::json!(["the wire service"])
+    );
+    let late = export("2024-04-01");
+    let all_late = late["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "all-late")
+        .unwrap();
+    assert_eq!(all_late["date"], "2024-03-02");
+    assert_eq!(all_late["effective"], "2024-03-20");
+    let report = late["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "report")
+        .unwrap();
+    assert_eq!(report["published"], "2024-03-20");
+    assert_eq!(
+        late["scenarios"][0]["proponents"],
+        serde_json::json!(["the wire service", "the inquiry"])
+    );
+}

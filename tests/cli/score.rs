@@ -121,6 +121,39 @@ fn small_numbers_match_hand_computation() {
     assert_eq!(acc["rank"], 3);
 }
 
+/// Effective dates (tests/fixtures/published; docs/scoring.md): the default
+/// as-of is the latest effective date, a claim whose sources all appeared
+/// later is out until the first of them, and a revision citing a late
+/// source applies after a later-dated one.
+#[test]
+fn effective_dates_by_hand() {
+    let dir = fixture("published");
+    let p_a = |v: &serde_json::Value| {
+        v["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "a")
+            .unwrap()["probability"]
+            .as_f64()
+            .unwrap()
+    };
+    let latest = json(&dir, &[]);
+    assert_eq!(latest["as_of"], "2024-04-01");
+    assert!((p_a(&latest) - 1.0 / 11.0).abs() < 1e-12);
+    let early = json(&dir, &["--as-of", "2024-03-05"]);
+    assert!((p_a(&early) - 0.8).abs() < 1e-12);
+    let ids: Vec<&str> = early["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"all-late"), "{ids:?}");
+    let mid = json(&dir, &["--as-of", "2024-03-20"]);
+    assert!((p_a(&mid) - 0.152 / 0.232).abs() < 1e-12);
+}
+
 #[test]
 fn bad_date_argument_is_a_usage_error() {
     let out = kz(&fixture("small"))

@@ -49,10 +49,47 @@ fn equals_score_as_of_every_date() {
         fixture("small"),
         fixture("history"),
         fixture("groups"),
+        fixture("published"),
         repo_root(),
     ] {
         equals_score(&dir, "bayes");
         equals_score(&dir, "ach");
+    }
+}
+
+/// Sources published after the events (tests/fixtures/published): the
+/// timeline steps on effective dates, with the hand-computed probabilities
+/// of docs/scoring.md's worked example.
+#[test]
+fn steps_on_effective_dates() {
+    let t = json(&fixture("published"), &["timeline", "--format", "json"]);
+    let got: Vec<(String, f64)> = t["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let a = p["scores"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["id"] == "a")
+                .unwrap();
+            (
+                p["date"].as_str().unwrap().to_string(),
+                a["probability"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("2024-03-01", 0.8),
+        ("2024-03-10", 0.76 / 0.86),
+        ("2024-03-20", 0.152 / 0.232),
+        ("2024-04-01", 0.008 / 0.088),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((d, p), (wd, wp)) in got.iter().zip(want) {
+        assert_eq!(d, wd);
+        assert!((p - wp).abs() < 1e-12, "{d}: {p} vs {wp}");
     }
 }
 

@@ -965,7 +965,7 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
         parts,
     };
 
-    record_settings(wa, wb, &mut record);
+    record_settings((wa, aa.as_of), (wb, ab.as_of), &mut record);
 
     // Assessment.
     let mut scenarios: Vec<ScenarioMove> = ab
@@ -975,7 +975,7 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
             let s = &wb.scenarios[jb];
             ScenarioMove {
                 id: s.id.clone(),
-                title: s.title.clone(),
+                title: s.title_as_of(ab.as_of).to_string(),
                 from: wa.scenario_index(&s.id).map(|ja| standing(aa, ja)),
                 to: Some(standing(ab, jb)),
             }
@@ -985,7 +985,7 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
         let s = &wa.scenarios[ja];
         wb.scenario_index(&s.id).is_none().then(|| ScenarioMove {
             id: s.id.clone(),
-            title: s.title.clone(),
+            title: s.title_as_of(aa.as_of).to_string(),
             from: Some(standing(aa, ja)),
             to: None,
         })
@@ -1013,7 +1013,14 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
 }
 
 /// Sources, scenarios and settings, which are not dated: compared as written.
-fn record_settings(wa: &Workspace, wb: &Workspace, record: &mut RecordDiff) {
+/// Scenarios and settings: each side's scenarios worded as of its date (a
+/// `[[scenario.revision]]` between two dates shows as a changed title or
+/// summary).
+fn record_settings(
+    (wa, da): (&Workspace, chrono::NaiveDate),
+    (wb, db): (&Workspace, chrono::NaiveDate),
+    record: &mut RecordDiff,
+) {
     for s in &wb.sources {
         match wa.source(&s.id) {
             None => record.sources_added.push(Named {
@@ -1059,13 +1066,29 @@ fn record_settings(wa: &Workspace, wb: &Workspace, record: &mut RecordDiff) {
         match wa.scenario_index(&s.id) {
             None => record.scenarios_added.push(Named {
                 id: s.id.clone(),
-                name: s.title.clone(),
+                name: s.title_as_of(db).to_string(),
             }),
             Some(ja) => {
                 let o = &wa.scenarios[ja];
                 let mut f = Vec::new();
-                push(&mut f, "title", o.title.clone(), s.title.clone());
-                push(&mut f, "summary", o.summary.clone(), s.summary.clone());
+                push(
+                    &mut f,
+                    "title",
+                    o.title_as_of(da).to_string(),
+                    s.title_as_of(db).to_string(),
+                );
+                push(
+                    &mut f,
+                    "summary",
+                    o.summary_as_of(da).to_string(),
+                    s.summary_as_of(db).to_string(),
+                );
+                push(
+                    &mut f,
+                    "proponents",
+                    o.proponents_as_of(da).join("; "),
+                    s.proponents_as_of(db).join("; "),
+                );
                 push(
                     &mut f,
                     "prior",
@@ -1075,7 +1098,7 @@ fn record_settings(wa: &Workspace, wb: &Workspace, record: &mut RecordDiff) {
                 if !f.is_empty() {
                     record.scenarios_changed.push(NamedChange {
                         id: s.id.clone(),
-                        name: s.title.clone(),
+                        name: s.title_as_of(db).to_string(),
                         fields: f,
                     });
                 }
@@ -1086,7 +1109,7 @@ fn record_settings(wa: &Workspace, wb: &Workspace, record: &mut RecordDiff) {
         if wb.scenario_index(&s.id).is_none() {
             record.scenarios_retired.push(Named {
                 id: s.id.clone(),
-                name: s.title.clone(),
+                name: s.title_as_of(da).to_string(),
             });
         }
     }
