@@ -74,11 +74,21 @@ fn convert(store: &Store, d: &Diagnostic) -> lsp_types::Diagnostic {
     }
 }
 
-/// The other places a diagnostic points at: `first defined at FILE:L:C` in
+/// The other places a diagnostic points at: those it names itself
+/// ([`Diagnostic::related`]; K113's source), `first defined at FILE:L:C` in
 /// its help (E005), and every id in backquotes in its message that is
 /// defined elsewhere (a source, a scenario, a claim).
 fn related(store: &Store, d: &Diagnostic, rel: &str) -> Option<Vec<DiagnosticRelatedInformation>> {
     let mut out = Vec::new();
+    // The places the loader and the checks name themselves.
+    for r in &d.related {
+        if let Some(loc) = super::location(store, &r.file, r.span.clone()) {
+            out.push(DiagnosticRelatedInformation {
+                location: loc,
+                message: r.message.clone(),
+            });
+        }
+    }
     if let Some(at) = d
         .help
         .as_deref()

@@ -90,6 +90,10 @@ fn source(store: &Store, id: &str) -> Option<String> {
         &format!("{:?}", s.kind).to_lowercase(),
     );
     out.push_str(&format!("\n\norigin: {}", s.effective_origin()));
+    out.push_str(&match s.published {
+        Some(p) => format!("\n\npublished {p}"),
+        None => "\n\nno publication date: it counts from the date of each record citing it".into(),
+    });
     if let Some(u) = &s.url {
         out.push_str(&format!("\n\n<{u}>"));
     }

@@ -108,7 +108,7 @@ mod tests {
     fn claim_keys_with_the_schemas_descriptions() {
         let k = keys("claims/a.toml", &["claim".to_string()]);
         let date = k.iter().find(|(n, _, _)| n == "date").unwrap();
-        assert_eq!(date.1, "When it entered the record.");
+        assert!(date.1.starts_with("When it"), "{}", date.1);
         assert!(date.2, "date is required");
         let group = k.iter().find(|(n, _, _)| n == "group").unwrap();
         assert!(
