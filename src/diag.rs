@@ -110,13 +110,122 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// Line numbers found by a running count: each is counted from the last
+/// place asked for in the same text (forwards or backwards), not from the
+/// start of the file, so that placing a file's diagnostics in order costs
+/// one pass over it, not one per diagnostic.
+#[derive(Default)]
+pub struct LineCounter {
+    /// Per text: the last offset asked for and its line.
+    last: std::cell::RefCell<Vec<LastPlace>>,
+}
+
+/// A text (its address and length), an offset in it, and that offset's line.
+type LastPlace = ((usize, usize), usize, usize);
+
+impl LineCounter {
+    /// 1-based line of byte `offset` of `text`.
+    pub fn line(&self, text: &str, offset: usize) -> usize {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let key = (text.as_ptr() as usize, text.len());
+        let mut last = self.last.borrow_mut();
+        let newlines = |a: usize, b: usize| {
+            text.as_bytes()[a..b]
+                .iter()
+                .filter(|&&c| c == b'\n')
+                .count()
+        };
+        let line = match last.iter_mut().find(|(k, ..)| *k == key) {
+            Some((_, at, line)) => {
+                let l = if offset >= *at {
+                    *line + newlines(*at, offset)
+                } else {
+                    *line - newlines(offset, *at)
+                };
+                (*at, *line) = (offset, l);
+                l
+            }
+            None => {
+                let l = newlines(0, offset) + 1;
+                last.push((key, offset, l));
+                l
+            }
+        };
+        line
+    }
+
+    /// 1-based line and column (in characters) of byte `offset`, as
+    /// [`line_col`] gives them.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        (
+            self.line(text, offset),
+            text[line_start..offset].chars().count() + 1,
+        )
+    }
+}
+
+/// How many errors pointing into one file are shown in full (the rest are
+/// counted): a file of garbage has an error on every line.
+pub const ERRORS_SHOWN_PER_FILE: usize = 20;
+
 /// Renders diagnostics; `source` looks up a file's text by its relative path.
 pub struct DiagnosticRenderer<'a> {
     pub color: bool,
     pub source: &'a dyn Fn(&str) -> Option<&'a str>,
+    lines: LineCounter,
 }
 
-impl DiagnosticRenderer<'_> {
+impl<'a> DiagnosticRenderer<'a> {
+    pub fn new(color: bool, source: &'a dyn Fn(&str) -> Option<&'a str>) -> Self {
+        DiagnosticRenderer {
+            color,
+            source,
+            lines: LineCounter::default(),
+        }
+    }
+
+    /// Render every diagnostic, each followed by a blank line, but no more
+    /// than [`ERRORS_SHOWN_PER_FILE`] errors pointing into one file: the
+    /// rest of that file's are counted in a last line ("… and N more errors
+    /// in claims/x.toml"). Warnings and errors without a place are all shown.
+    pub fn render_all(&self, diags: &[Diagnostic]) -> String {
+        let mut out = String::new();
+        let mut per_file: std::collections::HashMap<&str, usize> = Default::default();
+        let mut hidden: Vec<(&str, usize)> = Vec::new();
+        for d in diags {
+            if d.is_error() && d.span.is_some() {
+                let n = per_file.entry(d.file.as_str()).or_default();
+                *n += 1;
+                if *n > ERRORS_SHOWN_PER_FILE {
+                    match hidden.iter_mut().find(|(f, _)| *f == d.file) {
+                        Some((_, k)) => *k += 1,
+                        None => hidden.push((&d.file, 1)),
+                    }
+                    continue;
+                }
+            }
+            out.push_str(&self.render(d));
+            out.push_str("\n\n");
+        }
+        for (file, n) in hidden {
+            let more = Diagnostic::error(
+                "",
+                format!(
+                    "… and {n} more error{} in {file}",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .help(format!(
+                "the first {ERRORS_SHOWN_PER_FILE} errors of each file are shown; fix them and run kzclaims again"
+            ));
+            out.push_str(&self.render(&more));
+            out.push_str("\n\n");
+        }
+        out
+    }
+
     pub fn render(&self, d: &Diagnostic) -> String {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
@@ -127,7 +236,10 @@ impl DiagnosticRenderer<'_> {
         } else {
             (self.source)(&d.file)
         };
-        let title = level.primary_title(d.message.as_str()).id(d.code);
+        let mut title = level.primary_title(d.message.as_str());
+        if !d.code.is_empty() {
+            title = title.id(d.code);
+        }
         let title_group = match (text, &d.span) {
             (Some(text), Some(span)) => {
                 let start = floor_char_boundary(text, span.start.min(text.len()));
@@ -136,11 +248,7 @@ impl DiagnosticRenderer<'_> {
                 // diagnostic costs the lines it shows, not the whole file.
                 let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
                 let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
-                let line = text.as_bytes()[..first]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
+                let line = self.lines.line(text, first);
                 let mut ann = AnnotationKind::Primary.span(start - first..end - first);
                 if let Some(l) = &d.label {
                     ann = ann.label(l.as_str());
@@ -166,7 +274,7 @@ impl DiagnosticRenderer<'_> {
             .map(|r| {
                 let at = match (self.source)(&r.file) {
                     Some(t) if !t.is_empty() => {
-                        let (l, c) = line_col(t, r.span.start.min(t.len()));
+                        let (l, c) = self.lines.line_col(t, r.span.start.min(t.len()));
                         format!("{}:{l}:{c}", r.file)
                     }
                     _ => r.file.clone(),
@@ -230,10 +338,7 @@ mod tests {
     fn renders_file_line_and_snippet() {
         let text = "[[claim]]\nid = \"x\"\ncredibility = 9\n";
         let src = |_: &str| Some(text);
-        let r = DiagnosticRenderer {
-            color: false,
-            source: &src,
-        };
+        let r = DiagnosticRenderer::new(false, &src);
         let d = Diagnostic::error("E010", "credibility must be 1-6")
             .at("claims/a.toml", 33..34)
             .label("found 9")

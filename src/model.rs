@@ -201,6 +201,8 @@ pub enum Relevance {
 }
 
 impl Relevance {
+    /// Every relevance, as written (the loader reads any case).
+    pub const NAMES: [&'static str; 3] = ["low", "medium", "high"];
     pub fn parse(s: &str) -> Option<Relevance> {
         match s.to_ascii_lowercase().as_str() {
             "low" => Some(Relevance::Low),
@@ -410,6 +412,43 @@ pub struct Resolution {
 
 /// Warnings silenced on one item: check code (`K102`) → the reason given.
 pub type Silences = BTreeMap<String, String>;
+
+/// Why a text is not a date ([`parse_date`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    /// Not written YYYY-MM-DD (four, two and two digits).
+    Shape,
+    /// The right shape, but no such day in the calendar (2024-02-30).
+    NoSuchDay,
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateError::Shape => "expected YYYY-MM-DD (four, two and two digits)",
+            DateError::NoSuchDay => "no such day in the calendar",
+        })
+    }
+}
+
+/// The one date parser, for every date kzclaims reads as text (command-line
+/// options, TOML strings, `serve`'s `?as_of=`): exactly `YYYY-MM-DD`, a day
+/// that exists. `2024-3-8` and `2024-03-08T00:00` are refused, as TOML
+/// itself refuses them.
+pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return Err(DateError::Shape);
+    }
+    let n = |r: Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    NaiveDate::from_ymd_opt(n(0..4) as i32, n(5..7), n(8..10)).ok_or(DateError::NoSuchDay)
+}
 
 /// Whether a URL may become a link: `http://`, `https://` or `mailto:`
 /// (scheme in any case), with no whitespace or control characters anywhere.
@@ -1061,5 +1100,45 @@ mod tests {
             });
         }
         assert_eq!(ws.priors(), vec![0.5, 0.25, 0.25]);
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn one_strict_date_parser() {
+        assert_eq!(
+            parse_date("2024-03-08"),
+            NaiveDate::from_ymd_opt(2024, 3, 8).ok_or(DateError::Shape)
+        );
+        assert_eq!(
+            parse_date("2024-02-29").map(|d| d.to_string()).as_deref(),
+            Ok("2024-02-29")
+        );
+        for bad in [
+            "2024-3-8",
+            "2024-03-8",
+            "24-03-08",
+            "2024/03/08",
+            "2024-03-08T00:00",
+            " 2024-03-08",
+            "2024-03-08 ",
+            "+024-03-08",
+            "２０２４-03-08",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), Err(DateError::Shape), "{bad:?}");
+        }
+        for bad in [
+            "2024-02-30",
+            "2023-02-29",
+            "2024-13-45",
+            "2024-00-10",
+            "2024-04-31",
+        ] {
+            assert_eq!(parse_date(bad), Err(DateError::NoSuchDay), "{bad:?}");
+        }
     }
 }

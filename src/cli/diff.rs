@@ -67,11 +67,23 @@ pub fn parse_spec(s: &str) -> Result<Spec, Failure> {
     if s == "." {
         return Ok(Spec::WorkTree(None));
     }
+    // A date-shaped side with no such day (2024-02-30) is a bad date, not
+    // the name of a git revision.
+    let no_such_day = |d: &str| {
+        (crate::model::parse_date(d) == Err(crate::model::DateError::NoSuchDay))
+            .then(|| Failure::Usage(format!("`{d}` is not a date: no such day in the calendar")))
+    };
+    if let Some(e) = no_such_day(s) {
+        return Err(e);
+    }
     if let Ok(d) = parse_date(s) {
         return Ok(Spec::WorkTree(Some(d)));
     }
     if let Some((rev, date)) = s.rsplit_once('@') {
         if !rev.is_empty() {
+            if let Some(e) = no_such_day(date) {
+                return Err(e);
+            }
             if let Ok(d) = parse_date(date) {
                 return Ok(if rev == "." {
                     Spec::WorkTree(Some(d))

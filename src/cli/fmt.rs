@@ -1,13 +1,13 @@
 //! `kzclaims fmt [--check]`: rewrite the workspace's TOML files in one
 //! canonical layout, keeping every comment (src/load/fmt.rs). It refuses an
 //! invalid workspace; `--check` writes nothing and exits 1 naming the files
-//! that would change.
+//! that would change, each with a unified diff of the change.
 
 use super::{open_workspace, write_atomic, Cli, CmdResult, Failure};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Write nothing; exit 1 and name the files that are not in canonical form
+    /// Write nothing; exit 1, name the files that are not in canonical form and show what would change (a unified diff)
     #[arg(long)]
     pub check: bool,
 }
@@ -28,8 +28,24 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
             println!("ok: {} files already in canonical form", ws.files.len());
             return Ok(());
         }
-        for (rel, _) in &changed {
+        // What would change, as a unified diff (CR shown as `\r`, so that a
+        // change of line endings alone is visible too).
+        let shown = |t: &str| t.replace('\r', "\\r");
+        for (rel, out) in &changed {
+            let old = ws
+                .files
+                .iter()
+                .find(|f| &f.rel == rel)
+                .map_or("", |f| f.text.as_str());
+            let (old, new) = (shown(old), shown(out));
+            let diff = similar::TextDiff::from_lines(&old, &new);
             println!("would reformat {rel}");
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(2)
+                    .header(&format!("{rel} (now)"), &format!("{rel} (formatted)"))
+            );
         }
         return Err(Failure::Strict(format!(
             "{} file{} not in canonical form (run `kzclaims fmt`)",

@@ -128,9 +128,9 @@ sabotage = "A saboteur needs to reach the site unseen."
 [[claim.revision]]    # later facts change a claim from their date on
 date = 2024-01-20
 note = "The regulator confirmed the van belonged to the maintenance contractor."
-sources = ["wire", "regulator"]   # a revision may add sources from its date on
 credibility = 2
 ratings = { accident = "C", sabotage = "I" }
+sources = ["wire", "regulator"]   # a revision may add sources from its date on
 
 [[claim]]
 id = "tool-marks"
@@ -152,8 +152,8 @@ sabotage = "Tampering would."
 [[claim.revision]]
 date = 2024-02-10
 note = "The inquiry's final report confirms the marks were cut by a tool."
-sources = ["regulator", "inquiry"]
 credibility = 2
+sources = ["regulator", "inquiry"]
 "#;
 
 pub fn run(args: &Args) -> CmdResult {

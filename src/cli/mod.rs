@@ -94,7 +94,7 @@ enum Command {
     Collect(collect::Args),
     /// Score past assessments against how the question and its indicators resolved
     Calibration(calibration::Args),
-    /// Create a new workspace with an example scenario, claim and the default templates
+    /// Create a new workspace: kzclaims.toml, an example record (two scenarios, each with an indicator; three sources; three claims, two of them revised later) and the default templates
     Init(init::Args),
     /// Serve the workspace as a local page that follows your edits
     Serve(serve::Args),
@@ -163,16 +163,7 @@ fn stderr_color() -> bool {
 /// Render diagnostics (one renderer for the whole program).
 pub fn render_diagnostics(diags: &[Diagnostic], files: &[SourceFile], color: bool) -> String {
     let lookup = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
-    let r = DiagnosticRenderer {
-        color,
-        source: &lookup,
-    };
-    let mut out = String::new();
-    for d in diags {
-        out.push_str(&r.render(d));
-        out.push_str("\n\n");
-    }
-    out
+    DiagnosticRenderer::new(color, &lookup).render_all(diags)
 }
 
 /// `--out -` writes to stdout, as with most command-line tools, rather than
@@ -467,8 +458,7 @@ impl Eval {
 
 /// Parse a `YYYY-MM-DD` date argument.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date: expected YYYY-MM-DD"))
+    crate::model::parse_date(s).map_err(|e| format!("`{s}` is not a date: {e}"))
 }
 
 /// The as-of date: given, else the workspace default.

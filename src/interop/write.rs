@@ -440,14 +440,16 @@ fn claim_text(
         }
     }
     let _ = writeln!(out, "relevance = {}", q(c.relevance.as_str()));
+    // In `kzclaims fmt`'s order (docs/format.md), so that a fresh import
+    // passes `fmt --check`.
+    if let Some(r) = &c.rationale {
+        let _ = writeln!(out, "rationale = {}", q(r));
+    }
     if !c.tags.is_empty() {
         let _ = writeln!(out, "tags = {}", list(&c.tags));
     }
     if let Some(g) = &c.group {
         let _ = writeln!(out, "group = {}", q(g));
-    }
-    if let Some(r) = &c.rationale {
-        let _ = writeln!(out, "rationale = {}", q(r));
     }
     let _ = writeln!(out, "\n[claim.ratings]");
     for (sid, r) in scen_ids.iter().zip(&c.ratings) {

@@ -44,6 +44,15 @@ fn canonical_value(key: &str, v: &mut Value) {
             }
         }
     }
+    // A source's reliability is one capital letter (the loader reads "c" too).
+    if key == "reliability" {
+        if let Some(r) = v.as_str() {
+            let up = r.trim().to_ascii_uppercase();
+            if up != r && matches!(up.as_str(), "A" | "B" | "C" | "D" | "E" | "F") {
+                replace(v, Value::from(up));
+            }
+        }
+    }
     if key == "credibility" {
         if let Some(n) = v.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
             replace(v, Value::from(n));
@@ -119,12 +128,65 @@ fn table(t: &mut Table, order: &[&str], children: &[(&str, &[&str])]) {
 }
 
 /// The file in canonical form (`rel` tells which kind of file it is), or
-/// `None` when it does not parse (the loader reports why).
+/// `None` when it does not parse (the loader reports why). Line endings
+/// (CRLF or LF, whichever most lines use) and a byte-order mark are kept as
+/// found.
 pub fn format(rel: &str, text: &str) -> Option<String> {
+    let (bom, body) = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => ("\u{FEFF}", rest),
+        None => ("", text),
+    };
+    let crlf = body.matches("\r\n").count();
+    let crlf = crlf > 0 && 2 * crlf >= body.matches('\n').count();
+    let lf;
+    let body = if crlf {
+        lf = body.replace("\r\n", "\n");
+        lf.as_str()
+    } else {
+        body
+    };
+    let out = format_lf(rel, body)?;
+    let out = if crlf { out.replace('\n', "\r\n") } else { out };
+    Some(format!("{bom}{out}"))
+}
+
+/// Sort the root table's keys, keeping the comment block above its first key
+/// (the file's header) at the top of the file.
+fn root_table(root: &mut Table, order: &[&str]) {
+    let first = root
+        .iter()
+        .find(|(_, item)| item.is_value())
+        .map(|(k, _)| k.to_string());
+    let header = first.as_deref().and_then(|k| {
+        let mut key = root.key_mut(k)?;
+        let decor = key.leaf_decor_mut();
+        let prefix = decor.prefix()?.as_str()?.to_string();
+        decor.set_prefix("");
+        Some(prefix)
+    });
+    table(root, order, &[]);
+    if let Some(header) = header {
+        let new_first = root
+            .iter()
+            .find(|(_, item)| item.is_value())
+            .map(|(k, _)| k.to_string());
+        if let Some(mut key) = new_first.as_deref().and_then(|k| root.key_mut(k)) {
+            let decor = key.leaf_decor_mut();
+            let own = decor
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or_default()
+                .to_string();
+            decor.set_prefix(format!("{header}{own}"));
+        }
+    }
+}
+
+fn format_lf(rel: &str, text: &str) -> Option<String> {
     let mut doc: DocumentMut = text.parse().ok()?;
     let root = doc.as_table_mut();
     if rel == "kzclaims.toml" {
-        table(root, CONFIG_KEYS, &[]);
+        root_table(root, CONFIG_KEYS);
         if let Some(r) = root.get_mut("resolution").and_then(Item::as_table_mut) {
             table(r, &["date", "scenario", "note"], &[]);
         }
@@ -177,6 +239,26 @@ mod tests {
             format("claims/a.toml", &out).unwrap(),
             out,
             "twice changes nothing"
+        );
+    }
+
+    /// Issue 19, row 17: CRLF, a byte-order mark and a file-header comment
+    /// kept as found; reliability "c" written "C".
+    #[test]
+    fn line_endings_bom_header_and_reliability() {
+        let text = "\u{FEFF}# Sources.\r\n[[source]]\r\nname = \"W\"\r\nid = \"w\"\r\nkind = \"media\"\r\nreliability = \"c\"\r\n";
+        let out = format("claims/sources.toml", text).unwrap();
+        assert_eq!(
+            out,
+            "\u{FEFF}# Sources.\r\n[[source]]\r\nid = \"w\"\r\nname = \"W\"\r\nkind = \"media\"\r\nreliability = \"C\"\r\n"
+        );
+        assert_eq!(format("claims/sources.toml", &out).unwrap(), out);
+
+        let config = "# My workspace.\n# Second line.\n\nquestion = \"Q?\"\ntitle = \"T\"\n";
+        let out = format("kzclaims.toml", config).unwrap();
+        assert_eq!(
+            out,
+            "# My workspace.\n# Second line.\n\ntitle = \"T\"\nquestion = \"Q?\"\n"
         );
     }
 

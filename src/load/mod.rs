@@ -1,6 +1,7 @@
 //! Reads a workspace (from disk or from any set of files) into a validated
 //! [`Workspace`], reporting every problem at once as [`Diagnostic`]s.
 
+pub mod files;
 pub mod fmt;
 pub mod git;
 mod parse;
@@ -84,30 +85,44 @@ fn read_files_with(
 ) -> Result<Vec<SourceFile>, LoadError> {
     let mut files = Vec::new();
     let mut diags = Vec::new();
-    let cfg = root.join(CONFIG_FILE);
-    let bytes = std::fs::read(&cfg)
-        .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", cfg.display())))?;
-    files.push(decode(CONFIG_FILE.to_string(), bytes, &mut diags));
-    progress.step();
     let real_root = root
         .canonicalize()
         .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", root.display())))?;
+    match files::read_inside(&real_root, root, CONFIG_FILE) {
+        Ok(bytes) => files.push(decode(CONFIG_FILE.to_string(), bytes, &mut diags)),
+        Err(r) => diags.push(refused(root, CONFIG_FILE, r)?),
+    }
+    progress.step();
     // Both folders listed first, so that the progress bar knows its length.
     let mut listed = Vec::new();
     for dir in ["scenarios", "claims"] {
-        let path = root.join(dir);
-        if path.exists() && !path.is_dir() {
-            diags.push(
-                Diagnostic::error("E014", format!("`{dir}` is a file, not a folder"))
-                    .in_file(dir)
-                    .help(format!("{dir}/ holds the workspace's .toml files: move the file into a folder named {dir}")),
-            );
-            continue;
+        match files::resolve(&real_root, root, dir, true) {
+            Ok(_) => {}
+            Err(files::Refused::Missing) => continue,
+            Err(files::Refused::WrongKind { .. }) => {
+                diags.push(
+                    Diagnostic::error("E014", format!("`{dir}` is a file, not a folder"))
+                        .in_file(dir)
+                        .help(format!("{dir}/ holds the workspace's .toml files: move the file into a folder named {dir}")),
+                );
+                continue;
+            }
+            Err(r) => {
+                diags.push(refused(root, dir, r)?);
+                continue;
+            }
         }
         let mut found = Vec::new();
         let mut seen = Vec::new();
-        collect_toml(&real_root, &path, dir, &mut found, &mut seen, &mut diags)
-            .map_err(LoadError::Io)?;
+        collect_toml(
+            &real_root,
+            &root.join(dir),
+            dir,
+            &mut found,
+            &mut seen,
+            &mut diags,
+        )
+        .map_err(LoadError::Io)?;
         found.sort();
         listed.push((dir, found));
     }
@@ -124,10 +139,10 @@ fn read_files_with(
                 });
                 continue;
             }
-            let path = root.join(&rel);
-            let bytes = std::fs::read(&path)
-                .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
-            files.push(decode(rel, bytes, &mut diags));
+            match files::read_inside(&real_root, root, &rel) {
+                Ok(bytes) => files.push(decode(rel, bytes, &mut diags)),
+                Err(r) => diags.push(refused(root, &rel, r)?),
+            }
         }
     }
     if diags.is_empty() {
@@ -156,6 +171,31 @@ fn decode(rel: String, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> SourceFil
             );
             SourceFile { rel, text }
         }
+    }
+}
+
+/// The error for a path the loader will not read ([`files`]): E021, naming
+/// the path and never its contents; a plain I/O error (permissions, a file
+/// that vanished) stops the load instead (exit 2), as before.
+fn refused(root: &Path, rel: &str, r: files::Refused) -> Result<Diagnostic, LoadError> {
+    match r {
+        files::Refused::Io(e) => Err(LoadError::Io(format!(
+            "cannot read {}: {e}",
+            root.join(rel).display()
+        ))),
+        files::Refused::Missing => {
+            let path = root.join(rel);
+            let e = std::fs::symlink_metadata(&path)
+                .err()
+                .unwrap_or_else(|| std::io::ErrorKind::NotFound.into());
+            Err(LoadError::Io(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
+        r => Ok(Diagnostic::error("E021", r.describe(rel))
+            .in_file(rel)
+            .help(r.help())),
     }
 }
 
@@ -233,9 +273,21 @@ fn collect_toml(
             }
         }
         let path = entry.path();
-        if path.is_dir() {
+        let meta =
+            std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if meta.is_dir() {
             collect_toml(real_root, &path, &child, out, seen, diags)?;
         } else if name.ends_with(".toml") {
+            // A FIFO, socket or device is never opened (a FIFO would block).
+            if let Some(kind) = files::special(meta.file_type()) {
+                let r = files::Refused::NotRegular(kind);
+                diags.push(
+                    Diagnostic::error("E021", r.describe(&child))
+                        .in_file(&child)
+                        .help(r.help()),
+                );
+                continue;
+            }
             out.push(child);
         }
     }
@@ -300,7 +352,15 @@ fn load_lean(
     stamp: bool,
 ) -> Result<(Workspace, Vec<TextStamp>), LoadError> {
     let files = read_files_with(root, progress, true)?;
-    match from_files_with(files, progress, Some(Lean { root, stamp })) {
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", root.display())))?;
+    let lean = Lean {
+        root,
+        real_root: &real_root,
+        stamp,
+    };
+    match from_files_with(files, progress, Some(lean)) {
         Ok((mut ws, claims_stamps)) => {
             ws.root = root.to_path_buf();
             let stamps = if stamp {
@@ -351,11 +411,12 @@ pub fn read_back(
     wanted: impl Fn(&str) -> bool,
 ) -> Vec<String> {
     let mut changed = Vec::new();
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for (f, stamp) in files.iter_mut().zip(stamps) {
         if !f.text.is_empty() || !wanted(&f.rel) {
             continue;
         }
-        match std::fs::read(root.join(&f.rel)) {
+        match files::read_inside(&real_root, root, &f.rel) {
             Ok(bytes) if TextStamp::of(&bytes) == *stamp => match String::from_utf8(bytes) {
                 Ok(text) => f.text = text,
                 Err(_) => changed.push(f.rel.clone()),
@@ -379,6 +440,8 @@ pub fn from_files(files: Vec<SourceFile>) -> Result<Workspace, LoadError> {
 #[derive(Clone, Copy)]
 struct Lean<'a> {
     root: &'a Path,
+    /// `root`'s canonical path ([`files::read_inside`]).
+    real_root: &'a Path,
     /// Stamp each claims file before its text is let go.
     stamp: bool,
 }
@@ -534,14 +597,15 @@ fn parse_files(
         .enumerate()
         .filter(|(_, f)| is_claims(f))
         .map(|(i, f)| {
-            if let Some(Lean { root, .. }) = lean {
+            if let Some(Lean {
+                root, real_root, ..
+            }) = lean
+            {
                 let mut diags = Vec::new();
-                match std::fs::read(root.join(&f.rel)) {
+                match files::read_inside(real_root, root, &f.rel) {
                     Ok(bytes) => *f = decode(f.rel.clone(), bytes, &mut diags),
-                    Err(e) => diags.push(
-                        Diagnostic::error("IO", format!("cannot read {}: {e}", f.rel))
-                            .in_file(f.rel.clone()),
-                    ),
+                    Err(r) => diags
+                        .push(Diagnostic::error("IO", r.describe(&f.rel)).in_file(f.rel.clone())),
                 }
                 if !diags.is_empty() {
                     // The caller reads the workspace again and reports this.
@@ -664,7 +728,13 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
         );
     }
     let prior_sum: f64 = scenarios.iter().filter_map(|s| s.s.prior).sum();
-    if prior_sum > 1.0 + 1e-9 {
+    // A prior outside [0, 1] was reported where it is written; the sum past 1
+    // that follows from it is not a second error.
+    let priors_in_range = scenarios
+        .iter()
+        .filter_map(|s| s.s.prior)
+        .all(|p| (0.0..=1.0).contains(&p));
+    if prior_sum > 1.0 + 1e-9 && priors_in_range {
         for s in scenarios.iter().filter(|s| s.s.prior.is_some()) {
             diags.push(
                 Diagnostic::error("E012", format!("priors sum to {prior_sum:.6}, past 1"))
@@ -811,10 +881,41 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     }
 
     let mut errors: Vec<Diagnostic> = diags.into_iter().filter(|d| d.is_error()).collect();
-    errors.sort_by(|a, b| {
-        (&a.file, a.span.as_ref().map(|s| s.start))
-            .cmp(&(&b.file, b.span.as_ref().map(|s| s.start)))
-    });
+    // A scenario that failed to load (no id, or its file unreadable as TOML)
+    // would make every reference to it an unknown scenario: those follow-on
+    // errors are left out until it loads, and its error says so.
+    let lost = |d: &Diagnostic| {
+        d.file.starts_with("scenarios/")
+            && ((d.code == "E004" && d.message.starts_with("missing key `id`")) || d.code == "E001")
+    };
+    if errors.iter().any(lost) {
+        let follow_on = |d: &Diagnostic| d.code == "E006";
+        let n = errors.iter().filter(|d| follow_on(d)).count();
+        if n > 0 {
+            errors.retain(|d| !follow_on(d));
+            if let Some(d) = errors.iter_mut().find(|d| lost(d)) {
+                let note = format!(
+                    "{n} reference{} to scenarios {} not checked until every scenario loads",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "is" } else { "are" }
+                );
+                d.help = Some(match d.help.take() {
+                    Some(h) => format!("{h}; {note}"),
+                    None => note,
+                });
+            }
+        }
+    }
+    // By file and place; a file's problems without a place first, except
+    // the count of syntax errors not shown (E001 without a place), which
+    // follows the ones shown.
+    let place = |d: &Diagnostic| {
+        d.span
+            .as_ref()
+            .map(|s| s.start)
+            .or((d.code == "E001").then_some(usize::MAX))
+    };
+    errors.sort_by(|a, b| (&a.file, place(a)).cmp(&(&b.file, place(b))));
     if !errors.is_empty() || config.is_none() {
         return Err(LoadError::Invalid {
             diagnostics: errors,
@@ -1259,8 +1360,9 @@ mod tests {
             ("claims/c.toml", &claims),
         ]));
         let codes: Vec<&str> = e.iter().map(|d| d.code).collect();
-        // A bad date inside TOML is a syntax error, so the file stops there.
-        assert_eq!(codes, ["E001"], "{e:#?}");
+        // A bad date inside TOML is refused by the TOML parser, so the file
+        // stops there; it is filed with every other invalid date (E009).
+        assert_eq!(codes, ["E009"], "{e:#?}");
         let claims = claims.replace("2022-13-05", "\"2022-13-05\"");
         let e = errors(ws(&[
             ("kzclaims.toml", CFG),

@@ -249,6 +249,10 @@ pub(super) fn url_of(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, revision: bool) -> Op
     None
 }
 
+/// [`is_slug`] as a regular expression, for the JSON Schema (load/schema.rs;
+/// a test keeps the two in step).
+pub const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
+
 pub fn is_slug(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -269,22 +273,166 @@ pub(super) fn slug(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<(String, Span
     Some((id, span))
 }
 
+/// How many TOML syntax errors of one file are reported; the rest are
+/// counted in one more diagnostic ("… and N more in this file").
+pub const SYNTAX_ERRORS_SHOWN: usize = 20;
+
 pub(super) fn parse_file<'i>(
     cx: &mut FileCx<'_>,
     text: &'i str,
 ) -> Option<toml::Spanned<DeTable<'i>>> {
-    let (doc, errors) = DeTable::parse_recoverable(text);
-    if errors.is_empty() {
+    // A file without errors (nearly every one) is parsed once.
+    if let Ok(doc) = DeTable::parse(text) {
         return Some(doc);
     }
-    for e in errors {
-        let span = e.span().unwrap_or(0..0);
-        let msg = e.message().trim().to_string();
+    // With errors: count the syntax errors first, keeping only the first few
+    // (a file of garbage has one per line, and the full parse keeps a message
+    // for each). Only when they are few is the file parsed again for the
+    // full list, which adds what the syntax pass cannot see (a key defined
+    // twice, a bad escape); that list is capped too.
+    let (first, total) = syntax_errors(text);
+    let mut shown: Vec<(Span, String)> = Vec::new();
+    let total = if total <= SYNTAX_ERRORS_SHOWN {
+        let (_, errors) = DeTable::parse_recoverable(text);
+        let n = errors.len();
+        for e in errors.into_iter().take(SYNTAX_ERRORS_SHOWN) {
+            shown.push((e.span().unwrap_or(0..0), e.message().to_string()));
+        }
+        n
+    } else {
+        for e in first {
+            let span = e.unexpected().map_or(0..0, |s| s.start()..s.end());
+            shown.push((span, parse_error_message(&e)));
+        }
+        total
+    };
+    for (span, msg) in shown {
+        let msg = msg.trim();
         let first = msg.lines().next().unwrap_or("invalid TOML").to_string();
+        // A TOML date with no such day (2024-02-30) is refused by the TOML
+        // parser itself; it is filed with every other invalid date (E009).
+        if first.starts_with("invalid date") {
+            let written = text.get(span.clone()).unwrap_or_default().to_string();
+            let d = cx.err(
+                "E009",
+                span,
+                format!("`{written}` is not a calendar date ({first})"),
+            );
+            d.label = Some("no such day in the calendar".into());
+            d.help = Some("dates are written YYYY-MM-DD, with a day that exists".into());
+            continue;
+        }
+        // `[claim]` written for `[[claim]]` makes `claim` one table, and the
+        // next `[[claim]]` a key defined twice: say so.
+        let single = |name: &str| {
+            text.lines()
+                .any(|l| l.trim_start().starts_with(&format!("[{name}]")))
+        };
+        let hint = match (first.as_str(), text.get(span.clone())) {
+            ("duplicate key", Some(k @ ("claim" | "source" | "scenario"))) if single(k) => Some(
+                format!("`[{k}]` (one pair of brackets) above makes `{k}` a single table; each {k} is written `[[{k}]]`, with two"),
+            ),
+            _ => None,
+        };
         let d = cx.err("E001", span, format!("TOML syntax error: {first}"));
         d.label = Some(first);
+        d.help = hint;
+    }
+    if total > SYNTAX_ERRORS_SHOWN {
+        let more = total - SYNTAX_ERRORS_SHOWN;
+        cx.diags.push(
+            Diagnostic::error(
+                "E001",
+                format!(
+                    "… and {more} more TOML syntax error{} in this file",
+                    if more == 1 { "" } else { "s" }
+                ),
+            )
+            .in_file(cx.rel)
+            .help(format!(
+                "the first {SYNTAX_ERRORS_SHOWN} are shown above; fix them and run kzclaims again (is this a TOML file?)"
+            )),
+        );
     }
     None
+}
+
+/// The errors of `text` that the TOML parser and its decoder report (bad
+/// syntax, an empty or unquoted key, an unquoted string, a bad escape or
+/// number), without building the document: the first
+/// [`SYNTAX_ERRORS_SHOWN`] and how many there are in all. Memory stays the
+/// parser's own (its tokens), however many errors the file holds. What only
+/// the document can tell (a key or table defined twice) is not counted.
+fn syntax_errors(text: &str) -> (Vec<toml_parser::ParseError>, usize) {
+    use toml_parser::parser::{parse_document, EventReceiver, RecursionGuard, ValidateWhitespace};
+    use toml_parser::{decoder::Encoding, ErrorSink, Raw, Span};
+    struct Capped {
+        first: Vec<toml_parser::ParseError>,
+        total: usize,
+    }
+    impl ErrorSink for Capped {
+        fn report_error(&mut self, e: toml_parser::ParseError) {
+            self.total += 1;
+            if self.first.len() < SYNTAX_ERRORS_SHOWN {
+                self.first.push(e);
+            }
+        }
+    }
+    /// Decodes each key and value as the toml crate does, into nothing.
+    struct Decode<'i>(&'i str);
+    impl<'i> Decode<'i> {
+        fn raw(&self, span: Span, kind: Option<Encoding>) -> Raw<'i> {
+            Raw::new_unchecked(&self.0[span.start()..span.end()], kind, span)
+        }
+    }
+    impl EventReceiver for Decode<'_> {
+        fn simple_key(&mut self, span: Span, kind: Option<Encoding>, error: &mut dyn ErrorSink) {
+            self.raw(span, kind).decode_key(&mut (), error);
+        }
+        fn scalar(&mut self, span: Span, kind: Option<Encoding>, error: &mut dyn ErrorSink) {
+            let _ = self.raw(span, kind).decode_scalar(&mut (), error);
+        }
+    }
+    let source = toml_parser::Source::new(text);
+    let tokens = source.lex().into_vec();
+    let mut sink = Capped {
+        first: Vec::new(),
+        total: 0,
+    };
+    let mut decode = Decode(text);
+    let mut ws = ValidateWhitespace::new(&mut decode, source);
+    // The same nesting limit as the toml crate's own parse.
+    let mut guard = RecursionGuard::new(&mut ws, 80);
+    parse_document(&tokens, &mut guard, &mut sink);
+    (sink.first, sink.total)
+}
+
+/// A parser error in the words the toml crate uses for it ("invalid key,
+/// expected `=`").
+fn parse_error_message(e: &toml_parser::ParseError) -> String {
+    let mut m = e.description().to_string();
+    if let Some(expected) = e.expected() {
+        m.push_str(", expected ");
+        if expected.is_empty() {
+            m.push_str("nothing");
+        }
+        for (i, x) in expected.iter().enumerate() {
+            if i != 0 {
+                m.push_str(", ");
+            }
+            match x {
+                toml_parser::Expected::Literal("\n") => m.push_str("newline"),
+                toml_parser::Expected::Literal("`") => m.push_str("'`'"),
+                toml_parser::Expected::Literal(s) if s.chars().all(|c| c.is_ascii_control()) => {
+                    m.push_str(&format!("`{}`", s.escape_debug()))
+                }
+                toml_parser::Expected::Literal(s) => m.push_str(&format!("`{s}`")),
+                toml_parser::Expected::Description(s) => m.push_str(s),
+                _ => m.push_str("etc"),
+            }
+        }
+    }
+    m
 }
 
 /// `silence = { K102 = "reason" }`: every code must exist, belong to `level`
@@ -905,7 +1053,16 @@ pub(super) fn parse_claims(
                     }
                     parsed
                 }
-                None => None,
+                None => {
+                    // `reliability = 2`: the number is the claim's credibility.
+                    if let (Some(DeValue::Integer(_)), Some(d)) = (
+                        t.get("reliability").map(|v| v.get_ref()),
+                        cx.diags.last_mut(),
+                    ) {
+                        d.help = Some("a source's reliability is a letter A-F, in quotes (reliability = \"B\"): A completely reliable, B usually reliable, C fairly reliable, D not usually reliable, E unreliable, F cannot be judged; the number 1-6 is a claim's credibility".into());
+                    }
+                    None
+                }
             };
             let origin = match t.opt_str(cx, "origin") {
                 Some((o, span)) if o.trim().is_empty() => {
@@ -1219,4 +1376,52 @@ pub(super) fn parse_claim<'t>(
         source_refs: source_refs.into_iter().chain(source_refs_rev).collect(),
         revision_dates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        let mut cx = FileCx {
+            rel: "claims/x.toml",
+            diags: &mut diags,
+        };
+        assert!(parse_file(&mut cx, text).is_none());
+        diags
+    }
+
+    #[test]
+    fn a_flood_of_syntax_errors_is_cut_at_twenty_and_counted() {
+        let d = errors(&"=\n".repeat(1000));
+        assert_eq!(d.len(), SYNTAX_ERRORS_SHOWN + 1);
+        assert!(d[..20].iter().all(|d| d.span.is_some() && d.code == "E001"));
+        // Two errors on each line (no key, no quoted value).
+        assert_eq!(
+            d[20].message,
+            "… and 1980 more TOML syntax errors in this file"
+        );
+        assert_eq!(d[20].span, None);
+    }
+
+    #[test]
+    fn a_few_errors_are_all_shown_with_what_only_the_document_sees() {
+        // A syntax error and a key defined twice: both, as before.
+        let d = errors("a = 1\na = 2\nb = = 3\n");
+        let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert!(msgs.iter().any(|m| m.contains("duplicate key")), "{msgs:?}");
+        assert!(d.len() < SYNTAX_ERRORS_SHOWN, "{msgs:?}");
+        assert!(!msgs.iter().any(|m| m.contains("more TOML")), "{msgs:?}");
+    }
+
+    #[test]
+    fn many_keys_defined_twice_are_capped_too() {
+        let d = errors(&"a = 1\n".repeat(100));
+        assert_eq!(d.len(), SYNTAX_ERRORS_SHOWN + 1);
+        assert_eq!(
+            d[20].message,
+            "… and 79 more TOML syntax errors in this file"
+        );
+    }
 }

@@ -51,10 +51,7 @@ fn check(files: Vec<SourceFile>) {
                 assert!(text.is_char_boundary(span.end), "{d:?}");
             }
             let source = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
-            let r = DiagnosticRenderer {
-                color: false,
-                source: &source,
-            };
+            let r = DiagnosticRenderer::new(false, &source);
             assert!(r.render(d).contains(d.code));
         }
     }

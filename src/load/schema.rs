@@ -20,7 +20,8 @@ impl JsonSchema for Date {
         json_schema!({
             "description": "A calendar day: a TOML date (2022-01-05) or the same as a string (\"2022-01-05\").",
             "type": "string",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "format": "date"
         })
     }
 }
@@ -83,8 +84,125 @@ impl JsonSchema for Url {
     }
 }
 
-/// Warnings acknowledged where they point: check code (K102) → the reason.
-type Silence = BTreeMap<String, String>;
+/// A revision's citation: a full address, or "" to drop the earlier link.
+pub struct RevisionUrl;
+impl JsonSchema for RevisionUrl {
+    fn schema_name() -> Cow<'static, str> {
+        "RevisionUrl".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "The citation from this date on: an http://, https:// or mailto: address written in full, or \"\" to drop the earlier link.",
+            "type": "string",
+            "pattern": "^(|([Hh][Tt][Tt][Pp][Ss]?://|[Mm][Aa][Ii][Ll][Tt][Oo]:)[^\\s]+)$"
+        })
+    }
+}
+
+/// A pattern matching any of `names` in any case, as the loader reads them
+/// (`"High"`, `"MEDIA"`): built from the loader's own lists.
+fn any_case(names: &[&str]) -> String {
+    let alts: Vec<String> = names
+        .iter()
+        .map(|n| {
+            n.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    format!("^({})$", alts.join("|"))
+}
+
+/// An id: a slug, by the loader's rule ([`super::is_slug`]).
+pub struct Slug;
+impl JsonSchema for Slug {
+    fn schema_name() -> Cow<'static, str> {
+        "Slug".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An id: lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit.",
+            "type": "string",
+            "pattern": super::parse::SLUG_PATTERN
+        })
+    }
+}
+
+/// A value from a fixed list, in any case: `Relevance::NAMES` and the like.
+macro_rules! any_case_type {
+    ($name:ident, $names:expr, $desc:expr) => {
+        pub struct $name;
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({
+                    "description": $desc,
+                    "type": "string",
+                    "pattern": any_case(&$names)
+                })
+            }
+        }
+    };
+}
+
+any_case_type!(
+    RelevanceName,
+    crate::model::Relevance::NAMES,
+    "low, medium (default) or high (any case)."
+);
+any_case_type!(
+    SourceKindName,
+    crate::model::SourceKind::NAMES,
+    "media, official, eyewitness, analysis, social, ngo or other (any case)."
+);
+any_case_type!(
+    EngineName,
+    ["bayes", "ach"],
+    "\"bayes\" (default) or \"ach\" (any case)."
+);
+
+/// Warnings acknowledged where they point: check code → the reason. Only the
+/// codes that can be silenced at this level, from the registry
+/// (src/checks/codes.rs), each with a reason that is not blank.
+fn silence_at(level: crate::checks::codes::Level) -> Schema {
+    let codes: Vec<&str> = crate::checks::codes::CODES
+        .iter()
+        .filter(|c| c.level == level)
+        .map(|c| c.code)
+        .collect();
+    json_schema!({
+        "description": "Warnings acknowledged here: check code (docs/checks.md) → the reason.",
+        "type": "object",
+        "propertyNames": { "enum": codes },
+        "additionalProperties": { "type": "string", "pattern": "\\S" }
+    })
+}
+macro_rules! silence_type {
+    ($name:ident, $level:ident) => {
+        pub struct $name;
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                silence_at(crate::checks::codes::Level::$level)
+            }
+        }
+    };
+}
+silence_type!(ClaimSilence, Claim);
+silence_type!(ScenarioSilence, Scenario);
+silence_type!(IndicatorSilence, Indicator);
+silence_type!(WorkspaceSilence, Workspace);
+
 /// Scenario id → rating.
 type Ratings = BTreeMap<String, Rating>;
 
@@ -102,7 +220,7 @@ pub struct Config {
     memo: Option<Memo>,
     resolution: Option<Resolution>,
     /// Workspace-level warnings acknowledged (K108), code → reason.
-    silence: Option<Silence>,
+    silence: Option<WorkspaceSilence>,
 }
 
 /// `[scoring]`.
@@ -110,8 +228,7 @@ pub struct Config {
 #[schemars(deny_unknown_fields)]
 pub struct Scoring {
     /// "bayes" (default) or "ach".
-    #[schemars(regex(pattern = r"^([Bb][Aa][Yy][Ee][Ss]|[Aa][Cc][Hh])$"))]
-    engine: Option<String>,
+    engine: Option<EngineName>,
     /// Override the likelihood of any rating.
     likelihood: Option<Likelihood>,
     /// η in (0, 1], default 0.5: how much one group of claims counts against a fully independent observation.
@@ -170,9 +287,7 @@ pub struct ScenariosFile {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Scenario {
-    /// A slug: lower case letters, digits and dashes.
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]*$"))]
-    id: String,
+    id: Slug,
     title: String,
     summary: String,
     /// Prior probability in [0, 1]; scenarios without one share the remainder.
@@ -184,7 +299,7 @@ pub struct Scenario {
     /// Dated changes to the wording (title, summary).
     revision: Option<Vec<ScenarioRevision>>,
     /// Warnings acknowledged (K103, K107), code → reason.
-    silence: Option<Silence>,
+    silence: Option<ScenarioSilence>,
 }
 
 /// A proponent: a name, or a table with the day it took this position.
@@ -221,7 +336,7 @@ pub struct ScenarioRevision {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Indicator {
-    id: String,
+    id: Slug,
     text: String,
     due: Option<Date>,
     /// P(observed | this scenario), strictly between 0 and 1.
@@ -232,7 +347,7 @@ pub struct Indicator {
     ratings: Option<Ratings>,
     observation: Option<Vec<Observation>>,
     /// Warnings acknowledged (K109), code → reason.
-    silence: Option<Silence>,
+    silence: Option<IndicatorSilence>,
 }
 
 /// `[[scenario.indicator.observation]]`.
@@ -260,12 +375,10 @@ pub struct ClaimsFile {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Source {
-    id: String,
+    id: Slug,
     name: String,
     url: Option<Url>,
-    /// media, official, eyewitness, analysis, social, ngo or other.
-    #[schemars(regex(pattern = r"^(media|official|eyewitness|analysis|social|ngo|other)$"))]
-    kind: String,
+    kind: SourceKindName,
     /// Admiralty source reliability: A completely reliable … E unreliable, F cannot be judged.
     #[schemars(regex(pattern = r"^[A-Fa-f]$"))]
     reliability: String,
@@ -280,8 +393,9 @@ pub struct Source {
 /// `[[claim]]`: one piece of evidence.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[schemars(extend("anyOf" = [{ "required": ["ratings"] }, { "required": ["assessment"] }]))]
 pub struct Claim {
-    id: String,
+    id: Slug,
     /// When it happened or was reported; it counts from the later of this and its earliest source's `published`.
     date: Date,
     statement: String,
@@ -290,9 +404,7 @@ pub struct Claim {
     /// The citation.
     url: Option<Url>,
     credibility: Credibility,
-    /// low, medium (default) or high.
-    #[schemars(regex(pattern = r"^(low|medium|high)$"))]
-    relevance: Option<String>,
+    relevance: Option<RelevanceName>,
     /// Every scenario id → a rating (unless analysts rate it).
     ratings: Option<Ratings>,
     /// Why: a sentence, or scenario id → a sentence.
@@ -304,7 +416,7 @@ pub struct Claim {
     revision: Option<Vec<Revision>>,
     assessment: Option<Vec<Assessment>>,
     /// Warnings acknowledged, code → reason.
-    silence: Option<Silence>,
+    silence: Option<ClaimSilence>,
 }
 
 #[derive(JsonSchema)]
@@ -322,13 +434,12 @@ pub struct Revision {
     /// What changed and why.
     note: String,
     credibility: Option<Credibility>,
-    #[schemars(regex(pattern = r"^(low|medium|high)$"))]
-    relevance: Option<String>,
+    relevance: Option<RelevanceName>,
     ratings: Option<Ratings>,
     statement: Option<String>,
     sources: Option<Vec<String>>,
     /// The citation from this date on; "" drops the earlier link.
-    url: Option<String>,
+    url: Option<RevisionUrl>,
     /// "retracted" or "active".
     #[schemars(regex(pattern = r"^(retracted|active)$"))]
     status: Option<String>,

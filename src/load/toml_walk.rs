@@ -310,23 +310,17 @@ pub fn date_value(cx: &mut FileCx<'_>, what: &str, key: &str, v: &Val<'_>) -> Op
                 None
             }
         },
-        DeValue::String(s) => match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-            Ok(d) if s.trim().len() == 10 => Some(d),
-            _ => {
+        DeValue::String(s) => match crate::model::parse_date(s.trim()) {
+            Ok(d) => Some(d),
+            Err(e) => {
                 let d = cx.err(
                     "E009",
                     v.span(),
                     format!("`{key}` in {what} is not a valid date: \"{s}\""),
                 );
                 // Right shape, impossible day (2022-02-30): say so, not the format.
-                let shaped = s.trim().len() == 10
-                    && s.trim()
-                        .split('-')
-                        .map(|p| p.parse::<u32>().is_ok())
-                        .eq([true; 3]);
-                if shaped {
-                    d.label = Some("no such day in the calendar".into());
-                } else {
+                d.label = Some(e.to_string());
+                if e == crate::model::DateError::Shape {
                     d.label = Some("expected YYYY-MM-DD".into());
                     d.help =
                         Some("write a TOML date (2022-01-05) or a string (\"2022-01-05\")".into());

@@ -2,7 +2,7 @@
 //! GitHub Actions workflow commands (`check --format github`), both computed
 //! from the one `Diagnostic` type (docs/json.md, docs/checks.md).
 
-use crate::diag::{line_col, Diagnostic, Severity};
+use crate::diag::{Diagnostic, LineCounter, Severity};
 use crate::model::SourceFile;
 use serde::Serialize;
 
@@ -57,17 +57,40 @@ pub struct CheckJson {
     pub diagnostics: Vec<DiagnosticJson>,
 }
 
-/// Line and column (1-based) of a diagnostic's span start and end, when it
-/// has a span in a file at hand.
+/// Line and column (1-based) of a diagnostic's span start and end (the
+/// place just after its last character), when it has a span in a file at
+/// hand.
 pub(crate) fn place(d: &Diagnostic, files: &[SourceFile]) -> [Option<usize>; 4] {
+    place_with(d, files, &LineCounter::default(), false)
+}
+
+/// [`place`] with lines counted on from the previous diagnostic's; with
+/// `inclusive`, the end is the span's last character (GitHub's `endColumn`)
+/// instead of the place after it.
+fn place_with(
+    d: &Diagnostic,
+    files: &[SourceFile],
+    lines: &LineCounter,
+    inclusive: bool,
+) -> [Option<usize>; 4] {
     let text = files
         .iter()
         .find(|f| f.rel == d.file)
         .map(|f| f.text.as_str());
     match (text, &d.span) {
         (Some(t), Some(s)) => {
-            let (l, c) = line_col(t, s.start);
-            let (el, ec) = line_col(t, s.end);
+            let (l, c) = lines.line_col(t, s.start);
+            let end = if inclusive && s.end > s.start {
+                // The last character's start.
+                let mut i = s.end.min(t.len()).saturating_sub(1).max(s.start);
+                while i > s.start && !t.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            } else {
+                s.end
+            };
+            let (el, ec) = lines.line_col(t, end);
             [Some(l), Some(c), Some(el), Some(ec)]
         }
         _ => [None; 4],
@@ -75,7 +98,11 @@ pub(crate) fn place(d: &Diagnostic, files: &[SourceFile]) -> [Option<usize>; 4] 
 }
 
 pub fn to_json_one(d: &Diagnostic, files: &[SourceFile]) -> DiagnosticJson {
-    let [line, column, end_line, end_column] = place(d, files);
+    to_json_counted(d, files, &LineCounter::default())
+}
+
+fn to_json_counted(d: &Diagnostic, files: &[SourceFile], lines: &LineCounter) -> DiagnosticJson {
+    let [line, column, end_line, end_column] = place_with(d, files, lines, false);
     DiagnosticJson {
         severity: match d.severity {
             Severity::Error => "error",
@@ -97,7 +124,7 @@ pub fn to_json_one(d: &Diagnostic, files: &[SourceFile]) -> DiagnosticJson {
                 let at = files
                     .iter()
                     .find(|f| f.rel == r.file && !f.text.is_empty())
-                    .map(|f| line_col(&f.text, r.span.start));
+                    .map(|f| lines.line_col(&f.text, r.span.start));
                 RelatedJson {
                     file: r.file.clone(),
                     line: at.map(|x| x.0),
@@ -125,7 +152,13 @@ pub fn to_json(
             warnings: diags.iter().filter(|d| !d.is_error()).count(),
             silenced,
         },
-        diagnostics: diags.iter().map(|d| to_json_one(d, files)).collect(),
+        diagnostics: {
+            let lines = LineCounter::default();
+            diags
+                .iter()
+                .map(|d| to_json_counted(d, files, &lines))
+                .collect()
+        },
     }
 }
 
@@ -144,6 +177,7 @@ fn esc_prop(s: &str) -> String {
 /// One line per diagnostic: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=E002::message`.
 pub fn to_github(diags: &[Diagnostic], files: &[SourceFile]) -> String {
     let mut out = String::new();
+    let lines = LineCounter::default();
     for d in diags {
         let kind = match d.severity {
             Severity::Error => "error",
@@ -153,7 +187,8 @@ pub fn to_github(diags: &[Diagnostic], files: &[SourceFile]) -> String {
         if !d.file.is_empty() {
             props.push(format!("file={}", esc_prop(&d.file)));
         }
-        if let [Some(l), Some(c), Some(el), Some(ec)] = place(d, files) {
+        // GitHub's end is the last character annotated (inclusive).
+        if let [Some(l), Some(c), Some(el), Some(ec)] = place_with(d, files, &lines, true) {
             props.push(format!("line={l},col={c},endLine={el},endColumn={ec}"));
         }
         props.push(format!("title={}", esc_prop(d.code)));
@@ -186,8 +221,55 @@ mod tests {
             .help("fix it");
         assert_eq!(
             to_github(&[d], &files),
-            "::error file=claims/a%2Cb.toml,line=2,col=5,endLine=2,endColumn=10,title=E003::100%25 wrong:%0Asee%0Ahelp: fix it\n"
+            "::error file=claims/a%2Cb.toml,line=2,col=5,endLine=2,endColumn=9,title=E003::100%25 wrong:%0Asee%0Ahelp: fix it\n"
         );
+    }
+
+    #[test]
+    fn github_end_is_the_last_character() {
+        // Issue 19, row 23: `"bad"` is columns 5 to 9; GitHub's endColumn
+        // is inclusive, so 9 (not 10, one past the end). A span ending with
+        // its line's newline ends on that line; an empty span is one place.
+        let files = vec![SourceFile {
+            rel: "c.toml".into(),
+            text: "x = 1\ny = \"bad\"\nzé\n".into(),
+        }];
+        let at = |span: std::ops::Range<usize>| {
+            to_github(&[Diagnostic::error("E003", "m").at("c.toml", span)], &files)
+        };
+        assert!(
+            at(10..15).contains("line=2,col=5,endLine=2,endColumn=9,"),
+            "{}",
+            at(10..15)
+        );
+        assert!(
+            at(10..16).contains("line=2,col=5,endLine=2,endColumn=10,"),
+            "{}",
+            at(10..16)
+        );
+        assert!(
+            at(16..19).contains("line=3,col=1,endLine=3,endColumn=2,"),
+            "{}",
+            at(16..19)
+        );
+        assert!(
+            at(16..16).contains("line=3,col=1,endLine=3,endColumn=1,"),
+            "{}",
+            at(16..16)
+        );
+    }
+
+    #[test]
+    fn running_line_count_agrees_with_counting_from_the_start() {
+        let text = "a\nbb\n\nccc\nd";
+        let lines = LineCounter::default();
+        for &o in &[7usize, 2, 0, 11, 4, 4, 12, 1] {
+            assert_eq!(
+                lines.line_col(text, o),
+                crate::diag::line_col(text, o),
+                "offset {o}"
+            );
+        }
     }
 
     #[test]

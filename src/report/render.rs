@@ -50,6 +50,8 @@ pub struct TemplateError {
 /// backslash) and a file that resolves outside the workspace (a symbolic link
 /// pointing elsewhere) are refused: a workspace cloned from someone else must
 /// not be able to read the user's files into a memo.
+use crate::load::files::Refused;
+
 fn lookup(root: &Path, name: &str) -> Result<Option<(String, String)>, String> {
     let bad_name = name.is_empty()
         || name.starts_with('/')
@@ -63,37 +65,43 @@ fn lookup(root: &Path, name: &str) -> Result<Option<(String, String)>, String> {
             "template name `{name}` leaves templates/: only names of files inside the workspace's templates/ folder (or built-in ones) are allowed"
         ));
     }
-    let path = root.join("templates").join(name);
-    match std::fs::symlink_metadata(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let rel = format!("templates/{name}");
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve the workspace folder: {e}"))?;
+    // The loader's rule (load::files): inside the workspace, a regular file,
+    // within the size limit.
+    let bytes = match crate::load::files::read_inside(&real_root, root, &rel) {
+        Ok(bytes) => bytes,
+        Err(Refused::Missing) => {
             return Ok(BUILTIN
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|(n, t)| (format!("<built-in {n}>"), t.to_string())));
         }
-        Err(e) => return Err(format!("cannot read template templates/{name}: {e}")),
-        Ok(_) => {}
-    }
-    let inside = match (path.canonicalize(), root.canonicalize()) {
-        (Ok(p), Ok(r)) => p.starts_with(&r).then_some(p),
-        (Err(e), _) => {
+        Err(Refused::Outside(real)) => {
+            return Err(match std::fs::read_link(root.join(&rel)) {
+                Ok(t) => format!(
+                    "template {rel} is a link that leads outside the workspace (→ {}); kzclaims does not read it",
+                    t.display()
+                ),
+                Err(_) => format!(
+                    "template {rel} resolves outside the workspace, to {} (through a linked folder); kzclaims does not read it",
+                    real.display()
+                ),
+            });
+        }
+        Err(Refused::Broken) => {
             return Err(format!(
-                "cannot read template templates/{name}: {e} (a broken or looping link?)"
+                "cannot read template {rel}: a broken or looping link"
             ))
         }
-        (_, Err(e)) => return Err(format!("cannot resolve the workspace folder: {e}")),
+        Err(Refused::Io(e)) => return Err(format!("cannot read template {rel}: {e}")),
+        Err(r) => return Err(format!("template {}", r.describe(&rel))),
     };
-    let Some(real) = inside else {
-        let target = std::fs::read_link(&path)
-            .map(|t| format!(" (→ {})", t.display()))
-            .unwrap_or_default();
-        return Err(format!(
-            "template templates/{name} is a link that leads outside the workspace{target}; kzclaims does not read it"
-        ));
-    };
-    std::fs::read_to_string(&real)
-        .map(|text| Some((format!("templates/{name}"), text)))
-        .map_err(|e| format!("cannot read template templates/{name}: {e}"))
+    String::from_utf8(bytes)
+        .map(|text| Some((rel.clone(), text)))
+        .map_err(|_| format!("cannot read template {rel}: it is not valid UTF-8"))
 }
 
 /// The `safe_url` filter: the URL when it may become a link (http, https,

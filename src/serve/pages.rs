@@ -55,9 +55,15 @@ fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn date_param(q: &Query, key: &str) -> Option<NaiveDate> {
-    q.get(key)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+/// A date in the query (absent: `None`), by the one date parser: a bad one is
+/// an error saying what is wrong, never another date.
+fn date_param(q: &Query, key: &str) -> Result<Option<NaiveDate>, String> {
+    match q.get(key) {
+        None => Ok(None),
+        Some(d) => crate::model::parse_date(d)
+            .map(Some)
+            .map_err(|e| format!("`{key}={d}` is not a date: {e}")),
+    }
 }
 
 /// The navigation bar: pages, and a date control over the record's dates
@@ -140,15 +146,8 @@ fn simple(title: &str, nav: &str, body: &str) -> String {
 /// `kzclaims check` prints them (file:line:col and the snippet).
 fn diagnostics_page(diags: &[crate::diag::Diagnostic], files: &[SourceFile]) -> String {
     let lookup = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
-    let r = DiagnosticRenderer {
-        color: false,
-        source: &lookup,
-    };
-    let mut text = String::new();
-    for d in diags {
-        text.push_str(&r.render(d));
-        text.push_str("\n\n");
-    }
+    let r = DiagnosticRenderer::new(false, &lookup);
+    let text = r.render_all(diags);
     simple(
         "kzclaims: the workspace has errors",
         "<nav class=\"kz-serve\" style=\"font:14px Helvetica,Arial,sans-serif;background:#fbeaea;border-bottom:1px solid #c99;padding:.4rem .8rem\"><strong>kzclaims serve</strong>: the workspace has errors; the page comes back when they are fixed <span class=\"kz-live\" role=\"status\"></span></nav>",
@@ -173,7 +172,25 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
         }
     };
     let default = ws.default_as_of().unwrap_or_default();
-    let date = date_param(q, "as_of").unwrap_or(default);
+    let dates = ["as_of", "from", "to"].map(|k| date_param(q, k));
+    let [as_of, from_q, to_q] = match dates {
+        [Ok(a), Ok(f), Ok(t)] => [a, f, t],
+        [Err(m), ..] | [_, Err(m), _] | [.., Err(m)] => {
+            return (
+                400,
+                simple(
+                    "kzclaims: bad date",
+                    "",
+                    &format!(
+                        "<h1>Bad date</h1><p>{}</p><p><a href=\"{}\">Show the latest date</a></p>",
+                        esc(&m),
+                        esc(path)
+                    ),
+                ),
+            )
+        }
+    };
+    let date = as_of.unwrap_or(default);
     let nav = nav(ws, path, date);
     let a = engine::assess(ws, date, ws.config.engine);
     match path {
@@ -223,10 +240,10 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
         }
         "/diff" => {
             let dates = ws.record_dates();
-            let from = date_param(q, "from")
+            let from = from_q
                 .or_else(|| dates.iter().rev().find(|d| **d < date).copied())
                 .unwrap_or(date);
-            let to = date_param(q, "to").unwrap_or(date);
+            let to = to_q.unwrap_or(date);
             let (aa, ab) = (
                 engine::assess(ws, from, ws.config.engine),
                 engine::assess(ws, to, ws.config.engine),

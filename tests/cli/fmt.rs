@@ -45,7 +45,16 @@ fn fmt_rewrites_keeps_comments_scores_and_is_idempotent() {
     let before = score_json(dir.path());
     let check = kz(dir.path()).args(["fmt", "--check"]).output().unwrap();
     assert_eq!(check.status.code(), Some(1));
-    assert!(stdout(&check).contains("would reformat claims/march.toml"));
+    let shown = stdout(&check);
+    assert!(shown.contains("would reformat claims/march.toml"));
+    // Issue 19, rows 17 and 21: what would change, as a unified diff.
+    assert!(shown.contains("--- claims/march.toml (now)"), "{shown}");
+    assert!(
+        shown.contains("+++ claims/march.toml (formatted)"),
+        "{shown}"
+    );
+    assert!(shown.contains("\n-credibility = \"2\"\n"), "{shown}");
+    assert!(shown.contains("\n+credibility = 2\n"), "{shown}");
     assert_eq!(
         std::fs::read_to_string(&p).unwrap(),
         messy,
@@ -80,4 +89,31 @@ fn fmt_refuses_an_invalid_workspace() {
         std::fs::read_to_string(dir.path().join("claims/march.toml")).unwrap(),
         before
     );
+}
+
+/// Issue 19, row 17: a CRLF file with a byte-order mark stays CRLF with its
+/// mark; `fmt --check` shows a change of line endings too.
+#[test]
+fn fmt_keeps_crlf_and_a_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let p = dir.path().join("claims/sources.toml");
+    let t = std::fs::read_to_string(&p).unwrap();
+    let crlf = format!("\u{FEFF}{}", t.replace('\n', "\r\n"));
+    std::fs::write(&p, &crlf).unwrap();
+    let out = kz(dir.path()).arg("fmt").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap(),
+        crlf,
+        "nothing to change"
+    );
+    // One LF line in a CRLF file: fmt makes it CRLF, and the diff shows it.
+    let mixed = crlf.replacen("\r\n", "\n", 1);
+    std::fs::write(&p, &mixed).unwrap();
+    let check = kz(dir.path()).args(["fmt", "--check"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stdout(&check).contains("\\r"), "{}", stdout(&check));
+    kz(dir.path()).arg("fmt").assert().success();
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), crlf);
 }

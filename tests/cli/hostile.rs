@@ -274,3 +274,104 @@ fn a_claims_folder_that_is_a_file_is_an_error() {
         &["error[E014]: `claims` is a file, not a folder"],
     );
 }
+
+/// Issue 19, row 2: `kzclaims.toml` linked to /proc/self/environ is refused
+/// by name; not a byte of the environment is printed, by `check` or any
+/// machine format.
+#[test]
+fn a_config_linked_to_the_environment_is_refused_unread() {
+    let dir = small_copy();
+    std::fs::remove_file(dir.path().join("kzclaims.toml")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("kzclaims.toml")).unwrap();
+    for format in ["human", "json", "github"] {
+        let out = kz(dir.path())
+            .args(["check", "--format", format])
+            .env("KZ_SECRET_TOKEN", "hunter2-do-not-print")
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{format}: {all}");
+        assert!(
+            !all.contains("hunter2"),
+            "{format}: the environment leaked\n{all}"
+        );
+        assert!(!all.contains("KZ_SECRET_TOKEN"), "{format}: {all}");
+        assert!(all.contains("kzclaims.toml"), "{format}: {all}");
+        assert!(all.contains("outside the workspace"), "{format}: {all}");
+    }
+}
+
+/// Rows 2 and 9: a FIFO under claims/, or a link to one, is refused without
+/// being opened: `check` does not wait for a writer.
+#[test]
+fn check_does_not_wait_on_a_fifo() {
+    let dir = small_copy();
+    let ok = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("claims/pipe.toml"))
+        .arg(dir.path().join("elsewhere"))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    std::os::unix::fs::symlink("../elsewhere", dir.path().join("claims/linked.toml")).unwrap();
+    let out = kz(dir.path())
+        .arg("check")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("`claims/pipe.toml` is a FIFO (named pipe)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`claims/linked.toml` is a FIFO (named pipe)"),
+        "{err}"
+    );
+}
+
+/// Row 1: a claims file of 100,000 broken lines: 20 errors in full and a
+/// count of the rest, a few kilobytes in all (it was 55 MB).
+#[test]
+fn a_flood_of_syntax_errors_prints_twenty_and_a_count() {
+    let dir = small_copy();
+    std::fs::write(dir.path().join("claims/flood.toml"), "=\n".repeat(100_000)).unwrap();
+    for format in ["human", "json", "github"] {
+        let out = kz(dir.path())
+            .args(["check", "--format", format])
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(all.len() < 100_000, "{format}: {} bytes", all.len());
+        assert!(
+            all.contains("and 199980 more TOML syntax errors in this file"),
+            "{format}: {all}"
+        );
+    }
+    let out = kz(dir.path()).arg("check").output().unwrap();
+    let err = stderr(&out);
+    // Line numbers of the last errors shown (a running count).
+    assert!(err.contains("claims/flood.toml:10:1"), "{err}");
+    assert!(!err.contains("claims/flood.toml:11:"), "{err}");
+}
+
+/// Row 1: errors of any kind are shown 20 to a file, then counted.
+#[test]
+fn many_errors_in_one_file_are_shown_twenty_then_counted() {
+    let dir = small_copy();
+    let mut text = String::new();
+    for i in 0..60 {
+        text.push_str(&format!(
+            "[[claim]]\nid = \"bad-{i}\"\ndate = 2024-01-01\nstatement = \"x\"\nsources = [\"nowhere\"]\ncredibility = 9\n\n"
+        ));
+    }
+    std::fs::write(dir.path().join("claims/many.toml"), text).unwrap();
+    let out = kz(dir.path()).arg("check").output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("--> claims/many.toml:").count(), 20, "{err}");
+    assert!(err.contains("more errors in claims/many.toml"), "{err}");
+}

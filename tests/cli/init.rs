@@ -33,6 +33,19 @@ fn init_creates_a_working_workspace() {
     );
     assert_eq!(stderr(&out), "");
     kz(&dir).args(["check", "--strict"]).assert().success();
+    // Issue 19, row 18: `init --help` says what init writes (it said "an
+    // example scenario, claim" for two and three).
+    let help = stdout(&kz(tmp.path()).args(["init", "--help"]).output().unwrap());
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains(
+            "two scenarios, each with an indicator; three sources; three claims, two of them revised later"
+        ),
+        "{help}"
+    );
+    // The example is in fmt's canonical form.
+    let fmt = kz(&dir).args(["fmt", "--check"]).output().unwrap();
+    assert_eq!(fmt.status.code(), Some(0), "{}", stdout(&fmt));
     // It shows a revision moving the assessment over time.
     kz(&dir)
         .args(["diff", "2024-01-16", "2024-01-20"])

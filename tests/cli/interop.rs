@@ -381,6 +381,9 @@ fn toml_csv_toml_keeps_every_score() {
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         assert!(stdout(&out).contains("0 new sources"), "{}", stdout(&out));
         check_passes(&ws);
+        // Issue 19, row 17: what import writes is in fmt's canonical form.
+        let fmt = kz(&ws).args(["fmt", "--check"]).output().unwrap();
+        assert_eq!(fmt.status.code(), Some(0), "{}", stdout(&fmt));
         for engine in ["bayes", "ach"] {
             assert_same_scores(
                 &score(&root, engine, &["--as-of", as_of]),

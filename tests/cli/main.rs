@@ -12,6 +12,7 @@ mod check;
 mod checks;
 mod collect;
 mod diff;
+mod examples;
 mod fmt;
 mod formats;
 mod groups;

@@ -90,6 +90,9 @@ fn committed_schemas_are_the_generated_ones() {
 #[test]
 fn bundled_init_and_valid_fixtures_pass_the_schemas() {
     validate_workspace(&repo_root());
+    for example in crate::examples::example_workspaces() {
+        validate_workspace(&example);
+    }
     for f in [
         "small",
         "history",
@@ -129,4 +132,184 @@ fn the_schema_flags_what_the_loader_refuses() {
         assert!(errors.iter().any(|e| e == want), "{want}: {errors:?}");
     }
     assert!(!cl.is_valid(&bad));
+}
+
+/// The verdict of the schemas on one workspace folder: `Ok` when every file
+/// passes, else the first problem. A file that is not TOML fails too (an
+/// editor flags that itself). Dates are checked as calendar days (`format:
+/// date`), as editors that validate formats do.
+fn schema_verdict(root: &Path) -> Result<(), String> {
+    let v = |name: &str| {
+        let text = std::fs::read_to_string(repo_root().join("schema").join(name)).unwrap();
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap()
+    };
+    let (cfg, sc, cl) = (
+        v("kzclaims.schema.json"),
+        v("scenarios.schema.json"),
+        v("claims.schema.json"),
+    );
+    let mut files = vec![];
+    if root.join("kzclaims.toml").is_file() {
+        files.push(root.join("kzclaims.toml"));
+    }
+    for dir in ["scenarios", "claims"] {
+        if root.join(dir).is_dir() {
+            tomls(&root.join(dir), &mut files);
+        }
+    }
+    for f in files {
+        let rel = f.strip_prefix(root).unwrap().to_string_lossy().to_string();
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            return Err(format!("{rel}: not UTF-8"));
+        };
+        let value = match toml::from_str::<toml::Value>(&text) {
+            Ok(v) => to_json(v),
+            Err(e) => return Err(format!("{rel}: not TOML: {e}")),
+        };
+        let val = if rel == "kzclaims.toml" {
+            &cfg
+        } else if rel.starts_with("scenarios") {
+            &sc
+        } else {
+            &cl
+        };
+        let first = val
+            .iter_errors(&value)
+            .next()
+            .map(|e| format!("{rel}: {e} at {}", e.instance_path()));
+        if let Some(e) = first {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// The bad-input cases the schemas cannot refuse, and why (docs/format.md,
+/// "What the schemas cannot see"). Every other case in tests/bad/ must fail
+/// the schemas as it fails the loader, and these must pass them, so that the
+/// list cannot go stale.
+const SCHEMA_BLIND: &[(&str, &str)] = &[
+    ("claims-folder-is-a-file", "the file system"),
+    ("credibility-float", "JSON numbers: 1.0 is the integer 1"),
+    ("dangling-link", "the file system"),
+    ("dangling-scenario", "a reference to another file"),
+    ("dangling-source", "a reference to another file"),
+    ("duplicate-id-across-files", "ids across files"),
+    ("empty-workspace", "the workspace as a whole"),
+    ("fifo-in-claims", "the file system"),
+    ("file-too-large", "the file system"),
+    ("huge-string", "completed at test time (a misspelt key)"),
+    ("link-to-fifo", "the file system"),
+    ("missing-rating", "the scenarios of another file"),
+    ("no-config", "the workspace as a whole"),
+    ("priors-sum-past-one", "a sum over scenarios"),
+    ("revision-before-claim", "two dates compared"),
+    ("symlink-loop", "the file system"),
+    ("symlink-out-of-workspace", "the file system"),
+    ("claims-folder-link-out", "the file system"),
+    ("config-link-out", "the file system"),
+    ("scenarios-folder-link-out", "the file system"),
+    ("templates-folder-link-out", "templates"),
+    ("syntax-flood", "completed at test time"),
+    ("template-absolute-path", "templates"),
+    ("template-escapes-folder", "templates"),
+    ("template-link-out", "templates"),
+    ("template-loops-forever", "templates"),
+    ("template-recursion", "templates"),
+    ("template-syntax-error", "templates"),
+];
+
+/// Issue 19, row 16: the schemas and the loader give the same verdict on
+/// every bad-input case (except what the schemas cannot see, listed above)
+/// and on every valid fixture.
+#[test]
+fn schemas_and_loader_agree_on_the_corpus() {
+    let mut disagree = Vec::new();
+    for e in std::fs::read_dir(repo_root().join("tests/bad")).unwrap() {
+        let e = e.unwrap();
+        let case = e.file_name().to_string_lossy().into_owned();
+        let blind = SCHEMA_BLIND.iter().any(|(c, _)| *c == case);
+        match (schema_verdict(&e.path()), blind) {
+            (Err(_), false) | (Ok(()), true) => {}
+            (Ok(()), false) => disagree.push(format!("{case}: the schemas accept it")),
+            (Err(why), true) => disagree.push(format!(
+                "{case}: listed as unseen, but the schemas refuse it: {why}"
+            )),
+        }
+    }
+    for e in std::fs::read_dir(repo_root().join("tests/fixtures")).unwrap() {
+        let path = e.unwrap().path();
+        if !path.join("kzclaims.toml").is_file() {
+            continue;
+        }
+        let loads = kz(&path).arg("check").output().unwrap().status.code() == Some(0);
+        let verdict = schema_verdict(&path);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        match verdict {
+            Err(why) if loads => disagree.push(format!("fixture {name}: loads, but {why}")),
+            _ => {}
+        }
+    }
+    assert!(disagree.is_empty(), "{disagree:#?}");
+}
+
+/// Row 16's cases one by one: values the loader accepts in any case pass the
+/// schemas; what the loader refuses fails them.
+#[test]
+fn schemas_follow_the_loaders_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let claims = dir.path().join("claims/march.toml");
+    let text = std::fs::read_to_string(&claims).unwrap();
+    let sources = dir.path().join("claims/sources.toml");
+    let src_text = std::fs::read_to_string(&sources).unwrap();
+    let try_it = |claims_text: &str, sources_text: &str| {
+        std::fs::write(&claims, claims_text).unwrap();
+        std::fs::write(&sources, sources_text).unwrap();
+        let loads = kz(dir.path()).arg("check").output().unwrap().status.code() == Some(0);
+        (loads, schema_verdict(dir.path()).is_ok())
+    };
+    let accepted = [
+        (
+            text.replacen("relevance = \"high\"", "relevance = \"High\"", 1),
+            src_text.clone(),
+        ),
+        (
+            text.clone(),
+            src_text.replacen("kind = \"media\"", "kind = \"Media\"", 1),
+        ),
+        (
+            text.replacen(
+                "id = \"old-transformers\"",
+                "id = \"old.transformers_2\"",
+                1,
+            ),
+            src_text.clone(),
+        ),
+    ];
+    for (c, s) in &accepted {
+        assert_eq!(try_it(c, s), (true, true));
+    }
+    let refused = [
+        text.replacen("id = \"old-transformers\"", "id = \"Old Transformers\"", 1),
+        text.replacen("date = 2024-03-03", "date = \"2024-02-30\"", 1),
+        text.replacen("relevance = \"high\"", "relevance = \"huge\"", 1),
+        text.replacen(
+            "relevance = \"high\"",
+            "relevance = \"high\"\nsilence = { K999 = \"no such code\" }",
+            1,
+        ),
+        text.replacen(
+            "relevance = \"high\"",
+            "relevance = \"high\"\nsilence = { K107 = \"a scenario's code\" }",
+            1,
+        ),
+    ];
+    for c in &refused {
+        assert_eq!(try_it(c, &src_text), (false, false), "{c}");
+    }
 }

@@ -167,3 +167,34 @@ fn bad_date_argument_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+/// Issue 19, row 20: one strict date parser on the command line, as in
+/// TOML: `2024-3-8` was read as 2024-03-08; now refused, saying why.
+#[test]
+fn dates_on_the_command_line_are_strict() {
+    for (date, want) in [
+        ("2024-3-8", "expected YYYY-MM-DD"),
+        ("2024-02-30", "no such day in the calendar"),
+    ] {
+        let out = kz(&fixture("small"))
+            .args(["score", "--as-of", date])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{date}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("`{date}` is not a date: {want}")),
+            "{err}"
+        );
+    }
+    let out = kz(&fixture("small"))
+        .args(["diff", "2024-02-30", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no such day in the calendar"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -194,6 +194,18 @@ fn read_only_host_checked_and_no_files_served() {
         assert_eq!(status, 200, "{page}");
         assert!(body.contains("kzclaims serve"), "{page}");
     }
+    // Issue 19, row 20: a bad date is a 400 page saying what is wrong (it
+    // showed another date with status 200), by the one date parser.
+    for (page, want) in [
+        ("/?as_of=2024-13-45", "no such day in the calendar"),
+        ("/timeline?as_of=2024-3-8", "expected YYYY-MM-DD"),
+        ("/diff?from=2024-02-30&to=2024-03-10", "no such day"),
+    ] {
+        let (status, body) = get(&s.addr, page);
+        assert_eq!(status, 400, "{page}");
+        assert!(body.contains(want), "{page}: {body}");
+        assert!(body.contains("is not a date"), "{page}: {body}");
+    }
     let (status, js) = get(&s.addr, "/assets/live.js");
     assert_eq!(status, 200);
     assert!(js.contains("EventSource"));
