@@ -13,6 +13,7 @@ pub mod engine;
 pub mod interop;
 pub mod load;
 pub mod lsp;
+pub mod merge;
 pub mod model;
 pub mod report;
 pub mod serve;

@@ -103,6 +103,11 @@ pub const CODES: &[Code] = &[
     },
 ];
 
+/// Error: a git merge conflict left in a workspace file (`<<<<<<<`,
+/// `=======`, `>>>>>>>` at line starts), reported at its first line instead
+/// of a TOML syntax error (docs/checks.md, docs/collaboration.md).
+pub const CONFLICT_MARKERS: &str = "E022";
+
 /// Look a code up.
 pub fn find(code: &str) -> Option<&'static Code> {
     CODES.iter().find(|c| c.code == code)

@@ -80,9 +80,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         BriefFormat::Docx => {
             let bytes = crate::report::docx::render(&ctx);
             let path = args.out.as_deref().expect("checked above");
-            return super::write_atomic(path, &bytes).map_err(|e| {
-                super::Failure::Usage(format!("cannot write {}: {e}", path.display()))
-            });
+            return super::write_out(path, &bytes);
         }
         BriefFormat::Json => {
             let text = super::json_text(&serde_json::json!({

@@ -21,7 +21,9 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let date = super::as_of(&ws, args.as_of)?;
     let c = collect::analyse(&ws, date);
     let text = match args.format {
-        super::TableOrJson::Table => report::to_table(&ws, &c),
+        super::TableOrJson::Table => {
+            crate::report::escape::terminal_lines(&report::to_table(&ws, &c)).into_owned()
+        }
         super::TableOrJson::Json => super::json_text(&report::to_json(&ws, &c)),
     };
     emit(None, &text)

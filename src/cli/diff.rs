@@ -17,6 +17,8 @@ pub enum Format {
     Md,
     Html,
     Json,
+    /// GitHub Actions notices on the changed claims (file:line), for a CI job
+    Github,
 }
 
 #[derive(clap::Args, Debug)]
@@ -332,6 +334,16 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let text = match args.format {
         Format::Text => rdiff::to_text(&c.diff, &unified, args.out.is_none() && stdout_color()),
         Format::Md => rdiff::to_markdown(&c.diff, &unified),
+        Format::Github => {
+            let ws = &c.after.0.ws;
+            let locate = |id: &str| {
+                let claim = ws.claims.iter().find(|x| x.id == id)?;
+                let file = ws.files.get(claim.loc.file)?;
+                let (line, _) = crate::diag::line_col(&file.text, claim.loc.span.start);
+                Some((file.rel.clone(), line))
+            };
+            rdiff::to_github(&c.diff, &locate)
+        }
         Format::Html => rdiff::to_html(&c.diff, &m_before, &m_after),
         Format::Json => {
             let mut v = serde_json::to_value(&c.diff).expect("plain data serialises");

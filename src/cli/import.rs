@@ -49,6 +49,21 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
                 files: vec![],
             })?
         }
+        Format::Json => {
+            return Err(Failure::Invalid {
+                diagnostics: vec![crate::diag::Diagnostic::error(
+                    "E031",
+                    format!("{file} is JSON, which is not an import format"),
+                )
+                .in_file(file.clone())
+                .help(
+                    "import reads a PARC ACH project (.achz, or its XML) or a CSV matrix; \
+                     `kzclaims export --format json` is for other programs: export the \
+                     workspace with `--format csv` (or copy its TOML files) to bring it in",
+                )],
+                files: vec![],
+            })
+        }
         Format::Csv => {
             let text = achz::decode_text(&bytes).map_err(|e| Failure::Invalid {
                 diagnostics: vec![crate::diag::Diagnostic::error(
@@ -76,6 +91,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let existing = if root.join(load::CONFIG_FILE).is_file() {
         Some(load::load(&root)?)
     } else {
+        refuse_loose_workspace_files(&root)?;
         None
     };
     let plan = interop::write::plan(&matrix, existing.as_ref(), &root, &stem)
@@ -118,6 +134,40 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         if plan.new_sources == 1 { "" } else { "s" },
     );
     Ok(())
+}
+
+/// A folder without kzclaims.toml becomes a new workspace only when it holds
+/// no workspace files yet: claims or scenarios already there would be mixed
+/// with the imported ones, unchecked (the new workspace would not pass
+/// `check`), so the import stops and says what is there.
+fn refuse_loose_workspace_files(root: &Path) -> CmdResult {
+    let mut found = Vec::new();
+    for dir in ["claims", "scenarios"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
+            .collect();
+        names.sort();
+        found.extend(names);
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    let n = found.len();
+    let shown: Vec<&str> = found.iter().take(3).map(String::as_str).collect();
+    Err(Failure::Usage(format!(
+        "{} has no {} but already holds {n} file{} under claims/ or scenarios/ ({}{}): \
+         it is not a new workspace, and the import would mix its claims with files nobody has checked; \
+         import into an empty folder, or make it a workspace first (add kzclaims.toml, then `kzclaims check` there); nothing was written",
+        root.display(),
+        load::CONFIG_FILE,
+        if n == 1 { "" } else { "s" },
+        shown.join(", "),
+        if n > 3 { ", …" } else { "" },
+    )))
 }
 
 /// Where to import: `--into`, else `--workspace`, else the workspace around

@@ -193,5 +193,14 @@ pub fn run(args: &Args) -> CmdResult {
         "created a kzclaims workspace in {}\nnext: edit its TOML files, then run `kzclaims check` and `kzclaims brief` there",
         dir.display()
     );
+    if super::git_setup::in_git_repository(dir) {
+        for line in super::git_setup::setup(dir, "kzclaims")? {
+            println!("git: {line}");
+        }
+    } else {
+        println!(
+            "to work on it as a team in git: `git init` there, then `kzclaims git-setup` (docs/collaboration.md)"
+        );
+    }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `kzclaims man [--out DIR]`: the man page, generated from the command-line
 //! definitions (clap_mangen): kzclaims.1 and one page per subcommand.
 
-use super::{write_atomic, CmdResult, Failure};
+use super::{CmdResult, Failure};
 use clap::CommandFactory;
 use std::path::PathBuf;
 
@@ -37,8 +37,7 @@ pub fn run(args: &Args) -> CmdResult {
     }
     for (name, bytes) in pages {
         let path = dir.join(&name);
-        write_atomic(&path, &bytes)
-            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+        super::write_out(&path, &bytes)?;
     }
     Ok(())
 }

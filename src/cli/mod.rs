@@ -9,10 +9,14 @@ mod completions;
 mod diff;
 mod export;
 mod fmt;
+mod git_setup;
+mod history;
 mod import;
 mod init;
 mod lsp;
 mod man;
+mod merge_driver;
+mod out;
 mod schema;
 mod score;
 mod sensitivity;
@@ -44,7 +48,7 @@ Exit codes:
 The workspace is found like a git repository: the current directory or the
 nearest parent holding kzclaims.toml, unless --workspace is given.
 Documentation: docs/format.md, docs/scoring.md, docs/checks.md, docs/timeline.md,
-docs/json.md, docs/interop.md, docs/serve.md.";
+docs/json.md, docs/interop.md, docs/serve.md, docs/collaboration.md.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -113,6 +117,12 @@ enum Command {
     Import(import::Args),
     /// Export the matrix as of a date: CSV, JSON or a PARC ACH project
     Export(export::Args),
+    /// The commits that changed a claim, newest first, and what each changed
+    History(history::Args),
+    /// Set up git to merge the workspace's files by id (.gitattributes and the local config)
+    GitSetup(git_setup::Args),
+    /// Git's merge driver for workspace files: merges claims, sources and scenarios by id
+    MergeDriver(merge_driver::Args),
 }
 
 /// A failed command: what to print and which exit code.
@@ -166,19 +176,31 @@ pub fn render_diagnostics(diags: &[Diagnostic], files: &[SourceFile], color: boo
     DiagnosticRenderer::new(color, &lookup).render_all(diags)
 }
 
-/// `--out -` writes to stdout, as with most command-line tools, rather than
-/// to a file named `-`.
-fn dash_means_stdout(command: &mut Command) {
-    let out = match command {
+/// The `--out FILE` of a command that has one.
+fn out_file(command: &mut Command) -> Option<&mut Option<PathBuf>> {
+    Some(match command {
         Command::Brief(a) => &mut a.out,
         Command::Calibration(a) => &mut a.out,
         Command::Diff(a) => &mut a.out,
         Command::Export(a) => &mut a.out,
         Command::Timeline(a) => &mut a.out,
-        _ => return,
+        _ => return None,
+    })
+}
+
+/// `--out -` writes to stdout, as with most command-line tools, rather than
+/// to a file named `-`. An `--out` that may not be written ([`out::target`])
+/// is refused here, before any work (and again when written).
+fn check_out(command: &mut Command) -> CmdResult {
+    let Some(out) = out_file(command) else {
+        return Ok(());
     };
     if out.as_deref() == Some(Path::new("-")) {
         *out = None;
+    }
+    match out {
+        Some(path) => out::target(path).map(|_| ()),
+        None => Ok(()),
     }
 }
 
@@ -197,8 +219,8 @@ where
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
-    dash_means_stdout(&mut cli.command);
-    let result = match &cli.command {
+    let checked = check_out(&mut cli.command);
+    let result = checked.and_then(|()| match &cli.command {
         Command::Check(a) => check::run(&cli, a),
         Command::Score(a) => score::run(&cli, a),
         Command::Brief(a) => brief::run(&cli, a),
@@ -216,7 +238,10 @@ where
         Command::Diff(a) => diff::run(&cli, a),
         Command::Import(a) => import::run(&cli, a),
         Command::Export(a) => export::run(&cli, a),
-    };
+        Command::MergeDriver(a) => merge_driver::run(a),
+        Command::GitSetup(a) => git_setup::run(&cli, a),
+        Command::History(a) => history::run(&cli, a),
+    });
     match result {
         Ok(()) => EXIT_OK,
         Err(Failure::Invalid { diagnostics, files }) => {
@@ -502,9 +527,16 @@ pub fn emit(out: Option<&Path>, text: &str) -> CmdResult {
 pub fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> CmdResult {
     match out {
         None => to_stdout(|so| so.write_all(bytes)),
-        Some(path) => write_atomic(path, bytes)
-            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display()))),
+        Some(path) => write_out(path, bytes),
     }
+}
+
+/// Write a file the user named (`--out`, or a file in an `--out` folder)
+/// atomically, after [`out::target`] says where it may go.
+pub fn write_out(path: &Path, bytes: &[u8]) -> CmdResult {
+    let file = out::target(path)?;
+    write_atomic(&file, bytes)
+        .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Run `write` on stdout and flush it; a reader that went away (a closed

@@ -1,7 +1,7 @@
 //! `kzclaims schema [--out DIR]`: the JSON Schemas of kzclaims.toml, scenario
 //! files and claim files, for editors (src/load/schema.rs).
 
-use super::{emit, write_atomic, CmdResult, Failure};
+use super::{emit, CmdResult, Failure};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -29,8 +29,7 @@ pub fn run(args: &Args) -> CmdResult {
         .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", dir.display())))?;
     for (name, text) in schemas {
         let p = dir.join(name);
-        write_atomic(&p, text.as_bytes())
-            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", p.display())))?;
+        super::write_out(&p, text.as_bytes())?;
     }
     Ok(())
 }

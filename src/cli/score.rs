@@ -54,7 +54,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let a = engine::assess_view(&ws, date, engine, view);
     let text = match args.format {
         super::TableOrJson::Table => {
-            let t = score::to_table(&ws, &a);
+            let t = crate::report::escape::terminal_lines(&score::to_table(&ws, &a)).into_owned();
             match &args.analyst {
                 Some(name) => t.replacen('\n', &format!(", ratings of analyst {name}\n"), 1),
                 None => t,

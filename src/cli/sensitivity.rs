@@ -17,7 +17,9 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     let (ws, a) = assess_workspace(cli, args.eval)?;
     let s = sensitivity::analyse(&ws, &a);
     let text = match args.format {
-        super::TableOrJson::Table => report::to_table(&ws, &a, &s),
+        super::TableOrJson::Table => {
+            crate::report::escape::terminal_lines(&report::to_table(&ws, &a, &s)).into_owned()
+        }
         super::TableOrJson::Json => super::json_text(&report::to_json(&ws, &a, &s)),
     };
     emit(None, &text)

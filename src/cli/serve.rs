@@ -34,14 +34,11 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
             .map_err(|e| Failure::Usage(format!("cannot handle Ctrl-C: {e}")))?;
     }
-    if args.open {
-        let url = format!("http://{}:{}/", ip, args.port);
-        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
-    }
     crate::serve::run(
         crate::serve::Options {
             root,
             addr: SocketAddr::new(ip, args.port),
+            open_browser: args.open,
         },
         stop,
     )

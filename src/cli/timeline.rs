@@ -53,7 +53,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     // date of a large record.
     let t = super::Kept::new(timeline(&ws, engine, args.from, args.to));
     let text = match args.format {
-        Format::Table => to_table(&ws, &t),
+        Format::Table => crate::report::escape::terminal_lines(&to_table(&ws, &t)).into_owned(),
         // Streamed: the JSON of a large record's timeline outweighs the record.
         Format::Json => {
             let json = super::Kept::new(to_json(&ws, &t));
@@ -185,11 +185,15 @@ pub fn to_json(ws: &Workspace, t: &Timeline) -> TimelineJson {
     }
 }
 
+/// A CSV cell, quoted when needed; one a spreadsheet would run as a formula
+/// (the `changes` column starts with `+id`) gets an apostrophe first
+/// ([`crate::interop::csv::neutralise_cell`]).
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+    let s = crate::interop::csv::neutralise_cell(s);
+    if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s.into_owned()
     }
 }
 

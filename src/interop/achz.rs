@@ -19,12 +19,31 @@ pub struct ReadOptions {
     pub stem: String,
 }
 
-/// Uncompress a gzip stream (several members are read as one).
+/// The most an `.achz` may inflate to: 64 MiB. A PARC ACH project is a few
+/// hundred kilobytes of XML; the cap stops a compressed bomb (a megabyte that
+/// inflates to gigabytes) before it takes the memory (docs/interop.md).
+pub const MAX_INFLATED: u64 = 64 << 20;
+
+/// Uncompress a gzip stream (several members are read as one), streamed and
+/// stopped at [`MAX_INFLATED`] bytes.
 pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    gunzip_capped(bytes, MAX_INFLATED)
+}
+
+fn gunzip_capped(bytes: &[u8], cap: u64) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes)
+    let mut dec = flate2::read::MultiGzDecoder::new(bytes);
+    let unreadable = |e: std::io::Error| format!("not a readable gzip stream: {e}");
+    (&mut dec)
+        .take(cap)
         .read_to_end(&mut out)
-        .map_err(|e| format!("not a readable gzip stream: {e}"))?;
+        .map_err(unreadable)?;
+    if dec.read(&mut [0u8; 1]).map_err(unreadable)? > 0 {
+        return Err(format!(
+            "it inflates to more than {} MiB, the most an .achz may hold (a PARC ACH project is far smaller; this looks like a compressed bomb)",
+            cap >> 20
+        ));
+    }
     Ok(out)
 }
 
@@ -287,7 +306,7 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
         let link = text_of(child(e, "LINK"));
         let code = text_of(child(e, "CODE"));
         let flag = text_of(child(e, "FLAG"));
-        let notes = text_of(child(e, "NOTES"));
+        let (notes, scenario_rationale) = split_notes(&text_of(child(e, "NOTES")), &m.scenarios);
         let kind = kind_of_type(&ty);
         let mut url = None;
         let source = if let Some(host) = url_host(&link) {
@@ -349,6 +368,7 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
             relevance: rel.relevance(),
             ratings,
             rationale: (!notes.is_empty()).then_some(notes),
+            scenario_rationale,
             tags,
             group: None,
             origin: Origin { label, span: None },
@@ -423,8 +443,9 @@ pub fn xml(ws: &Workspace, date: NaiveDate) -> String {
 fn write_xml(w: &mut Writer<Vec<u8>>, ws: &Workspace, date: NaiveDate) -> std::io::Result<()> {
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-16"), None)))?;
     let el = |w: &mut Writer<Vec<u8>>, name: &str, text: &str| -> std::io::Result<()> {
+        // XML 1.0 forbids most control characters, even escaped.
         w.create_element(name)
-            .write_text_content(BytesText::new(text))?;
+            .write_text_content(BytesText::new(&crate::report::escape::xml_text(text)))?;
         Ok(())
     };
     w.create_element("PROJECT").write_inner_content(|w| {
@@ -447,7 +468,7 @@ fn write_xml(w: &mut Writer<Vec<u8>>, ws: &Workspace, date: NaiveDate) -> std::i
                     .expect("midnight exists")
                     .and_utc()
                     .timestamp_millis();
-                let notes = rationale_text(c);
+                let notes = notes_text(ws, c);
                 w.create_element("EVIDENCE").write_inner_content(|w| {
                     el(w, "NAME", st.statement(ws))?;
                     el(w, "NOTES", &notes)?;
@@ -473,19 +494,51 @@ fn write_xml(w: &mut Writer<Vec<u8>>, ws: &Workspace, date: NaiveDate) -> std::i
     Ok(())
 }
 
-/// A claim's rationale as one text: the claim-wide line first, then one line
-/// per scenario (`id: text`).
-pub fn rationale_text(c: &crate::model::Claim) -> String {
+/// A claim's rationale as PARC NOTES: the claim-wide text first, then one
+/// line per rated scenario, `<hypothesis name>: text`, in the scenarios'
+/// order ([`split_notes`] reads it back; docs/interop.md).
+pub fn notes_text(ws: &Workspace, c: &crate::model::Claim) -> String {
     let mut lines: Vec<String> = Vec::new();
     if let Some(t) = c.rationale.get("") {
         lines.push(t.clone());
     }
-    for (k, t) in &c.rationale {
-        if !k.is_empty() {
-            lines.push(format!("{k}: {t}"));
+    for s in &ws.scenarios {
+        if let Some(t) = c.rationale.get(&s.id) {
+            lines.push(format!("{}: {t}", s.title));
         }
     }
     lines.join("\n")
+}
+
+/// PARC NOTES split into the claim-wide text and the rationale of each
+/// hypothesis: a line starting with a hypothesis name and `: ` opens that
+/// hypothesis' rationale (the longest name wins); other lines continue the
+/// text before them.
+fn split_notes(notes: &str, scenarios: &[NewScenario]) -> (String, Vec<(usize, String)>) {
+    let mut wide: Vec<&str> = Vec::new();
+    let mut per: Vec<(usize, String)> = Vec::new();
+    for line in notes.lines() {
+        let opens = scenarios
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.title.is_empty())
+            .filter_map(|(j, s)| {
+                line.strip_prefix(s.title.as_str())
+                    .and_then(|r| r.strip_prefix(": "))
+                    .map(|rest| (j, s.title.len(), rest))
+            })
+            .max_by_key(|(_, len, _)| *len);
+        let opens = opens.filter(|(j, _, _)| !per.iter().any(|(k, _)| k == j));
+        match (opens, per.last_mut()) {
+            (Some((j, _, rest)), _) => per.push((j, rest.trim().to_string())),
+            (None, Some((_, text))) => {
+                text.push('\n');
+                text.push_str(line);
+            }
+            (None, None) => wide.push(line),
+        }
+    }
+    (wide.join("\n").trim().to_string(), per)
 }
 
 /// PARC's spelling of a rating.
@@ -502,6 +555,41 @@ pub fn parc_value(r: Rating) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn notes_split_by_hypothesis_name() {
+        let sc = |t: &str| NewScenario {
+            id: slugify(t, 40),
+            title: t.into(),
+            summary: t.into(),
+            origin: Origin::default(),
+        };
+        let scenarios = [sc("Coup"), sc("Coup: staged"), sc("Protest")];
+        let notes = "Claim-wide.\nSecond line.\nCoup: staged: a purge\nProtest: crowds\nand looting\nCoup: fits";
+        let (wide, per) = split_notes(notes, &scenarios);
+        assert_eq!(wide, "Claim-wide.\nSecond line.");
+        assert_eq!(
+            per,
+            [
+                (1, "a purge".to_string()),
+                (2, "crowds\nand looting".to_string()),
+                (0, "fits".to_string())
+            ]
+        );
+        assert_eq!(
+            split_notes("just text", &scenarios),
+            ("just text".into(), vec![])
+        );
+    }
+
+    #[test]
+    fn inflation_stops_at_the_cap() {
+        let big = gzip(&vec![b'x'; 3 << 20]);
+        assert!(big.len() < 100_000);
+        let e = gunzip_capped(&big, 2 << 20).unwrap_err();
+        assert!(e.contains("more than 2 MiB"), "{e}");
+        assert_eq!(gunzip_capped(&big, 3 << 20).unwrap().len(), 3 << 20);
+    }
+
     use super::*;
 
     fn utf16le_bom(s: &str) -> Vec<u8> {

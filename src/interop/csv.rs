@@ -26,6 +26,82 @@ pub const LEADING: [&str; 6] = [
 /// Columns after the scenarios recognised by name.
 pub const TRAILING: [&str; 4] = ["url", "rationale", "tags", "group"];
 
+/// Columns of per-scenario rationale: `rationale:<scenario id>`.
+pub const RATIONALE_PREFIX: &str = "rationale:";
+
+/// Whether a spreadsheet would read a cell starting with this character as
+/// a formula (or, for tab and CR, strip it and then read the rest).
+fn starts_formula(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// A cell as written to a CSV file: one that a spreadsheet would run as a
+/// formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return)
+/// gets a leading apostrophe, which spreadsheets show as text. A cell that
+/// already starts with apostrophes before such a character gets one more, so
+/// that [`restore_cell`] gives back exactly what was written
+/// (docs/interop.md, "Formulas in CSV cells").
+pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.trim_start_matches('\'').chars().next() {
+        Some(c) if starts_formula(c) => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// The cell [`neutralise_cell`] was given: one leading apostrophe taken off
+/// a cell whose apostrophes are followed by a formula character.
+pub fn restore_cell(cell: &str) -> &str {
+    match cell.trim_start_matches('\'').chars().next() {
+        Some(c) if starts_formula(c) && cell.starts_with('\'') => &cell[1..],
+        _ => cell,
+    }
+}
+
+/// Tags in one cell: each tag's `\\`, `;` and `,` escaped with a backslash,
+/// joined with `;` (read back by [`split_list`]).
+pub fn join_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|t| {
+            t.replace('\\', "\\\\")
+                .replace(';', "\\;")
+                .replace(',', "\\,")
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A list cell split at each `;` or `,` not escaped with a backslash; items
+/// trimmed, empty ones left out, escapes undone.
+pub fn split_list(cell: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = cell.chars();
+    let mut push = |cur: &mut String| {
+        let t = cur.trim();
+        if !t.is_empty() {
+            out.push(t.to_string());
+        }
+        cur.clear();
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(n @ ('\\' | ';' | ',')) => cur.push(n),
+                Some(n) => {
+                    cur.push('\\');
+                    cur.push(n);
+                }
+                None => cur.push('\\'),
+            },
+            ';' | ',' => push(&mut cur),
+            c => cur.push(c),
+        }
+    }
+    push(&mut cur);
+    out
+}
+
 /// Options for reading: the date for rows without one, the file's stem.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
@@ -137,7 +213,11 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
     let mut records = Vec::new();
     for r in rdr.records() {
         match r {
-            Ok(r) => records.push(r),
+            Ok(r) => {
+                let mut plain: csv::StringRecord = r.iter().map(restore_cell).collect();
+                plain.set_position(r.position().cloned());
+                records.push(plain)
+            }
             Err(e) => {
                 let span = e
                     .position()
@@ -170,8 +250,19 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
     cx.headers = header.iter().map(|h| h.trim().to_string()).collect();
     let lower: Vec<String> = cx.headers.iter().map(|h| h.to_ascii_lowercase()).collect();
 
-    // Known columns, by name.
+    // Known columns, by name; per-scenario rationale by its prefix.
     let mut col: HashMap<&str, usize> = HashMap::new();
+    let rationale_cols: Vec<(usize, String)> = lower
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.starts_with(RATIONALE_PREFIX))
+        .map(|(k, _)| {
+            (
+                k,
+                cx.headers[k][RATIONALE_PREFIX.len()..].trim().to_string(),
+            )
+        })
+        .collect();
     for (k, h) in lower.iter().enumerate() {
         let name = if h == "source" { "sources" } else { h.as_str() };
         if let Some(known) = LEADING.iter().chain(&TRAILING).find(|n| **n == name) {
@@ -228,7 +319,8 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         .max()
         .copied()
         .unwrap_or(0);
-    let is_known = |k: usize| col.values().any(|&c| c == k);
+    let is_known =
+        |k: usize| col.values().any(|&c| c == k) || rationale_cols.iter().any(|(c, _)| *c == k);
     let holds_ratings = |k: usize| {
         let mut cells = records
             .iter()
@@ -321,6 +413,30 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
                 span: Some(span),
             },
         });
+    }
+
+    // Per-scenario rationale columns: `rationale:` and a scenario column's
+    // name or id.
+    let mut rationale_of: Vec<(usize, usize)> = Vec::new();
+    for (k, name) in &rationale_cols {
+        let found = m.scenarios.iter().position(|sc| {
+            sc.title == *name || sc.id == *name || (!name.is_empty() && sc.id == slugify(name, 40))
+        });
+        match found {
+            Some(j) => rationale_of.push((*k, j)),
+            None => {
+                cx.err(
+                    "E031",
+                    1,
+                    header_start,
+                    *k,
+                    format!("`{name}` is not one of the scenario columns"),
+                )
+                .help = Some(format!(
+                    "a `{RATIONALE_PREFIX}<scenario>` column holds the rationale of one scenario's rating; name a scenario column"
+                ));
+            }
+        }
     }
 
     let (note_id, file_name) = super::import_note(&opts.stem, file);
@@ -467,11 +583,8 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         }
         // sources
         let mut sources = Vec::new();
-        for tok in cell("sources")
-            .split([';', ','])
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+        for tok in split_list(cell("sources")) {
+            let tok = tok.as_str();
             let sid = if is_slug(tok) {
                 tok.to_string()
             } else {
@@ -511,11 +624,13 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             continue;
         }
         let opt = |name: &str| Some(cell(name).to_string()).filter(|s| !s.is_empty());
-        let tags = cell("tags")
-            .split([';', ','])
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(String::from)
+        let tags = split_list(cell("tags"));
+        let scenario_rationale = rationale_of
+            .iter()
+            .filter_map(|&(k, j)| {
+                let t = rec.get(k).unwrap_or("").trim();
+                (!t.is_empty()).then(|| (j, t.to_string()))
+            })
             .collect();
         let span = start..field_span(text, start, delim, rec.len().saturating_sub(1)).end;
         m.claims.push(NewClaim {
@@ -529,6 +644,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             relevance: relevance.expect("checked"),
             ratings,
             rationale: opt("rationale"),
+            scenario_rationale,
             tags,
             group: opt("group"),
             origin: Origin {
@@ -559,10 +675,17 @@ pub fn write(ws: &Workspace, date: NaiveDate) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let mut header: Vec<&str> = LEADING.to_vec();
-    header.extend(ws.scenarios.iter().map(|s| s.id.as_str()));
-    header.extend(["url", "rationale", "tags", "group"]);
-    w.write_record(&header).expect("writing to memory");
+    let mut header: Vec<String> = LEADING.iter().map(|h| h.to_string()).collect();
+    header.extend(ws.scenarios.iter().map(|s| s.id.clone()));
+    header.extend(["url".into(), "rationale".into()]);
+    header.extend(
+        ws.scenarios
+            .iter()
+            .map(|s| format!("{RATIONALE_PREFIX}{}", s.id)),
+    );
+    header.extend(["tags".into(), "group".into()]);
+    w.write_record(header.iter().map(|h| neutralise_cell(h).into_owned()))
+        .expect("writing to memory");
     for st in state::record_as_of(ws, date) {
         if st.status == Status::Retracted {
             continue;
@@ -572,16 +695,22 @@ pub fn write(ws: &Workspace, date: NaiveDate) -> String {
             c.id.clone(),
             c.date.to_string(),
             st.statement(ws).to_string(),
-            st.sources(ws).join(";"),
+            join_list(st.sources(ws)),
             st.credibility.0.to_string(),
             st.relevance.as_str().to_string(),
         ];
         rec.extend(st.ratings.iter().map(|r| r.as_str().to_string()));
         rec.push(st.url(ws).unwrap_or_default().to_string());
-        rec.push(super::achz::rationale_text(c));
-        rec.push(c.tags.join(";"));
+        rec.push(c.rationale.get("").cloned().unwrap_or_default());
+        rec.extend(
+            ws.scenarios
+                .iter()
+                .map(|s| c.rationale.get(&s.id).cloned().unwrap_or_default()),
+        );
+        rec.push(join_list(&c.tags));
         rec.push(c.group.clone().unwrap_or_default());
-        w.write_record(&rec).expect("writing to memory");
+        w.write_record(rec.iter().map(|c| neutralise_cell(c).into_owned()))
+            .expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
 }
@@ -697,6 +826,58 @@ mod tests {
         .unwrap();
         assert_eq!(m.claims[0].id, "troops-arrive");
         assert_eq!(m.claims[0].date.to_string(), "2022-01-05");
+    }
+
+    #[test]
+    fn formula_cells_get_an_apostrophe_that_import_takes_off() {
+        for (cell, written) in [
+            ("=1+1", "'=1+1"),
+            ("+id", "'+id"),
+            ("-5%", "'-5%"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("''+x", "'''+x"),
+            ("a=b", "a=b"),
+            ("'quoted'", "'quoted'"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralise_cell(cell), written, "{cell:?}");
+            assert_eq!(restore_cell(written), cell, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn lists_round_trip_their_separators() {
+        let tags: Vec<String> = ["a;b", "c,d", "e\\f", "plain", "end\\"]
+            .map(String::from)
+            .to_vec();
+        let cell = join_list(&tags);
+        assert_eq!(cell, r"a\;b;c\,d;e\\f;plain;end\\");
+        assert_eq!(split_list(&cell), tags);
+        assert_eq!(split_list("x; y ,z;;"), ["x", "y", "z"]);
+        // A backslash before anything else is kept as written.
+        assert_eq!(split_list(r"a\b"), [r"a\b"]);
+    }
+
+    #[test]
+    fn rationale_columns_name_a_scenario() {
+        let text = "id,date,statement,credibility,Elite coup,protest,rationale,rationale:Elite coup,rationale:protest\n\
+                    c1,2022-01-05,S,2,C,I,all,fits,does not fit\n";
+        let m = read(text, "m.csv", &opts()).unwrap();
+        assert_eq!(m.scenarios.len(), 2);
+        let c = &m.claims[0];
+        assert_eq!(c.rationale.as_deref(), Some("all"));
+        assert_eq!(
+            c.scenario_rationale,
+            [(0, "fits".to_string()), (1, "does not fit".to_string())]
+        );
+        let bad = text.replace("rationale:protest", "rationale:nope");
+        let errs = read(&bad, "m.csv", &opts()).unwrap_err();
+        assert!(errs[0]
+            .message
+            .contains("`nope` is not one of the scenario columns"));
     }
 
     #[test]

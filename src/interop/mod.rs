@@ -62,7 +62,10 @@ pub struct NewClaim {
     pub relevance: Relevance,
     /// One rating per scenario, in [`Matrix::scenarios`] order.
     pub ratings: Vec<Rating>,
+    /// The claim-wide rationale.
     pub rationale: Option<String>,
+    /// (index into [`Matrix::scenarios`], text): the rationale of one rating.
+    pub scenario_rationale: Vec<(usize, String)>,
     pub tags: Vec<String>,
     /// `group`: claims reporting one event or coming through one channel.
     pub group: Option<String>,
@@ -108,18 +111,27 @@ pub enum Format {
     Achz,
     /// XML that is not compressed (a PARC project saved or unpacked as plain XML).
     Xml,
+    /// JSON (what `export --format json` writes): not an import format.
+    Json,
     /// Anything else: a CSV matrix.
     Csv,
 }
 
 /// Tell the format from the contents: the gzip magic number means `.achz`, a
-/// document starting with `<` (after any byte-order mark) XML, anything else CSV.
+/// document starting with `<` (after any byte-order mark) XML, a whole JSON
+/// object or array JSON, anything else CSV.
 pub fn sniff(bytes: &[u8]) -> Format {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         return Format::Achz;
     }
     match achz::decode_text(bytes) {
         Ok(text) if text.trim_start().starts_with('<') => Format::Xml,
+        Ok(text)
+            if text.trim_start().starts_with(['{', '['])
+                && serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok() =>
+        {
+            Format::Json
+        }
         _ => Format::Csv,
     }
 }

@@ -442,8 +442,18 @@ fn claim_text(
     let _ = writeln!(out, "relevance = {}", q(c.relevance.as_str()));
     // In `kzclaims fmt`'s order (docs/format.md), so that a fresh import
     // passes `fmt --check`.
-    if let Some(r) = &c.rationale {
-        let _ = writeln!(out, "rationale = {}", q(r));
+    match (&c.rationale, c.scenario_rationale.is_empty()) {
+        (Some(r), true) => {
+            let _ = writeln!(out, "rationale = {}", q(r));
+        }
+        (Some(r), false) => {
+            // The loader takes a string or a table, not both: the claim-wide
+            // text is kept as a comment above the table.
+            for line in r.lines() {
+                let _ = writeln!(out, "# rationale (claim-wide, imported): {line}");
+            }
+        }
+        (None, _) => {}
     }
     if !c.tags.is_empty() {
         let _ = writeln!(out, "tags = {}", list(&c.tags));
@@ -454,6 +464,12 @@ fn claim_text(
     let _ = writeln!(out, "\n[claim.ratings]");
     for (sid, r) in scen_ids.iter().zip(&c.ratings) {
         let _ = writeln!(out, "{} = {}", key(sid), q(r.as_str()));
+    }
+    if !c.scenario_rationale.is_empty() {
+        let _ = writeln!(out, "\n[claim.rationale]");
+        for (j, text) in &c.scenario_rationale {
+            let _ = writeln!(out, "{} = {}", key(&scen_ids[*j]), q(text));
+        }
     }
     out.push('\n');
 }

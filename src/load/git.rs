@@ -184,7 +184,7 @@ fn walk(
 
 /// The workspace root's path inside the repository, with `/` separators
 /// (empty when the workspace is the repository's root).
-fn repo_path(root: &Path, workdir: &Path) -> Result<String, GitError> {
+pub(super) fn repo_path(root: &Path, workdir: &Path) -> Result<String, GitError> {
     let canon = |p: &Path| {
         std::fs::canonicalize(p)
             .map_err(|e| GitError::Other(format!("cannot resolve {}: {e}", p.display())))

@@ -4,6 +4,7 @@
 pub mod files;
 pub mod fmt;
 pub mod git;
+pub mod history;
 mod parse;
 pub mod schema;
 mod toml_walk;

@@ -273,6 +273,57 @@ pub(super) fn slug(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<(String, Span
     Some((id, span))
 }
 
+/// A git merge conflict left in a file: the byte span of its `<<<<<<<` line
+/// and the 1-based lines of its three markers (`=======` and `>>>>>>>` when
+/// present).
+#[derive(Debug, PartialEq)]
+pub struct ConflictMarkers {
+    pub span: Span,
+    pub start: usize,
+    pub sep: Option<usize>,
+    pub end: Option<usize>,
+}
+
+/// Whether `line` is a conflict marker of this kind: seven characters at the
+/// line's start, then a space or the end of the line.
+fn is_marker(line: &str, c: char) -> bool {
+    let line = line.trim_end_matches(['\n', '\r']);
+    line.len() >= 7
+        && line.chars().take(7).all(|x| x == c)
+        && (line.len() == 7 || line[7..].starts_with(' '))
+}
+
+/// The git conflicts left in a file (`<<<<<<<` … `=======` … `>>>>>>>` at
+/// line starts); none unless a `<<<<<<<` line is there.
+pub fn conflict_markers(text: &str) -> Vec<ConflictMarkers> {
+    let mut out: Vec<ConflictMarkers> = Vec::new();
+    let mut open = false;
+    let mut pos = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let n = i + 1;
+        if is_marker(line, '<') {
+            let end = pos + line.trim_end_matches(['\n', '\r']).len();
+            out.push(ConflictMarkers {
+                span: pos..end,
+                start: n,
+                sep: None,
+                end: None,
+            });
+            open = true;
+        } else if open {
+            let last = out.last_mut().expect("open");
+            if is_marker(line, '=') && last.sep.is_none() {
+                last.sep = Some(n);
+            } else if is_marker(line, '>') {
+                last.end = Some(n);
+                open = false;
+            }
+        }
+        pos += line.len();
+    }
+    out
+}
+
 /// How many TOML syntax errors of one file are reported; the rest are
 /// counted in one more diagnostic ("… and N more in this file").
 pub const SYNTAX_ERRORS_SHOWN: usize = 20;
@@ -285,6 +336,34 @@ pub(super) fn parse_file<'i>(
     if let Ok(doc) = DeTable::parse(text) {
         return Some(doc);
     }
+    // A file that does not parse because a merge left its markers in it:
+    // say that, not where the TOML parser tripped (a marker line inside a
+    // multi-line string of a valid file is text, not a conflict).
+    let conflicts = conflict_markers(text);
+    if !conflicts.is_empty() {
+        for c in conflicts {
+            let lines = match (c.sep, c.end) {
+                (Some(s), Some(e)) => format!(
+                    "lines {}–{}: ours up to `=======` on line {s}, theirs up to `>>>>>>>` on line {e}",
+                    c.start, e
+                ),
+                (_, Some(e)) => format!("lines {}–{e}", c.start),
+                _ => format!("from line {}, with no `>>>>>>>` line closing it", c.start),
+            };
+            let d = cx.err(
+                codes::CONFLICT_MARKERS,
+                c.span,
+                format!("unresolved git merge conflict ({lines})"),
+            );
+            d.label = Some("a merge left both sides here".into());
+            d.help = Some(
+                "keep ours, theirs or both, delete the three marker lines (<<<<<<<, =======, >>>>>>>), then run `kzclaims check` again; docs/collaboration.md"
+                    .into(),
+            );
+        }
+        return None;
+    }
+
     // With errors: count the syntax errors first, keeping only the first few
     // (a file of garbage has one per line, and the full parse keeps a message
     // for each). Only when they are few is the file parsed again for the
@@ -1381,6 +1460,24 @@ pub(super) fn parse_claim<'t>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conflict_markers_are_found_with_their_lines() {
+        let t = "a = 1\n<<<<<<< ours\nb = 1\n=======\nb = 2\n>>>>>>> theirs\nx = \"\"\"\n=======\n\"\"\"\n";
+        let c = conflict_markers(t);
+        assert_eq!(
+            c,
+            [ConflictMarkers {
+                span: 6..18,
+                start: 2,
+                sep: Some(4),
+                end: Some(6)
+            }]
+        );
+        assert!(conflict_markers("s = \"\"\"\n=======\n\"\"\"\n").is_empty());
+        assert!(conflict_markers("<<<<<<<< not one\n").is_empty());
+        assert_eq!(conflict_markers("<<<<<<<\nx\n")[0].end, None);
+    }
 
     fn errors(text: &str) -> Vec<Diagnostic> {
         let mut diags = Vec::new();

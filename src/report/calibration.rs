@@ -291,11 +291,9 @@ pub fn to_table(c: &CalibrationJson) -> String {
     out
 }
 
+/// Text in the SVG: escaped, and well-formed XML whatever it holds.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::report::diff::esc(&crate::report::escape::xml_text(s))
 }
 
 /// A reliability diagram: stated probability (x) against observed frequency

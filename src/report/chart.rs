@@ -32,8 +32,9 @@ struct Move {
     claims: Vec<String>,
 }
 
+/// Text in the SVG: escaped, and well-formed XML whatever it holds.
 fn esc(s: &str) -> String {
-    crate::report::diff::esc(s)
+    crate::report::diff::esc(&crate::report::escape::xml_text(s))
 }
 
 fn days(a: NaiveDate, b: NaiveDate) -> f64 {

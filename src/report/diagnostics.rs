@@ -163,14 +163,14 @@ pub fn to_json(
 }
 
 /// GitHub's escaping for a workflow command's message.
-fn esc_data(s: &str) -> String {
+pub(crate) fn esc_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// … and for a property value, where `:` and `,` separate too.
-fn esc_prop(s: &str) -> String {
+pub(crate) fn esc_prop(s: &str) -> String {
     esc_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -12,13 +12,10 @@ use quick_xml::escape::escape;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-/// XML-safe text: escaped, with the control characters XML 1.0 forbids dropped.
+/// XML-safe text: escaped, with the characters XML 1.0 forbids replaced
+/// ([`crate::report::escape::xml_text`]).
 fn x(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    escape(clean.as_str()).into_owned()
+    escape(&*crate::report::escape::xml_text(s)).into_owned()
 }
 
 /// A run of text, optionally bold or italic.

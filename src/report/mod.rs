@@ -9,6 +9,7 @@ pub mod context;
 pub mod diagnostics;
 pub mod diff;
 pub mod docx;
+pub mod escape;
 pub mod fit;
 pub mod matrix;
 pub mod render;

@@ -151,6 +151,17 @@ pub fn md_inert(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The `cell` filter: a value for a Markdown table cell, escaped with
+/// [`crate::report::escape::md_cell`] (a `|` or a newline would break the
+/// row). In other formats the value is left to their own escaping.
+fn cell(state: &minijinja::State, v: minijinja::Value) -> minijinja::Value {
+    if matches!(state.auto_escape(), minijinja::AutoEscape::Custom(_)) {
+        minijinja::Value::from_safe_string(crate::report::escape::md_cell(&v.to_string()))
+    } else {
+        v
+    }
+}
+
 /// How a template's output is escaped: HTML for `.html` (and `.htm`, `.xml`),
 /// [`md_inert`] for `.md`, nothing otherwise.
 fn auto_escape(name: &str) -> minijinja::AutoEscape {
@@ -184,7 +195,7 @@ pub fn exists(root: &Path, name: &str) -> bool {
 }
 
 /// Render `name` (a file name such as `memo.md`) with `ctx`.
-pub fn render<T: Serialize>(
+pub fn render<T: Serialize + Scale>(
     root: &Path,
     name: &str,
     ctx: &T,
@@ -211,7 +222,8 @@ pub fn render<T: Serialize>(
     };
     let mut env = minijinja::Environment::new();
     env.set_debug(true);
-    env.set_fuel(Some(50_000_000));
+    let budget = Budget::for_claims(ctx.claims());
+    env.set_fuel(Some(budget.fuel));
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
             .keep_trailing_newline(true)
@@ -223,6 +235,7 @@ pub fn render<T: Serialize>(
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_recursion_limit(64);
     env.add_filter("safe_url", |u: String| safe_url(&u));
+    env.add_filter("cell", cell);
     env.set_auto_escape_callback(auto_escape);
     env.set_formatter(formatter);
     let root_owned = root.to_path_buf();
@@ -232,10 +245,91 @@ pub fn render<T: Serialize>(
             .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e))
     });
     // The name keeps its extension so .html templates are autoescaped.
+    let mut out = Capped {
+        text: String::new(),
+        cap: budget.output,
+        over: false,
+    };
     let result = env
         .template_from_named_str(name, &text)
-        .and_then(|t| t.render(minijinja::value::Serde(ctx)));
-    result.map_err(|e| Box::new(template_error(&display, &text, &e)))
+        .and_then(|t| t.render_captured_to(minijinja::value::Serde(ctx), &mut out));
+    if out.over {
+        return Err(Box::new(TemplateError {
+            diagnostic: Diagnostic::error(
+                "E020",
+                format!(
+                    "template {display}: its output passed {} MiB, the most a memo of this record may take; stopped (a loop that never ends?)",
+                    budget.output >> 20
+                ),
+            ),
+            source: None,
+        }));
+    }
+    result.map_err(|e| Box::new(template_error(&display, &text, &e)))?;
+    Ok(out.text)
+}
+
+/// What a template may spend, scaled by the record it renders: fuel (one
+/// per instruction, and one per 64 bytes of data made, which bounds the
+/// memory a template can fill: a string doubled in a loop stops there) and
+/// bytes of output. A memo takes far less: the HTML memo of 10,000 claims,
+/// 2.8 M fuel and 10.6 MB, against 12 M and 48 MiB here (docs/templates.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub fuel: u64,
+    pub output: usize,
+}
+
+impl Budget {
+    /// 2 M fuel and 8 MiB, plus 1,000 fuel and 4 KiB per claim.
+    pub fn for_claims(claims: usize) -> Budget {
+        Budget {
+            fuel: 2_000_000 + 1_000 * claims as u64,
+            output: (8 << 20) + (4 << 10) * claims,
+        }
+    }
+}
+
+/// A template context that says how large a record it carries.
+pub trait Scale {
+    /// The claims behind it (in force and retracted).
+    fn claims(&self) -> usize;
+}
+
+impl Scale for crate::report::context::MemoContext {
+    fn claims(&self) -> usize {
+        self.claims_in_force + self.claims_retracted
+    }
+}
+
+impl Scale for serde_json::Value {
+    fn claims(&self) -> usize {
+        0
+    }
+}
+
+/// The rendered text, refusing to grow past its cap.
+struct Capped {
+    text: String,
+    cap: usize,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + buf.len() > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("output too large"));
+        }
+        // minijinja writes whole UTF-8 strings.
+        let s = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
+        self.text.push_str(s);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn template_error(display: &str, text: &str, e: &minijinja::Error) -> TemplateError {

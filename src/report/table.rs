@@ -12,7 +12,10 @@ pub enum Line {
 /// characters), two spaces apart, trailing space trimmed. `left(i)` says which
 /// columns are left-aligned; the others are right-aligned. Every line starts
 /// with `indent`.
+/// Cells are record text: control characters in them are shown escaped
+/// ([`crate::report::escape::terminal`]), never sent to the terminal.
 pub fn render(lines: &[Line], left: impl Fn(usize) -> bool, indent: &str) -> String {
+    use crate::report::escape::terminal;
     let ncol = lines
         .iter()
         .map(|l| match l {
@@ -25,7 +28,7 @@ pub fn render(lines: &[Line], left: impl Fn(usize) -> bool, indent: &str) -> Str
     for l in lines {
         if let Line::Cells(cells) = l {
             for (i, c) in cells.iter().enumerate() {
-                width[i] = width[i].max(c.chars().count());
+                width[i] = width[i].max(terminal(c).chars().count());
             }
         }
     }
@@ -36,6 +39,7 @@ pub fn render(lines: &[Line], left: impl Fn(usize) -> bool, indent: &str) -> Str
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
+                    let c = terminal(c);
                     if left(i) {
                         format!("{c:<w$}", w = width[i])
                     } else {

@@ -117,24 +117,27 @@ pub fn spawn(
         .watch(&root, notify::RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     let real_root = root.canonicalize().unwrap_or(root.clone());
-    std::thread::spawn(move || loop {
-        let Ok(first) = rx.recv() else {
-            return;
-        };
-        let mut hit = relevant(&real_root, &first) || relevant(&root, &first);
-        // Coalesce: keep draining until the workspace has been quiet a while.
-        loop {
-            match rx.recv_timeout(QUIET) {
-                Ok(p) => hit |= relevant(&real_root, &p) || relevant(&root, &p),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return,
+    let spawned = std::thread::Builder::new()
+        .name("serve-watch".into())
+        .spawn(move || loop {
+            let Ok(first) = rx.recv() else {
+                return;
+            };
+            let mut hit = relevant(&real_root, &first) || relevant(&root, &first);
+            // Coalesce: keep draining until the workspace has been quiet a while.
+            loop {
+                match rx.recv_timeout(QUIET) {
+                    Ok(p) => hit |= relevant(&real_root, &p) || relevant(&root, &p),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
             }
-        }
-        if hit {
-            let v = state.reload();
-            clients.broadcast(v);
-        }
-    });
+            if hit {
+                let v = state.reload();
+                clients.broadcast(v);
+            }
+        });
+    spawned.map_err(|e| format!("cannot start the thread that follows the files: {e}"))?;
     Ok(watcher)
 }
 

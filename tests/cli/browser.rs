@@ -23,18 +23,14 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
-/// The browser, or `None` (with a note) when it is missing outside CI.
+/// The browser, or `None` when it is missing outside CI (counted and
+/// reported as skipped: [`skip_without`]).
 pub fn browser_or_skip(what: &str) -> Option<PathBuf> {
-    match chromium() {
-        Some(p) => Some(p),
-        None if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => {
-            panic!("CI is set but Chromium is not installed: .ci/run must install it ({what})")
-        }
-        None => {
-            eprintln!("skipped: Chromium is not installed ({what})");
-            None
-        }
+    let found = chromium();
+    if found.is_none() {
+        skip_without("Chromium", what);
     }
+    found
 }
 
 /// Run headless Chromium with a fresh profile and every background service off.
@@ -146,13 +142,7 @@ fn html_report_prints_to_pdf_with_the_marking_on_every_page() {
     let Some(bin) = browser_or_skip("print to PDF") else {
         return;
     };
-    let pdftotext = Command::new("pdftotext").arg("-v").output();
-    if pdftotext.is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but pdftotext (poppler-utils) is not installed"
-        );
-        eprintln!("skipped: pdftotext is not installed");
+    if !tool_or_skip("pdftotext", "html report printed to PDF") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -586,3 +586,113 @@ fn observed_indicators_are_attributed_and_parts_sum() {
     let rated = &parts[0]["log_odds"]["b"].as_f64().unwrap();
     assert!((rated - (0.8f64 / 0.05).ln()).abs() < 1e-12, "{rated}");
 }
+
+#[test]
+fn the_summary_counts_indicator_likelihoods_that_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let scen = dir.path().join("scenarios/all.toml");
+    replace_in(
+        &scen,
+        "due = 2024-04-01\n",
+        "due = 2024-04-01\nif_true = 0.7\nif_false = 0.3\n\n[[scenario.indicator.observation]]\ndate = 2024-03-08\nobserved = true\n",
+    );
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "observed"]);
+    replace_in(
+        &scen,
+        "if_true = 0.7\nif_false = 0.3",
+        "if_true = 0.9\nif_false = 0.1",
+    );
+    git(dir.path(), &["commit", "-q", "-am", "likelihoods"]);
+    for (format, want) in [
+        ("text", "~ indicator accident/inquiry-report: likelihood"),
+        ("md", "**Indicator changed** `accident/inquiry-report`"),
+        ("html", "<strong>Indicator changed</strong>"),
+    ] {
+        let out = kz(dir.path())
+            .args(["diff", "HEAD~1", "HEAD", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("1 indicator likelihood changed"),
+            "{format}: {text}"
+        );
+        assert!(text.contains(want), "{format}: {text}");
+    }
+    let d = diff_json(dir.path(), "HEAD~1", "HEAD");
+    assert_eq!(
+        d["record"]["indicators_changed"][0]["fields"][0]["to"],
+        "if_true 0.9, if_false 0.1"
+    );
+}
+
+/// `--format github`: a notice per changed claim, at the line of its
+/// `[[claim]]` header on the later side.
+#[test]
+fn github_notices_point_at_the_changed_claims() {
+    let root = repo_root();
+    let out = kz(&root)
+        .args(["diff", "2022-01-05", "2022-01-07", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("::notice title=kzclaims diff 2022-01-05 → 2022-01-07::"));
+    let mut seen = 0;
+    for l in text.lines().filter(|l| l.contains("file=")) {
+        let props = l
+            .trim_start_matches("::notice ")
+            .split("::")
+            .next()
+            .unwrap();
+        let file = props
+            .split("file=")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap();
+        let line: usize = props
+            .split("line=")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let id = props.split("%3A ").nth(1).unwrap();
+        let src = std::fs::read_to_string(root.join(file)).unwrap();
+        let lines: Vec<&str> = src.lines().collect();
+        assert_eq!(lines[line - 1], "[[claim]]", "{l}");
+        assert_eq!(lines[line], format!("id = \"{id}\""), "{l}");
+        seen += 1;
+    }
+    assert!(seen > 5, "{text}");
+}
+
+/// `--format md` is a pull-request comment: the summary, then folded
+/// details, within 65,536 characters.
+#[test]
+fn md_is_a_pull_request_comment() {
+    let out = kz(&repo_root())
+        .args(["diff", "2021-12-31", "2022-04-18", "--format", "md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.chars().count() <= 65_536, "{}", text.chars().count());
+    let summary_end = text.find("<details>").unwrap();
+    assert!(
+        text[..summary_end].contains("| Scenario |"),
+        "the summary comes first"
+    );
+    assert_eq!(
+        text.matches("<details>").count(),
+        text.matches("</details>").count()
+    );
+}

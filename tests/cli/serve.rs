@@ -287,3 +287,176 @@ fn the_served_page_in_a_browser() {
     shot("serve-after.png");
     assert!(target.join("serve-after.png").is_file());
 }
+
+/// `kzclaims serve --port 0` run by `sh -c` with a shell prefix (a ulimit, a
+/// PATH) and extra arguments; stopped when the guard drops.
+fn serve_sh(dir: &Path, prefix: &str, extra: &str, path: Option<&Path>) -> Server {
+    let bin = assert_cmd::cargo::cargo_bin("kzclaims");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "{prefix} exec '{}' -w '{}' serve --port 0 {extra}",
+            bin.display(),
+            dir.display()
+        ))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(p) = path {
+        let old = std::env::var_os("PATH").unwrap_or_default();
+        let mut paths = vec![p.to_path_buf()];
+        paths.extend(std::env::split_paths(&old));
+        cmd.env("PATH", std::env::join_paths(paths).unwrap());
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let start = line.find("http://").expect(&line) + 7;
+    let addr = line[start..].split('/').next().unwrap().to_string();
+    Server { child, addr }
+}
+
+fn port_of(addr: &str) -> String {
+    addr.rsplit(':').next().unwrap().to_string()
+}
+
+/// The server's thread count (Linux /proc).
+fn threads(s: &Server) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", s.child.id())).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn bind_all_answers_the_machine_own_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let s = serve_sh(dir.path(), "", "--bind 0.0.0.0", None);
+    let port = port_of(&s.addr);
+    let local = format!("127.0.0.1:{port}");
+    assert_eq!(get_with_host(&local, "/", &local).0, 200);
+    assert_eq!(
+        get_with_host(&local, "/", &format!("localhost:{port}")).0,
+        200
+    );
+    // Every address of this machine's interfaces is how others reach it.
+    let mut seen = 0;
+    for iface in if_addrs::get_if_addrs().unwrap() {
+        let ip = iface.ip();
+        let host = match ip {
+            std::net::IpAddr::V4(a) => a.to_string(),
+            std::net::IpAddr::V6(_) => continue, // listening on 0.0.0.0: IPv4 only
+        };
+        let h = format!("{host}:{port}");
+        assert_eq!(get_with_host(&local, "/", &h).0, 200, "{h}");
+        seen += 1;
+    }
+    assert!(seen >= 1, "at least loopback");
+    for bad in [format!("evil.example:{port}"), format!("0.0.0.0:{port}")] {
+        assert_eq!(get_with_host(&local, "/", &bad).0, 403, "{bad}");
+    }
+}
+
+#[test]
+fn many_idle_connections_are_capped_and_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let s = serve(dir.path(), &[]);
+    let before = threads(&s);
+    // 300 connections that send nothing, to 127.0.0.1 only.
+    let mut idle: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(&s.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let during = threads(&s);
+    assert!(
+        during <= before + 2,
+        "a bounded pool: {before} threads before, {during} with 300 connections"
+    );
+    // Every idle connection is answered (503 when the queue is full, 408
+    // after the read timeout) or closed, within the timeout and a margin.
+    let t = Instant::now();
+    let mut answered = 0;
+    for c in &mut idle {
+        c.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        let mut buf = Vec::new();
+        let _ = c.read_to_end(&mut buf);
+        let text = String::from_utf8_lossy(&buf);
+        assert!(
+            text.is_empty() || text.starts_with("HTTP/1.1 503") || text.starts_with("HTTP/1.1 408"),
+            "{text}"
+        );
+        answered += 1;
+    }
+    assert_eq!(answered, 300);
+    assert!(t.elapsed() < Duration::from_secs(15), "{:?}", t.elapsed());
+    drop(idle);
+    assert_eq!(get(&s.addr, "/").0, 200, "still serving");
+}
+
+#[test]
+fn out_of_file_handles_the_server_keeps_listening() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let mut s = serve_sh(dir.path(), "ulimit -n 64;", "", None);
+    let held: Vec<TcpStream> = (0..120)
+        .filter_map(|_| {
+            TcpStream::connect_timeout(&s.addr.parse().unwrap(), Duration::from_secs(2)).ok()
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    drop(held);
+    // The accept errors were logged and retried: the page comes back.
+    let t = Instant::now();
+    let status = loop {
+        let st = TcpStream::connect(&s.addr)
+            .ok()
+            .map(|_| get(&s.addr, "/").0);
+        if st == Some(200) || t.elapsed() > Duration::from_secs(15) {
+            break st;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(status, Some(200));
+    let _ = s.child.kill();
+    let mut err = String::new();
+    s.child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(err.contains("cannot accept a connection"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn open_uses_the_port_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("opened");
+    let script = bin.path().join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", log.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = serve_sh(dir.path(), "", "--open", Some(bin.path()));
+    let t = Instant::now();
+    while !log.exists() && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let opened = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(opened.trim(), format!("http://{}/", s.addr));
+    assert_ne!(port_of(&s.addr), "0");
+}

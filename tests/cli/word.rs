@@ -79,18 +79,9 @@ fn docx_needs_an_output_file() {
 
 #[test]
 fn docx_converts_to_pdf_with_the_key_judgments() {
-    let have = |cmd: &str| {
-        Command::new("which")
-            .arg(cmd)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if !have("libreoffice") || !have("pdftotext") {
-        assert!(
-            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
-            "CI is set but libreoffice or pdftotext is not installed: .ci/run must install them"
-        );
-        eprintln!("skipped: libreoffice or pdftotext is not installed");
+    if !tool_or_skip("libreoffice", "Word memo converted to PDF")
+        || !tool_or_skip("pdftotext", "Word memo converted to PDF")
+    {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -271,6 +271,15 @@ pub(crate) fn html_record(o: &mut String, r: &RecordDiff) {
             html_fields(&s.fields)
         );
     }
+    for s in &r.indicators_changed {
+        let _ = writeln!(
+            o,
+            "<li><strong>Indicator changed</strong> {} (<code>{}</code>){}</li>",
+            esc(&s.name),
+            esc(&s.id),
+            html_fields(&s.fields)
+        );
+    }
     if !r.settings.is_empty() {
         let _ = writeln!(
             o,

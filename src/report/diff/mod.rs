@@ -16,12 +16,14 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+mod github;
 mod html;
 mod markdown;
 mod redline;
 mod text;
 mod wording;
 
+pub use github::*;
 pub use html::*;
 pub use markdown::*;
 pub use redline::*;
@@ -251,6 +253,9 @@ pub struct RecordDiff {
     pub scenarios_retired: Vec<Named>,
     /// Re-worded (`title`, `summary`) or re-weighted (`prior`).
     pub scenarios_changed: Vec<NamedChange>,
+    /// Indicators (`scenario/indicator`) on both sides whose likelihoods
+    /// changed: what their observations weigh.
+    pub indicators_changed: Vec<NamedChange>,
     /// `kzclaims.toml` settings that bear on the assessment or the memo.
     pub settings: Vec<FieldChange>,
 }
@@ -266,6 +271,7 @@ impl RecordDiff {
             && self.scenarios_added.is_empty()
             && self.scenarios_retired.is_empty()
             && self.scenarios_changed.is_empty()
+            && self.indicators_changed.is_empty()
             && self.settings.is_empty()
     }
 }
@@ -356,6 +362,23 @@ fn push(out: &mut Vec<FieldChange>, field: impl Into<String>, from: String, to: 
             from,
             to,
         });
+    }
+}
+
+/// An indicator's likelihoods in words: `if_true 0.8, if_false 0.2`, or the
+/// ratings `a = C, b = I`, or `none`.
+fn likelihood_text(l: &Option<crate::model::IndicatorLikelihood>) -> String {
+    use crate::model::IndicatorLikelihood::*;
+    match l {
+        None => "none".into(),
+        Some(Probabilities { if_true, if_false }) => {
+            format!("if_true {if_true}, if_false {if_false}")
+        }
+        Some(Ratings(r)) => r
+            .iter()
+            .map(|(k, v)| format!("{k} = {}", v.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -1102,6 +1125,30 @@ fn record_settings(
                         fields: f,
                     });
                 }
+            }
+        }
+    }
+    for s in &wb.scenarios {
+        let Some(ja) = wa.scenario_index(&s.id) else {
+            continue;
+        };
+        for ind in &s.indicators {
+            let Some(old) = wa.scenarios[ja].indicators.iter().find(|i| i.id == ind.id) else {
+                continue;
+            };
+            let mut f = Vec::new();
+            push(
+                &mut f,
+                "likelihood",
+                likelihood_text(&old.likelihood),
+                likelihood_text(&ind.likelihood),
+            );
+            if !f.is_empty() {
+                record.indicators_changed.push(NamedChange {
+                    id: format!("{}/{}", s.id, ind.id),
+                    name: ind.text.clone(),
+                    fields: f,
+                });
             }
         }
     }

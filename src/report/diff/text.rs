@@ -2,16 +2,38 @@
 
 use super::*;
 
-/// Plain text for a terminal; `color` adds ANSI colours.
+/// Marks around bold text until the record text is escaped (characters of
+/// Unicode's private use area, not control characters).
+const BOLD_ON: char = '\u{f8f0}';
+const BOLD_OFF: char = '\u{f8f1}';
+
+/// Plain text for a terminal; `color` adds ANSI colours. Control characters
+/// of the record are shown escaped ([`crate::report::escape::terminal_lines`]);
+/// the colours are added after.
 pub fn to_text(d: &Diff, memo_unified: &str, color: bool) -> String {
-    let mut o = String::new();
-    let bold = |s: &str| {
-        if color {
-            format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
+    let marked = marked_text(d, !memo_unified.is_empty());
+    let escaped = crate::report::escape::terminal_lines(&marked);
+    let (on, off) = if color {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
     };
+    let mut o = escaped.replace(BOLD_ON, on).replace(BOLD_OFF, off);
+    if !memo_unified.is_empty() {
+        let memo = crate::report::escape::terminal_lines(memo_unified);
+        o.push_str(&if color {
+            colorize_unified(&memo)
+        } else {
+            memo.into_owned()
+        });
+    }
+    o
+}
+
+/// [`to_text`] before escaping, without the memo's lines, bold marked.
+fn marked_text(d: &Diff, has_memo: bool) -> String {
+    let mut o = String::new();
+    let bold = |s: &str| format!("{BOLD_ON}{s}{BOLD_OFF}");
     let _ = writeln!(
         o,
         "{}",
@@ -20,13 +42,8 @@ pub fn to_text(d: &Diff, memo_unified: &str, color: bool) -> String {
     let _ = writeln!(o);
     if !d.changed {
         let _ = writeln!(o, "no changes");
-        if !memo_unified.is_empty() {
+        if has_memo {
             let _ = writeln!(o, "\nMemo (dates only):\n");
-            o.push_str(&if color {
-                colorize_unified(memo_unified)
-            } else {
-                memo_unified.to_string()
-            });
         }
         return o;
     }
@@ -49,13 +66,8 @@ pub fn to_text(d: &Diff, memo_unified: &str, color: bool) -> String {
     }
     section_attribution_text(&mut o, d, &bold);
     section_record_text(&mut o, &d.record, &bold);
-    if !memo_unified.is_empty() {
+    if has_memo {
         let _ = writeln!(o, "\n{}\n", bold("Memo redline"));
-        o.push_str(&if color {
-            colorize_unified(memo_unified)
-        } else {
-            memo_unified.to_string()
-        });
     }
     o
 }
@@ -162,6 +174,9 @@ pub(crate) fn section_record_text(o: &mut String, r: &RecordDiff, bold: &dyn Fn(
     }
     for s in &r.scenarios_changed {
         let _ = writeln!(o, "  ~ scenario {}: {}", s.id, fields_text(&s.fields));
+    }
+    for s in &r.indicators_changed {
+        let _ = writeln!(o, "  ~ indicator {}: {}", s.id, fields_text(&s.fields));
     }
     if !r.settings.is_empty() {
         let _ = writeln!(o, "  ~ settings: {}", fields_text(&r.settings));

@@ -40,6 +40,11 @@ pub fn record_counts(r: &RecordDiff) -> Option<String> {
     count(r.scenarios_added.len(), "scenario", "added");
     count(r.scenarios_retired.len(), "scenario", "retired");
     count(r.scenarios_changed.len(), "scenario", "changed");
+    count(
+        r.indicators_changed.len(),
+        "indicator likelihood",
+        "changed",
+    );
     count(r.settings.len(), "setting", "changed");
     (!bits.is_empty()).then(|| bits.join(", "))
 }
