@@ -4,7 +4,7 @@
 //! diagnostics) → [`engine`] (scoring as of a date) → [`checks`] (analytic
 //! warnings) → [`report`] (memos, tables, diffs, charts) → [`cli`] (one module
 //! per subcommand). [`diag`] is the one diagnostic type and its renderer;
-//! [`interop`] reads and writes other tools' formats (PARC ACH, CSV, JSON).
+//! [`lsp`] is the language server editors talk to; [`interop`] reads and writes other tools' formats (PARC ACH, CSV, JSON).
 
 pub mod checks;
 pub mod cli;
@@ -12,6 +12,7 @@ pub mod diag;
 pub mod engine;
 pub mod interop;
 pub mod load;
+pub mod lsp;
 pub mod merge;
 pub mod model;
 pub mod report;

@@ -59,6 +59,19 @@ impl Rating {
         }
     }
 
+    /// What the rating says, in words (the matrix's tooltips, the editor's
+    /// hovers and completions).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Rating::CC => "very consistent",
+            Rating::C => "consistent",
+            Rating::N => "neutral",
+            Rating::I => "inconsistent",
+            Rating::II => "very inconsistent",
+            Rating::NA => "not applicable",
+        }
+    }
+
     /// Parse a rating as users write it: `CC`, `c`, `I I`, `N/A`, …
     pub fn parse(s: &str) -> Option<Rating> {
         // As written most of the time: no copy needed.

@@ -2,11 +2,8 @@
 //! (codes in docs/checks.md). `--strict` turns warnings into errors.
 
 use super::{render_diagnostics, Cli, CmdResult, Failure};
-use crate::checks::{self, Rendered};
 use crate::load;
 use crate::model::SourceFile;
-use crate::report::{context, render};
-use render::MemoFormat;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -75,28 +72,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
 
     // K108 reads the memo as the workspace's template renders it, in every
     // format the template exists in (an error if it exists in none).
-    let (sens, ctx) = context::analyse_and_context(&ws, &a);
-    let mut rendered: Vec<Rendered> = Vec::new();
-    let names: Vec<String> = [MemoFormat::Md, MemoFormat::Html]
-        .into_iter()
-        .map(|f| render::template_file_name(&ws.config.memo.template, f))
-        .collect();
-    let any = names.iter().any(|n| render::exists(&ws.root, n));
-    for name in names {
-        if rendered
-            .iter()
-            .any(|r| r.name == format!("{name} (rendered)"))
-            || (any && !render::exists(&ws.root, &name))
-        {
-            continue;
-        }
-        let text = render::render(&ws.root, &name, &ctx)?;
-        rendered.push(Rendered {
-            name: format!("{name} (rendered)"),
-            text,
-        });
-    }
-    let report = checks::run_with(&ws, &a, &rendered, &sens);
+    let (report, rendered) = crate::report::checked(&ws, &a)?;
 
     // The warnings to show, and the files they quote read back.
     let (shown, table) = if args.format != CheckFormat::Human || args.all {

@@ -13,6 +13,7 @@ mod git_setup;
 mod history;
 mod import;
 mod init;
+mod lsp;
 mod man;
 mod merge_driver;
 mod out;
@@ -108,6 +109,9 @@ enum Command {
     Init(init::Args),
     /// Serve the workspace as a local page that follows your edits
     Serve(serve::Args),
+    /// Language server for editors (LSP over stdin/stdout): diagnostics,
+    /// completion, hover, navigation (docs/editors.md)
+    Lsp(lsp::Args),
     /// Rewrite the workspace files in one canonical layout, keeping comments
     Fmt(fmt::Args),
     /// Write the JSON Schemas of the workspace files, for editors
@@ -233,6 +237,7 @@ where
         Command::Init(a) => init::run(a),
         Command::Serve(a) => serve::run(&cli, a),
         Command::Fmt(a) => fmt::run(&cli, a),
+        Command::Lsp(a) => lsp::run(&cli, a),
         Command::Schema(a) => schema::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),

@@ -490,6 +490,63 @@ pub fn from_files_pair(
     rayon::join(|| assemble(a, parsed_a), || assemble(b, parsed_b))
 }
 
+/// The parsed claims files of a workspace, kept between loads of it (the
+/// language server loads it again after each edit): a claims file whose
+/// text is the same as at the last load, and parsed against the same
+/// scenario ids, is copied from here instead of parsed again.
+#[derive(Default)]
+pub struct ParseCache {
+    known: Vec<String>,
+    by_rel: HashMap<String, (TextStamp, Parsed)>,
+}
+
+/// [`from_files`] reusing, and then updating, `cache`: only the config, the
+/// scenarios and the claims files that changed are parsed. The result is
+/// what [`from_files`] gives for the same files.
+pub fn from_files_cached(
+    mut files: Vec<SourceFile>,
+    cache: &mut ParseCache,
+) -> Result<Workspace, LoadError> {
+    use rayon::prelude::*;
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let is_claims = |f: &SourceFile| f.rel.starts_with("claims/");
+    let mut parsed: Vec<Parsed> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !is_claims(f))
+        .map(|(i, f)| parse_one(i, f, &[]))
+        .collect();
+    let known: Vec<&str> = scenario_ids(&parsed);
+    if cache.known != known {
+        cache.by_rel.clear();
+        cache.known = known.iter().map(|s| s.to_string()).collect();
+    }
+    let fresh: Vec<(usize, Parsed, Option<TextStamp>)> = files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, f)| is_claims(f))
+        .map(|(i, f)| {
+            let stamp = TextStamp::of(f.text.as_bytes());
+            match cache.by_rel.get(f.rel.as_str()) {
+                Some((s, p)) if *s == stamp => (i, p.relocated(i), None),
+                _ => (i, parse_one(i, f, &known), Some(stamp)),
+            }
+        })
+        .collect();
+    drop(known);
+    let present: HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    cache.by_rel.retain(|rel, _| present.contains(rel.as_str()));
+    for (i, p, stamp) in fresh {
+        if let Some(stamp) = stamp {
+            cache
+                .by_rel
+                .insert(files[i].rel.clone(), (stamp, p.relocated(i)));
+        }
+        parsed.push(p);
+    }
+    assemble(files, parsed)
+}
+
 /// The first workspace's parsed claims files, by path, for the second of
 /// [`from_files_pair`].
 struct Reuse<'a> {
@@ -1181,6 +1238,42 @@ mod tests {
             } else {
                 assert!(f.text.is_empty(), "{}: not asked for, or changed", f.rel);
             }
+        }
+    }
+
+    /// A load through the parse cache gives what a plain load gives, after
+    /// a claims file changes, a file is added and removed, and the
+    /// scenario ids change (every cached file parsed again).
+    #[test]
+    fn cached_load_matches_a_plain_load() {
+        let a = read_files(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let debug = |r: &Result<Workspace, LoadError>| format!("{r:?}");
+        let mut cache = ParseCache::default();
+        let mut steps = vec![a.clone()];
+        let mut changed = a.clone();
+        let f = changed
+            .iter_mut()
+            .find(|f| f.rel.starts_with("claims/2"))
+            .unwrap();
+        f.text = f.text.replacen("credibility = 1", "credibility = 3", 1);
+        steps.push(changed.clone());
+        let mut added = changed.clone();
+        added.push(SourceFile {
+            rel: "claims/000-new.toml".into(),
+            text: "[[claim]\nid = 1".into(),
+        });
+        steps.push(added);
+        steps.push(changed.clone());
+        let mut renamed = changed.clone();
+        for f in &mut renamed {
+            f.text = f.text.replace("elite-coup", "elite-plot");
+        }
+        steps.push(renamed);
+        steps.push(a.clone());
+        for (k, files) in steps.into_iter().enumerate() {
+            let want = debug(&from_files(files.clone()));
+            let got = debug(&from_files_cached(files, &mut cache));
+            assert_eq!(got, want, "step {k}");
         }
     }
 

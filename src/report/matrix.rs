@@ -63,14 +63,15 @@ pub struct MatrixView {
 pub const SORT_JS: &str = include_str!("sort.js");
 
 fn cell(r: Rating) -> MatrixCell {
-    let (class, meaning) = match r {
-        Rating::CC => ("cc", "very consistent"),
-        Rating::C => ("c", "consistent"),
-        Rating::N => ("n", "neutral"),
-        Rating::I => ("i", "inconsistent"),
-        Rating::II => ("ii", "very inconsistent"),
-        Rating::NA => ("na", "not applicable"),
+    let class = match r {
+        Rating::CC => "cc",
+        Rating::C => "c",
+        Rating::N => "n",
+        Rating::I => "i",
+        Rating::II => "ii",
+        Rating::NA => "na",
     };
+    let meaning = r.meaning();
     MatrixCell {
         rating: r.to_string(),
         class,

@@ -19,3 +19,38 @@ pub mod score;
 pub mod sections;
 pub mod sensitivity;
 pub mod table;
+
+/// What `check` reports on an assessed workspace: every analytic warning,
+/// with K108 reading the memo as the workspace's template renders it in every
+/// format the template exists in. The rendered memos are returned beside the
+/// report, for diagnostics that quote them. `check` and `kzclaims lsp` both
+/// call this, so the editor shows exactly the warnings `check` prints.
+pub fn checked(
+    ws: &crate::model::Workspace,
+    a: &crate::engine::Assessment,
+) -> Result<(crate::checks::Report, Vec<crate::checks::Rendered>), Box<render::TemplateError>> {
+    use render::MemoFormat;
+    let (sens, ctx) = context::analyse_and_context(ws, a);
+    let mut rendered: Vec<crate::checks::Rendered> = Vec::new();
+    let names: Vec<String> = [MemoFormat::Md, MemoFormat::Html]
+        .into_iter()
+        .map(|f| render::template_file_name(&ws.config.memo.template, f))
+        .collect();
+    let any = names.iter().any(|n| render::exists(&ws.root, n));
+    for name in names {
+        if rendered
+            .iter()
+            .any(|r| r.name == format!("{name} (rendered)"))
+            || (any && !render::exists(&ws.root, &name))
+        {
+            continue;
+        }
+        let text = render::render(&ws.root, &name, &ctx)?;
+        rendered.push(crate::checks::Rendered {
+            name: format!("{name} (rendered)"),
+            text,
+        });
+    }
+    let report = crate::checks::run_with(ws, a, &rendered, &sens);
+    Ok((report, rendered))
+}

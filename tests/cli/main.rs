@@ -23,6 +23,7 @@ mod hostile;
 mod indicators;
 mod init;
 mod interop;
+mod lsp;
 mod memo;
 mod outputs;
 mod progress;

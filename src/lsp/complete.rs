@@ -1,0 +1,208 @@
+//! Completion: what may be written at the cursor, from the loaded workspace
+//! (its scenario, source and group names, its analysts) and the schema.
+
+use super::store::Store;
+use super::syntax::{cursor, Cursor};
+use crate::model::{Rating, SourceKind};
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent,
+    MarkupKind, TextEdit,
+};
+
+fn item(
+    label: &str,
+    kind: CompletionItemKind,
+    detail: String,
+    doc: Option<String>,
+) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: (!detail.is_empty()).then_some(detail),
+        documentation: doc.map(|d| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: d,
+            })
+        }),
+        ..Default::default()
+    }
+}
+
+/// A value: quoted unless the cursor is already inside a quote.
+fn value(c: &Cursor, s: &str) -> String {
+    if c.quoted {
+        s.to_string()
+    } else {
+        format!("\"{s}\"")
+    }
+}
+
+pub fn complete(store: &Store, rel: &str, offset: usize) -> Vec<CompletionItem> {
+    let Some(doc) = store.docs.get(rel) else {
+        return Vec::new();
+    };
+    let c = cursor(&doc.text, offset);
+    let ws = store.analysis.ws.as_ref();
+    let last = c.table.last().map(String::as_str);
+    let mut items = Vec::new();
+    match (last, c.key.as_deref()) {
+        // A scenario id as a key of a ratings (or rationale) table.
+        (Some("ratings" | "rationale"), None) => {
+            for (i, s) in ws.iter().flat_map(|w| w.scenarios.iter()).enumerate() {
+                let rated = c.present.iter().any(|k| k == &s.id);
+                let mut it = item(
+                    &s.id,
+                    CompletionItemKind::ENUM_MEMBER,
+                    if rated {
+                        format!("{} (already rated here)", s.title)
+                    } else {
+                        s.title.clone()
+                    },
+                    Some(s.summary.clone()),
+                );
+                it.sort_text = Some(format!("{}{i:04}", u8::from(rated)));
+                it.insert_text = Some(format!("{} = ", s.id));
+                items.push(it);
+            }
+        }
+        // A rating.
+        (Some("ratings"), Some(_)) => {
+            for (i, r) in Rating::ALL.iter().enumerate() {
+                let mut it = item(
+                    r.as_str(),
+                    CompletionItemKind::VALUE,
+                    r.meaning().to_string(),
+                    None,
+                );
+                it.insert_text = Some(value(&c, r.as_str()));
+                it.sort_text = Some(format!("{i}"));
+                items.push(it);
+            }
+        }
+        (_, Some("sources")) => {
+            for s in ws.iter().flat_map(|w| w.sources.iter()) {
+                let mut it = item(
+                    &s.id,
+                    CompletionItemKind::REFERENCE,
+                    format!(
+                        "{} ({}, {})",
+                        s.name,
+                        s.reliability.as_str(),
+                        s.reliability.label()
+                    ),
+                    None,
+                );
+                it.insert_text = Some(value(&c, &s.id));
+                items.push(it);
+            }
+        }
+        (_, Some("claims")) => {
+            for cl in ws.iter().flat_map(|w| w.claims.iter()) {
+                let mut it = item(
+                    &cl.id,
+                    CompletionItemKind::REFERENCE,
+                    cl.date.to_string(),
+                    Some(cl.statement.clone()),
+                );
+                it.insert_text = Some(value(&c, &cl.id));
+                items.push(it);
+            }
+        }
+        (_, Some("interest" | "scenario")) => {
+            for s in ws.iter().flat_map(|w| w.scenarios.iter()) {
+                let mut it = item(
+                    &s.id,
+                    CompletionItemKind::ENUM_MEMBER,
+                    s.title.clone(),
+                    None,
+                );
+                it.insert_text = Some(value(&c, &s.id));
+                items.push(it);
+            }
+        }
+        (_, Some("group")) => {
+            for g in ws.iter().flat_map(|w| w.groups.iter()) {
+                let mut it = item(g, CompletionItemKind::VALUE, "existing group".into(), None);
+                it.insert_text = Some(value(&c, g));
+                items.push(it);
+            }
+        }
+        (_, Some("analyst")) => {
+            for a in ws.map(|w| w.analysts()).unwrap_or_default() {
+                let mut it = item(&a, CompletionItemKind::VALUE, "analyst".into(), None);
+                it.insert_text = Some(value(&c, &a));
+                items.push(it);
+            }
+        }
+        (_, Some("date" | "published" | "due" | "as_of")) => {
+            let today = super::today().to_string();
+            let mut it = item(&today, CompletionItemKind::VALUE, "today".into(), None);
+            // A TOML date, unquoted (inside a quote: the string form).
+            it.insert_text = Some(today.clone());
+            items.push(it);
+        }
+        (_, Some("relevance")) => {
+            for v in ["low", "medium", "high"] {
+                let mut it = item(v, CompletionItemKind::VALUE, String::new(), None);
+                it.insert_text = Some(value(&c, v));
+                items.push(it);
+            }
+        }
+        (_, Some("kind")) => {
+            for v in SourceKind::NAMES {
+                let mut it = item(v, CompletionItemKind::VALUE, String::new(), None);
+                it.insert_text = Some(value(&c, v));
+                items.push(it);
+            }
+        }
+        (_, Some("reliability")) => {
+            for v in ["A", "B", "C", "D", "E", "F"] {
+                let label = crate::model::Reliability::parse(v).map_or("", |r| r.label());
+                let mut it = item(v, CompletionItemKind::VALUE, label.to_string(), None);
+                it.insert_text = Some(value(&c, v));
+                items.push(it);
+            }
+        }
+        (_, Some("credibility")) => {
+            for n in 1..=6u8 {
+                let label = crate::model::Credibility(n).label();
+                let mut it = item(
+                    &n.to_string(),
+                    CompletionItemKind::VALUE,
+                    label.to_string(),
+                    None,
+                );
+                it.insert_text = Some(n.to_string());
+                items.push(it);
+            }
+        }
+        (_, Some(_)) => {}
+        // A key of the table, documented as the schema documents it.
+        (_, None) => {
+            for (k, desc, required) in super::schema_docs::keys(rel, &c.table) {
+                let mut it = item(
+                    &k,
+                    CompletionItemKind::PROPERTY,
+                    if required {
+                        "required".into()
+                    } else {
+                        String::new()
+                    },
+                    (!desc.is_empty()).then_some(desc),
+                );
+                it.insert_text = Some(format!("{k} = "));
+                it.sort_text = Some(format!("{}{k}", u8::from(!required)));
+                items.push(it);
+            }
+        }
+    }
+    // Each replaces the word being typed.
+    let range = doc.lines.range(&doc.text, c.word_start..offset);
+    for it in &mut items {
+        let text = it.insert_text.take().unwrap_or_else(|| it.label.clone());
+        it.filter_text = Some(it.label.clone());
+        it.text_edit = Some(CompletionTextEdit::Edit(TextEdit::new(range, text)));
+    }
+    items
+}
