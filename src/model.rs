@@ -847,6 +847,9 @@ pub struct Assumption {
     pub scenarios: Vec<String>,
     /// What would break it.
     pub breaks: Option<String>,
+    /// From this day on: a memo as of an earlier day does not state it (an
+    /// assumption about events that had not happened yet).
+    pub since: Option<NaiveDate>,
 }
 
 /// A loaded, validated workspace.

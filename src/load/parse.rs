@@ -160,7 +160,7 @@ pub(super) const CONFIG_KEYS: &[&str] = &[
     "silence",
     "assumption",
 ];
-pub(super) const ASSUMPTION_KEYS: &[&str] = &["text", "scenarios", "breaks"];
+pub(super) const ASSUMPTION_KEYS: &[&str] = &["text", "scenarios", "breaks", "since"];
 pub(super) const RESOLUTION_KEYS: &[&str] = &["date", "scenario", "note"];
 pub(super) const SCORING_KEYS: &[&str] = &["engine", "likelihood", "evidence_weight", "band"];
 pub(super) const LIKELIHOOD_KEYS: &[&str] = &["CC", "C", "N", "I", "II", "cc", "c", "n", "i", "ii"];
@@ -710,12 +710,14 @@ pub(super) fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig>
         let text = a.req_str(cx, "text");
         let scenarios = a.opt_str_list(cx, "scenarios").unwrap_or_default();
         let breaks = a.opt_str(cx, "breaks").map(|x| x.0);
+        let since = a.opt_date(cx, "since").map(|x| x.0);
         if let Some((text, _)) = text {
             assumption_scenarios.extend(scenarios.iter().cloned());
             cfg.assumptions.push(Assumption {
                 text,
                 scenarios: scenarios.into_iter().map(|x| x.0).collect(),
                 breaks,
+                since,
             });
         }
     }

@@ -241,6 +241,8 @@ pub struct Assumption {
     scenarios: Option<Vec<String>>,
     /// What would break it.
     breaks: Option<String>,
+    /// From this day on (memos as of an earlier day do not state it).
+    since: Option<Date>,
 }
 
 /// `[scoring]`.

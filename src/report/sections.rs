@@ -42,6 +42,7 @@ pub fn sections(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivity)
         .config
         .assumptions
         .iter()
+        .filter(|x| x.since.is_none_or(|d| d <= a.as_of))
         .map(|x| AssumptionView {
             text: x.text.clone(),
             scenarios: x
