@@ -712,17 +712,7 @@ fn root_found_from_the_first_opened_file_and_shutdown() {
 /// (0.7 or later): fails without it when CI is set, skips loudly otherwise.
 #[test]
 fn neovim_gets_diagnostics_completion_and_definition() {
-    let has_nvim = Command::new("nvim")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_nvim {
-        if std::env::var_os("CI").is_some() {
-            panic!("nvim is not installed (CI is set): install Debian's neovim");
-        }
-        eprintln!(
-            "SKIPPED neovim_gets_diagnostics_completion_and_definition: nvim is not installed"
-        );
+    if !tool_or_skip("nvim", "neovim_gets_diagnostics_completion_and_definition") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
