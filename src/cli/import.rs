@@ -41,11 +41,8 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
                 date: args.date,
                 stem: stem.clone(),
             };
-            achz::read(&bytes, &file, &opts).map_err(|errors| Failure::Invalid {
-                diagnostics: errors
-                    .into_iter()
-                    .map(|e| crate::diag::Diagnostic::error("E030", e).in_file(file.clone()))
-                    .collect(),
+            achz::read(&bytes, &file, &opts).map_err(|diagnostics| Failure::Invalid {
+                diagnostics,
                 files: vec![],
             })?
         }

@@ -3,6 +3,7 @@
 //! Element structure and grade mapping: docs/interop.md.
 
 use super::{slugify, Ids, Level3, Matrix, NewClaim, NewScenario, NewSource, Origin};
+use crate::diag::Diagnostic;
 use crate::engine::state;
 use crate::model::{EngineKind, Rating, Reliability, SourceKind, Status, Workspace};
 use chrono::{DateTime, NaiveDate};
@@ -148,8 +149,21 @@ fn evidence_label(n: usize, name: &str) -> String {
 }
 
 /// Read a PARC ACH project from the bytes of an `.achz` (or of its XML
-/// uncompressed). Every problem is collected; `Err` holds them all.
-pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<String>> {
+/// uncompressed). Every problem is collected; `Err` holds them all, each an
+/// E030 naming `file` (an `.achz` is compressed: there are no lines to
+/// quote).
+pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Diagnostic>> {
+    let diagnostics = |errors: Vec<String>| -> Vec<Diagnostic> {
+        errors
+            .into_iter()
+            .map(|e| Diagnostic::error("E030", e).in_file(file))
+            .collect()
+    };
+    read_errors(bytes, file, opts).map_err(diagnostics)
+}
+
+/// [`read`], its problems as messages.
+fn read_errors(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<String>> {
     let xml = if bytes.starts_with(&[0x1f, 0x8b]) {
         gunzip(bytes).map_err(|e| vec![e])?
     } else {
@@ -186,7 +200,54 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
             None
         }
     };
+    hypotheses(matrix_el, &mut m);
+    if m.scenarios.is_empty() && errors.is_empty() {
+        errors.push("no MATRIX/HYPOTHESIS elements: nothing to import".into());
+    }
+    let (note_id, file_name) = super::import_note(&opts.stem, file);
+    let mut r = Evidence {
+        m,
+        errors,
+        undated: Vec::new(),
+        claim_ids: Ids::default(),
+        note_id,
+        file_name,
+        date: opts.date,
+        file_date,
+    };
+    for (i, e) in matrix_el
+        .children()
+        .filter(|c| is(c, "EVIDENCE"))
+        .enumerate()
+    {
+        r.evidence(e, i + 1);
+    }
+    let Evidence {
+        m,
+        mut errors,
+        undated,
+        ..
+    } = r;
+    if !undated.is_empty() {
+        let list: Vec<String> = undated.iter().map(|n| n.to_string()).collect();
+        errors.push(format!(
+            "EVIDENCE {} ha{} no DATE and the project has none: pass --date YYYY-MM-DD for the day {} entered the record (the day of the import is not used)",
+            list.join(", "),
+            if undated.len() == 1 { "s" } else { "ve" },
+            if undated.len() == 1 { "it" } else { "they" },
+        ));
+    }
+    if errors.is_empty() {
+        Ok(m)
+    } else {
+        Err(errors)
+    }
+}
 
+/// The MATRIX's HYPOTHESIS elements, as scenarios of `m`, in order (a
+/// nameless one is kept under a made-up name: VALUES are matched to
+/// hypotheses by position).
+fn hypotheses(matrix_el: Node<'_, '_>, m: &mut Matrix) {
     let mut scenario_ids = Ids::default();
     for (i, h) in matrix_el
         .children()
@@ -196,7 +257,6 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
         let n = i + 1;
         let mut name = text_of(child(h, "NAME"));
         if name.is_empty() {
-            // Keep it: VALUES are matched to hypotheses by position.
             name = format!("Hypothesis {n}");
             m.warnings
                 .push(format!("HYPOTHESIS {n} has no NAME; called \"{name}\""));
@@ -212,20 +272,28 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
             },
         });
     }
-    if m.scenarios.is_empty() && errors.is_empty() {
-        errors.push("no MATRIX/HYPOTHESIS elements: nothing to import".into());
-    }
-    let n_hyp = m.scenarios.len();
+}
 
-    let (note_id, file_name) = super::import_note(&opts.stem, file);
-    let mut claim_ids = Ids::default();
-    let mut undated = Vec::new();
-    for (i, e) in matrix_el
-        .children()
-        .filter(|c| is(c, "EVIDENCE"))
-        .enumerate()
-    {
-        let n = i + 1;
+/// The reading of a project's EVIDENCE elements, one at a time, into the
+/// matrix's claims and sources.
+struct Evidence {
+    m: Matrix,
+    errors: Vec<String>,
+    /// The numbers of the evidence with no date at all.
+    undated: Vec<usize>,
+    claim_ids: Ids,
+    /// The import note source (for evidence that names no source).
+    note_id: String,
+    file_name: String,
+    /// `--date`, then the project's DATE: for evidence without a DATE.
+    date: Option<NaiveDate>,
+    file_date: Option<NaiveDate>,
+}
+
+impl Evidence {
+    /// EVIDENCE number `n` (from 1): a claim, or its errors.
+    fn evidence(&mut self, e: Node<'_, '_>, n: usize) {
+        let n_hyp = self.m.scenarios.len();
         let mut name = text_of(child(e, "NAME"));
         if name.is_empty() {
             let code = text_of(child(e, "CODE"));
@@ -234,7 +302,7 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
             } else {
                 format!("Evidence {code}")
             };
-            m.warnings.push(format!(
+            self.m.warnings.push(format!(
                 "EVIDENCE {n} has no NAME; its statement is \"{name}\""
             ));
         }
@@ -246,32 +314,15 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
             values_text.split(',').map(str::trim).collect()
         };
         if values.len() != n_hyp {
-            errors.push(format!(
+            self.errors.push(format!(
                 "{label}: VALUES has {} value{} for {n_hyp} hypothes{}",
                 values.len(),
                 if values.len() == 1 { "" } else { "s" },
                 if n_hyp == 1 { "is" } else { "es" }
             ));
-            continue;
+            return;
         }
-        let mut ratings = Vec::with_capacity(n_hyp);
-        for (j, v) in values.iter().enumerate() {
-            if v.is_empty() {
-                m.warnings.push(format!(
-                    "{label}: no value for hypothesis {}; read as NA",
-                    j + 1
-                ));
-                ratings.push(Rating::NA);
-                continue;
-            }
-            match Rating::parse(v) {
-                Some(r) => ratings.push(r),
-                None => errors.push(format!(
-                    "{label}: value `{v}` for hypothesis {} is not one of C C, C, N, I, I I, NA",
-                    j + 1
-                )),
-            }
-        }
+        let ratings = self.ratings(&label, &values);
         let grade = |el: &str| -> Result<Level3, String> {
             let t = text_of(child(e, el));
             if t.is_empty() {
@@ -280,69 +331,36 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
             Level3::parse(&t)
                 .ok_or_else(|| format!("{label}: {el} `{t}` is not HIGH, MEDIUM or LOW"))
         };
-        let cred = grade("CREDIBILITY").map_err(|x| errors.push(x)).ok();
-        let rel = grade("RELEVANCE").map_err(|x| errors.push(x)).ok();
+        let cred = grade("CREDIBILITY").map_err(|x| self.errors.push(x)).ok();
+        let rel = grade("RELEVANCE").map_err(|x| self.errors.push(x)).ok();
         let date = match parse_date(&text_of(child(e, "DATE"))) {
             Ok(Some(d)) => Some(d),
-            Ok(None) => match opts.date.or(file_date) {
+            Ok(None) => match self.date.or(self.file_date) {
                 Some(d) => Some(d),
                 None => {
-                    undated.push(n);
+                    self.undated.push(n);
                     None
                 }
             },
             Err(s) => {
-                errors.push(format!("{label}: DATE `{s}` is not epoch milliseconds"));
+                self.errors
+                    .push(format!("{label}: DATE `{s}` is not epoch milliseconds"));
                 None
             }
         };
         let (Some(cred), Some(rel), Some(date)) = (cred, rel, date) else {
-            continue;
+            return;
         };
         if ratings.len() != n_hyp {
-            continue;
+            return;
         }
         let ty = text_of(child(e, "TYPE"));
         let link = text_of(child(e, "LINK"));
         let code = text_of(child(e, "CODE"));
         let flag = text_of(child(e, "FLAG"));
-        let (notes, scenario_rationale) = split_notes(&text_of(child(e, "NOTES")), &m.scenarios);
-        let kind = kind_of_type(&ty);
-        let mut url = None;
-        let source = if let Some(host) = url_host(&link) {
-            url = Some(link.clone());
-            let scheme = if link.starts_with("https") {
-                "https"
-            } else {
-                "http"
-            };
-            m.add_source(NewSource {
-                id: slugify(host.trim_start_matches("www."), 40),
-                name: host.to_string(),
-                url: Some(format!("{scheme}://{host}")),
-                kind,
-                reliability: Reliability::F,
-                note: "PARC ACH grades no sources".into(),
-            })
-        } else if !link.is_empty() && !slugify(&link, 40).is_empty() {
-            m.add_source(NewSource {
-                id: slugify(&link, 40),
-                name: link.clone(),
-                url: None,
-                kind,
-                reliability: Reliability::F,
-                note: "PARC ACH grades no sources".into(),
-            })
-        } else {
-            m.add_source(NewSource {
-                id: note_id.clone(),
-                name: format!("Imported from {file_name} (PARC ACH)"),
-                url: None,
-                kind: SourceKind::Other,
-                reliability: Reliability::F,
-                note: "evidence that names no source".into(),
-            })
-        };
+        let (notes, scenario_rationale) =
+            split_notes(&text_of(child(e, "NOTES")), &self.m.scenarios);
+        let (source, url) = self.source(&link, kind_of_type(&ty));
         let mut tags = Vec::new();
         let ty_tag = slugify(&ty, 40);
         if !ty_tag.is_empty() {
@@ -357,8 +375,8 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
         } else {
             slugify(&name, 40)
         };
-        m.claims.push(NewClaim {
-            id: claim_ids.unique(&base, &format!("e{n}")),
+        self.m.claims.push(NewClaim {
+            id: self.claim_ids.unique(&base, &format!("e{n}")),
             date,
             statement: name,
             sources: vec![source],
@@ -374,19 +392,72 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
             origin: Origin { label, span: None },
         });
     }
-    if !undated.is_empty() {
-        let list: Vec<String> = undated.iter().map(|n| n.to_string()).collect();
-        errors.push(format!(
-            "EVIDENCE {} ha{} no DATE and the project has none: pass --date YYYY-MM-DD for the day {} entered the record (the day of the import is not used)",
-            list.join(", "),
-            if undated.len() == 1 { "s" } else { "ve" },
-            if undated.len() == 1 { "it" } else { "they" },
-        ));
+
+    /// An evidence's VALUES as ratings (an empty one is NA, with a warning;
+    /// one that is not a rating is an error and left out).
+    fn ratings(&mut self, label: &str, values: &[&str]) -> Vec<Rating> {
+        let mut ratings = Vec::with_capacity(values.len());
+        for (j, v) in values.iter().enumerate() {
+            if v.is_empty() {
+                self.m.warnings.push(format!(
+                    "{label}: no value for hypothesis {}; read as NA",
+                    j + 1
+                ));
+                ratings.push(Rating::NA);
+                continue;
+            }
+            match Rating::parse(v) {
+                Some(r) => ratings.push(r),
+                None => self.errors.push(format!(
+                    "{label}: value `{v}` for hypothesis {} is not one of C C, C, N, I, I I, NA",
+                    j + 1
+                )),
+            }
+        }
+        ratings
     }
-    if errors.is_empty() {
-        Ok(m)
-    } else {
-        Err(errors)
+
+    /// The source an evidence's LINK names (its site, or the link as a
+    /// name; the import note when there is none), added to the matrix; and
+    /// the claim's url.
+    fn source(&mut self, link: &str, kind: SourceKind) -> (String, Option<String>) {
+        let m = &mut self.m;
+        if let Some(host) = url_host(link) {
+            let scheme = if link.starts_with("https") {
+                "https"
+            } else {
+                "http"
+            };
+            let id = m.add_source(NewSource {
+                id: slugify(host.trim_start_matches("www."), 40),
+                name: host.to_string(),
+                url: Some(format!("{scheme}://{host}")),
+                kind,
+                reliability: Reliability::F,
+                note: "PARC ACH grades no sources".into(),
+            });
+            (id, Some(link.to_string()))
+        } else if !link.is_empty() && !slugify(link, 40).is_empty() {
+            let id = m.add_source(NewSource {
+                id: slugify(link, 40),
+                name: link.to_string(),
+                url: None,
+                kind,
+                reliability: Reliability::F,
+                note: "PARC ACH grades no sources".into(),
+            });
+            (id, None)
+        } else {
+            let id = m.add_source(NewSource {
+                id: self.note_id.clone(),
+                name: format!("Imported from {} (PARC ACH)", self.file_name),
+                url: None,
+                kind: SourceKind::Other,
+                reliability: Reliability::F,
+                note: "evidence that names no source".into(),
+            });
+            (id, None)
+        }
     }
 }
 
@@ -682,8 +753,11 @@ mod tests {
     #[test]
     fn missing_dates_need_a_date() {
         let errs = read(DOC.as_bytes(), "w.achz", &opts(None)).unwrap_err();
-        assert!(errs[0].contains("EVIDENCE 2 has no DATE"), "{errs:?}");
-        assert!(errs[0].contains("--date"), "{errs:?}");
+        assert!(
+            errs[0].message.contains("EVIDENCE 2 has no DATE"),
+            "{errs:?}"
+        );
+        assert!(errs[0].message.contains("--date"), "{errs:?}");
         // The project's own DATE fills in.
         let with_date = DOC.replace(
             "<PROJECT-TITLE>",
@@ -701,11 +775,16 @@ mod tests {
             .replace("I,NA", "I,X");
         let errs = read(bad.as_bytes(), "w.achz", &opts(Some("2022-02-01"))).unwrap_err();
         assert_eq!(errs.len(), 3, "{errs:?}");
-        assert!(errs[0].contains("VALUES has 1 value for 2 hypotheses"));
-        assert!(errs[1].contains("value `X` for hypothesis 2"));
-        assert!(errs[2].contains("CREDIBILITY `SOMEWHAT`"));
+        assert!(errs.iter().all(|d| d.code == "E030" && d.file == "w.achz"));
+        assert!(errs[0]
+            .message
+            .contains("VALUES has 1 value for 2 hypotheses"));
+        assert!(errs[1].message.contains("value `X` for hypothesis 2"));
+        assert!(errs[2].message.contains("CREDIBILITY `SOMEWHAT`"));
         assert!(read(b"\x1f\x8bnot gzip", "x", &opts(None)).is_err());
-        assert!(read(b"<a><b></a>", "x", &opts(None)).unwrap_err()[0].contains("XML"));
+        assert!(read(b"<a><b></a>", "x", &opts(None)).unwrap_err()[0]
+            .message
+            .contains("XML"));
     }
 
     #[test]

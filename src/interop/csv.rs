@@ -205,6 +205,68 @@ impl Cx<'_> {
 /// `text` under the name `file`.
 pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Diagnostic>> {
     let delim = delimiter(text);
+    let records = records(text, file, delim)?;
+    let mut cx = Cx {
+        file,
+        text,
+        delim,
+        headers: Vec::new(),
+        diags: Vec::new(),
+    };
+    let Some(header) = records.first() else {
+        return Err(vec![Diagnostic::error("E031", "the CSV file is empty")
+            .in_file(file)
+            .help(format!(
+                "the first row names the columns: {},<scenario>,…",
+                LEADING.join(",")
+            ))]);
+    };
+    let header_start = header.position().map(|p| p.byte() as usize).unwrap_or(0);
+    cx.headers = header.iter().map(|h| h.trim().to_string()).collect();
+    let Some(cols) = columns(&mut cx, &records, header_start, opts) else {
+        return Err(cx.diags);
+    };
+    let mut m = Matrix {
+        format: "CSV",
+        file: file.to_string(),
+        text: Some(text.to_string()),
+        engine: EngineKind::Bayes,
+        ..Default::default()
+    };
+    scenarios(&mut cx, &cols, header_start, &mut m);
+    let rationale_of = rationale_columns(&mut cx, &cols, header_start, &m);
+    let (note_id, file_name) = super::import_note(&opts.stem, file);
+    let mut rows = Rows {
+        cols: &cols,
+        rationale_of,
+        date: opts.date,
+        note_id,
+        file_name,
+        claim_ids: Ids::default(),
+        first_row: HashMap::new(),
+    };
+    for (ri, rec) in records.iter().enumerate().skip(1) {
+        rows.row(&mut cx, &mut m, ri + 1, rec);
+    }
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        cx.diags.into_iter().partition(|d| d.is_error());
+    if !errors.is_empty() {
+        return Err(warnings.into_iter().chain(errors).collect());
+    }
+    m.warnings.extend(warnings.into_iter().map(|d| d.message));
+    if m.claims.is_empty() {
+        return Err(vec![Diagnostic::error(
+            "E031",
+            "the CSV file has no claim rows",
+        )
+        .in_file(file)]);
+    }
+    Ok(m)
+}
+
+/// The file's records, each cell with the apostrophe export puts before a
+/// formula taken off; a file the `csv` crate cannot read is one error.
+fn records(text: &str, file: &str, delim: u8) -> Result<Vec<csv::StringRecord>, Vec<Diagnostic>> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -231,27 +293,34 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             }
         }
     }
-    let mut cx = Cx {
-        file,
-        text,
-        delim,
-        headers: Vec::new(),
-        diags: Vec::new(),
-    };
-    let Some(header) = records.first() else {
-        return Err(vec![Diagnostic::error("E031", "the CSV file is empty")
-            .in_file(file)
-            .help(format!(
-                "the first row names the columns: {},<scenario>,…",
-                LEADING.join(",")
-            ))]);
-    };
-    let header_start = header.position().map(|p| p.byte() as usize).unwrap_or(0);
-    cx.headers = header.iter().map(|h| h.trim().to_string()).collect();
+    Ok(records)
+}
+
+/// What the header row says about the columns.
+struct Columns {
+    /// Known columns by name ([`LEADING`], [`TRAILING`]).
+    col: HashMap<&'static str, usize>,
+    /// (column, scenario name) of each `rationale:<scenario>` column.
+    rationale_cols: Vec<(usize, String)>,
+    /// The scenario columns, in order.
+    scen_cols: Vec<usize>,
+}
+
+/// The header row's columns: the known ones, the per-scenario rationale and
+/// the scenarios; `None` (errors in `cx`) when a needed column is missing or
+/// there is no scenario column. A column that is none of these is reported
+/// (W031) and ignored.
+fn columns(
+    cx: &mut Cx<'_>,
+    records: &[csv::StringRecord],
+    header_start: usize,
+    opts: &ReadOptions,
+) -> Option<Columns> {
+    let (file, text, delim) = (cx.file, cx.text, cx.delim);
     let lower: Vec<String> = cx.headers.iter().map(|h| h.to_ascii_lowercase()).collect();
 
     // Known columns, by name; per-scenario rationale by its prefix.
-    let mut col: HashMap<&str, usize> = HashMap::new();
+    let mut col: HashMap<&'static str, usize> = HashMap::new();
     let rationale_cols: Vec<(usize, String)> = lower
         .iter()
         .enumerate()
@@ -280,35 +349,8 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             }
         }
     }
-    // `id` may be left out (ids are made from statements), `date` too when
-    // --date gives one for every row.
-    let missing: Vec<&str> = ["date", "statement", "credibility"]
-        .into_iter()
-        .filter(|n| !(col.contains_key(n) || (*n == "date" && opts.date.is_some())))
-        .collect();
-    if !missing.is_empty() {
-        cx.diags.push(
-            Diagnostic::error(
-                "E031",
-                format!("the header row has no {} column", missing.join(", ")),
-            )
-            .at(
-                file,
-                field_span(text, header_start, delim, 0).start
-                    ..field_span(
-                        text,
-                        header_start,
-                        delim,
-                        cx.headers.len().saturating_sub(1),
-                    )
-                    .end,
-            )
-            .help(format!(
-                "the first row names the columns: {},<scenario>,…",
-                LEADING.join(",")
-            )),
-        );
-        return Err(cx.diags);
+    if missing_columns(cx, &col, header_start, opts) {
+        return None;
     }
     // Scenario columns: the unrecognised ones after the leading columns that
     // hold ratings (or nothing yet). A column none of whose cells is a rating
@@ -361,25 +403,68 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
                 lower[k]
             ),
         );
-        return Err(cx.diags);
+        return None;
     }
+    Some(Columns {
+        col,
+        rationale_cols,
+        scen_cols,
+    })
+}
 
-    let mut m = Matrix {
-        format: "CSV",
-        file: file.to_string(),
-        text: Some(text.to_string()),
-        engine: EngineKind::Bayes,
-        ..Default::default()
-    };
+/// E031 when the header row lacks a column every row needs (`true`).
+fn missing_columns(
+    cx: &mut Cx<'_>,
+    col: &HashMap<&'static str, usize>,
+    header_start: usize,
+    opts: &ReadOptions,
+) -> bool {
+    let (file, text, delim) = (cx.file, cx.text, cx.delim);
+    // `id` may be left out (ids are made from statements), `date` too when
+    // --date gives one for every row.
+    let missing: Vec<&str> = ["date", "statement", "credibility"]
+        .into_iter()
+        .filter(|n| !(col.contains_key(n) || (*n == "date" && opts.date.is_some())))
+        .collect();
+    if !missing.is_empty() {
+        cx.diags.push(
+            Diagnostic::error(
+                "E031",
+                format!("the header row has no {} column", missing.join(", ")),
+            )
+            .at(
+                file,
+                field_span(text, header_start, delim, 0).start
+                    ..field_span(
+                        text,
+                        header_start,
+                        delim,
+                        cx.headers.len().saturating_sub(1),
+                    )
+                    .end,
+            )
+            .help(format!(
+                "the first row names the columns: {},<scenario>,…",
+                LEADING.join(",")
+            )),
+        );
+        return true;
+    }
+    false
+}
+
+/// The scenario columns as scenarios of `m` (a nameless or repeated one is
+/// an error).
+fn scenarios(cx: &mut Cx<'_>, cols: &Columns, header_start: usize, m: &mut Matrix) {
     let mut scen_ids = Ids::default();
-    for &k in &scen_cols {
+    for &k in &cols.scen_cols {
         let head = cx.headers[k].clone();
         let id = if is_slug(&head) {
             head.clone()
         } else {
             slugify(&head, 40)
         };
-        let span = field_span(text, header_start, delim, k);
+        let span = field_span(cx.text, header_start, cx.delim, k);
         if head.is_empty() || id.is_empty() {
             cx.err(
                 "E031",
@@ -414,11 +499,18 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             },
         });
     }
+}
 
-    // Per-scenario rationale columns: `rationale:` and a scenario column's
-    // name or id.
+/// Per-scenario rationale columns: `rationale:` and a scenario column's
+/// name or id; (column, index into `m.scenarios`) of each.
+fn rationale_columns(
+    cx: &mut Cx<'_>,
+    cols: &Columns,
+    header_start: usize,
+    m: &Matrix,
+) -> Vec<(usize, usize)> {
     let mut rationale_of: Vec<(usize, usize)> = Vec::new();
-    for (k, name) in &rationale_cols {
+    for (k, name) in &cols.rationale_cols {
         let found = m.scenarios.iter().position(|sc| {
             sc.title == *name || sc.id == *name || (!name.is_empty() && sc.id == slugify(name, 40))
         });
@@ -438,17 +530,44 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             }
         }
     }
+    rationale_of
+}
 
-    let (note_id, file_name) = super::import_note(&opts.stem, file);
-    let mut claim_ids = Ids::default();
-    let mut first_row: HashMap<String, usize> = HashMap::new();
-    for (ri, rec) in records.iter().enumerate().skip(1) {
-        let row = ri + 1;
+/// The reading of the claim rows, one at a time.
+struct Rows<'c> {
+    cols: &'c Columns,
+    /// (column, scenario index) of each per-scenario rationale column.
+    rationale_of: Vec<(usize, usize)>,
+    /// `--date`, for rows without one.
+    date: Option<NaiveDate>,
+    /// The import note source (for rows that name no source).
+    note_id: String,
+    file_name: String,
+    claim_ids: Ids,
+    /// The row where each claim id was first used.
+    first_row: HashMap<String, usize>,
+}
+
+/// One row's cell in a known column, trimmed (`""` when there is none).
+fn cell<'r>(cols: &Columns, rec: &'r csv::StringRecord, name: &str) -> &'r str {
+    cols.col
+        .get(name)
+        .and_then(|&k| rec.get(k))
+        .unwrap_or("")
+        .trim()
+}
+
+impl Rows<'_> {
+    /// Row `row` (1-based; the header is row 1): a claim of `m`, or its
+    /// errors in `cx`.
+    fn row(&mut self, cx: &mut Cx<'_>, m: &mut Matrix, row: usize, rec: &csv::StringRecord) {
         if rec.iter().all(|f| f.trim().is_empty()) {
-            continue;
+            return;
         }
+        let cols = self.cols;
+        let col = &cols.col;
         let start = rec.position().map(|p| p.byte() as usize).unwrap_or(0);
-        let cell = |name: &str| col.get(name).and_then(|&k| rec.get(k)).unwrap_or("").trim();
+        let cell = |name: &str| cell(cols, rec, name);
         let n_before = cx.diags.iter().filter(|d| d.is_error()).count();
 
         let statement = cell("statement").to_string();
@@ -461,10 +580,92 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
                 "the statement is empty".into(),
             );
         }
-        // id
-        let raw_id = cell("id");
+        let id = self.claim_id(cx, row, start, cell("id"), &statement);
+        let date = self.date_of(cx, row, start, cell("date"));
+        let (credibility, credibility_note) = credibility_of(cx, cols, row, start, rec);
+        // relevance
+        let raw_rel = cell("relevance");
+        let relevance = if raw_rel.is_empty() {
+            Some(Relevance::Medium)
+        } else {
+            Relevance::parse(raw_rel).or_else(|| Level3::parse(raw_rel).map(Level3::relevance))
+        };
+        if relevance.is_none() {
+            cx.err(
+                "E032",
+                row,
+                start,
+                col["relevance"],
+                format!("relevance `{raw_rel}` is not low, medium or high"),
+            );
+        }
+        // ratings
+        let mut ratings = Vec::with_capacity(cols.scen_cols.len());
+        for &k in &cols.scen_cols {
+            let v = rec.get(k).unwrap_or("").trim();
+            match Rating::parse(v) {
+                Some(r) if !v.is_empty() => ratings.push(r),
+                _ => {
+                    let what = if v.is_empty() {
+                        "no rating".to_string()
+                    } else {
+                        format!("`{v}` is not a rating")
+                    };
+                    cx.err("E032", row, start, k, what).help = Some(
+                        "rate every scenario CC, C, N, I, II, or NA where the claim does not bear on it".into(),
+                    );
+                }
+            }
+        }
+        let sources = self.sources(cx, m, row, start, cell("sources"));
+        if cx.diags.iter().filter(|d| d.is_error()).count() > n_before {
+            return;
+        }
+        let opt = |name: &str| Some(cell(name).to_string()).filter(|s| !s.is_empty());
+        let tags = split_list(cell("tags"));
+        let scenario_rationale = self
+            .rationale_of
+            .iter()
+            .filter_map(|&(k, j)| {
+                let t = rec.get(k).unwrap_or("").trim();
+                (!t.is_empty()).then(|| (j, t.to_string()))
+            })
+            .collect();
+        let span = start..field_span(cx.text, start, cx.delim, rec.len().saturating_sub(1)).end;
+        m.claims.push(NewClaim {
+            id,
+            date: date.expect("checked"),
+            statement,
+            sources,
+            url: opt("url"),
+            credibility: credibility.expect("checked"),
+            credibility_note,
+            relevance: relevance.expect("checked"),
+            ratings,
+            rationale: opt("rationale"),
+            scenario_rationale,
+            tags,
+            group: opt("group"),
+            origin: Origin {
+                label: format!("row {row}"),
+                span: Some(span),
+            },
+        });
+    }
+
+    /// The row's claim id: its `id` cell, or one made from the statement.
+    fn claim_id(
+        &mut self,
+        cx: &mut Cx<'_>,
+        row: usize,
+        start: usize,
+        raw_id: &str,
+        statement: &str,
+    ) -> String {
+        let col = &self.cols.col;
         let id = if raw_id.is_empty() {
-            claim_ids.unique(&slugify(&statement, 40), &format!("row-{row}"))
+            self.claim_ids
+                .unique(&slugify(statement, 40), &format!("row-{row}"))
         } else if !is_slug(raw_id) {
             let s = slugify(raw_id, 60);
             cx.err(
@@ -483,7 +684,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
                 }
             ));
             raw_id.to_string()
-        } else if let Some(prev) = first_row.get(raw_id) {
+        } else if let Some(prev) = self.first_row.get(raw_id) {
             cx.err(
                 "E032",
                 row,
@@ -493,14 +694,24 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             );
             raw_id.to_string()
         } else {
-            claim_ids.take(raw_id);
+            self.claim_ids.take(raw_id);
             raw_id.to_string()
         };
-        first_row.entry(id.clone()).or_insert(row);
-        // date
-        let raw_date = cell("date");
-        let date = if raw_date.is_empty() {
-            match opts.date {
+        self.first_row.entry(id.clone()).or_insert(row);
+        id
+    }
+
+    /// The row's date: its `date` cell, or `--date`.
+    fn date_of(
+        &self,
+        cx: &mut Cx<'_>,
+        row: usize,
+        start: usize,
+        raw_date: &str,
+    ) -> Option<NaiveDate> {
+        let col = &self.cols.col;
+        if raw_date.is_empty() {
+            match self.date {
                 Some(d) => Some(d),
                 None => {
                     cx.err("E034", row, start, col["date"], "no date".into()).help = Some(
@@ -526,64 +737,21 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
                     None
                 }
             }
-        };
-        // credibility
-        let raw_cred = cell("credibility");
-        let (credibility, credibility_note) = if let Ok(n) = raw_cred.parse::<i64>() {
-            match Credibility::new(n) {
-                Some(c) => (Some(c), None),
-                None => (None, None),
-            }
-        } else if let Some(l) = Level3::parse(raw_cred) {
-            (
-                Some(l.credibility()),
-                Some(format!("credibility {} in the CSV", l.as_str())),
-            )
-        } else {
-            (None, None)
-        };
-        if credibility.is_none() {
-            cx.err("E032", row, start, col["credibility"], format!("credibility `{raw_cred}` is not an Admiralty grade")).help = Some(
-                "1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged (or PARC's HIGH, MEDIUM, LOW)".into(),
-            );
         }
-        // relevance
-        let raw_rel = cell("relevance");
-        let relevance = if raw_rel.is_empty() {
-            Some(Relevance::Medium)
-        } else {
-            Relevance::parse(raw_rel).or_else(|| Level3::parse(raw_rel).map(Level3::relevance))
-        };
-        if relevance.is_none() {
-            cx.err(
-                "E032",
-                row,
-                start,
-                col["relevance"],
-                format!("relevance `{raw_rel}` is not low, medium or high"),
-            );
-        }
-        // ratings
-        let mut ratings = Vec::with_capacity(scen_cols.len());
-        for &k in &scen_cols {
-            let v = rec.get(k).unwrap_or("").trim();
-            match Rating::parse(v) {
-                Some(r) if !v.is_empty() => ratings.push(r),
-                _ => {
-                    let what = if v.is_empty() {
-                        "no rating".to_string()
-                    } else {
-                        format!("`{v}` is not a rating")
-                    };
-                    cx.err("E032", row, start, k, what).help = Some(
-                        "rate every scenario CC, C, N, I, II, or NA where the claim does not bear on it".into(),
-                    );
-                }
-            }
-        }
-        // sources
+    }
+
+    /// The row's sources, added to `m`: one per item of its `sources` cell,
+    /// or the import note when it names none.
+    fn sources(
+        &self,
+        cx: &mut Cx<'_>,
+        m: &mut Matrix,
+        row: usize,
+        start: usize,
+        list: &str,
+    ) -> Vec<String> {
         let mut sources = Vec::new();
-        for tok in split_list(cell("sources")) {
+        for tok in split_list(list) {
             let tok = tok.as_str();
             let sid = if is_slug(tok) {
                 tok.to_string()
@@ -595,7 +763,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
                     "E032",
                     row,
                     start,
-                    col["sources"],
+                    self.cols.col["sources"],
                     format!("source `{tok}` has nothing to make an id of"),
                 );
                 continue;
@@ -611,8 +779,8 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         }
         if sources.is_empty() {
             sources.push(m.add_source(NewSource {
-                id: note_id.clone(),
-                name: format!("Imported from {file_name} (CSV)"),
+                id: self.note_id.clone(),
+                name: format!("Imported from {} (CSV)", self.file_name),
                 url: None,
                 kind: SourceKind::Other,
                 reliability: Reliability::F,
@@ -620,53 +788,39 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             }));
         }
         sources.dedup();
-        if cx.diags.iter().filter(|d| d.is_error()).count() > n_before {
-            continue;
+        sources
+    }
+}
+
+/// A row's credibility: an Admiralty grade 1-6, or PARC's HIGH, MEDIUM or
+/// LOW (with a note saying so).
+fn credibility_of(
+    cx: &mut Cx<'_>,
+    cols: &Columns,
+    row: usize,
+    start: usize,
+    rec: &csv::StringRecord,
+) -> (Option<Credibility>, Option<String>) {
+    let raw_cred = cell(cols, rec, "credibility");
+    let (credibility, credibility_note) = if let Ok(n) = raw_cred.parse::<i64>() {
+        match Credibility::new(n) {
+            Some(c) => (Some(c), None),
+            None => (None, None),
         }
-        let opt = |name: &str| Some(cell(name).to_string()).filter(|s| !s.is_empty());
-        let tags = split_list(cell("tags"));
-        let scenario_rationale = rationale_of
-            .iter()
-            .filter_map(|&(k, j)| {
-                let t = rec.get(k).unwrap_or("").trim();
-                (!t.is_empty()).then(|| (j, t.to_string()))
-            })
-            .collect();
-        let span = start..field_span(text, start, delim, rec.len().saturating_sub(1)).end;
-        m.claims.push(NewClaim {
-            id,
-            date: date.expect("checked"),
-            statement,
-            sources,
-            url: opt("url"),
-            credibility: credibility.expect("checked"),
-            credibility_note,
-            relevance: relevance.expect("checked"),
-            ratings,
-            rationale: opt("rationale"),
-            scenario_rationale,
-            tags,
-            group: opt("group"),
-            origin: Origin {
-                label: format!("row {row}"),
-                span: Some(span),
-            },
-        });
-    }
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        cx.diags.into_iter().partition(|d| d.is_error());
-    if !errors.is_empty() {
-        return Err(warnings.into_iter().chain(errors).collect());
-    }
-    m.warnings.extend(warnings.into_iter().map(|d| d.message));
-    if m.claims.is_empty() {
-        return Err(vec![Diagnostic::error(
-            "E031",
-            "the CSV file has no claim rows",
+    } else if let Some(l) = Level3::parse(raw_cred) {
+        (
+            Some(l.credibility()),
+            Some(format!("credibility {} in the CSV", l.as_str())),
         )
-        .in_file(file)]);
+    } else {
+        (None, None)
+    };
+    if credibility.is_none() {
+        cx.err("E032", row, start, cols.col["credibility"], format!("credibility `{raw_cred}` is not an Admiralty grade")).help = Some(
+            "1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged (or PARC's HIGH, MEDIUM, LOW)".into(),
+        );
     }
-    Ok(m)
+    (credibility, credibility_note)
 }
 
 /// The matrix as of `date` in the shape [`read`] takes: the claims in force

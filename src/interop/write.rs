@@ -3,7 +3,7 @@
 //! workspace. Nothing is written here: the files are checked by the loader,
 //! together with the workspace's own, and handed back to be written.
 
-use super::{slugify, Matrix, NewClaim, NewScenario};
+use super::{slugify, Matrix, NewClaim, NewScenario, NewSource};
 use crate::diag::{line_col, Diagnostic};
 use crate::load::{self, LoadError, CONFIG_FILE};
 use crate::model::{SourceFile, Workspace};
@@ -94,126 +94,9 @@ pub fn plan(
     let mut define = Vec::new();
     match existing {
         Some(ws) => {
-            let mut used: HashMap<&str, &str> = HashMap::new();
-            for (i, s) in m.scenarios.iter().enumerate() {
-                let found = ws.scenarios.iter().find(|w| {
-                    w.id == s.id
-                        || w.title.trim().eq_ignore_ascii_case(s.title.trim())
-                        || slugify(&w.title, 40) == s.id
-                });
-                match found {
-                    Some(w) => {
-                        if let Some(prev) = used.insert(w.id.as_str(), s.origin.label.as_str()) {
-                            diags.push(at(
-                                m,
-                                Diagnostic::error(
-                                    "E035",
-                                    format!(
-                                        "{} and {} both stand for scenario `{}`",
-                                        place(m, prev),
-                                        s.origin.label,
-                                        w.id
-                                    ),
-                                ),
-                                &s.origin.span,
-                            ));
-                        }
-                        scen_ids[i] = w.id.clone();
-                    }
-                    None => {
-                        let ids: Vec<&str> = ws.scenarios.iter().map(|w| w.id.as_str()).collect();
-                        diags.push(at(
-                            m,
-                            Diagnostic::error(
-                                "E035",
-                                format!(
-                                    "{} (`{}`) matches no scenario of the workspace",
-                                    place(m, &s.origin.label),
-                                    s.title
-                                ),
-                            )
-                            .label("no scenario with this id or title")
-                            .help(format!(
-                                "name it by the id or title of one of the workspace's scenarios: {}",
-                                ids.join(", ")
-                            )),
-                            &s.origin.span,
-                        ));
-                    }
-                }
-            }
-            let missing: Vec<&str> = ws
-                .scenarios
-                .iter()
-                .filter(|w| !scen_ids.contains(&w.id))
-                .map(|w| w.id.as_str())
-                .collect();
-            if !missing.is_empty() && diags.is_empty() {
-                diags.push(
-                    Diagnostic::error(
-                        "E035",
-                        format!(
-                            "{} rates no scenario `{}` of the workspace: every claim must rate every scenario",
-                            m.file,
-                            missing.join("`, `")
-                        ),
-                    )
-                    .in_file(m.file.clone())
-                    .help("add a column (or HYPOTHESIS) for each, NA where the evidence does not bear on it"),
-                );
-            }
-            for c in &m.claims {
-                if let Some(e) = ws.claims.iter().find(|e| e.id == c.id) {
-                    diags.push(at(
-                        m,
-                        Diagnostic::error(
-                            "E033",
-                            format!(
-                                "claim id `{}` ({}) is already used at {}",
-                                c.id,
-                                place(m, &c.origin.label),
-                                ws_place(ws, &e.loc)
-                            ),
-                        )
-                        .label("this id is taken")
-                        .help("ids are never reused: give the claim another id, or leave the existing one out of the import"),
-                        &c.origin.span,
-                    ));
-                }
-            }
-            for s in &m.sources {
-                fn host(u: &Option<String>) -> Option<&str> {
-                    u.as_deref().and_then(super::achz::url_host)
-                }
-                let found = ws
-                    .source(&s.id)
-                    .or_else(|| {
-                        ws.sources
-                            .iter()
-                            .find(|w| w.name.trim().eq_ignore_ascii_case(s.name.trim()))
-                    })
-                    .or_else(|| {
-                        // A source made from a link's host: the workspace's
-                        // source with a home page on that host.
-                        host(&s.url)
-                            .and_then(|h| ws.sources.iter().find(|w| host(&w.url) == Some(h)))
-                    });
-                match found {
-                    Some(w) => {
-                        notes.push(format!(
-                            "source `{}` cites the workspace's source `{}` ({})",
-                            s.name,
-                            w.id,
-                            ws_place(ws, &w.loc)
-                        ));
-                        source_ids.insert(s.id.as_str(), w.id.clone());
-                    }
-                    None => {
-                        source_ids.insert(s.id.as_str(), s.id.clone());
-                        define.push(s);
-                    }
-                }
-            }
+            match_scenarios(m, ws, &mut scen_ids, &mut diags);
+            taken_ids(m, ws, &mut diags);
+            match_sources(m, ws, &mut source_ids, &mut define, &mut notes);
         }
         None => {
             for s in &m.sources {
@@ -225,8 +108,178 @@ pub fn plan(
     if !diags.is_empty() {
         return Err(rejected(m, diags));
     }
+    let files = files(m, existing, root, stem, &scen_ids, &source_ids, &define)?;
+    check(m, existing, &files)?;
+    Ok(Plan {
+        claims: m.claims.len(),
+        new_scenarios: if existing.is_none() {
+            m.scenarios.len()
+        } else {
+            0
+        },
+        new_sources: define.len(),
+        files,
+        notes,
+    })
+}
 
-    // The files.
+/// Each matrix scenario's id in `ws` (by id or title), into `scen_ids`; E035
+/// for one that matches none or the same as another, and for a scenario of
+/// `ws` the matrix does not rate.
+fn match_scenarios(
+    m: &Matrix,
+    ws: &Workspace,
+    scen_ids: &mut [String],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut used: HashMap<&str, &str> = HashMap::new();
+    for (i, s) in m.scenarios.iter().enumerate() {
+        let found = ws.scenarios.iter().find(|w| {
+            w.id == s.id
+                || w.title.trim().eq_ignore_ascii_case(s.title.trim())
+                || slugify(&w.title, 40) == s.id
+        });
+        match found {
+            Some(w) => {
+                if let Some(prev) = used.insert(w.id.as_str(), s.origin.label.as_str()) {
+                    diags.push(at(
+                        m,
+                        Diagnostic::error(
+                            "E035",
+                            format!(
+                                "{} and {} both stand for scenario `{}`",
+                                place(m, prev),
+                                s.origin.label,
+                                w.id
+                            ),
+                        ),
+                        &s.origin.span,
+                    ));
+                }
+                scen_ids[i] = w.id.clone();
+            }
+            None => {
+                let ids: Vec<&str> = ws.scenarios.iter().map(|w| w.id.as_str()).collect();
+                diags.push(at(
+                    m,
+                    Diagnostic::error(
+                        "E035",
+                        format!(
+                            "{} (`{}`) matches no scenario of the workspace",
+                            place(m, &s.origin.label),
+                            s.title
+                        ),
+                    )
+                    .label("no scenario with this id or title")
+                    .help(format!(
+                        "name it by the id or title of one of the workspace's scenarios: {}",
+                        ids.join(", ")
+                    )),
+                    &s.origin.span,
+                ));
+            }
+        }
+    }
+    let missing: Vec<&str> = ws
+        .scenarios
+        .iter()
+        .filter(|w| !scen_ids.contains(&w.id))
+        .map(|w| w.id.as_str())
+        .collect();
+    if !missing.is_empty() && diags.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "E035",
+                format!(
+                    "{} rates no scenario `{}` of the workspace: every claim must rate every scenario",
+                    m.file,
+                    missing.join("`, `")
+                ),
+            )
+            .in_file(m.file.clone())
+            .help("add a column (or HYPOTHESIS) for each, NA where the evidence does not bear on it"),
+        );
+    }
+}
+
+/// E033 for each imported claim whose id `ws` already uses.
+fn taken_ids(m: &Matrix, ws: &Workspace, diags: &mut Vec<Diagnostic>) {
+    for c in &m.claims {
+        if let Some(e) = ws.claims.iter().find(|e| e.id == c.id) {
+            diags.push(at(
+                m,
+                Diagnostic::error(
+                    "E033",
+                    format!(
+                        "claim id `{}` ({}) is already used at {}",
+                        c.id,
+                        place(m, &c.origin.label),
+                        ws_place(ws, &e.loc)
+                    ),
+                )
+                .label("this id is taken")
+                .help("ids are never reused: give the claim another id, or leave the existing one out of the import"),
+                &c.origin.span,
+            ));
+        }
+    }
+}
+
+/// Each imported source's id in the new file: a source of `ws` with its id,
+/// its name or (for a link's host) its home page's host, else its own and
+/// defined in the new file (into `define`).
+fn match_sources<'m>(
+    m: &'m Matrix,
+    ws: &Workspace,
+    source_ids: &mut HashMap<&'m str, String>,
+    define: &mut Vec<&'m NewSource>,
+    notes: &mut Vec<String>,
+) {
+    for s in &m.sources {
+        fn host(u: &Option<String>) -> Option<&str> {
+            u.as_deref().and_then(super::achz::url_host)
+        }
+        let found = ws
+            .source(&s.id)
+            .or_else(|| {
+                ws.sources
+                    .iter()
+                    .find(|w| w.name.trim().eq_ignore_ascii_case(s.name.trim()))
+            })
+            .or_else(|| {
+                // A source made from a link's host: the workspace's
+                // source with a home page on that host.
+                host(&s.url).and_then(|h| ws.sources.iter().find(|w| host(&w.url) == Some(h)))
+            });
+        match found {
+            Some(w) => {
+                notes.push(format!(
+                    "source `{}` cites the workspace's source `{}` ({})",
+                    s.name,
+                    w.id,
+                    ws_place(ws, &w.loc)
+                ));
+                source_ids.insert(s.id.as_str(), w.id.clone());
+            }
+            None => {
+                source_ids.insert(s.id.as_str(), s.id.clone());
+                define.push(s);
+            }
+        }
+    }
+}
+
+/// The files the import writes: for a new workspace its config, scenarios
+/// and templates too; never one that exists (E033).
+fn files(
+    m: &Matrix,
+    existing: Option<&Workspace>,
+    root: &Path,
+    stem: &str,
+    scen_ids: &[String],
+    source_ids: &HashMap<&str, String>,
+    define: &[&NewSource],
+) -> Result<Vec<(String, String)>, Rejected> {
     let base = {
         let s = slugify(stem, 40);
         if s.is_empty() {
@@ -254,7 +307,7 @@ pub fn plan(
         files.push(("scenarios/scenarios.toml".into(), scenarios_text(m)));
     }
     let mut claims = header(m);
-    for s in &define {
+    for s in define {
         let _ = writeln!(claims, "[[source]]");
         let _ = writeln!(claims, "id = {}", q(&s.id));
         let _ = writeln!(claims, "name = {}", q(&s.name));
@@ -271,7 +324,7 @@ pub fn plan(
         claims.push('\n');
     }
     for c in &m.claims {
-        claim_text(&mut claims, c, &scen_ids, &source_ids);
+        claim_text(&mut claims, c, scen_ids, source_ids);
     }
     files.push((claims_rel, claims));
     if existing.is_none() {
@@ -296,8 +349,16 @@ pub fn plan(
             ));
         }
     }
+    Ok(files)
+}
 
-    // Check the result as `kzclaims check` would, before anything is written.
+/// Check the files with the workspace's own as `kzclaims check` would, before
+/// anything is written.
+fn check(
+    m: &Matrix,
+    existing: Option<&Workspace>,
+    files: &[(String, String)],
+) -> Result<(), Rejected> {
     let mut all: Vec<SourceFile> = existing.map(|ws| ws.files.clone()).unwrap_or_default();
     all.extend(
         files
@@ -322,17 +383,7 @@ pub fn plan(
         );
         return Err(Rejected { diagnostics, files });
     }
-    Ok(Plan {
-        claims: m.claims.len(),
-        new_scenarios: if existing.is_none() {
-            m.scenarios.len()
-        } else {
-            0
-        },
-        new_sources: define.len(),
-        files,
-        notes,
-    })
+    Ok(())
 }
 
 fn rejected(m: &Matrix, diagnostics: Vec<Diagnostic>) -> Rejected {

@@ -43,6 +43,31 @@ pub enum LoadError {
     },
 }
 
+impl std::fmt::Display for LoadError {
+    /// One line: the I/O error, or how many problems an invalid workspace
+    /// has and the first of them (the CLI renders every diagnostic instead).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io(m) => f.write_str(m),
+            LoadError::Invalid { diagnostics, .. } => {
+                let n = diagnostics.len();
+                write!(
+                    f,
+                    "the workspace is invalid: {n} problem{}",
+                    if n == 1 { "" } else { "s" }
+                )?;
+                if let Some(d) = diagnostics.first() {
+                    let sep = if d.file.is_empty() { "" } else { ": " };
+                    write!(f, " (first: {}{sep}{} {})", d.file, d.code, d.message)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
 /// Walk up from `start` to the first folder holding `kzclaims.toml`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);
