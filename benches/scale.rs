@@ -222,10 +222,10 @@ fn main() {
         let bytes = gen::write(dir.path(), &spec).unwrap();
         let root = dir.path();
         let t_floor = time(rounds, || floor(root));
-        let ws = kzclaims::load::load(root).unwrap();
+        let ws = kzclaims::load::Loader::new(root).load().unwrap();
         let as_of = ws.default_as_of().unwrap();
         // As the commands that quote no file load (all but `check` and `fmt`).
-        let lean = || kzclaims::load::load_lean_with(root, &kzclaims::load::NoProgress).unwrap();
+        let lean = || kzclaims::load::Loader::new(root).lean(true).load().unwrap();
         let t_load = one.install(|| time(rounds, lean));
         let t_load_all = time(rounds, lean);
         let a = engine::assess(&ws, as_of, EngineKind::Bayes);

@@ -163,7 +163,9 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let rounds = if quick { 11 } else { 101 };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bundled = kzclaims::load::load(root).expect("bundled workspace loads");
+    let bundled = kzclaims::load::Loader::new(root)
+        .load()
+        .expect("bundled workspace loads");
     compare("bundled workspace", &bundled, rounds);
     let big = generated(2_000, 400, 6);
     compare("generated workspace", &big, if quick { 5 } else { 21 });

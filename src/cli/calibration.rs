@@ -44,7 +44,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
                 load::CONFIG_FILE
             )));
         }
-        workspaces.push(load::load(dir)?);
+        workspaces.push(load::Loader::new(dir).load()?);
     }
     if args.fit {
         let f = crate::engine::calibration::fit(&workspaces, args.as_of);

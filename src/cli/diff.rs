@@ -225,7 +225,7 @@ fn worktree_side(
 ) -> Result<Loaded, Failure> {
     let ws = match worktree {
         Some(ws) => ws.clone(),
-        None => load::load(root)?,
+        None => load::Loader::new(root).load()?,
     };
     let d = as_of(&ws, date, raw)?;
     let label = if date.is_some() {

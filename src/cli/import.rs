@@ -86,7 +86,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
 
     let root = target(cli, args)?;
     let existing = if root.join(load::CONFIG_FILE).is_file() {
-        Some(load::load(&root)?)
+        Some(load::Loader::new(&root).load()?)
     } else {
         refuse_loose_workspace_files(&root)?;
         None

@@ -284,7 +284,9 @@ type Kept<T> = std::mem::ManuallyDrop<T>;
 /// keeping the files' texts (for commands that quote them: `check`, `fmt`).
 fn open_workspace(cli: &Cli) -> Result<Kept<Workspace>, Failure> {
     let bar = LoadBar::new(cli.quiet);
-    let ws = load::load_with(&workspace_root(cli)?, &bar);
+    let ws = load::Loader::new(&workspace_root(cli)?)
+        .progress(&bar)
+        .load();
     bar.finish();
     give_back_freed_memory();
     Ok(Kept::new(ws?))
@@ -295,7 +297,9 @@ fn open_workspace(cli: &Cli) -> Result<Kept<Workspace>, Failure> {
 /// read back the ones it quotes ([`load::read_back`]).
 fn open_workspace_stamped(cli: &Cli) -> Result<(Kept<Workspace>, Vec<load::TextStamp>), Failure> {
     let bar = LoadBar::new(cli.quiet);
-    let loaded = load::load_lean_stamped_with(&workspace_root(cli)?, &bar);
+    let loaded = load::Loader::new(&workspace_root(cli)?)
+        .progress(&bar)
+        .load_stamped();
     bar.finish();
     give_back_freed_memory();
     let (ws, stamps) = loaded?;
@@ -306,7 +310,10 @@ fn open_workspace_stamped(cli: &Cli) -> Result<(Kept<Workspace>, Vec<load::TextS
 /// once the workspace is loaded.
 fn open_workspace_lean(cli: &Cli) -> Result<Kept<Workspace>, Failure> {
     let bar = LoadBar::new(cli.quiet);
-    let ws = load::load_lean_with(&workspace_root(cli)?, &bar);
+    let ws = load::Loader::new(&workspace_root(cli)?)
+        .progress(&bar)
+        .lean(true)
+        .load();
     bar.finish();
     give_back_freed_memory();
     Ok(Kept::new(ws?))

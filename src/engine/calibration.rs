@@ -512,7 +512,9 @@ mod tests {
     #[test]
     fn update_dates_are_effective_dates() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let ws = crate::load::load(&root.join("tests/fixtures/published")).unwrap();
+        let ws = crate::load::Loader::new(&root.join("tests/fixtures/published"))
+            .load()
+            .unwrap();
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         assert_eq!(
             update_dates(&ws, d("2024-04-30")),

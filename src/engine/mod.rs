@@ -1019,7 +1019,9 @@ ratings = { h1 = "N", h2 = "C", h3 = "N" }
     #[test]
     fn effective_dates_hand_computed() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let w = crate::load::load(&root.join("tests/fixtures/published")).unwrap();
+        let w = crate::load::Loader::new(&root.join("tests/fixtures/published"))
+            .load()
+            .unwrap();
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let claim = |id: &str| w.claims.iter().position(|c| c.id == id).unwrap();
         let (timely, late, revised) = (claim("timely"), claim("all-late"), claim("revised"));

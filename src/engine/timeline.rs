@@ -476,7 +476,9 @@ mod tests {
     }
 
     fn load(dir: &Path) -> Workspace {
-        crate::load::load(dir).unwrap_or_else(|e| panic!("{dir:?}: {e:?}"))
+        crate::load::Loader::new(dir)
+            .load()
+            .unwrap_or_else(|e| panic!("{dir:?}: {e:?}"))
     }
 
     #[test]

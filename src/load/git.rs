@@ -39,7 +39,8 @@ impl std::fmt::Display for GitError {
 /// `claims/**/*.toml`) at revision `spec`, for the workspace whose root on
 /// disk is `root`. Paths are relative to the workspace root, as
 /// [`crate::load::from_files`] expects. Symbolic links and submodules inside
-/// the workspace are skipped.
+/// the workspace are skipped; a file over the loader's size limit is an
+/// error, as on disk.
 pub fn read_at(root: &Path, spec: &str) -> Result<(Vec<SourceFile>, RevisionInfo), GitError> {
     let repo = gix::discover(root).map_err(|e| {
         GitError::NotARepository(format!(
@@ -139,6 +140,18 @@ pub fn read_at(root: &Path, spec: &str) -> Result<(Vec<SourceFile>, RevisionInfo
     blobs.sort();
     let mut files = Vec::with_capacity(blobs.len());
     for (rel, oid) in blobs {
+        // The same limit as on disk ([`super::files::MAX_FILE_BYTES`]), told
+        // from the object's header before its bytes are read.
+        let size = repo
+            .find_header(oid)
+            .map_err(|e| other(format!("cannot read `{rel}` at `{spec}`: {e}")))?
+            .size();
+        if size > super::files::MAX_FILE_BYTES {
+            return Err(other(format!(
+                "{} (at revision `{spec}`)",
+                super::files::Refused::TooLarge(size).describe(&rel)
+            )));
+        }
         let mut blob = repo
             .find_blob(oid)
             .map_err(|e| other(format!("cannot read `{rel}` at `{spec}`: {e}")))?;
@@ -210,4 +223,166 @@ pub(super) fn repo_path(root: &Path, workdir: &Path) -> Result<String, GitError>
         }
     }
     Ok(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Run git in `dir` with a fixed identity and date.
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", "2022-01-06T12:00:00+00:00")
+            .env("GIT_COMMITTER_DATE", "2022-01-06T12:00:00+00:00")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .status()
+            .expect("git runs")
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn commit(dir: &Path, message: &str) {
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-q", "-m", message]);
+    }
+
+    /// A repository holding a workspace in `ws/`, committed twice: the claims
+    /// file changes in the second commit.
+    fn repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        git(dir.path(), &["init", "-q"]);
+        write(dir.path(), "README", "not part of the workspace\n");
+        write(dir.path(), "ws/kzclaims.toml", "title = \"t\"\n");
+        write(dir.path(), "ws/scenarios/s.toml", "# scenarios\n");
+        write(dir.path(), "ws/claims/a.toml", "# first\n");
+        write(dir.path(), "ws/claims/.hidden.toml", "# hidden\n");
+        write(dir.path(), "ws/claims/notes.txt", "not toml\n");
+        commit(dir.path(), "first");
+        write(dir.path(), "ws/claims/a.toml", "# second\n");
+        write(dir.path(), "ws/claims/sub/b.toml", "# b\n");
+        commit(dir.path(), "second\n\nbody");
+        dir
+    }
+
+    fn texts(files: &[SourceFile]) -> Vec<(&str, &str)> {
+        files
+            .iter()
+            .map(|f| (f.rel.as_str(), f.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_the_workspace_files_at_a_revision() {
+        let dir = repo();
+        let ws = dir.path().join("ws");
+        let (files, info) = read_at(&ws, "HEAD~1").unwrap();
+        assert_eq!(
+            texts(&files),
+            [
+                ("claims/a.toml", "# first\n"),
+                ("kzclaims.toml", "title = \"t\"\n"),
+                ("scenarios/s.toml", "# scenarios\n"),
+            ]
+        );
+        assert_eq!(info.spec, "HEAD~1");
+        assert_eq!(info.summary, "first");
+        assert_eq!(info.short, info.commit[..7]);
+        let (files, info) = read_at(&ws, "HEAD").unwrap();
+        assert_eq!(files[0].text, "# second\n");
+        assert_eq!(files[1].rel, "claims/sub/b.toml");
+        assert_eq!(info.summary, "second");
+        // The work tree is not what is read.
+        write(dir.path(), "ws/claims/a.toml", "# edited, not committed\n");
+        assert_eq!(read_at(&ws, "HEAD").unwrap().0[0].text, "# second\n");
+    }
+
+    #[test]
+    fn a_missing_revision_or_workspace_is_an_error() {
+        let dir = repo();
+        let ws = dir.path().join("ws");
+        let err = read_at(&ws, "no-such-branch").unwrap_err();
+        assert!(matches!(err, GitError::Other(_)), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with("unknown revision `no-such-branch`"),
+            "{err}"
+        );
+        let err = read_at(&ws, "HEAD~5").unwrap_err().to_string();
+        assert!(err.contains("the history is not that deep"), "{err}");
+        // The folder is there now but not at the first commit.
+        write(dir.path(), "other/kzclaims.toml", "title = \"o\"\n");
+        commit(dir.path(), "third");
+        let err = read_at(&dir.path().join("other"), "HEAD~1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("the workspace folder `other` does not exist"),
+            "{err}"
+        );
+        // A folder of the repository without kzclaims.toml at that revision.
+        std::fs::create_dir_all(dir.path().join("ws/claims")).unwrap();
+        let err = read_at(&dir.path().join("ws/claims"), "HEAD")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("there is no workspace at revision `HEAD`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_path_outside_the_repository_is_refused() {
+        let dir = repo();
+        let outside = tempfile::tempdir().unwrap();
+        let err = read_at(outside.path(), "HEAD").unwrap_err();
+        // A temporary folder may itself sit inside some checkout; either way
+        // this repository's files are not read.
+        if let GitError::Other(m) = &err {
+            assert!(!m.contains("# second"), "{m}");
+        }
+        let work = dir.path().canonicalize().unwrap();
+        let err = repo_path(outside.path(), &work).unwrap_err();
+        assert!(matches!(err, GitError::NotARepository(_)), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("outside the repository's working tree"),
+            "{err}"
+        );
+        assert_eq!(repo_path(&work.join("ws"), &work).unwrap(), "ws");
+        assert_eq!(repo_path(&work, &work).unwrap(), "");
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_is_refused_unread() {
+        let dir = repo();
+        let big = "#".repeat(super::super::files::MAX_FILE_BYTES as usize + 1);
+        write(dir.path(), "ws/claims/big.toml", &big);
+        commit(dir.path(), "big");
+        let err = read_at(&dir.path().join("ws"), "HEAD")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`claims/big.toml` is 17 MiB, over the 16 MiB limit"),
+            "{err}"
+        );
+        assert!(err.ends_with("(at revision `HEAD`)"), "{err}");
+        // The revision before it still reads.
+        assert!(read_at(&dir.path().join("ws"), "HEAD~1").is_ok());
+    }
 }

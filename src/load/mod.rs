@@ -114,37 +114,61 @@ pub fn from_bytes(files: Vec<(String, Vec<u8>)>) -> Result<Workspace, LoadError>
     }
 }
 
-/// Load and validate the workspace at `root`.
-pub fn load(root: &Path) -> Result<Workspace, LoadError> {
-    load_with(root, &NoProgress)
+/// Loads and validates the workspace at a root on disk: the one way in for
+/// a workspace on disk (`Loader::new(root).lean(true).progress(&bar).load()`).
+/// Files already in memory (a git revision, a fuzz input, an editor's
+/// buffers) go through [`from_files`] and its variants instead.
+#[derive(Clone, Copy)]
+pub struct Loader<'a> {
+    root: &'a Path,
+    progress: &'a dyn Progress,
+    lean: bool,
 }
 
-/// [`load`], telling `progress` how far it has got.
-pub fn load_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, LoadError> {
-    let files = read_files_with(root, progress, false)?;
-    let (mut ws, _) = from_files_with(files, progress, None)?;
-    ws.root = root.to_path_buf();
-    Ok(ws)
-}
+impl<'a> Loader<'a> {
+    /// A full load of the workspace at `root`, keeping every file's text,
+    /// showing no progress.
+    pub fn new(root: &'a Path) -> Self {
+        Loader {
+            root,
+            progress: &NoProgress,
+            lean: false,
+        }
+    }
 
-/// [`load_with`] for a command that quotes no file: each claims file is read
-/// as it is parsed and its text let go as soon as it has parsed cleanly, so
-/// the texts and the parsed record are never all in memory at once, and the
-/// workspace comes back without texts ([`Workspace::release_texts`]). An
-/// invalid workspace is read again, keeping every text, so that its
-/// diagnostics quote the files as they are on disk.
-pub fn load_lean_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, LoadError> {
-    load_lean(root, progress, false).map(|(ws, _)| ws)
-}
+    /// Tell `progress` how far the load has got.
+    pub fn progress(self, progress: &'a dyn Progress) -> Self {
+        Loader { progress, ..self }
+    }
 
-/// [`load_lean_with`] for a command that will quote a few files at the end
-/// (`check`): a [`TextStamp`] of each file, in `ws.files` order, to read
-/// them back with [`read_back`].
-pub fn load_lean_stamped_with(
-    root: &Path,
-    progress: &dyn Progress,
-) -> Result<(Workspace, Vec<TextStamp>), LoadError> {
-    load_lean(root, progress, true)
+    /// For a command that quotes no file: each claims file is read as it is
+    /// parsed and its text let go as soon as it has parsed cleanly, so the
+    /// texts and the parsed record are never all in memory at once, and the
+    /// workspace comes back without texts ([`Workspace::release_texts`]). An
+    /// invalid workspace is read again, keeping every text, so that its
+    /// diagnostics quote the files as they are on disk.
+    pub fn lean(self, lean: bool) -> Self {
+        Loader { lean, ..self }
+    }
+
+    /// Load and validate the workspace.
+    pub fn load(self) -> Result<Workspace, LoadError> {
+        if self.lean {
+            return load_lean(self.root, self.progress, false).map(|(ws, _)| ws);
+        }
+        let files = read_files_with(self.root, self.progress, false)?;
+        let (mut ws, _) = from_files_with(files, self.progress, None)?;
+        ws.root = self.root.to_path_buf();
+        Ok(ws)
+    }
+
+    /// A lean load for a command that will quote a few files at the end
+    /// (`check`): with a [`TextStamp`] of each file, in `ws.files` order, to
+    /// read them back with [`read_back`] (empty when the workspace is
+    /// invalid: its files keep their texts).
+    pub fn load_stamped(self) -> Result<(Workspace, Vec<TextStamp>), LoadError> {
+        load_lean(self.root, self.progress, true)
+    }
 }
 
 fn load_lean(
@@ -178,7 +202,7 @@ fn load_lean(
             ws.release_texts();
             Ok((ws, stamps))
         }
-        Err(LoadError::Invalid { .. }) => load_with(root, &NoProgress).map(|ws| (ws, Vec::new())),
+        Err(LoadError::Invalid { .. }) => Loader::new(root).load().map(|ws| (ws, Vec::new())),
         Err(e) => Err(e),
     }
 }
@@ -202,7 +226,7 @@ impl TextStamp {
 }
 
 /// Read back from `root` the texts of the files `wanted` names (texts let go
-/// by [`load_lean_stamped_with`]), to quote them. A file that is gone or whose
+/// by [`Loader::load_stamped`]), to quote them. A file that is gone or whose
 /// bytes no longer match its stamp keeps no text, so that its diagnostics
 /// show its path but no stale lines; the paths of those files are returned.
 pub fn read_back(
@@ -250,7 +274,7 @@ struct Lean<'a> {
 /// `lean = Some(..)`: the claims files are read from `lean.root` here, each
 /// on the thread that parses it, and a file that parses without a diagnostic
 /// has its text freed at once (the caller reloads with texts if the
-/// workspace proves invalid; see [`load_lean_with`]). The second value holds,
+/// workspace proves invalid; see [`Loader::lean`]). The second value holds,
 /// in `files` order, the stamps of the claims files so freed, when
 /// `lean.stamp` asks for them (empty otherwise).
 fn from_files_with(
@@ -1047,8 +1071,8 @@ mod tests {
     #[test]
     fn lean_load_matches_the_full_load() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let full = load(root).unwrap();
-        let lean = load_lean_with(root, &NoProgress).unwrap();
+        let full = Loader::new(root).load().unwrap();
+        let lean = Loader::new(root).lean(true).load().unwrap();
         assert_eq!(full.claims.len(), lean.claims.len());
         for (a, b) in full.claims.iter().zip(&lean.claims) {
             assert_eq!(
@@ -1063,8 +1087,8 @@ mod tests {
             "tests/fixtures/bad-syntax",
         ] {
             let dir = root.join(bad);
-            let want = errors(load(&dir));
-            let (got, files) = match load_lean_with(&dir, &NoProgress) {
+            let want = errors(Loader::new(&dir).load());
+            let (got, files) = match Loader::new(&dir).lean(true).load() {
                 Err(LoadError::Invalid { diagnostics, files }) => (diagnostics, files),
                 other => panic!("{bad}: expected invalid, got {other:?}"),
             };
@@ -1091,8 +1115,8 @@ mod tests {
         for rel in ["kzclaims.toml", "scenarios", "claims"] {
             copy_tree(&src.join(rel), &dir.path().join(rel));
         }
-        let full = load(dir.path()).unwrap();
-        let (mut ws, stamps) = load_lean_stamped_with(dir.path(), &NoProgress).unwrap();
+        let full = Loader::new(dir.path()).load().unwrap();
+        let (mut ws, stamps) = Loader::new(dir.path()).load_stamped().unwrap();
         assert_eq!(stamps.len(), ws.files.len());
         assert!(ws.files.iter().all(|f| f.text.is_empty()));
         let (a, b) = (full.files[1].rel.clone(), full.files[2].rel.clone());
@@ -1284,6 +1308,31 @@ mod tests {
             .replace("title = \"B\"", "title = \"B\"\nprior = 0.4");
         let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", &scen)]));
         assert!(e.iter().all(|d| d.code == "E012") && e.len() == 2, "{e:#?}");
+    }
+
+    #[test]
+    fn load_errors_are_errors_with_one_line() {
+        fn boxed(e: LoadError) -> Box<dyn std::error::Error> {
+            Box::new(e)
+        }
+        let io = boxed(LoadError::Io("cannot read /x: gone".into()));
+        assert_eq!(io.to_string(), "cannot read /x: gone");
+        let err = from_files(vec![SourceFile {
+            rel: CONFIG_FILE.into(),
+            text: "title = 1\n".into(),
+        }])
+        .unwrap_err();
+        let LoadError::Invalid { diagnostics, .. } = &err else {
+            panic!("{err:?}")
+        };
+        let n = diagnostics.len();
+        assert!(n > 1, "{diagnostics:?}");
+        let first = &diagnostics[0];
+        let want = format!(
+            "the workspace is invalid: {n} problems (first: {}: {} {})",
+            first.file, first.code, first.message
+        );
+        assert_eq!(boxed(err).to_string(), want);
     }
 
     #[test]

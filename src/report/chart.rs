@@ -625,7 +625,7 @@ mod tests {
     #[test]
     fn same_input_same_bytes_and_well_formed() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small");
-        let ws = crate::load::load(&root).unwrap();
+        let ws = crate::load::Loader::new(&root).load().unwrap();
         let t = timeline(&ws, EngineKind::Bayes, None, None);
         let a = svg(&ws, &t);
         assert_eq!(a, svg(&ws, &t));

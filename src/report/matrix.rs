@@ -227,7 +227,7 @@ mod tests {
     #[test]
     fn matrix_puts_the_most_diagnostic_first_and_retracted_last() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small");
-        let ws = crate::load::load(&root).unwrap();
+        let ws = crate::load::Loader::new(&root).load().unwrap();
         let a = crate::engine::assess(&ws, ws.default_as_of().unwrap(), EngineKind::Bayes);
         let m = matrix_view(&ws, &a);
         assert_eq!(m.rows.len(), a.rows.len());

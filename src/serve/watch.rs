@@ -35,7 +35,7 @@ pub struct State {
 }
 
 fn read(root: &Path) -> Loaded {
-    match load::load(root) {
+    match load::Loader::new(root).load() {
         Ok(ws) => Loaded::Ok(Box::new(ws)),
         Err(LoadError::Invalid { diagnostics, files }) => Loaded::Invalid(diagnostics, files),
         Err(LoadError::Io(m)) => Loaded::Unreadable(m),
