@@ -3,7 +3,11 @@
 //! written. The workspace may sit in a subfolder of the repository.
 
 use crate::model::SourceFile;
-use std::path::{Component, Path};
+use chrono::NaiveDate;
+use foldhash::{HashMap, HashMapExt};
+use gix::ObjectId;
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 /// The commit a revision resolved to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -195,9 +199,223 @@ fn walk(
     Ok(())
 }
 
+/// A commit as the walk needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitMeta {
+    pub id: ObjectId,
+    /// The committer's date, in the committer's time zone (what
+    /// `git log --date=short` shows).
+    pub date: NaiveDate,
+    pub parents: Vec<ObjectId>,
+    pub tree: ObjectId,
+}
+
+/// A workspace inside a git repository, opened for reading its history: the
+/// one reader of commits, claims folders and claims files that both walks
+/// over the history share (the first-recorded dates of
+/// [`super::recorded`], a claim's changes in [`super::history`]).
+/// [`WorkspaceRepo::commit`] reads one commit, [`WorkspaceRepo::claim_files`]
+/// lists a commit tree's claims files (`claims/**/*.toml` under the
+/// workspace's folder, with their blob ids), [`WorkspaceRepo::blob`] reads
+/// a file's bytes.
+pub struct WorkspaceRepo {
+    repo: gix::Repository,
+    /// The workspace folder inside the repository (`/`-separated; empty at
+    /// the root).
+    prefix: String,
+    /// Files under each tree already listed (relative to that tree).
+    trees: HashMap<ObjectId, Rc<Vec<(String, ObjectId)>>>,
+}
+
+impl WorkspaceRepo {
+    /// Open the repository holding the workspace at `root`. `Ok(None)` when
+    /// the workspace is in no git repository (or in a bare one).
+    /// Open the repository holding the workspace at `root`, for a command
+    /// that needs one (`history`): not being in a checkout is an error.
+    pub fn discover(root: &Path) -> Result<Self, String> {
+        let repo = gix::discover(root)
+            .map_err(|e| format!("{} is not inside a git checkout ({e})", root.display()))?;
+        let workdir = repo
+            .workdir()
+            .ok_or_else(|| "the repository has no working tree".to_string())?;
+        let prefix = repo_path(root, workdir).map_err(|e| e.to_string())?;
+        Ok(WorkspaceRepo {
+            repo,
+            prefix,
+            trees: HashMap::new(),
+        })
+    }
+
+    /// The repository itself, for what the methods here do not cover.
+    pub fn repo(&self) -> &gix::Repository {
+        &self.repo
+    }
+
+    pub fn open(root: &Path) -> Result<Option<Self>, String> {
+        let Ok(repo) = gix::discover(root) else {
+            return Ok(None);
+        };
+        let Some(workdir) = repo.workdir() else {
+            return Ok(None);
+        };
+        let canon = |p: &Path| {
+            std::fs::canonicalize(p).map_err(|e| format!("cannot resolve {}: {e}", p.display()))
+        };
+        let (r, w) = (canon(root)?, canon(workdir)?);
+        let Ok(rel) = r.strip_prefix(&w) else {
+            return Ok(None);
+        };
+        let prefix = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        Ok(Some(WorkspaceRepo {
+            repo,
+            prefix,
+            trees: HashMap::new(),
+        }))
+    }
+
+    /// Whether the clone is shallow (its oldest commits' parents are
+    /// missing, so "first appeared" cannot be told).
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow().unwrap_or(true)
+    }
+
+    /// The commit HEAD points to; `None` before the first commit.
+    pub fn head(&self) -> Option<ObjectId> {
+        self.repo.head_id().ok().map(|id| id.detach())
+    }
+
+    /// The cache file for this workspace's walk.
+    pub fn cache_path(&self) -> PathBuf {
+        let crc = crc32fast::hash(self.prefix.as_bytes());
+        self.repo
+            .git_dir()
+            .join("kzclaims")
+            .join(format!("history-{crc:08x}.bin"))
+    }
+
+    /// Read one commit: its date, parents and tree.
+    pub fn commit(&self, id: ObjectId) -> Result<CommitMeta, String> {
+        let c = self
+            .repo
+            .find_commit(id)
+            .map_err(|e| format!("cannot read commit {id}: {e}"))?;
+        let time = c
+            .time()
+            .map_err(|e| format!("cannot read the date of commit {id}: {e}"))?;
+        let date = chrono::DateTime::from_timestamp(time.seconds + time.offset as i64, 0)
+            .map(|d| d.date_naive())
+            .ok_or_else(|| format!("commit {id} has an impossible date"))?;
+        let tree = c
+            .tree_id()
+            .map_err(|e| format!("cannot read the tree of commit {id}: {e}"))?
+            .detach();
+        Ok(CommitMeta {
+            id,
+            date,
+            parents: c.parent_ids().map(|p| p.detach()).collect(),
+            tree,
+        })
+    }
+
+    /// The claims files (`claims/**/*.toml`, hidden names skipped, as the
+    /// loader reads them) of the workspace in the commit tree `tree`, as
+    /// (path relative to the workspace, blob id), sorted by path. Empty when
+    /// the workspace or its `claims` folder is not in that tree. Each
+    /// subtree is listed once a run.
+    pub fn claim_files(&mut self, tree: ObjectId) -> Result<Vec<(String, ObjectId)>, String> {
+        let Some(at) = self.claims_tree(tree)? else {
+            return Ok(Vec::new());
+        };
+        self.claim_files_in(at)
+    }
+
+    /// The workspace's `claims` folder in the commit tree `tree`, if there.
+    pub fn claims_tree(&self, tree: ObjectId) -> Result<Option<ObjectId>, String> {
+        let mut at = tree;
+        let path = if self.prefix.is_empty() {
+            "claims".to_string()
+        } else {
+            format!("{}/claims", self.prefix)
+        };
+        for part in path.split('/') {
+            let t = self
+                .repo
+                .find_tree(at)
+                .map_err(|e| format!("cannot read tree {at}: {e}"))?;
+            let found = t
+                .iter()
+                .filter_map(Result::ok)
+                .find(|e| e.filename() == part && e.mode().is_tree())
+                .map(|e| e.object_id());
+            match found {
+                Some(id) => at = id,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(at))
+    }
+
+    /// The claims files under the `claims` folder tree `at`, as
+    /// [`WorkspaceRepo::claim_files`] gives them.
+    pub fn claim_files_in(&mut self, at: ObjectId) -> Result<Vec<(String, ObjectId)>, String> {
+        let listed = self.list(at)?;
+        Ok(listed
+            .iter()
+            .map(|(rel, id)| (format!("claims/{rel}"), *id))
+            .collect())
+    }
+
+    fn list(&mut self, tree: ObjectId) -> Result<Rc<Vec<(String, ObjectId)>>, String> {
+        if let Some(l) = self.trees.get(&tree) {
+            return Ok(l.clone());
+        }
+        let mut entries = Vec::new();
+        {
+            let t = self
+                .repo
+                .find_tree(tree)
+                .map_err(|e| format!("cannot read tree {tree}: {e}"))?;
+            for e in t.iter() {
+                let e = e.map_err(|e| format!("cannot read tree {tree}: {e}"))?;
+                entries.push((e.filename().to_string(), e.mode(), e.object_id()));
+            }
+        }
+        let mut out = Vec::new();
+        for (name, mode, id) in entries {
+            if name.starts_with('.') {
+                continue;
+            }
+            if mode.is_tree() {
+                for (rel, b) in self.list(id)?.iter() {
+                    out.push((format!("{name}/{rel}"), *b));
+                }
+            } else if mode.is_blob() && name.ends_with(".toml") {
+                out.push((name, id));
+            }
+        }
+        out.sort();
+        let out = Rc::new(out);
+        self.trees.insert(tree, out.clone());
+        Ok(out)
+    }
+
+    /// A blob's bytes.
+    pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, String> {
+        let mut b = self
+            .repo
+            .find_blob(id)
+            .map_err(|e| format!("cannot read blob {id}: {e}"))?;
+        Ok(std::mem::take(&mut b.data))
+    }
+}
+
 /// The workspace root's path inside the repository, with `/` separators
 /// (empty when the workspace is the repository's root).
-pub(super) fn repo_path(root: &Path, workdir: &Path) -> Result<String, GitError> {
+pub fn repo_path(root: &Path, workdir: &Path) -> Result<String, GitError> {
     let canon = |p: &Path| {
         std::fs::canonicalize(p)
             .map_err(|e| GitError::Other(format!("cannot resolve {}: {e}", p.display())))

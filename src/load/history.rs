@@ -2,11 +2,13 @@
 //! reachable from HEAD whose version of the claim differs from its first
 //! parent's, newest first, with what changed. The claim is found by id in
 //! every claims file, so a move between files is a move, not a deletion and
-//! an addition. Read from the object store with gix, as [`super::git`] reads
-//! a revision; each claims folder tree and each file's blob is read once
-//! (cached by object id), and a file is parsed only when its text holds the
-//! quoted id.
+//! an addition. The repository is read through [`super::git::WorkspaceRepo`],
+//! as the first-recorded walk ([`super::recorded`]) reads it: the same claims
+//! files (hidden names skipped, as the loader skips them), each claims
+//! folder tree and each file's blob read once (cached by object id), and a
+//! file parsed only when its text holds the quoted id.
 
+use super::git::WorkspaceRepo;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -46,12 +48,14 @@ type State = Option<(String, toml::Table)>;
 
 /// The history of claim `id` in the workspace at `root`, newest first.
 pub fn claim_history(root: &Path, id: &str) -> Result<Vec<Change>, String> {
-    let repo = gix::discover(root)
-        .map_err(|e| format!("{} is not inside a git checkout ({e})", root.display()))?;
-    let workdir = repo
-        .workdir()
-        .ok_or_else(|| "the repository has no working tree".to_string())?;
-    let prefix = super::git::repo_path(root, workdir).map_err(|e| e.to_string())?;
+    let mut w = Walker {
+        wr: WorkspaceRepo::discover(root)?,
+        needle: format!("\"{id}\""),
+        id: id.to_string(),
+        trees: HashMap::new(),
+        blobs: HashMap::new(),
+    };
+    let repo = w.wr.repo().clone();
     let head = repo
         .head_id()
         .map_err(|e| format!("cannot read HEAD: {e}"))?;
@@ -59,21 +63,13 @@ pub fn claim_history(root: &Path, id: &str) -> Result<Vec<Change>, String> {
         .rev_walk([head.detach()])
         .all()
         .map_err(|e| format!("cannot walk the history: {e}"))?;
-    let mut w = Walker {
-        repo: &repo,
-        prefix,
-        needle: format!("\"{id}\""),
-        id: id.to_string(),
-        trees: HashMap::new(),
-        blobs: HashMap::new(),
-    };
     let mut out: Vec<(i64, usize, Change)> = Vec::new();
     for (n, info) in walk.enumerate() {
         let info = info.map_err(|e| format!("cannot walk the history: {e}"))?;
         let commit = info
             .object()
             .map_err(|e| format!("cannot read commit {}: {e}", info.id))?;
-        let now = w.state_of(&commit)?;
+        let now = w.state_of(tree_of(&commit)?)?;
         // A merge that takes the claim as one of its parents had it brought
         // no change of its own: the change is listed at the commit that made
         // it (as `git log` simplifies merges).
@@ -82,7 +78,7 @@ pub fn claim_history(root: &Path, id: &str) -> Result<Vec<Change>, String> {
             let parent = repo
                 .find_commit(*p)
                 .map_err(|e| format!("cannot read commit {p}: {e}"))?;
-            parents.push(w.state_of(&parent)?);
+            parents.push(w.state_of(tree_of(&parent)?)?);
         }
         if parents.len() > 1 && parents.iter().any(|p| same(p, &now)) {
             continue;
@@ -119,9 +115,14 @@ pub fn claim_history(root: &Path, id: &str) -> Result<Vec<Change>, String> {
     Ok(out.into_iter().map(|(_, _, c)| c).collect())
 }
 
-struct Walker<'r> {
-    repo: &'r gix::Repository,
-    prefix: String,
+/// A commit's tree.
+fn tree_of(commit: &gix::Commit<'_>) -> Result<gix::ObjectId, String> {
+    Ok(commit.tree_id().map_err(|e| e.to_string())?.detach())
+}
+
+struct Walker {
+    /// The repository, read as the first-recorded walk reads it.
+    wr: WorkspaceRepo,
     needle: String,
     id: String,
     /// claims folder tree → the claim in it.
@@ -130,30 +131,16 @@ struct Walker<'r> {
     blobs: HashMap<gix::ObjectId, Option<toml::Table>>,
 }
 
-impl Walker<'_> {
-    fn state_of(&mut self, commit: &gix::Commit<'_>) -> Result<State, String> {
-        let tree = commit.tree().map_err(|e| e.to_string())?;
-        let path = if self.prefix.is_empty() {
-            "claims".to_string()
-        } else {
-            format!("{}/claims", self.prefix)
-        };
-        let Some(entry) = tree
-            .lookup_entry_by_path(&path)
-            .map_err(|e| e.to_string())?
-        else {
+impl Walker {
+    /// The claim in the commit tree `tree`.
+    fn state_of(&mut self, tree: gix::ObjectId) -> Result<State, String> {
+        let Some(oid) = self.wr.claims_tree(tree)? else {
             return Ok(None);
         };
-        if entry.mode().kind() != gix::object::tree::EntryKind::Tree {
-            return Ok(None);
-        }
-        let oid = entry.object_id();
         if let Some(s) = self.trees.get(&oid) {
             return Ok(s.clone());
         }
-        let mut files = Vec::new();
-        collect(self.repo, oid, "claims", &mut files)?;
-        files.sort();
+        let files = self.wr.claim_files_in(oid)?;
         let mut state = None;
         for (rel, blob) in files {
             if let Some(t) = self.claim_in(blob)? {
@@ -169,8 +156,8 @@ impl Walker<'_> {
         if let Some(c) = self.blobs.get(&blob) {
             return Ok(c.clone());
         }
-        let data = self.repo.find_blob(blob).map_err(|e| e.to_string())?;
-        let text = String::from_utf8_lossy(&data.data);
+        let data = self.wr.blob(blob)?;
+        let text = String::from_utf8_lossy(&data);
         let found = if text.contains(&self.needle) {
             // A file that does not parse at some commit (a conflict left in
             // it, a typo) does not hold the claim there.
@@ -188,30 +175,6 @@ impl Walker<'_> {
         self.blobs.insert(blob, found.clone());
         Ok(found)
     }
-}
-
-/// The `.toml` blobs under a tree, with their paths.
-fn collect(
-    repo: &gix::Repository,
-    tree: gix::ObjectId,
-    base: &str,
-    out: &mut Vec<(String, gix::ObjectId)>,
-) -> Result<(), String> {
-    let tree = repo.find_tree(tree).map_err(|e| e.to_string())?;
-    for entry in tree.iter() {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let name = format!("{base}/{}", entry.filename());
-        match entry.mode().kind() {
-            gix::object::tree::EntryKind::Tree => collect(repo, entry.object_id(), &name, out)?,
-            gix::object::tree::EntryKind::Blob | gix::object::tree::EntryKind::BlobExecutable
-                if name.ends_with(".toml") =>
-            {
-                out.push((name, entry.object_id()))
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// The same claim in the same file (the fields compared as values).

@@ -15,9 +15,10 @@
 //! same in a commit and its parent (the same blob id) is not parsed: only the
 //! files a commit changed are.
 //!
-//! Objects are read with gix, as [`super::git`] does; the work tree and the
-//! index are never read or written.
+//! Objects are read through [`super::git::WorkspaceRepo`], which `history`
+//! shares; the work tree and the index are never read or written.
 
+pub use super::git::{CommitMeta, WorkspaceRepo};
 use crate::model::{GitLog, RecordKey};
 use chrono::{Datelike, NaiveDate};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -34,183 +35,6 @@ pub struct WalkStats {
     pub commits_read: usize,
     /// Claims files parsed (each distinct blob at most once a run).
     pub blobs_parsed: usize,
-}
-
-/// A commit as the walk needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommitMeta {
-    pub id: ObjectId,
-    /// The committer's date, in the committer's time zone (what
-    /// `git log --date=short` shows).
-    pub date: NaiveDate,
-    pub parents: Vec<ObjectId>,
-    pub tree: ObjectId,
-}
-
-/// A workspace inside a git repository, opened for reading its history.
-/// Reusable beyond the first-recorded walk: [`WorkspaceRepo::commit`] reads
-/// one commit, [`WorkspaceRepo::claim_files`] lists a commit tree's claims
-/// files (`claims/**/*.toml` under the workspace's folder, with their blob
-/// ids), [`WorkspaceRepo::blob`] reads a file's bytes, and [`records_in`]
-/// says which claims and revisions a file's text holds.
-pub struct WorkspaceRepo {
-    repo: gix::Repository,
-    /// The workspace folder inside the repository (`/`-separated; empty at
-    /// the root).
-    prefix: String,
-    /// Files under each tree already listed (relative to that tree).
-    trees: HashMap<ObjectId, Rc<Vec<(String, ObjectId)>>>,
-}
-
-impl WorkspaceRepo {
-    /// Open the repository holding the workspace at `root`. `Ok(None)` when
-    /// the workspace is in no git repository (or in a bare one).
-    pub fn open(root: &Path) -> Result<Option<Self>, String> {
-        let Ok(repo) = gix::discover(root) else {
-            return Ok(None);
-        };
-        let Some(workdir) = repo.workdir() else {
-            return Ok(None);
-        };
-        let canon = |p: &Path| {
-            std::fs::canonicalize(p).map_err(|e| format!("cannot resolve {}: {e}", p.display()))
-        };
-        let (r, w) = (canon(root)?, canon(workdir)?);
-        let Ok(rel) = r.strip_prefix(&w) else {
-            return Ok(None);
-        };
-        let prefix = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        Ok(Some(WorkspaceRepo {
-            repo,
-            prefix,
-            trees: HashMap::new(),
-        }))
-    }
-
-    /// Whether the clone is shallow (its oldest commits' parents are
-    /// missing, so "first appeared" cannot be told).
-    pub fn is_shallow(&self) -> bool {
-        self.repo.is_shallow().unwrap_or(true)
-    }
-
-    /// The commit HEAD points to; `None` before the first commit.
-    pub fn head(&self) -> Option<ObjectId> {
-        self.repo.head_id().ok().map(|id| id.detach())
-    }
-
-    /// The cache file for this workspace's walk.
-    pub fn cache_path(&self) -> PathBuf {
-        let crc = crc32fast::hash(self.prefix.as_bytes());
-        self.repo
-            .git_dir()
-            .join("kzclaims")
-            .join(format!("history-{crc:08x}.bin"))
-    }
-
-    /// Read one commit: its date, parents and tree.
-    pub fn commit(&self, id: ObjectId) -> Result<CommitMeta, String> {
-        let c = self
-            .repo
-            .find_commit(id)
-            .map_err(|e| format!("cannot read commit {id}: {e}"))?;
-        let time = c
-            .time()
-            .map_err(|e| format!("cannot read the date of commit {id}: {e}"))?;
-        let date = chrono::DateTime::from_timestamp(time.seconds + time.offset as i64, 0)
-            .map(|d| d.date_naive())
-            .ok_or_else(|| format!("commit {id} has an impossible date"))?;
-        let tree = c
-            .tree_id()
-            .map_err(|e| format!("cannot read the tree of commit {id}: {e}"))?
-            .detach();
-        Ok(CommitMeta {
-            id,
-            date,
-            parents: c.parent_ids().map(|p| p.detach()).collect(),
-            tree,
-        })
-    }
-
-    /// The claims files (`claims/**/*.toml`, hidden names skipped, as the
-    /// loader reads them) of the workspace in the commit tree `tree`, as
-    /// (path relative to the workspace, blob id), sorted by path. Empty when
-    /// the workspace or its `claims` folder is not in that tree. Each
-    /// subtree is listed once a run.
-    pub fn claim_files(&mut self, tree: ObjectId) -> Result<Vec<(String, ObjectId)>, String> {
-        let mut at = tree;
-        let path = if self.prefix.is_empty() {
-            "claims".to_string()
-        } else {
-            format!("{}/claims", self.prefix)
-        };
-        for part in path.split('/') {
-            let t = self
-                .repo
-                .find_tree(at)
-                .map_err(|e| format!("cannot read tree {at}: {e}"))?;
-            let found = t
-                .iter()
-                .filter_map(Result::ok)
-                .find(|e| e.filename() == part && e.mode().is_tree())
-                .map(|e| e.object_id());
-            match found {
-                Some(id) => at = id,
-                None => return Ok(Vec::new()),
-            }
-        }
-        let listed = self.list(at)?;
-        Ok(listed
-            .iter()
-            .map(|(rel, id)| (format!("claims/{rel}"), *id))
-            .collect())
-    }
-
-    fn list(&mut self, tree: ObjectId) -> Result<Rc<Vec<(String, ObjectId)>>, String> {
-        if let Some(l) = self.trees.get(&tree) {
-            return Ok(l.clone());
-        }
-        let mut entries = Vec::new();
-        {
-            let t = self
-                .repo
-                .find_tree(tree)
-                .map_err(|e| format!("cannot read tree {tree}: {e}"))?;
-            for e in t.iter() {
-                let e = e.map_err(|e| format!("cannot read tree {tree}: {e}"))?;
-                entries.push((e.filename().to_string(), e.mode(), e.object_id()));
-            }
-        }
-        let mut out = Vec::new();
-        for (name, mode, id) in entries {
-            if name.starts_with('.') {
-                continue;
-            }
-            if mode.is_tree() {
-                for (rel, b) in self.list(id)?.iter() {
-                    out.push((format!("{name}/{rel}"), *b));
-                }
-            } else if mode.is_blob() && name.ends_with(".toml") {
-                out.push((name, id));
-            }
-        }
-        out.sort();
-        let out = Rc::new(out);
-        self.trees.insert(tree, out.clone());
-        Ok(out)
-    }
-
-    /// A blob's bytes.
-    pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, String> {
-        let mut b = self
-            .repo
-            .find_blob(id)
-            .map_err(|e| format!("cannot read blob {id}: {e}"))?;
-        Ok(std::mem::take(&mut b.data))
-    }
 }
 
 /// The claims (by id) and revisions (by claim id, date and position among
@@ -443,6 +267,36 @@ pub fn read(root: &Path, cache_at: &CacheAt) -> Result<Option<(GitLog, WalkStats
         .and_then(|b| decode(&b))
         .unwrap_or_default();
     let mut stats = WalkStats::default();
+    let (order, head_date) = walk(&mut wr, &mut cache, head, &mut stats)?;
+    stats.commits = order.len();
+    let (keys, commits, kept) = reachable(&mut cache, &order);
+    let pruned = !cache.commits.is_empty();
+    if let Some(p) = path {
+        if stats.commits_read > 0 || pruned {
+            let refs: Vec<(ObjectId, &Cached)> = kept.iter().map(|(i, c)| (*i, c)).collect();
+            let _ = write_cache(&p, &encode(&keys, &refs));
+        }
+    }
+    Ok(Some((
+        GitLog {
+            head: head.to_string(),
+            head_date,
+            keys,
+            commits,
+        },
+        stats,
+    )))
+}
+
+/// The commits reachable from `head`, in the order walked (HEAD first), and
+/// HEAD's date; each commit not in `cache` is read and what it introduced
+/// added there.
+fn walk(
+    wr: &mut WorkspaceRepo,
+    cache: &mut Cache,
+    head: ObjectId,
+    stats: &mut WalkStats,
+) -> Result<(Vec<ObjectId>, NaiveDate), String> {
     // Each distinct blob's records (indices into the cache's keys), parsed
     // at most once a run.
     let mut parsed: HashMap<ObjectId, Rc<Vec<u32>>> = HashMap::new();
@@ -495,14 +349,14 @@ pub fn read(root: &Path, cache_at: &CacheAt) -> Result<Option<(GitLog, WalkStats
             for (_, b) in wr.claim_files(pm.tree)? {
                 parent_ids.insert(b);
                 if !own_ids.contains(&b) {
-                    before.extend(records(&wr, &mut cache, &mut stats, b)?.iter().copied());
+                    before.extend(records(wr, cache, stats, b)?.iter().copied());
                 }
             }
         }
         let mut introduced: Vec<u32> = Vec::new();
         for b in own_ids.iter().filter(|b| !parent_ids.contains(*b)) {
             introduced.extend(
-                records(&wr, &mut cache, &mut stats, *b)?
+                records(wr, cache, stats, *b)?
                     .iter()
                     .filter(|k| !before.contains(k)),
             );
@@ -519,14 +373,28 @@ pub fn read(root: &Path, cache_at: &CacheAt) -> Result<Option<(GitLog, WalkStats
             },
         );
     }
-    stats.commits = order.len();
+    Ok((order, head_date.expect("HEAD is walked first")))
+}
+
+/// The commits in `order` taken out of `cache`, with the records they name
+/// renumbered from 0: the keys, each commit's date and records, and the
+/// commits to cache again.
+#[allow(clippy::type_complexity)]
+fn reachable(
+    cache: &mut Cache,
+    order: &[ObjectId],
+) -> (
+    Vec<RecordKey>,
+    Vec<(NaiveDate, Vec<u32>)>,
+    Vec<(ObjectId, Cached)>,
+) {
     // Keep the commits reachable from HEAD, and the records they name,
     // renumbered.
     let mut renumber: HashMap<u32, u32> = HashMap::new();
     let mut keys: Vec<RecordKey> = Vec::new();
     let mut commits: Vec<(NaiveDate, Vec<u32>)> = Vec::with_capacity(order.len());
     let mut kept: Vec<(ObjectId, Cached)> = Vec::with_capacity(order.len());
-    for id in &order {
+    for id in order {
         let c = cache
             .commits
             .remove(id)
@@ -544,22 +412,7 @@ pub fn read(root: &Path, cache_at: &CacheAt) -> Result<Option<(GitLog, WalkStats
         commits.push((c.date, introduced.clone()));
         kept.push((*id, Cached { introduced, ..c }));
     }
-    let pruned = !cache.commits.is_empty();
-    if let Some(p) = path {
-        if stats.commits_read > 0 || pruned {
-            let refs: Vec<(ObjectId, &Cached)> = kept.iter().map(|(i, c)| (*i, c)).collect();
-            let _ = write_cache(&p, &encode(&keys, &refs));
-        }
-    }
-    Ok(Some((
-        GitLog {
-            head: head.to_string(),
-            head_date: head_date.expect("HEAD is walked first"),
-            keys,
-            commits,
-        },
-        stats,
-    )))
+    (keys, commits, kept)
 }
 
 fn write_cache(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
