@@ -2,10 +2,13 @@
 //! projects, CSV spreadsheets) into a workspace as TOML, and writes a
 //! workspace's matrix as of a date back out (CSV, JSON, `.achz`).
 //!
-//! Readers turn a file into a [`Matrix`] (plain data, nothing written);
-//! [`write::plan`] turns a matrix into workspace files, checked by the loader
-//! before anything touches the disk. Formats and the grade mapping:
-//! docs/interop.md.
+//! Readers ([`achz::read`], [`csv::read`]) turn a file into a [`Matrix`]
+//! (plain data, nothing written) or every problem found as
+//! [`crate::diag::Diagnostic`]s naming the file (and, for CSV, row, column and
+//! the cell's bytes); [`write::plan`] turns a matrix into workspace files,
+//! checked by the loader before anything touches the disk. Writers
+//! ([`csv::write`], [`achz::write`], [`json::export`]) give a workspace's
+//! matrix as of a date. Formats and the grade mapping: docs/interop.md.
 
 pub mod achz;
 pub mod csv;

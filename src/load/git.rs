@@ -1,6 +1,10 @@
 //! Reads a workspace's files as they were at a git revision, straight from the
 //! repository's object store: the work tree and the index are never read or
 //! written. The workspace may sit in a subfolder of the repository.
+//!
+//! [`WorkspaceRepo`] is the one reader of a workspace's history that both
+//! walks over it use: [`super::recorded`] (when each record first appeared)
+//! and [`super::history`] (one claim's changes).
 
 use crate::model::SourceFile;
 use chrono::NaiveDate;

@@ -1,5 +1,26 @@
 //! Reads a workspace (from disk or from any set of files) into a validated
 //! [`Workspace`], reporting every problem at once as [`Diagnostic`]s.
+//!
+//! The way in: [`Loader`] for a workspace on disk (options: progress, lean),
+//! [`from_files`] for files already in memory (a git revision, an editor's
+//! buffers), with [`from_files_pair`] (two revisions, for `diff`),
+//! [`from_files_cached`] (the language server's reloads) and [`from_bytes`]
+//! (the fuzz targets) as its variants. [`LoadError`] says why not.
+//!
+//! The rooms:
+//! - `disk`: which files a workspace on disk has, read by the rule of
+//!   [`files`] (nothing outside the workspace, only regular files, a size
+//!   limit);
+//! - `parse`: each file into raw records with their spans (`parse/config`,
+//!   `parse/scenarios`, `parse/claims`; the TOML syntax errors in `parse`
+//!   itself), through the typed reads of `toml_walk`;
+//! - this file: the checks that span files (ids, references, priors) and the
+//!   finished workspace;
+//! - git: [`git`] reads the files at a revision and opens a repository for
+//!   the two walks over its history, [`recorded`] (when each record first
+//!   appeared, cached) and [`history`] (`kzclaims history CLAIM_ID`);
+//! - [`fmt`] (`kzclaims fmt`) and [`schema`] (JSON Schema) share the
+//!   parser's key lists.
 
 mod disk;
 pub mod files;

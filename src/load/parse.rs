@@ -1,5 +1,9 @@
 //! Parsing: each workspace file into raw records that keep the byte spans the
-//! cross-file checks in [`super::from_files`] need.
+//! cross-file checks in [`super::from_files`] need. This file holds the raw
+//! record types, the key lists ([`super::fmt`] and [`super::schema`] share
+//! them), the reads common to every file (ids, urls, `silence`) and the TOML
+//! syntax errors ([`parse_file`]); one file each parses `kzclaims.toml`
+//! (`config`), a scenarios file (`scenarios`) and a claims file (`claims`).
 
 use super::toml_walk::{number, tables_in, FileCx, Span, Tbl};
 use super::*;
