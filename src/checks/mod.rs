@@ -1,15 +1,16 @@
 //! Quality-of-information checks: analytic warnings over a loaded workspace
 //! (codes in docs/checks.md), and the silences that acknowledge them.
 
-pub mod codes;
 pub mod words;
 
-use crate::diag::Diagnostic;
+use crate::diag::codes::Level;
+use crate::diag::{Code, Diagnostic};
 use crate::engine::{indicators, sensitivity, Assessment};
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// What a warning is about, and so where it can be silenced.
+/// What a warning is about, and so where it can be silenced: a place of the
+/// [`Level`] the registry gives the warning's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Claim(usize),
@@ -31,6 +32,18 @@ pub struct Report {
 pub struct Rendered {
     pub name: String,
     pub text: String,
+}
+
+impl Target {
+    /// The kind of place this is.
+    pub fn level(self) -> Level {
+        match self {
+            Target::Claim(_) => Level::Claim,
+            Target::Scenario(_) => Level::Scenario,
+            Target::Indicator(..) => Level::Indicator,
+            Target::Workspace => Level::Workspace,
+        }
+    }
 }
 
 fn silence_of(ws: &Workspace, t: Target) -> &Silences {
@@ -91,7 +104,7 @@ pub fn run_with(
         let (f, s) = at_claim(ci);
         if !r.diagnostic {
             found.push((Target::Claim(ci),
-                Diagnostic::warning("K101", format!("claim `{}` is not diagnostic: it is rated the same against every scenario", c.id))
+                Diagnostic::warning(Code::K101, format!("claim `{}` is not diagnostic: it is rated the same against every scenario", c.id))
                     .at(f.clone(), s.clone())
                     .label("non-diagnostic")
                     .help("evidence consistent with every explanation cannot tell them apart (Heuer, step 4); drop it or rate it more finely"),
@@ -100,7 +113,7 @@ pub fn run_with(
         if r.state.url(ws).is_none() {
             found.push((
                 Target::Claim(ci),
-                Diagnostic::warning("K102", format!("claim `{}` has no citation url", c.id))
+                Diagnostic::warning(Code::K102, format!("claim `{}` has no citation url", c.id))
                     .at(f.clone(), s.clone())
                     .label("no url")
                     .help("add `url = \"…\"` so readers of the memo can check the source"),
@@ -124,7 +137,7 @@ pub fn run_with(
             found.push((
                 Target::Claim(ci),
                 Diagnostic::warning(
-                    "K104",
+                    Code::K104,
                     format!("claim `{}` rests on a single source (`{}`) yet carries high weight: {why}", c.id, srcs[0]),
                 )
                 .at(f.clone(), s.clone())
@@ -142,7 +155,7 @@ pub fn run_with(
                 found.push((
                     Target::Claim(ci),
                     Diagnostic::warning(
-                        "K106",
+                        Code::K106,
                         format!(
                             "claim `{}` comes from `{}`, which has a stake in `{}`, and is rated {} in that scenario's favour",
                             c.id, src.id, ws.scenarios[h].id, r.state.ratings[h]
@@ -188,7 +201,7 @@ pub fn run_with(
                 found.push((
                     Target::Claim(ci),
                     Diagnostic::warning(
-                        "K110",
+                        Code::K110,
                         format!(
                             "claim `{cid}` documents the observation of indicator `{}/{}` and is scored as evidence too: the same fact counts twice",
                             ws.scenarios[j].id, ind.id
@@ -223,7 +236,7 @@ pub fn run_with(
         if !contradicted && !in_force.is_empty() {
             let s = &ws.scenarios[lead];
             found.push((Target::Scenario(lead),
-                Diagnostic::warning("K103", format!("the leading scenario `{}` is contradicted by no claim", s.id))
+                Diagnostic::warning(Code::K103, format!("the leading scenario `{}` is contradicted by no claim", s.id))
                     .at(ws.files[s.loc.file].rel.clone(), s.loc.span.clone())
                     .label("leading scenario")
                     .help("look for evidence that would disprove it: a conclusion nothing could contradict is a confirmation-bias risk"),
@@ -235,7 +248,7 @@ pub fn run_with(
         if s.indicators.is_empty() {
             found.push((
                 Target::Scenario(j),
-                Diagnostic::warning("K107", format!("scenario `{}` has no indicator", s.id))
+                Diagnostic::warning(Code::K107, format!("scenario `{}` has no indicator", s.id))
                     .at(file.clone(), s.loc.span.clone())
                     .label("nothing to watch for")
                     .help("add a [[scenario.indicator]]: what would we expect to observe if this scenario were true (Heuer, step 8)?"),
@@ -249,7 +262,7 @@ pub fn run_with(
                 found.push((
                     Target::Indicator(j, k),
                     Diagnostic::warning(
-                        "K109",
+                        Code::K109,
                         format!("indicator `{}/{}` is not diagnostic: every scenario predicts it equally", s.id, ind.id),
                     )
                     .at(file.clone(), ind.loc.span.clone())
@@ -265,7 +278,7 @@ pub fn run_with(
         for m in words::mismatches(&r.text) {
             found.push((
                 Target::Workspace,
-                Diagnostic::warning("K108", m.message)
+                Diagnostic::warning(Code::K108, m.message)
                     .at(r.name.clone(), m.span)
                     .label("word and number disagree")
                     .help("state numbers with the ICD 203 word whose range contains them; check the template"),
@@ -275,7 +288,8 @@ pub fn run_with(
 
     let mut report = Report::default();
     for (t, d) in found {
-        match silence_of(ws, t).get(d.code) {
+        debug_assert_eq!(d.code.info().silenced_in, Some(t.level()), "{}", d.code);
+        match silence_of(ws, t).get(d.code.as_str()) {
             Some(reason) => report.silenced.push((d, reason.clone())),
             None => report.warnings.push(d),
         }
@@ -343,7 +357,7 @@ fn stale_urls(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
                 out.push((
                     Target::Claim(ci),
                     Diagnostic::warning(
-                        "K112",
+                        Code::K112,
                         format!(
                             "the {} revision of claim `{}` changes its statement but keeps the earlier citation url ({u})",
                             r.date, c.id
@@ -370,7 +384,7 @@ fn late_publications(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
     let mut out = Vec::new();
     let warn = |what: String, date, effective, by: &str, file: usize, span| {
         let mut d = Diagnostic::warning(
-            "K113",
+            Code::K113,
             format!("{what} is dated {date}, but its earliest source was published {effective}: it counts from {effective} (`{by}`)"),
         )
         .at(ws.files[file].rel.clone(), span)
@@ -454,7 +468,7 @@ fn dominant_group(ws: &Workspace, a: &Assessment) -> Vec<(Target, Diagnostic)> {
             out.push((
                 Target::Claim(first),
                 Diagnostic::warning(
-                    "K111",
+                    Code::K111,
                     format!(
                         "group `{}` ({n} claim{}) carries {:.0}% of the lead of `{}` over `{}` ({part:.2} of {margin:.2} log-odds)",
                         ws.groups[g],
@@ -525,7 +539,7 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
             out.push((
                 Target::Claim(ci),
                 Diagnostic::warning(
-                    "K105",
+                    Code::K105,
                     format!(
                         "claim `{}` cites {} as corroboration, but they all come from `{origin}`",
                         c.id,
@@ -558,7 +572,7 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
             out.push((
                 Target::Claim(ci),
                 Diagnostic::warning(
-                    "K105",
+                    Code::K105,
                     format!(
                         "claim `{}` cites `{sid}`, which relays `{origin}`, also behind {}: they are not independent",
                         c.id,

@@ -261,20 +261,13 @@ fn sources_limits(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivit
     });
     let report = checks::run_with(ws, a, &[], sens);
     if !report.silenced.is_empty() {
-        let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut by_code: BTreeMap<crate::diag::Code, usize> = BTreeMap::new();
         for (d, _) in &report.silenced {
             *by_code.entry(d.code).or_default() += 1;
         }
         let parts: Vec<String> = by_code
             .iter()
-            .map(|(code, k)| {
-                let what = checks::codes::CODES
-                    .iter()
-                    .find(|c| c.code == *code)
-                    .map(|c| c.summary)
-                    .unwrap_or("");
-                format!("{k} × {code} ({what})")
-            })
+            .map(|(code, k)| format!("{k} × {code} ({})", code.info().summary))
             .collect();
         out.push(format!(
             "The workspace acknowledges {} warnings that would otherwise be shown, each with a reason (kzclaims check --show-silenced lists them): {}.",

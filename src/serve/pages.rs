@@ -167,7 +167,13 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
         Loaded::Unreadable(m) => {
             return (
                 200,
-                diagnostics_page(&[crate::diag::Diagnostic::error("E000", m.clone())], &[]),
+                diagnostics_page(
+                    &[crate::diag::Diagnostic::error(
+                        crate::diag::Code::E000,
+                        m.clone(),
+                    )],
+                    &[],
+                ),
             )
         }
     };
