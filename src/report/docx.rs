@@ -525,7 +525,7 @@ mod tests {
         let ctx = context();
         let p = parts(&render(&ctx));
         let doc = roxmltree::Document::parse(part(&p, "word/document.xml")).unwrap();
-        assert_eq!(styled(&doc, "Title"), [ctx.title.clone()]);
+        assert_eq!(styled(&doc, "Title"), std::slice::from_ref(&ctx.title));
         let h1 = styled(&doc, "Heading1");
         for h in [
             "Bottom line up front",
