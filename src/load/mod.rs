@@ -387,11 +387,13 @@ fn load_lean(
             Ok((ws, stamps))
         }
         // A claims file that could not be read or decoded here is reported
-        // as a full load reports it (which stops before parsing).
+        // as a full load reports it (which stops before parsing); a duplicate
+        // id's help gives the line of its first definition, found in a text
+        // that may have been let go (E005): both are loaded again.
         Err(LoadError::Invalid { diagnostics, .. })
             if diagnostics
                 .iter()
-                .any(|d| d.code == "IO" || d.message == NOT_UTF8) =>
+                .any(|d| d.code == "IO" || d.code == "E005" || d.message == NOT_UTF8) =>
         {
             load_with(root, &NoProgress).map(|ws| (ws, Vec::new()))
         }
