@@ -334,8 +334,8 @@ pub fn load_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, Load
 /// as it is parsed and its text let go as soon as it has parsed cleanly, so
 /// the texts and the parsed record are never all in memory at once, and the
 /// workspace comes back without texts ([`Workspace::release_texts`]). An
-/// invalid workspace is read again, keeping every text, so that its
-/// diagnostics quote the files as they are on disk.
+/// invalid workspace comes back with the texts its diagnostics quote (kept,
+/// or read back by their stamps; see `load_lean`), without parsing again.
 pub fn load_lean_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, LoadError> {
     load_lean(root, progress, false).map(|(ws, _)| ws)
 }
