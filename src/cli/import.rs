@@ -49,7 +49,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         Format::Json => {
             return Err(Failure::Invalid {
                 diagnostics: vec![crate::diag::Diagnostic::error(
-                    "E031",
+                    crate::diag::Code::E031,
                     format!("{file} is JSON, which is not an import format"),
                 )
                 .in_file(file.clone())
@@ -64,7 +64,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         Format::Csv => {
             let text = achz::decode_text(&bytes).map_err(|e| Failure::Invalid {
                 diagnostics: vec![crate::diag::Diagnostic::error(
-                    "E031",
+                    crate::diag::Code::E031,
                     format!("{file} is neither gzip (.achz) nor readable text: {e}"),
                 )
                 .in_file(file.clone())],

@@ -3,7 +3,7 @@
 //! Element structure and grade mapping: docs/interop.md.
 
 use super::{slugify, Ids, Level3, Matrix, NewClaim, NewScenario, NewSource, Origin};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::engine::state;
 use crate::model::{EngineKind, Rating, Reliability, SourceKind, Status, Workspace};
 use chrono::{DateTime, NaiveDate};
@@ -156,7 +156,7 @@ pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<
     let diagnostics = |errors: Vec<String>| -> Vec<Diagnostic> {
         errors
             .into_iter()
-            .map(|e| Diagnostic::error("E030", e).in_file(file))
+            .map(|e| Diagnostic::error(Code::E030, e).in_file(file))
             .collect()
     };
     read_errors(bytes, file, opts).map_err(diagnostics)
@@ -652,6 +652,26 @@ mod tests {
         );
     }
 
+    /// The cap docs/interop.md states is the one [`gunzip`] applies: 64 MiB
+    /// of zeros pass, one byte more is refused.
+    #[test]
+    fn the_documented_cap_is_the_one_applied() {
+        let doc = include_str!("../../docs/interop.md");
+        let said = format!(
+            "inflated as a stream and may inflate to at most **{} MiB**",
+            MAX_INFLATED >> 20
+        );
+        assert!(
+            doc.contains(&said),
+            "docs/interop.md no longer says {said:?}"
+        );
+        let mut zeros = vec![0u8; MAX_INFLATED as usize];
+        assert_eq!(gunzip(&gzip(&zeros)).unwrap().len(), zeros.len());
+        zeros.push(0);
+        let e = gunzip(&gzip(&zeros)).unwrap_err();
+        assert!(e.contains("more than 64 MiB"), "{e}");
+    }
+
     #[test]
     fn inflation_stops_at_the_cap() {
         let big = gzip(&vec![b'x'; 3 << 20]);
@@ -775,7 +795,9 @@ mod tests {
             .replace("I,NA", "I,X");
         let errs = read(bad.as_bytes(), "w.achz", &opts(Some("2022-02-01"))).unwrap_err();
         assert_eq!(errs.len(), 3, "{errs:?}");
-        assert!(errs.iter().all(|d| d.code == "E030" && d.file == "w.achz"));
+        assert!(errs
+            .iter()
+            .all(|d| d.code == Code::E030 && d.file == "w.achz"));
         assert!(errs[0]
             .message
             .contains("VALUES has 1 value for 2 hypotheses"));

@@ -4,7 +4,7 @@
 //! Columns: docs/interop.md.
 
 use super::{slugify, Ids, Level3, Matrix, NewClaim, NewScenario, NewSource, Origin};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::engine::state;
 use crate::load::is_slug;
 use crate::model::{
@@ -181,7 +181,7 @@ impl Cx<'_> {
     /// An error at a cell: row (1-based, the header is row 1) and column.
     fn err(
         &mut self,
-        code: &'static str,
+        code: Code,
         row: usize,
         start: usize,
         col: usize,
@@ -214,7 +214,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         diags: Vec::new(),
     };
     let Some(header) = records.first() else {
-        return Err(vec![Diagnostic::error("E031", "the CSV file is empty")
+        return Err(vec![Diagnostic::error(Code::E031, "the CSV file is empty")
             .in_file(file)
             .help(format!(
                 "the first row names the columns: {},<scenario>,…",
@@ -256,7 +256,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
     m.warnings.extend(warnings.into_iter().map(|d| d.message));
     if m.claims.is_empty() {
         return Err(vec![Diagnostic::error(
-            "E031",
+            Code::E031,
             "the CSV file has no claim rows",
         )
         .in_file(file)]);
@@ -286,7 +286,7 @@ fn records(text: &str, file: &str, delim: u8) -> Result<Vec<csv::StringRecord>, 
                     .map(|p| p.byte() as usize..p.byte() as usize + 1)
                     .unwrap_or(0..0);
                 return Err(vec![Diagnostic::error(
-                    "E031",
+                    Code::E031,
                     format!("not a readable CSV file: {e}"),
                 )
                 .at(file, span)]);
@@ -337,7 +337,7 @@ fn columns(
         if let Some(known) = LEADING.iter().chain(&TRAILING).find(|n| **n == name) {
             if let Some(prev) = col.insert(known, k) {
                 cx.err(
-                    "E031",
+                    Code::E031,
                     1,
                     header_start,
                     k,
@@ -380,7 +380,7 @@ fn columns(
         if !is_known(k) && !scen_cols.contains(&k) {
             cx.diags.push(
                 Diagnostic::warning(
-                    "W031",
+                    Code::W031,
                     format!(
                         "column {} (`{}`) is not recognised and was ignored",
                         column_letter(k),
@@ -394,7 +394,7 @@ fn columns(
     if scen_cols.is_empty() {
         let k = after;
         cx.err(
-            "E031",
+            Code::E031,
             1,
             header_start,
             k,
@@ -429,7 +429,7 @@ fn missing_columns(
     if !missing.is_empty() {
         cx.diags.push(
             Diagnostic::error(
-                "E031",
+                Code::E031,
                 format!("the header row has no {} column", missing.join(", ")),
             )
             .at(
@@ -467,7 +467,7 @@ fn scenarios(cx: &mut Cx<'_>, cols: &Columns, header_start: usize, m: &mut Matri
         let span = field_span(cx.text, header_start, cx.delim, k);
         if head.is_empty() || id.is_empty() {
             cx.err(
-                "E031",
+                Code::E031,
                 1,
                 header_start,
                 k,
@@ -479,7 +479,7 @@ fn scenarios(cx: &mut Cx<'_>, cols: &Columns, header_start: usize, m: &mut Matri
         // same slug get `-2`, `-3`, … like PARC hypotheses.
         let id = if cx.headers[..k].contains(&head) {
             cx.err(
-                "E031",
+                Code::E031,
                 1,
                 header_start,
                 k,
@@ -518,7 +518,7 @@ fn rationale_columns(
             Some(j) => rationale_of.push((*k, j)),
             None => {
                 cx.err(
-                    "E031",
+                    Code::E031,
                     1,
                     header_start,
                     *k,
@@ -573,7 +573,7 @@ impl Rows<'_> {
         let statement = cell("statement").to_string();
         if statement.is_empty() {
             cx.err(
-                "E032",
+                Code::E032,
                 row,
                 start,
                 col["statement"],
@@ -592,7 +592,7 @@ impl Rows<'_> {
         };
         if relevance.is_none() {
             cx.err(
-                "E032",
+                Code::E032,
                 row,
                 start,
                 col["relevance"],
@@ -611,7 +611,7 @@ impl Rows<'_> {
                     } else {
                         format!("`{v}` is not a rating")
                     };
-                    cx.err("E032", row, start, k, what).help = Some(
+                    cx.err(Code::E032, row, start, k, what).help = Some(
                         "rate every scenario CC, C, N, I, II, or NA where the claim does not bear on it".into(),
                     );
                 }
@@ -669,7 +669,7 @@ impl Rows<'_> {
         } else if !is_slug(raw_id) {
             let s = slugify(raw_id, 60);
             cx.err(
-                "E032",
+                Code::E032,
                 row,
                 start,
                 col["id"],
@@ -686,7 +686,7 @@ impl Rows<'_> {
             raw_id.to_string()
         } else if let Some(prev) = self.first_row.get(raw_id) {
             cx.err(
-                "E032",
+                Code::E032,
                 row,
                 start,
                 col["id"],
@@ -714,7 +714,7 @@ impl Rows<'_> {
             match self.date {
                 Some(d) => Some(d),
                 None => {
-                    cx.err("E034", row, start, col["date"], "no date".into()).help = Some(
+                    cx.err(Code::E034, row, start, col["date"], "no date".into()).help = Some(
                         "write the day the claim entered the record (YYYY-MM-DD), or pass --date YYYY-MM-DD for rows without one (the day of the import is not used)".into(),
                     );
                     None
@@ -727,7 +727,7 @@ impl Rows<'_> {
                 Ok(d) => Some(d),
                 Err(_) => {
                     cx.err(
-                        "E032",
+                        Code::E032,
                         row,
                         start,
                         col["date"],
@@ -760,7 +760,7 @@ impl Rows<'_> {
             };
             if sid.is_empty() {
                 cx.err(
-                    "E032",
+                    Code::E032,
                     row,
                     start,
                     self.cols.col["sources"],
@@ -816,7 +816,7 @@ fn credibility_of(
         (None, None)
     };
     if credibility.is_none() {
-        cx.err("E032", row, start, cols.col["credibility"], format!("credibility `{raw_cred}` is not an Admiralty grade")).help = Some(
+        cx.err(Code::E032, row, start, cols.col["credibility"], format!("credibility `{raw_cred}` is not an Admiralty grade")).help = Some(
             "1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged (or PARC's HIGH, MEDIUM, LOW)".into(),
         );
     }

@@ -4,7 +4,7 @@
 //! together with the workspace's own, and handed back to be written.
 
 use super::{slugify, Matrix, NewClaim, NewScenario, NewSource};
-use crate::diag::{line_col, Diagnostic};
+use crate::diag::{line_col, Code, Diagnostic};
 use crate::load::{self, LoadError, CONFIG_FILE};
 use crate::model::{SourceFile, Workspace};
 use crate::report::render::BUILTIN;
@@ -145,7 +145,7 @@ fn match_scenarios(
                     diags.push(at(
                         m,
                         Diagnostic::error(
-                            "E035",
+                            Code::E035,
                             format!(
                                 "{} and {} both stand for scenario `{}`",
                                 place(m, prev),
@@ -163,7 +163,7 @@ fn match_scenarios(
                 diags.push(at(
                     m,
                     Diagnostic::error(
-                        "E035",
+                        Code::E035,
                         format!(
                             "{} (`{}`) matches no scenario of the workspace",
                             place(m, &s.origin.label),
@@ -189,7 +189,7 @@ fn match_scenarios(
     if !missing.is_empty() && diags.is_empty() {
         diags.push(
             Diagnostic::error(
-                "E035",
+                Code::E035,
                 format!(
                     "{} rates no scenario `{}` of the workspace: every claim must rate every scenario",
                     m.file,
@@ -209,7 +209,7 @@ fn taken_ids(m: &Matrix, ws: &Workspace, diags: &mut Vec<Diagnostic>) {
             diags.push(at(
                 m,
                 Diagnostic::error(
-                    "E033",
+                    Code::E033,
                     format!(
                         "claim id `{}` ({}) is already used at {}",
                         c.id,
@@ -340,7 +340,7 @@ fn files(
             return Err(rejected(
                 m,
                 vec![Diagnostic::error(
-                    "E033",
+                    Code::E033,
                     format!("refusing to overwrite existing files: {}", taken.join(", ")),
                 )
                 .help(
@@ -374,7 +374,7 @@ fn check(
         diagnostics.insert(
             0,
             Diagnostic::error(
-                "E033",
+                Code::E033,
                 format!(
                     "the TOML made from {} does not pass `kzclaims check`",
                     m.file

@@ -4,7 +4,7 @@
 //! the size limit).
 
 use super::{files, LoadError, NoProgress, Progress, CONFIG_FILE};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::SourceFile;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +44,7 @@ pub(super) fn read_files_with(
             Err(files::Refused::Missing) => continue,
             Err(files::Refused::WrongKind { .. }) => {
                 diags.push(
-                    Diagnostic::error("E014", format!("`{dir}` is a file, not a folder"))
+                    Diagnostic::error(Code::E014, format!("`{dir}` is a file, not a folder"))
                         .in_file(dir)
                         .help(format!("{dir}/ holds the workspace's .toml files: move the file into a folder named {dir}")),
                 );
@@ -100,6 +100,8 @@ pub(super) fn read_files_with(
 
 /// A file's text; bytes that are not UTF-8 are an error at the first of them
 /// (the text keeps a replacement character there, so the snippet shows it).
+pub(super) const NOT_UTF8: &str = "the file is not valid UTF-8";
+
 pub(super) fn decode(rel: String, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> SourceFile {
     match String::from_utf8(bytes) {
         Ok(text) => SourceFile { rel, text },
@@ -107,7 +109,7 @@ pub(super) fn decode(rel: String, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             diags.push(
-                Diagnostic::error("E001", "the file is not valid UTF-8")
+                Diagnostic::error(Code::E001, NOT_UTF8)
                     .at(rel.clone(), at..at + '\u{FFFD}'.len_utf8())
                     .label("bytes that are not UTF-8")
                     .help("save the file as UTF-8 (TOML files must be UTF-8)"),
@@ -136,7 +138,7 @@ fn refused(root: &Path, rel: &str, r: files::Refused) -> Result<Diagnostic, Load
                 path.display()
             )))
         }
-        r => Ok(Diagnostic::error("E021", r.describe(rel))
+        r => Ok(Diagnostic::error(Code::E021, r.describe(rel))
             .in_file(rel)
             .help(r.help())),
     }
@@ -156,7 +158,7 @@ fn collect_toml(
         if seen.contains(&real) {
             diags.push(
                 Diagnostic::error(
-                    "E021",
+                    Code::E021,
                     format!("`{rel}` is a link loop: it leads back to a folder already read"),
                 )
                 .in_file(rel)
@@ -190,7 +192,7 @@ fn collect_toml(
                 Err(_) if name.ends_with(".toml") || path.is_dir() => {
                     diags.push(
                         Diagnostic::error(
-                            "E021",
+                            Code::E021,
                             format!("`{child}` is a broken link or a link loop"),
                         )
                         .in_file(&child)
@@ -203,7 +205,7 @@ fn collect_toml(
                     if name.ends_with(".toml") || real.is_dir() {
                         diags.push(
                             Diagnostic::error(
-                                "E021",
+                                Code::E021,
                                 format!("`{child}` is a link to {}, outside the workspace: kzclaims does not read it", real.display()),
                             )
                             .in_file(&child)
@@ -225,7 +227,7 @@ fn collect_toml(
             if let Some(kind) = files::special(meta.file_type()) {
                 let r = files::Refused::NotRegular(kind);
                 diags.push(
-                    Diagnostic::error("E021", r.describe(&child))
+                    Diagnostic::error(Code::E021, r.describe(&child))
                         .in_file(&child)
                         .help(r.help()),
                 );

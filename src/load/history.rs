@@ -69,7 +69,7 @@ pub fn claim_history(root: &Path, id: &str) -> Result<Vec<Change>, String> {
         let commit = info
             .object()
             .map_err(|e| format!("cannot read commit {}: {e}", info.id))?;
-        let now = w.state_of(tree_of(&commit)?)?;
+        let now = w.state_of(&commit)?;
         // A merge that takes the claim as one of its parents had it brought
         // no change of its own: the change is listed at the commit that made
         // it (as `git log` simplifies merges).
@@ -78,7 +78,7 @@ pub fn claim_history(root: &Path, id: &str) -> Result<Vec<Change>, String> {
             let parent = repo
                 .find_commit(*p)
                 .map_err(|e| format!("cannot read commit {p}: {e}"))?;
-            parents.push(w.state_of(tree_of(&parent)?)?);
+            parents.push(w.state_of(&parent)?);
         }
         if parents.len() > 1 && parents.iter().any(|p| same(p, &now)) {
             continue;
@@ -132,9 +132,9 @@ struct Walker {
 }
 
 impl Walker {
-    /// The claim in the commit tree `tree`.
-    fn state_of(&mut self, tree: gix::ObjectId) -> Result<State, String> {
-        let Some(oid) = self.wr.claims_tree(tree)? else {
+    /// The claim in `commit`'s tree.
+    fn state_of(&mut self, commit: &gix::Commit<'_>) -> Result<State, String> {
+        let Some(oid) = self.wr.claims_tree(tree_of(commit)?)? else {
             return Ok(None);
         };
         if let Some(s) = self.trees.get(&oid) {
@@ -143,7 +143,13 @@ impl Walker {
         let files = self.wr.claim_files_in(oid)?;
         let mut state = None;
         for (rel, blob) in files {
-            if let Some(t) = self.claim_in(blob)? {
+            let claim = self.claim_in(blob).map_err(|e| {
+                format!(
+                    "cannot read `{rel}` at commit {}: {e}",
+                    commit.id.to_hex_with_len(7)
+                )
+            })?;
+            if let Some(t) = claim {
                 state = Some((rel, t));
                 break;
             }
@@ -156,7 +162,7 @@ impl Walker {
         if let Some(c) = self.blobs.get(&blob) {
             return Ok(c.clone());
         }
-        let data = self.wr.blob(blob)?;
+        let data = super::git::read_blob(self.wr.repo(), blob)?;
         let text = String::from_utf8_lossy(&data);
         let found = if text.contains(&self.needle) {
             // A file that does not parse at some commit (a conflict left in

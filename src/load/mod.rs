@@ -35,15 +35,15 @@ mod toml_walk;
 #[cfg(test)]
 mod props;
 
-use crate::checks::codes::{self, Level};
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::codes::{self, Level};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::model::*;
 pub use parse::is_slug;
 use parse::*;
 // Ids are hashed with foldhash (seeded per process, so a crafted workspace
 // cannot aim at collisions): SipHash took a tenth of the load's own work.
 pub use disk::read_files;
-use disk::{decode, read_files_with};
+use disk::{decode, read_files_with, NOT_UTF8};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -166,8 +166,9 @@ impl<'a> Loader<'a> {
     /// parsed and its text let go as soon as it has parsed cleanly, so the
     /// texts and the parsed record are never all in memory at once, and the
     /// workspace comes back without texts ([`Workspace::release_texts`]). An
-    /// invalid workspace is read again, keeping every text, so that its
-    /// diagnostics quote the files as they are on disk.
+    /// invalid workspace comes back with the texts its diagnostics quote
+    /// (kept, or read back by their stamps; see `load_lean`), without parsing
+    /// again.
     pub fn lean(self, lean: bool) -> Self {
         Loader { lean, ..self }
     }
@@ -201,13 +202,18 @@ fn load_lean(
     let real_root = root
         .canonicalize()
         .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", root.display())))?;
+    // Stamped always: an invalid workspace reads back, by their stamps, the
+    // texts its diagnostics quote instead of being loaded again.
     let lean = Lean {
         root,
         real_root: &real_root,
-        stamp,
+        stamp: true,
     };
-    match from_files_with(files, progress, Some(lean)) {
-        Ok((mut ws, claims_stamps)) => {
+    let mut files = files;
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let (parsed, claims_stamps) = parse_files(&mut files, progress, Some(lean), None);
+    match assemble(files, parsed) {
+        Ok(mut ws) => {
             ws.root = root.to_path_buf();
             let stamps = if stamp {
                 // The claims files were stamped as they were read; the rest
@@ -223,7 +229,41 @@ fn load_lean(
             ws.release_texts();
             Ok((ws, stamps))
         }
-        Err(LoadError::Invalid { .. }) => Loader::new(root).load().map(|ws| (ws, Vec::new())),
+        // A claims file that could not be read (E021, also what a refused
+        // path gives, which a full load reports alike) or decoded here is
+        // reported as a full load reports it (which stops before parsing); a duplicate
+        // id's help gives the line of its first definition, found in a text
+        // that may have been let go (E005): both are loaded again.
+        Err(LoadError::Invalid { diagnostics, .. })
+            if diagnostics
+                .iter()
+                .any(|d| d.code == Code::E021 || d.code == Code::E005 || d.message == NOT_UTF8) =>
+        {
+            Loader::new(root).load().map(|ws| (ws, Vec::new()))
+        }
+        // Parsed once: the texts of the claims files that parsed cleanly
+        // were let go; the ones the diagnostics quote are read back (a file
+        // changed on disk meanwhile: the workspace is loaded again).
+        Err(LoadError::Invalid {
+            diagnostics,
+            mut files,
+        }) => {
+            let stamps: Vec<TextStamp> = files
+                .iter()
+                .zip(claims_stamps)
+                .map(|(f, s)| s.unwrap_or_else(|| TextStamp::of(f.text.as_bytes())))
+                .collect();
+            let quoted: HashSet<&str> = diagnostics
+                .iter()
+                .flat_map(|d| std::iter::once(&d.file).chain(d.related.iter().map(|r| &r.file)))
+                .map(String::as_str)
+                .collect();
+            if read_back(root, &mut files, &stamps, |rel| quoted.contains(rel)).is_empty() {
+                Err(LoadError::Invalid { diagnostics, files })
+            } else {
+                Loader::new(root).load().map(|ws| (ws, Vec::new()))
+            }
+        }
         Err(e) => Err(e),
     }
 }
@@ -450,8 +490,9 @@ fn parse_files(
                 let mut diags = Vec::new();
                 match files::read_inside(real_root, root, &f.rel) {
                     Ok(bytes) => *f = decode(f.rel.clone(), bytes, &mut diags),
-                    Err(r) => diags
-                        .push(Diagnostic::error("IO", r.describe(&f.rel)).in_file(f.rel.clone())),
+                    Err(r) => diags.push(
+                        Diagnostic::error(Code::E021, r.describe(&f.rel)).in_file(f.rel.clone()),
+                    ),
                 }
                 if !diags.is_empty() {
                     // The caller reads the workspace again and reports this.
@@ -515,7 +556,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     }
     if !files.iter().any(|f| f.rel == CONFIG_FILE) {
         diags.push(Diagnostic::error(
-            "E015",
+            Code::E015,
             "no kzclaims.toml in the workspace",
         ));
     }
@@ -577,7 +618,7 @@ fn duplicate_ids(
             if !seen.insert(iid) {
                 diags.push(
                     Diagnostic::error(
-                        "E005",
+                        Code::E005,
                         format!("duplicate indicator id `{iid}` in scenario `{}`", s.s.id),
                     )
                     .at(rel(s.s.loc.file), span.clone())
@@ -599,7 +640,7 @@ fn check_priors(
     if has_config && scenarios.is_empty() && !diags.iter().any(|d| d.file.starts_with("scenarios/"))
     {
         diags.push(
-            Diagnostic::error("E014", "the workspace has no scenarios")
+            Diagnostic::error(Code::E014, "the workspace has no scenarios")
                 .in_file("scenarios/")
                 .help("add a file under scenarios/ with at least one [[scenario]] table"),
         );
@@ -614,7 +655,7 @@ fn check_priors(
     if prior_sum > 1.0 + 1e-9 && priors_in_range {
         for s in scenarios.iter().filter(|s| s.s.prior.is_some()) {
             diags.push(
-                Diagnostic::error("E012", format!("priors sum to {prior_sum:.6}, past 1"))
+                Diagnostic::error(Code::E012, format!("priors sum to {prior_sum:.6}, past 1"))
                     .at(rel(s.s.loc.file), s.prior_span.clone().unwrap_or_default())
                     .label(format!("prior of `{}`", s.s.id))
                     .help("lower the given priors, or leave some out: scenarios without a prior share what remains of 1"),
@@ -653,7 +694,7 @@ fn check_references(files: &[SourceFile], r: Records<'_>, diags: &mut Vec<Diagno
         HashSet::default()
     };
     let unknown_scenario = |what: String, file: String, sid: &str, span: Span| {
-        let mut d = Diagnostic::error("E006", what)
+        let mut d = Diagnostic::error(Code::E006, what)
             .at(file, span)
             .label("no [[scenario]] has this id");
         d.help = Some(match did_you_mean(sid, scenario_ids.iter().copied()) {
@@ -723,7 +764,7 @@ fn check_references(files: &[SourceFile], r: Records<'_>, diags: &mut Vec<Diagno
             if !missing.is_empty() {
                 diags.push(
                     Diagnostic::error(
-                        "E008",
+                        Code::E008,
                         format!("indicator `{iid}` has no rating for {}", list_ids(&missing)),
                     )
                     .at(file.clone(), header.clone())
@@ -735,7 +776,7 @@ fn check_references(files: &[SourceFile], r: Records<'_>, diags: &mut Vec<Diagno
         for (cid, span) in &s.claim_refs {
             if !claim_set.contains(cid.as_str()) {
                 let mut d = Diagnostic::error(
-                    "E016",
+                    Code::E016,
                     format!(
                         "an observation in scenario `{}` cites unknown claim `{cid}`",
                         s.s.id
@@ -771,7 +812,7 @@ fn check_claim_refs(
         for (sid, span) in &c.source_refs {
             if !source_set.contains(sid.as_str()) {
                 let mut d = Diagnostic::error(
-                    "E007",
+                    Code::E007,
                     format!("claim `{}` cites unknown source `{sid}`", c.c.id),
                 )
                 .at(file(), span.clone())
@@ -787,7 +828,7 @@ fn check_claim_refs(
             if r.date < c.c.date && c.c.date != chrono::NaiveDate::default() {
                 diags.push(
                     Diagnostic::error(
-                        "E011",
+                        Code::E011,
                         format!(
                             "revision dated {} is before its claim `{}` ({})",
                             r.date, c.c.id, c.c.date
@@ -810,10 +851,11 @@ fn errors_in_order(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     // errors are left out until it loads, and its error says so.
     let lost = |d: &Diagnostic| {
         d.file.starts_with("scenarios/")
-            && ((d.code == "E004" && d.message.starts_with("missing key `id`")) || d.code == "E001")
+            && ((d.code == Code::E004 && d.message.starts_with("missing key `id`"))
+                || d.code == Code::E001)
     };
     if errors.iter().any(lost) {
-        let follow_on = |d: &Diagnostic| d.code == "E006";
+        let follow_on = |d: &Diagnostic| d.code == Code::E006;
         let n = errors.iter().filter(|d| follow_on(d)).count();
         if n > 0 {
             errors.retain(|d| !follow_on(d));
@@ -837,7 +879,7 @@ fn errors_in_order(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         d.span
             .as_ref()
             .map(|s| s.start)
-            .or((d.code == "E001").then_some(usize::MAX))
+            .or((d.code == Code::E001).then_some(usize::MAX))
     };
     errors.sort_by(|a, b| (&a.file, place(a)).cmp(&(&b.file, place(b))));
     errors
@@ -1028,7 +1070,7 @@ fn duplicates(
             Some(&(f0, sp0)) => {
                 let (line, col) = crate::diag::line_col(&files[f0].text, sp0.start);
                 out.push(
-                    Diagnostic::error("E005", format!("duplicate {kind} id `{id}`"))
+                    Diagnostic::error(Code::E005, format!("duplicate {kind} id `{id}`"))
                         .at(files[file].rel.clone(), span.clone())
                         .label("defined again here")
                         .help(format!(
@@ -1119,11 +1161,58 @@ mod tests {
                     .collect::<Vec<_>>()
             };
             assert_eq!(msgs(&got), msgs(&want), "{bad}");
-            assert!(
-                files.iter().all(|f| !f.text.is_empty()),
-                "{bad}: texts kept to quote"
-            );
+            for d in got.iter().filter(|d| !d.file.is_empty()) {
+                assert!(
+                    files.iter().any(|f| f.rel == d.file && !f.text.is_empty()),
+                    "{bad}: {} kept or read back to quote",
+                    d.file
+                );
+            }
         }
+    }
+
+    /// A broken workspace is parsed once by the lean load (`check`): the
+    /// texts its diagnostics quote are read back, not parsed again, and the
+    /// files that are not quoted stay without text.
+    #[test]
+    fn a_broken_workspace_is_parsed_once() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-unknown-source");
+        let dir = tempfile::tempdir().unwrap();
+        for rel in ["kzclaims.toml", "scenarios"] {
+            copy_tree(&src.join(rel), &dir.path().join(rel));
+        }
+        let claims = dir.path().join("claims");
+        std::fs::create_dir(&claims).unwrap();
+        // Names no other test uses: `parse::tests::PARSED` is shared.
+        let (quoted, broken, quiet) = (
+            "claims/parsed-once-quoted.toml",
+            "claims/parsed-once-broken.toml",
+            "claims/parsed-once-quiet.toml",
+        );
+        std::fs::copy(src.join("claims/march.toml"), dir.path().join(quoted)).unwrap();
+        std::fs::copy(src.join("claims/sources.toml"), dir.path().join(quiet)).unwrap();
+        std::fs::write(dir.path().join(broken), "=\n".repeat(100_000)).unwrap();
+        let (diags, files) = match Loader::new(dir.path()).lean(true).load() {
+            Err(LoadError::Invalid { diagnostics, files }) => (diagnostics, files),
+            other => panic!("expected invalid, got {other:?}"),
+        };
+        let parsed = parse::tests::PARSED.lock().unwrap().clone();
+        for rel in [quoted, broken, quiet] {
+            assert_eq!(parsed.iter().filter(|p| *p == rel).count(), 1, "{rel}");
+        }
+        assert!(diags
+            .iter()
+            .any(|d| d.file == quoted && d.code == Code::E007));
+        assert!(diags
+            .iter()
+            .any(|d| d.file == broken && d.code == Code::E001));
+        let text = |rel: &str| &files.iter().find(|f| f.rel == rel).unwrap().text;
+        assert_eq!(
+            text(quoted),
+            &std::fs::read_to_string(dir.path().join(quoted)).unwrap()
+        );
+        assert_eq!(text(broken).len(), 200_000);
+        assert!(text(quiet).is_empty(), "not quoted, not read back");
     }
 
     /// `check` loads lean with stamps and reads back the files it quotes:
@@ -1290,20 +1379,24 @@ mod tests {
             ("scenarios/s.toml", SCEN),
             ("claims/c.toml", &claims),
         ]));
-        let codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        let codes: Vec<Code> = e.iter().map(|d| d.code).collect();
         // A bad date inside TOML is refused by the TOML parser, so the file
         // stops there; it is filed with every other invalid date (E009).
-        assert_eq!(codes, ["E009"], "{e:#?}");
+        assert_eq!(codes, [Code::E009], "{e:#?}");
         let claims = claims.replace("2022-13-05", "\"2022-13-05\"");
         let e = errors(ws(&[
             ("kzclaims.toml", CFG),
             ("scenarios/s.toml", SCEN),
             ("claims/c.toml", &claims),
         ]));
-        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        let mut codes: Vec<Code> = e.iter().map(|d| d.code).collect();
         codes.sort();
-        assert_eq!(codes, ["E002", "E006", "E007", "E008", "E009"], "{e:#?}");
-        let unknown = e.iter().find(|d| d.code == "E002").unwrap();
+        assert_eq!(
+            codes,
+            [Code::E002, Code::E006, Code::E007, Code::E008, Code::E009],
+            "{e:#?}"
+        );
+        let unknown = e.iter().find(|d| d.code == Code::E002).unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `credibility`?"));
     }
 
@@ -1317,9 +1410,9 @@ mod tests {
             ("claims/a.toml", &c1),
             ("claims/b.toml", c2),
         ]));
-        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        let mut codes: Vec<Code> = e.iter().map(|d| d.code).collect();
         codes.sort();
-        assert_eq!(codes, ["E005", "E008", "E011"], "{e:#?}");
+        assert_eq!(codes, [Code::E005, Code::E008, Code::E011], "{e:#?}");
     }
 
     #[test]
@@ -1328,7 +1421,10 @@ mod tests {
             .replace("title = \"A\"", "title = \"A\"\nprior = 0.7")
             .replace("title = \"B\"", "title = \"B\"\nprior = 0.4");
         let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", &scen)]));
-        assert!(e.iter().all(|d| d.code == "E012") && e.len() == 2, "{e:#?}");
+        assert!(
+            e.iter().all(|d| d.code == Code::E012) && e.len() == 2,
+            "{e:#?}"
+        );
     }
 
     #[test]
@@ -1375,7 +1471,7 @@ mod tests {
         assert_eq!(w.config.likelihood.c, 0.8);
         let bad = cfg.replace("0.3", "1.5");
         let e = errors(ws(&[("kzclaims.toml", &bad), ("scenarios/s.toml", SCEN)]));
-        assert_eq!(e[0].code, "E010");
+        assert_eq!(e[0].code, Code::E010);
     }
 
     /// Proponents as names or `{ name, since }` tables, scenario revisions
@@ -1411,8 +1507,8 @@ mod tests {
             )
             .replace("title = \"A2\"\n", "");
         let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", &bad)]));
-        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        let mut codes: Vec<Code> = e.iter().map(|d| d.code).collect();
         codes.sort();
-        assert_eq!(codes, ["E002", "E003", "E004"], "{e:#?}");
+        assert_eq!(codes, [Code::E002, Code::E003, Code::E004], "{e:#?}");
     }
 }

@@ -171,12 +171,11 @@ any_case_type!(
 
 /// Warnings acknowledged where they point: check code → the reason. Only the
 /// codes that can be silenced at this level, from the registry
-/// (src/checks/codes.rs), each with a reason that is not blank.
-fn silence_at(level: crate::checks::codes::Level) -> Schema {
-    let codes: Vec<&str> = crate::checks::codes::CODES
-        .iter()
-        .filter(|c| c.level == level)
-        .map(|c| c.code)
+/// (src/diag/codes.rs), each with a reason that is not blank.
+fn silence_at(level: crate::diag::codes::Level) -> Schema {
+    let codes: Vec<&str> = crate::diag::codes::silenceable()
+        .filter(|c| c.silenced_in == Some(level))
+        .map(|c| c.code.as_str())
         .collect();
     json_schema!({
         "description": "Warnings acknowledged here: check code (docs/checks.md) → the reason.",
@@ -193,7 +192,7 @@ macro_rules! silence_type {
                 stringify!($name).into()
             }
             fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                silence_at(crate::checks::codes::Level::$level)
+                silence_at(crate::diag::codes::Level::$level)
             }
         }
     };

@@ -1,7 +1,7 @@
 //! Renders a memo context through a minijinja template: the workspace's
 //! `templates/NAME` if present, else the built-in of that name.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use serde::Serialize;
 use std::path::Path;
 
@@ -202,7 +202,7 @@ pub fn render<T: Serialize + Scale>(
 ) -> Result<String, Box<TemplateError>> {
     let io_err = |e: String| {
         Box::new(TemplateError {
-            diagnostic: Diagnostic::error("E020", e).help(
+            diagnostic: Diagnostic::error(Code::E020, e).help(
                 "templates come only from the workspace's templates/ folder and the built-ins (docs/templates.md)",
             ),
             source: None,
@@ -211,7 +211,7 @@ pub fn render<T: Serialize + Scale>(
     let Some((display, text)) = lookup(root, name).map_err(io_err)? else {
         let builtins: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
         return Err(Box::new(TemplateError {
-            diagnostic: Diagnostic::error("E020", format!("no template named `{name}`")).help(
+            diagnostic: Diagnostic::error(Code::E020, format!("no template named `{name}`")).help(
                 format!(
                     "put it in templates/{name}, or use a built-in one: {}",
                     builtins.join(", ")
@@ -256,7 +256,7 @@ pub fn render<T: Serialize + Scale>(
     if out.over {
         return Err(Box::new(TemplateError {
             diagnostic: Diagnostic::error(
-                "E020",
+                Code::E020,
                 format!(
                     "template {display}: its output passed {} MiB, the most a memo of this record may take; stopped (a loop that never ends?)",
                     budget.output >> 20
@@ -281,11 +281,26 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// 2 M fuel and 8 MiB, plus 1,000 fuel and 4 KiB per claim.
+    /// The most any template may spend, whatever the record: 500 M fuel
+    /// (so at most 32 GB of data made, 64 bytes a fuel) and 2 GiB of output.
+    /// The HTML memo of a million claims, extrapolated from 10,000 (2.8 M
+    /// fuel, 10.6 MB), takes about 280 M fuel and 1.1 GB.
+    pub const MAX: Budget = Budget {
+        fuel: 500_000_000,
+        output: 2 << 30,
+    };
+
+    /// 2 M fuel and 8 MiB, plus 1,000 fuel and 4 KiB per claim, up to
+    /// [`Budget::MAX`].
     pub fn for_claims(claims: usize) -> Budget {
         Budget {
-            fuel: 2_000_000 + 1_000 * claims as u64,
-            output: (8 << 20) + (4 << 10) * claims,
+            fuel: (1_000u64.saturating_mul(claims as u64))
+                .saturating_add(2_000_000)
+                .min(Budget::MAX.fuel),
+            output: (4usize << 10)
+                .saturating_mul(claims)
+                .saturating_add(8 << 20)
+                .min(Budget::MAX.output),
         }
     }
 }
@@ -349,7 +364,7 @@ fn template_error(display: &str, text: &str, e: &minijinja::Error) -> TemplateEr
         let len = text[start..].find('\n').unwrap_or(text.len() - start);
         Some(start..start + len)
     });
-    let mut d = Diagnostic::error("E020", msg);
+    let mut d = Diagnostic::error(Code::E020, msg);
     if matches!(e.kind(), minijinja::ErrorKind::OutOfFuel) {
         d = d.help("the template ran too long (a loop that never ends?): kzclaims stops a template after a fixed amount of work");
     } else if e.to_string().contains("recursion") {
@@ -369,6 +384,39 @@ fn template_error(display: &str, text: &str, e: &minijinja::Error) -> TemplateEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_budget_grows_with_the_record_up_to_a_fixed_most() {
+        assert_eq!(
+            Budget::for_claims(10_000),
+            Budget {
+                fuel: 12_000_000,
+                output: (8 << 20) + 10_000 * 4096
+            }
+        );
+        let max = Budget::MAX;
+        assert_eq!(Budget::for_claims(498_000).fuel, max.fuel);
+        for claims in [1_000_000, 100_000_000, usize::MAX] {
+            assert_eq!(Budget::for_claims(claims), max, "{claims}");
+        }
+    }
+
+    /// A string doubled in a loop stops at the budget (fuel counts the
+    /// bytes made), in a small record, before it holds much memory.
+    #[test]
+    fn a_template_growing_a_string_in_a_loop_is_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/grow.md"),
+            "{% set ns = namespace(s=\"x\") %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}",
+        )
+        .unwrap();
+        let e = render(dir.path(), "grow.md", &serde_json::json!({})).unwrap_err();
+        assert_eq!(e.diagnostic.code, Code::E020);
+        assert_eq!(e.diagnostic.file, "templates/grow.md", "{:?}", e.diagnostic);
+        assert!(e.diagnostic.help.unwrap().contains("ran too long"));
+    }
 
     #[test]
     fn names() {

@@ -39,7 +39,7 @@ impl ScenarioRefs<'_> {
                     continue;
                 }
                 let d = cx.err(
-                    "E006",
+                    Code::E006,
                     span.clone(),
                     format!("claim `{}` refers to unknown scenario `{sid}`", self.claim),
                 );
@@ -65,7 +65,7 @@ impl ScenarioRefs<'_> {
                 .collect();
             if !uncovered.is_empty() {
                 let d = cx.err(
-                    "E008",
+                    Code::E008,
                     self.header.clone(),
                     format!(
                         "claim `{}` has no rating for {}: no [claim.ratings], and no analyst rates it",
@@ -83,7 +83,7 @@ impl ScenarioRefs<'_> {
                 .collect();
             if !missing.is_empty() {
                 let d = cx.err(
-                    "E008",
+                    Code::E008,
                     self.header.clone(),
                     format!(
                         "claim `{}` has no rating for {}",
@@ -116,7 +116,7 @@ pub(in crate::load) fn credibility(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Opti
     let c = Credibility::new(n);
     if c.is_none() {
         let d = cx.err(
-            "E010",
+            Code::E010,
             span,
             format!("credibility must be 1-6 (Admiralty code), found {n}"),
         );
@@ -131,7 +131,7 @@ pub(in crate::load) fn relevance(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option
     let r = Relevance::parse(&s);
     if r.is_none() {
         let d = cx.err(
-            "E010",
+            Code::E010,
             span,
             format!("relevance must be low, medium or high, found \"{s}\""),
         );
@@ -193,14 +193,14 @@ fn ratings_into<'t, K: From<&'t str>>(
             DeValue::String(s) => match Rating::parse(s) {
                 Some(r) => put(key, r),
                 None => {
-                    let d = cx.err("E010", v.span(), format!("\"{s}\" is not a rating"));
+                    let d = cx.err(Code::E010, v.span(), format!("\"{s}\" is not a rating"));
                     d.label = Some("unknown rating".into());
                     d.help = Some("ratings are CC, C, N, I, II or NA".into());
                 }
             },
             other => {
                 cx.err(
-                    "E003",
+                    Code::E003,
                     v.span(),
                     format!(
                         "rating for `{key}` must be a string, found {}",
@@ -238,7 +238,7 @@ pub(in crate::load) fn parse_claims(
                 Some((k, span)) => {
                     let parsed = SourceKind::parse(&k.to_ascii_lowercase());
                     if parsed.is_none() {
-                        let d = cx.err("E010", span, format!("unknown source kind \"{k}\""));
+                        let d = cx.err(Code::E010, span, format!("unknown source kind \"{k}\""));
                         d.help = Some(match did_you_mean(&k, SourceKind::NAMES) {
                             Some(m) => format!("did you mean \"{m}\"?"),
                             None => format!("kinds: {}", SourceKind::NAMES.join(", ")),
@@ -253,7 +253,7 @@ pub(in crate::load) fn parse_claims(
                     let parsed = Reliability::parse(&r);
                     if parsed.is_none() {
                         let d = cx.err(
-                            "E010",
+                            Code::E010,
                             span,
                             format!("reliability must be A-F (Admiralty code), found \"{r}\""),
                         );
@@ -274,7 +274,7 @@ pub(in crate::load) fn parse_claims(
             };
             let origin = match t.opt_str(cx, "origin") {
                 Some((o, span)) if o.trim().is_empty() => {
-                    cx.err("E010", span, "`origin` must not be empty").help =
+                    cx.err(Code::E010, span, "`origin` must not be empty").help =
                         Some("name the outlet this source relays, e.g. origin = \"akorda\"".into());
                     None
                 }
@@ -331,7 +331,7 @@ pub(in crate::load) fn parse_claim<'t>(
         Some(list) => {
             if list.is_empty() {
                 let span = t.get("sources").map(|v| v.span()).unwrap_or(t.span.clone());
-                cx.err("E014", span, "a claim needs at least one source")
+                cx.err(Code::E014, span, "a claim needs at least one source")
                     .label = Some("empty list".into());
             }
             list
@@ -358,7 +358,7 @@ pub(in crate::load) fn parse_claim<'t>(
     let rat = if !ratings_given {
         if t.get("assessment").is_none() {
             let d = cx.err(
-                "E004",
+                Code::E004,
                 t.span.clone(),
                 "missing `[claim.ratings]` in [[claim]]",
             );
@@ -466,12 +466,13 @@ fn assessments<'t>(
             continue;
         };
         if analyst.trim().is_empty() {
-            cx.err("E010", aspan, "`analyst` must name someone").label = Some("empty name".into());
+            cx.err(Code::E010, aspan, "`analyst` must name someone")
+                .label = Some("empty name".into());
             continue;
         }
         if assessments.iter().any(|a| a.analyst == analyst) {
             cx.err(
-                "E005",
+                Code::E005,
                 aspan,
                 format!("analyst \"{analyst}\" rates this claim twice"),
             )
@@ -513,7 +514,7 @@ fn rationale<'t>(
                         }
                         other => {
                             cx.err(
-                                "E003",
+                                Code::E003,
                                 rv.span(),
                                 format!(
                                     "rationale for `{}` must be a string, found {}",
@@ -527,7 +528,7 @@ fn rationale<'t>(
             }
             other => {
                 cx.err(
-                    "E003",
+                    Code::E003,
                     v.span(),
                     format!(
                         "`rationale` must be a string or a table of strings, found {}",
@@ -578,7 +579,7 @@ fn claim_revision<'t>(
                 .map(|v| v.span())
                 .unwrap_or(rt.span.clone());
             cx.err(
-                "E014",
+                Code::E014,
                 span,
                 "a revision's `sources` replaces the claim's list and cannot be empty",
             )
@@ -593,7 +594,7 @@ fn claim_revision<'t>(
             "active" => Some(Status::Active),
             _ => {
                 let d = cx.err(
-                    "E010",
+                    Code::E010,
                     span,
                     format!("status must be \"retracted\" or \"active\", found \"{s}\""),
                 );
@@ -632,7 +633,7 @@ fn claim_revision<'t>(
 fn group_of(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<String> {
     match t.opt_str(cx, "group") {
         Some((g, span)) if g.trim().is_empty() => {
-            let d = cx.err("E010", span, "`group` must name a group");
+            let d = cx.err(Code::E010, span, "`group` must name a group");
             d.label = Some("empty group name".into());
             d.help = Some("leave `group` out for a claim that stands on its own; claims reporting the same event or coming through the same channel share one name".into());
             None

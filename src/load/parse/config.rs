@@ -90,7 +90,7 @@ fn scoring(cx: &mut FileCx<'_>, s: &Tbl<'_, '_>, cfg: &mut Config) {
         match EngineKind::parse(&e.to_ascii_lowercase()) {
             Some(k) => cfg.engine = k,
             None => {
-                let d = cx.err("E010", span, format!("unknown engine \"{e}\""));
+                let d = cx.err(Code::E010, span, format!("unknown engine \"{e}\""));
                 d.help = Some("engine is \"bayes\" or \"ach\"".into());
             }
         }
@@ -100,7 +100,7 @@ fn scoring(cx: &mut FileCx<'_>, s: &Tbl<'_, '_>, cfg: &mut Config) {
             cfg.evidence_weight = v;
         } else {
             let d = cx.err(
-                "E010",
+                Code::E010,
                 span,
                 format!("evidence_weight must be in (0, 1], found {v}"),
             );
@@ -117,7 +117,7 @@ fn scoring(cx: &mut FileCx<'_>, s: &Tbl<'_, '_>, cfg: &mut Config) {
             Some(&[lo, hi]) if lo > 0.0 && hi <= 1.0 && lo <= hi => cfg.band = [lo, hi],
             _ => {
                 let d = cx.err(
-                    "E010",
+                    Code::E010,
                     v.span(),
                     "band must be two evidence weights in (0, 1], low first",
                 );
@@ -147,7 +147,7 @@ fn scoring(cx: &mut FileCx<'_>, s: &Tbl<'_, '_>, cfg: &mut Config) {
                     *slot = v;
                 } else {
                     cx.err(
-                        "E010",
+                        Code::E010,
                         span,
                         format!("likelihood for {k} must be in (0, 1], found {v}"),
                     );

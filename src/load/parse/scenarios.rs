@@ -25,7 +25,7 @@ pub(in crate::load) fn parse_scenarios(
         if let Some((p, span)) = &prior {
             if !(0.0..=1.0).contains(p) {
                 cx.err(
-                    "E012",
+                    Code::E012,
                     span.clone(),
                     format!("prior must be between 0 and 1, found {p}"),
                 )
@@ -88,7 +88,7 @@ fn proponents(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Vec<Proponent> {
     let want = "a list of names, or tables { name = \"…\", since = DATE }";
     let DeValue::Array(a) = v.get_ref() else {
         let d = cx.err(
-            "E003",
+            Code::E003,
             v.span(),
             format!(
                 "`proponents` in {} must be {want}, found {}",
@@ -117,7 +117,7 @@ fn proponents(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Vec<Proponent> {
             }
             other => {
                 let d = cx.err(
-                    "E003",
+                    Code::E003,
                     e.span(),
                     format!(
                         "a proponent must be a name or a table {{ name, since }}, found {}",
@@ -143,7 +143,7 @@ pub(in crate::load) fn indicator_likelihood(
             Some(p)
         } else {
             let d = cx.err(
-                "E010",
+                Code::E010,
                 span,
                 format!("`{key}` is a probability strictly between 0 and 1, found {p}"),
             );
@@ -161,7 +161,7 @@ pub(in crate::load) fn indicator_likelihood(
     if has_r && (has_t || has_f) {
         let span = t.get("ratings").map(|v| v.span()).unwrap_or(t.span.clone());
         let d = cx.err(
-            "E010",
+            Code::E010,
             span,
             "give an indicator either `if_true`/`if_false` or `ratings`, not both",
         );
@@ -182,7 +182,7 @@ pub(in crate::load) fn indicator_likelihood(
     if !r.is_empty() && r.values().all(|r| *r == Rating::NA) {
         let span = t.get("ratings").map(|v| v.span()).unwrap_or(t.span.clone());
         cx.err(
-            "E010",
+            Code::E010,
             span,
             "an indicator rated NA against every scenario predicts nothing",
         )
@@ -207,7 +207,7 @@ fn scenario_revisions(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, file: usize) -> Vec<
             && rt.get("summary").is_none()
         {
             let d = cx.err(
-                "E004",
+                Code::E004,
                 rt.span.clone(),
                 "a [[scenario.revision]] changes nothing: give it a `title` or a `summary`",
             );
@@ -284,7 +284,7 @@ fn indicator(
         && !it.t.contains_key("if_false")
     {
         let d = cx.err(
-            "E004",
+            Code::E004,
             it.span.clone(),
             "an observed indicator needs likelihoods: `if_true` and `if_false`, or `ratings`",
         );
