@@ -528,6 +528,10 @@ pub struct Indicator {
     pub due: Option<NaiveDate>,
     /// Where one would look for it (court records, a ministry's report).
     pub look: Option<String>,
+    /// Written on this day (`since`): a memo or view as of an earlier day
+    /// does not state it while it is open, nor rank it among what to collect
+    /// (an indicator worded with later knowledge). Scores ignore it.
+    pub since: Option<NaiveDate>,
     pub likelihood: Option<IndicatorLikelihood>,
     /// Sorted by date (stable: same-day observations keep file order).
     pub observations: Vec<Observation>,
@@ -536,6 +540,18 @@ pub struct Indicator {
 }
 
 impl Indicator {
+    /// Whether the indicator had been written by `date` (no `since`, or
+    /// `since` on or before it).
+    pub fn stated_on(&self, date: NaiveDate) -> bool {
+        self.since.is_none_or(|d| d <= date)
+    }
+
+    /// Open on `date`: stated by then and not yet observed. Only open
+    /// indicators are listed to watch and ranked by `collect`.
+    pub fn open_on(&self, date: NaiveDate) -> bool {
+        self.stated_on(date) && self.observation_as_of(date).is_none()
+    }
+
     /// The observation in force on `date`: the latest one dated on or before it.
     pub fn observation_as_of(&self, date: NaiveDate) -> Option<(usize, &Observation)> {
         self.observations

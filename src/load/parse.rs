@@ -182,6 +182,7 @@ pub(super) const INDICATOR_KEYS: &[&str] = &[
     "text",
     "due",
     "look",
+    "since",
     "if_true",
     "if_false",
     "ratings",
@@ -811,6 +812,7 @@ pub(super) fn parse_scenarios(
             let itext = it.req_str(cx, "text");
             let due = it.opt_date(cx, "due").map(|x| x.0);
             let look = it.opt_str(cx, "look").map(|x| x.0);
+            let isince = it.opt_date(cx, "since").map(|x| x.0);
             let likelihood = indicator_likelihood(cx, &it, &mut rating_refs);
             let isilence = silences(cx, &it, Level::Indicator);
             let mut observations = Vec::new();
@@ -865,6 +867,7 @@ pub(super) fn parse_scenarios(
                     text: itext.0,
                     due,
                     look,
+                    since: isince,
                     likelihood,
                     observations,
                     silence: isilence,

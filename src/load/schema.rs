@@ -363,6 +363,8 @@ pub struct Indicator {
     due: Option<Date>,
     /// Where one would look for it: court records, trial monitoring, a ministry's report.
     look: Option<String>,
+    /// From this day on: a memo or view as of an earlier day does not state it and does not rank it among what to collect; its likelihoods and observations count as without it.
+    since: Option<Date>,
     /// P(observed | this scenario), strictly between 0 and 1.
     if_true: Option<f64>,
     /// P(observed | any other scenario).

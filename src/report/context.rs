@@ -773,6 +773,8 @@ fn context_parts<'a>(
             ws.scenarios[j]
                 .indicators
                 .iter()
+                // Not yet written and not observed: not stated (`since`).
+                .filter(|i| i.stated_on(a.as_of) || i.observation_as_of(a.as_of).is_some())
                 .map(move |i| indicator_view(ws, a, rk, j, i))
         })
         .collect();
