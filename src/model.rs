@@ -674,6 +674,8 @@ impl SourceKind {
 pub struct Source {
     pub id: String,
     pub name: String,
+    /// `short`: a label for sentences that name the source.
+    pub short: Option<String>,
     pub url: Option<String>,
     pub kind: SourceKind,
     pub reliability: Reliability,
@@ -688,6 +690,24 @@ pub struct Source {
 }
 
 impl Source {
+    /// How a sentence names the source: `short` if set, else `name` up to its
+    /// first " (", ", " or ": " (when that leaves at least three characters),
+    /// else the whole `name`.
+    pub fn label(&self) -> &str {
+        if let Some(s) = &self.short {
+            return s;
+        }
+        let cut = [" (", ", ", ": "]
+            .iter()
+            .filter_map(|p| self.name.find(p))
+            .filter(|&i| self.name[..i].trim().chars().count() >= 3)
+            .min();
+        match cut {
+            Some(i) => self.name[..i].trim(),
+            None => &self.name,
+        }
+    }
+
     /// Whether the source had appeared by `date`. One without `published`
     /// counts as published on the date of each record that cites it, so as
     /// of any date on which such a record is in force it has.
@@ -1024,6 +1044,38 @@ pub struct GitLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_label_is_short_else_the_name_cut_at_its_first_aside() {
+        let src = |name: &str, short: Option<&str>| Source {
+            id: "s".into(),
+            name: name.into(),
+            short: short.map(String::from),
+            url: None,
+            kind: SourceKind::Media,
+            reliability: Reliability::B,
+            origin: None,
+            interest: None,
+            published: None,
+            loc: Loc::default(),
+        };
+        let cornell =
+            "Svante E. Cornell, \"Learning from Kazakhstan's January Crisis\" (April 2022)";
+        assert_eq!(src(cornell, None).label(), "Svante E. Cornell");
+        assert_eq!(
+            src(cornell, Some("Cornell's analysis")).label(),
+            "Cornell's analysis"
+        );
+        assert_eq!(src("Akorda (presidential office)", None).label(), "Akorda");
+        assert_eq!(src("Reuters", None).label(), "Reuters");
+        assert_eq!(
+            src("Fergana News: Russian edition", None).label(),
+            "Fergana News"
+        );
+        // A cut that would leave fewer than three characters is not taken.
+        assert_eq!(src("AP (wire)", None).label(), "AP (wire)");
+        assert_eq!(src("AP, wire (US)", None).label(), "AP, wire");
+    }
 
     #[test]
     fn ratings_parse_in_every_spelling() {

@@ -193,6 +193,7 @@ pub(super) const OBSERVATION_KEYS: &[&str] = &["date", "observed", "update", "cl
 pub(super) const SOURCE_KEYS: &[&str] = &[
     "id",
     "name",
+    "short",
     "url",
     "kind",
     "reliability",
@@ -1143,6 +1144,10 @@ pub(super) fn parse_claims(
             t.check_keys(cx, SOURCE_KEYS);
             let id = slug(cx, &t);
             let name = t.req_str(cx, "name");
+            let short = t
+                .opt_str(cx, "short")
+                .map(|x| x.0)
+                .filter(|x| !x.trim().is_empty());
             let url = url_of(cx, &t, false);
             let kind = match t.req_str(cx, "kind") {
                 Some((k, span)) => {
@@ -1197,6 +1202,7 @@ pub(super) fn parse_claims(
                     s: Source {
                         id: id.0,
                         name: name.map(|n| n.0).unwrap_or_default(),
+                        short,
                         url,
                         kind: kind.unwrap_or(SourceKind::Other),
                         reliability: reliability.unwrap_or(Reliability::F),

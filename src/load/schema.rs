@@ -403,6 +403,8 @@ pub struct ClaimsFile {
 pub struct Source {
     id: Slug,
     name: String,
+    /// A short label for sentences that name the source ("Cornell's analysis"); without it the memo shortens `name`.
+    short: Option<String>,
     url: Option<Url>,
     kind: SourceKindName,
     /// Admiralty source reliability: A completely reliable … E unreliable, F cannot be judged.

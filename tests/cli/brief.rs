@@ -360,3 +360,31 @@ fn bundled_indicators_written_on_5_january_are_not_stated_before() {
         assert!(collect.contains(text), "{text}:\n{collect}");
     }
 }
+
+/// A revised rating is explained by the revision that set it, not by the
+/// rationale written for the first rating: `knb-deputies-dismissed` was C
+/// for the official story on 9 January ("expected under the official story
+/// too") and I from 13 January, when two deputies were charged with plotting.
+#[test]
+fn a_revised_rating_gives_the_revision_note_as_its_reason() {
+    let run = |date: &str| {
+        let out = kz(&repo_root())
+            .args(["brief", "--as-of", date])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let stale = "expected under the official story too";
+    let late = run("2022-04-18");
+    assert!(!late.contains(stale), "{late}");
+    assert!(
+        late.contains("*Why I:* Sadykulov and Yergozhin were detained"),
+        "{late}"
+    );
+    // Unrevised ratings keep their rationale.
+    assert!(
+        late.contains("*Why I:* A president planning to let the crisis escalate"),
+        "{late}"
+    );
+}
