@@ -256,7 +256,7 @@ fn an_assumption_naming_an_unknown_scenario_is_an_error() {
 fn the_bundled_memo_summarises_what_check_silences_and_says_no_indicator_changes_the_leader() {
     let memo = brief(&repo_root(), &[]);
     assert!(
-        memo.contains("The workspace acknowledges 38 warnings that would otherwise be shown"),
+        memo.contains("The workspace acknowledges 40 warnings that would otherwise be shown"),
         "{memo}"
     );
     assert!(
