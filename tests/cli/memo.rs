@@ -354,3 +354,30 @@ fn the_timeline_starts_on_the_day_the_question_was_opened() {
     let first = v["points"].as_array().or_else(|| v.as_array()).unwrap()[0]["date"].clone();
     assert_eq!(first, "2024-03-03");
 }
+
+/// The bundled question (the violence of 4–6 January) was opened on 6
+/// January: the timeline starts there, `--from` still reaches back to 2019.
+#[test]
+fn the_bundled_timeline_starts_when_the_question_was_opened() {
+    let dates = |args: &[&str]| -> Vec<String> {
+        let out = kz(&repo_root())
+            .args(["timeline", "--format", "csv"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').next().map(str::to_string))
+            .collect()
+    };
+    let opened = dates(&[]);
+    assert_eq!(opened.first().map(String::as_str), Some("2022-01-06"));
+    let all = dates(&["--from", "2019-01-01"]);
+    assert!(
+        all.first().is_some_and(|d| d.starts_with("2019")),
+        "{all:?}"
+    );
+    assert!(all.len() > opened.len());
+}
