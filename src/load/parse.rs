@@ -182,6 +182,7 @@ pub(super) const INDICATOR_KEYS: &[&str] = &[
     "text",
     "due",
     "look",
+    "since",
     "if_true",
     "if_false",
     "ratings",
@@ -192,6 +193,7 @@ pub(super) const OBSERVATION_KEYS: &[&str] = &["date", "observed", "update", "cl
 pub(super) const SOURCE_KEYS: &[&str] = &[
     "id",
     "name",
+    "short",
     "url",
     "kind",
     "reliability",
@@ -888,6 +890,7 @@ pub(super) fn parse_scenarios(
             let itext = it.req_str(cx, "text");
             let due = it.opt_date(cx, "due").map(|x| x.0);
             let look = it.opt_str(cx, "look").map(|x| x.0);
+            let isince = it.opt_date(cx, "since").map(|x| x.0);
             let likelihood = indicator_likelihood(cx, &it, &mut rating_refs);
             let isilence = silences(cx, &it, Level::Indicator);
             let mut observations = Vec::new();
@@ -942,6 +945,7 @@ pub(super) fn parse_scenarios(
                     text: itext.0,
                     due,
                     look,
+                    since: isince,
                     likelihood,
                     observations,
                     silence: isilence,
@@ -1217,6 +1221,10 @@ pub(super) fn parse_claims(
             t.check_keys(cx, SOURCE_KEYS);
             let id = slug(cx, &t);
             let name = t.req_str(cx, "name");
+            let short = t
+                .opt_str(cx, "short")
+                .map(|x| x.0)
+                .filter(|x| !x.trim().is_empty());
             let url = url_of(cx, &t, false);
             let kind = match t.req_str(cx, "kind") {
                 Some((k, span)) => {
@@ -1271,6 +1279,7 @@ pub(super) fn parse_claims(
                     s: Source {
                         id: id.0,
                         name: name.map(|n| n.0).unwrap_or_default(),
+                        short,
                         url,
                         kind: kind.unwrap_or(SourceKind::Other),
                         reliability: reliability.unwrap_or(Reliability::F),
