@@ -88,6 +88,7 @@ pub(super) const INDICATOR_KEYS: &[&str] = &[
     "text",
     "due",
     "look",
+    "since",
     "if_true",
     "if_false",
     "ratings",
@@ -98,6 +99,7 @@ pub(super) const OBSERVATION_KEYS: &[&str] = &["date", "observed", "update", "cl
 pub(super) const SOURCE_KEYS: &[&str] = &[
     "id",
     "name",
+    "short",
     "url",
     "kind",
     "reliability",

@@ -362,6 +362,8 @@ pub struct Indicator {
     due: Option<Date>,
     /// Where one would look for it: court records, trial monitoring, a ministry's report.
     look: Option<String>,
+    /// From this day on: a memo or view as of an earlier day does not state it and does not rank it among what to collect; its likelihoods and observations count as without it.
+    since: Option<Date>,
     /// P(observed | this scenario), strictly between 0 and 1.
     if_true: Option<f64>,
     /// P(observed | any other scenario).
@@ -400,6 +402,8 @@ pub struct ClaimsFile {
 pub struct Source {
     id: Slug,
     name: String,
+    /// A short label for sentences that name the source ("Cornell's analysis"); without it the memo shortens `name`.
+    short: Option<String>,
     url: Option<Url>,
     kind: SourceKindName,
     /// Admiralty source reliability: A completely reliable … E unreliable, F cannot be judged.

@@ -233,6 +233,10 @@ pub(in crate::load) fn parse_claims(
             t.check_keys(cx, SOURCE_KEYS);
             let id = slug(cx, &t);
             let name = t.req_str(cx, "name");
+            let short = t
+                .opt_str(cx, "short")
+                .map(|x| x.0)
+                .filter(|x| !x.trim().is_empty());
             let url = url_of(cx, &t, false);
             let kind = match t.req_str(cx, "kind") {
                 Some((k, span)) => {
@@ -287,6 +291,7 @@ pub(in crate::load) fn parse_claims(
                     s: Source {
                         id: id.0,
                         name: name.map(|n| n.0).unwrap_or_default(),
+                        short,
                         url,
                         kind: kind.unwrap_or(SourceKind::Other),
                         reliability: reliability.unwrap_or(Reliability::F),

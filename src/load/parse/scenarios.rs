@@ -252,6 +252,7 @@ fn indicator(
     let itext = it.req_str(cx, "text");
     let due = it.opt_date(cx, "due").map(|x| x.0);
     let look = it.opt_str(cx, "look").map(|x| x.0);
+    let isince = it.opt_date(cx, "since").map(|x| x.0);
     let likelihood = indicator_likelihood(cx, it, refs.rating_refs);
     let isilence = silences(cx, it, Level::Indicator);
     let mut observations = Vec::new();
@@ -306,6 +307,7 @@ fn indicator(
             text: itext.0,
             due,
             look,
+            since: isince,
             likelihood,
             observations,
             silence: isilence,
