@@ -120,12 +120,12 @@ pub struct ChangeJson {
     pub kind: &'static str,
     pub fields: Vec<String>,
     /// Scenario id → change of this claim's part in its log-odds.
-    pub log_odds: crate::report::diff::IdMap,
-    pub weighted_inconsistency: crate::report::diff::IdMap,
+    pub log_odds: crate::engine::diff::IdMap,
+    pub weighted_inconsistency: crate::engine::diff::IdMap,
 }
 
-fn ids(ws: &Workspace, v: &[f64]) -> crate::report::diff::IdMap {
-    crate::report::diff::IdMap(
+fn ids(ws: &Workspace, v: &[f64]) -> crate::engine::diff::IdMap {
+    crate::engine::diff::IdMap(
         ws.scenarios
             .iter()
             .map(|s| s.id.clone())

@@ -4,6 +4,7 @@
 use crate::engine::calibration::{self, Bin, Forecast, IndicatorForecast, PartScore, ViewScore};
 use crate::engine::history::{self, Recorded};
 use crate::model::*;
+use crate::report::format::num;
 use crate::report::table;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -263,15 +264,6 @@ fn aligned(out: &mut String, rows: &[Vec<String>], left: usize) {
     ));
 }
 
-/// A number for the table; −∞ (a probability of 0 on what happened) spelt out.
-pub fn num(x: f64, decimals: usize) -> String {
-    if x == f64::NEG_INFINITY {
-        "-inf".into()
-    } else {
-        format!("{x:.decimals$}")
-    }
-}
-
 pub fn to_table(c: &CalibrationJson) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -469,7 +461,7 @@ fn parts_table(out: &mut String, p: &PartsJson, what: &str, timed: bool) {
 
 /// Text in the SVG: escaped, and well-formed XML whatever it holds.
 fn esc(s: &str) -> String {
-    crate::report::diff::esc(&crate::report::escape::xml_text(s))
+    crate::report::escape::svg(s)
 }
 
 /// A reliability diagram: stated probability (x) against observed frequency

@@ -1,6 +1,6 @@
 //! The confidence rule's verdict in words (the rule: engine::confidence).
 
-use super::context::percent;
+use super::format::percent;
 use crate::engine::confidence::{Reason, Verdict};
 use crate::engine::words::Confidence;
 use crate::model::Workspace;

@@ -4,6 +4,7 @@
 use crate::engine::history::{self, Recorded};
 use crate::engine::{self, analysts, calibration, indicators, sensitivity, words, Assessment, Row};
 use crate::model::*;
+use crate::report::format::percent;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -307,18 +308,6 @@ pub struct MemoContext {
     pub marking_css: String,
     /// Inline charts; filled for the HTML report.
     pub charts: Option<super::matrix::Charts>,
-}
-
-/// Percent with no decimals, but never "0%" or "100%" for a non-extreme value.
-pub fn percent(p: f64) -> String {
-    let v = (p * 100.0).round();
-    if v <= 0.0 && p > 0.0 {
-        "<1%".into()
-    } else if v >= 100.0 && p < 1.0 {
-        ">99%".into()
-    } else {
-        format!("{v:.0}%")
-    }
 }
 
 const EVIDENCE_PER_SIDE: usize = 3;
@@ -1293,7 +1282,7 @@ fn analysts_view(ws: &Workspace, a: &Assessment, ranking: &[usize]) -> Option<An
 }
 
 fn score_text(x: f64, decimals: usize) -> String {
-    crate::report::calibration::num(x, decimals)
+    crate::report::format::num(x, decimals)
 }
 
 fn calibration_view(

@@ -2,7 +2,7 @@
 //! most diagnostic first) and the inline charts, computed from one
 //! assessment for the memo templates.
 
-use super::{calibration, chart, context::percent};
+use super::{calibration, chart, format::percent};
 use crate::engine::{timeline, Assessment, Row};
 use crate::model::*;
 use serde::Serialize;

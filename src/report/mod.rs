@@ -12,6 +12,7 @@ pub mod diff;
 pub mod docx;
 pub mod escape;
 pub mod fit;
+pub mod format;
 pub mod history;
 pub mod matrix;
 pub mod render;

@@ -4,9 +4,10 @@
 
 use super::watch::{Loaded, State};
 use crate::diag::DiagnosticRenderer;
+use crate::engine::diff::{Side, SideInfo};
 use crate::engine::{self, collect, sensitivity, timeline};
 use crate::model::*;
-use crate::report::diff::{self as rdiff, Side, SideInfo};
+use crate::report::diff as rdiff;
 use crate::report::{chart, context, render};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -46,14 +47,7 @@ pub fn query(q: &str) -> Query {
         })
         .collect()
 }
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use crate::report::escape::html as esc;
 
 /// A date in the query (absent: `None`), by the one date parser: a bad one is
 /// an error saying what is wrong, never another date.
@@ -220,7 +214,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
                         format!(
                             "{} ({})",
                             ws.scenarios[j].id,
-                            context::percent(p.scores[j].probability)
+                            crate::report::format::percent(p.scores[j].probability)
                         )
                     })
                     .unwrap_or_default();
@@ -254,7 +248,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
                 as_of: d.to_string(),
                 revision: None,
             };
-            let d = rdiff::diff(
+            let d = crate::engine::diff::diff(
                 &Side {
                     ws,
                     assessment: &aa,
