@@ -14,7 +14,7 @@ mod gen;
 use kzclaims::engine::diff as rdiff;
 use kzclaims::engine::{self, collect, sensitivity, timeline};
 use kzclaims::model::EngineKind;
-use kzclaims::report::{context, render};
+use kzclaims::report::memo::{context, render};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::hint::black_box;

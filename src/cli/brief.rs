@@ -5,7 +5,7 @@ use super::{assess_workspace, emit, Cli, CmdResult};
 use crate::engine;
 use crate::engine::diff::{Side, SideInfo};
 use crate::report::diff as rdiff;
-use crate::report::{context, render};
+use crate::report::memo::{context, render};
 use render::MemoFormat;
 use std::path::PathBuf;
 
@@ -80,7 +80,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         BriefFormat::Md => MemoFormat::Md,
         BriefFormat::Html => MemoFormat::Html,
         BriefFormat::Docx => {
-            let bytes = crate::report::docx::render(&ctx);
+            let bytes = crate::report::memo::docx::render(&ctx);
             let path = args.out.as_deref().expect("checked above");
             return super::write_out(path, &bytes);
         }

@@ -7,7 +7,7 @@ use crate::engine::{self, Assessment};
 use crate::load::{self, git, git::RevisionInfo};
 use crate::model::{EngineKind, SourceFile, Workspace};
 use crate::report::diff as rdiff;
-use crate::report::{context, render};
+use crate::report::memo::{context, render};
 use chrono::NaiveDate;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

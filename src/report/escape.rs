@@ -4,6 +4,8 @@
 //!
 //! - [`html`]: text or an attribute value in HTML (and XML): `&`, `<`, `>`,
 //!   `"` and `'` as entities; [`svg`] is the same after [`xml_text`].
+//! - [`neutralise_cell`]: a CSV cell a spreadsheet would run as a formula
+//!   gets a leading apostrophe ([`restore_cell`] takes it off on reading).
 //! - [`md_inert`]: Markdown prose in which no tag, link or link definition
 //!   can form.
 //! - [`terminal`]: a table cell on a terminal. Control characters (C0, DEL,
@@ -142,6 +144,35 @@ pub fn md_inert(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether a spreadsheet would read a cell starting with this character as
+/// a formula (or, for tab and CR, strip it and then read the rest).
+fn starts_formula(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// A cell as written to a CSV file: one that a spreadsheet would run as a
+/// formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return)
+/// gets a leading apostrophe, which spreadsheets show as text. A cell that
+/// already starts with apostrophes before such a character gets one more, so
+/// that [`restore_cell`] gives back exactly what was written
+/// (docs/interop.md, "Formulas in CSV cells"). Used by every CSV the program
+/// writes (`export`, `timeline`).
+pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.trim_start_matches('\'').chars().next() {
+        Some(c) if starts_formula(c) => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// The cell [`neutralise_cell`] was given: one leading apostrophe taken off
+/// a cell whose apostrophes are followed by a formula character.
+pub fn restore_cell(cell: &str) -> &str {
+    match cell.trim_start_matches('\'').chars().next() {
+        Some(c) if starts_formula(c) && cell.starts_with('\'') => &cell[1..],
+        _ => cell,
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::engine::diff::{Side, SideInfo};
 use crate::engine::{self, collect, sensitivity, timeline};
 use crate::model::*;
 use crate::report::diff as rdiff;
-use crate::report::{chart, context, render};
+use crate::report::memo::{chart, context, render};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -275,7 +275,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
             let s = sensitivity::analyse(ws, &a);
             let body = format!(
                 "<h1>How much the conclusion rests on, as of {date}</h1><pre>{}</pre>",
-                esc(&crate::report::sensitivity::to_table(ws, &a, &s))
+                esc(&crate::report::views::sensitivity::to_table(ws, &a, &s))
             );
             (200, simple("Sensitivity", &nav, &body))
         }
@@ -283,7 +283,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
             let c = collect::analyse_assessment(ws, &a);
             let body = format!(
                 "<h1>What to find out next, as of {date}</h1><pre>{}</pre>",
-                esc(&crate::report::collect::to_table(ws, &c))
+                esc(&crate::report::views::collect::to_table(ws, &c))
             );
             (200, simple("Find out next", &nav, &body))
         }

@@ -1,6 +1,6 @@
 //! `kzclaims diff` written out: text, Markdown, HTML, GitHub annotations, the
-//! words shared by every format and by `brief --since`, and the memo redline
-//! (unified diff and word-level HTML). The diff itself (what changed and the
+//! words shared by every format and by `brief --since` (`wording`), and the
+//! memo redline (unified diff and word-level HTML). The diff itself (what changed and the
 //! attribution of each move) is computed in [`crate::engine::diff`].
 
 use crate::engine::diff::*;
@@ -21,59 +21,6 @@ pub use markdown::*;
 pub use redline::*;
 pub use text::*;
 pub use wording::*;
-
-// ---------------------------------------------------------------------------
-// Words shared by every format and by `brief --since`.
-
-fn title_of<'a>(d: &'a Diff, id: &'a str) -> &'a str {
-    d.scenarios
-        .iter()
-        .find(|s| s.id == id)
-        .map(|s| s.title.as_str())
-        .unwrap_or(id)
-}
-
-/// The memo's "What changed since …" block, in the shape the built-in
-/// templates read: `label`, `summary`, `moves` and `drivers` (strings), plus
-/// `flipped` and `changed`.
-pub fn since_block(d: &Diff) -> serde_json::Value {
-    let mut summary = headline(d);
-    if let Some(c) = record_counts(&d.record) {
-        let _ = write!(summary, " Since then: {c}.");
-    }
-    let moves: Vec<String> = d
-        .scenarios
-        .iter()
-        .filter(|m| m.moved())
-        .map(|m| format!("{}: {}", m.title, move_text(m, d.engine)))
-        .collect();
-    let drivers: Vec<String> = d
-        .attribution
-        .parts
-        .iter()
-        .take(5)
-        .map(|p| match &p.claim {
-            Some(c) => format!(
-                "{c} ({}): {} — {}",
-                part_kind_text(p),
-                p.statement.clone().unwrap_or_default(),
-                part_effect(p, d.engine)
-            ),
-            None => format!(
-                "the prior probabilities changed — {}",
-                part_effect(p, d.engine)
-            ),
-        })
-        .collect();
-    serde_json::json!({
-        "label": d.from.label,
-        "changed": d.changed,
-        "flipped": d.leader.flipped,
-        "summary": summary,
-        "moves": moves,
-        "drivers": drivers,
-    })
-}
 
 #[cfg(test)]
 mod tests {

@@ -188,7 +188,7 @@ pub struct CalibrationView {
     pub indicators: Vec<ResolvedIndicator>,
     /// Real forecasts and reconstructions scored apart, with the sentences
     /// the section leads with; present when the git history is read.
-    pub parts: Option<super::history::CalibrationParts>,
+    pub parts: Option<crate::report::views::history::CalibrationParts>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,7 +270,7 @@ pub struct MemoContext {
     pub open_indicators: Vec<IndicatorView>,
     pub observed_indicators: Vec<IndicatorView>,
     /// What to find out next: the open indicators that would tell the most.
-    pub collect: crate::report::collect::CollectView,
+    pub collect: crate::report::views::collect::CollectView,
     pub sensitivity: SensitivityView,
     /// What the judgment rests on: against the runner-up and each close
     /// alternative, the fewest claims carrying 80% of the lead (at most 8).
@@ -286,7 +286,7 @@ pub struct MemoContext {
     pub calibration: Option<CalibrationView>,
     /// Present when the git history shows that claims in force were
     /// recorded after the memo's date: the memo is a reconstruction.
-    pub reconstruction: Option<super::history::ReconstructionView>,
+    pub reconstruction: Option<crate::report::views::history::ReconstructionView>,
     pub sources: Vec<SourceView>,
     pub claims_in_force: usize,
     pub claims_retracted: usize,
@@ -545,7 +545,7 @@ fn context_parts<'a>(
                 a.as_of,
             )
         })
-        .map(|r| super::history::reconstruction_view(&r));
+        .map(|r| crate::report::views::history::reconstruction_view(&r));
     let ranking = a.ranking();
     let mut lists = for_against(ws, a);
     let scenarios: Vec<ScenarioView> = ranking
@@ -1076,8 +1076,8 @@ fn reading_notes(ws: &Workspace, engine: EngineKind, analysts: bool) -> Vec<Stri
     v
 }
 
-fn collect_view(ws: &Workspace, a: &Assessment) -> crate::report::collect::CollectView {
-    crate::report::collect::memo_view(ws, &engine::collect::analyse_assessment(ws, a))
+fn collect_view(ws: &Workspace, a: &Assessment) -> crate::report::views::collect::CollectView {
+    crate::report::views::collect::memo_view(ws, &engine::collect::analyse_assessment(ws, a))
 }
 
 fn indicator_view(
@@ -1176,7 +1176,7 @@ fn sensitive_item(ws: &Workspace, a: &Assessment, e: &sensitivity::Effect) -> Se
     };
     SensitiveItem {
         id: e.kind.label(ws),
-        date: crate::report::sensitivity::item_date(ws, a, e.kind),
+        date: crate::report::views::sensitivity::item_date(ws, a, e.kind),
         statement,
         url,
         contribution: format!("{:+.2}", e.contribution),
@@ -1196,7 +1196,7 @@ fn sensitivity_view(
         margin_text: format!(
             "{:.2} ({})",
             s.margin,
-            crate::report::sensitivity::margin_kind(a.engine)
+            crate::report::views::sensitivity::margin_kind(a.engine)
         ),
         tied: s.tied,
         item_noun: if s.effects.iter().all(|e| e.kind.is_claim()) {
@@ -1205,7 +1205,7 @@ fn sensitivity_view(
             "claim or observation"
         },
         rests_on: s.deciding.as_ref().map(|d| d.items.len()),
-        summary: crate::report::sensitivity::summary(ws, s).replace('`', ""),
+        summary: crate::report::views::sensitivity::summary(ws, s).replace('`', ""),
         deciding: s
             .deciding
             .iter()
@@ -1312,7 +1312,7 @@ fn calibration_view(
         });
         let flags = ind_real.as_deref().unwrap_or(&[]);
         let n_real = flags.iter().filter(|x| **x).count();
-        super::history::calibration_parts(
+        crate::report::views::history::calibration_parts(
             question.as_ref().map(|(r, x)| (r.as_ref(), x.as_ref())),
             n_real,
             flags.len() - n_real,

@@ -9,8 +9,8 @@ use std::path::Path;
 /// Built-in templates, embedded in the binary (also the bundled workspace's
 /// `templates/`, which `init` copies).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("memo.md", include_str!("../../templates/memo.md")),
-    ("memo.html", include_str!("../../templates/memo.html")),
+    ("memo.md", include_str!("../../../templates/memo.md")),
+    ("memo.html", include_str!("../../../templates/memo.html")),
 ];
 
 /// Output format of a memo.
@@ -260,7 +260,7 @@ pub trait Scale {
     fn claims(&self) -> usize;
 }
 
-impl Scale for crate::report::context::MemoContext {
+impl Scale for crate::report::memo::context::MemoContext {
     fn claims(&self) -> usize {
         self.claims_in_force + self.claims_retracted
     }
