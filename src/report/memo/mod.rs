@@ -12,3 +12,4 @@ pub mod docx;
 pub mod matrix;
 pub mod render;
 pub mod sections;
+mod summary;
