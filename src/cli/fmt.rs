@@ -53,8 +53,21 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
             if changed.len() == 1 { "" } else { "s" }
         )));
     }
+    let real_root = ws
+        .root
+        .canonicalize()
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", ws.root.display())))?;
     for (rel, text) in &changed {
-        let path = ws.root.join(rel);
+        // A file reached through a link inside the workspace is written
+        // where the link leads, and the link stays a link. The loader read
+        // it under the same rule; anything else now (the link changed since)
+        // is refused.
+        let path = crate::load::files::resolve(&real_root, &ws.root, rel, false).map_err(|r| {
+            Failure::Usage(format!(
+                "cannot write {rel}: {}; nothing was written to it",
+                r.describe(rel)
+            ))
+        })?;
         write_atomic(&path, text.as_bytes())
             .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
         println!("formatted {rel}");

@@ -27,6 +27,7 @@ pub fn run(args: &Args) -> CmdResult {
         let text = String::from_utf8_lossy(&page(cmd)?).into_owned();
         return super::emit(None, &text);
     };
+    super::out::folder(dir)?;
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", dir.display())))?;
     let mut pages = vec![("kzclaims.1".to_string(), page(cmd.clone())?)];

@@ -74,6 +74,100 @@ pub fn target(path: &Path) -> Result<PathBuf, Failure> {
     Ok(file)
 }
 
+/// Check the folder `man --out` / `schema --out` will fill, before anything
+/// is created: it is a folder or does not exist yet, under a path whose
+/// existing part is a folder; a symbolic link on the way is followed only
+/// while it stays inside the current folder's tree; and it is not a
+/// workspace's input folder (`claims/`, `scenarios/`, `templates/`) nor
+/// under one. A refusal is a usage error (exit 2) and nothing is created.
+pub fn folder(dir: &Path) -> Result<(), Failure> {
+    let shown = dir.display();
+    let refuse = |why: String| {
+        Failure::Usage(format!(
+            "refusing to write --out {shown}: {why}; nothing was written"
+        ))
+    };
+    // The longest part of the path that exists, and what is still to create.
+    let mut existing = dir.to_path_buf();
+    let mut missing = Vec::new();
+    loop {
+        match std::fs::symlink_metadata(&existing) {
+            Ok(_) => break,
+            // Not there, or under a file (ENOTDIR): look one level up.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                let Some(name) = existing.file_name() else {
+                    break;
+                };
+                missing.push(name.to_os_string());
+                existing = match existing.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+            }
+            Err(e) => {
+                return Err(refuse(format!(
+                    "cannot inspect {} ({e})",
+                    existing.display()
+                )))
+            }
+        }
+    }
+    let real = std::fs::canonicalize(&existing).map_err(|_| {
+        refuse(format!(
+            "{} is a symbolic link that leads nowhere",
+            existing.display()
+        ))
+    })?;
+    let meta = std::fs::metadata(&real)
+        .map_err(|e| refuse(format!("cannot inspect {} ({e})", real.display())))?;
+    if !meta.is_dir() {
+        return Err(refuse(format!(
+            "{} is {}, not a folder",
+            existing.display(),
+            if meta.is_file() {
+                "a regular file"
+            } else {
+                kind(&meta.file_type())
+            }
+        )));
+    }
+    // Through a link: only to a folder inside the current folder's tree.
+    let cwd = std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .map_err(|e| refuse(format!("cannot read the current folder ({e})")))?;
+    let through_link = existing.ancestors().any(|a| {
+        !a.as_os_str().is_empty()
+            && std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink())
+    });
+    if through_link && !real.starts_with(&cwd) {
+        return Err(refuse(format!(
+            "{} leads through a symbolic link to {}, outside the current folder",
+            existing.display(),
+            real.display()
+        )));
+    }
+    let full = missing.iter().rev().fold(real.clone(), |p, n| p.join(n));
+    if let Some(root) = crate::load::find_root(&real) {
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        if let Ok(rel) = full.strip_prefix(&root) {
+            if let Some(Component::Normal(first)) = rel.components().next() {
+                if INPUT_DIRS.iter().any(|d| first == std::ffi::OsStr::new(d)) {
+                    return Err(refuse(format!(
+                        "it is the workspace's {}/ folder or under it, which holds its inputs",
+                        first.to_string_lossy()
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What a file type is, in words.
 fn kind(t: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]

@@ -25,6 +25,7 @@ pub fn run(args: &Args) -> CmdResult {
         }
         return emit(None, &super::json_text(&all));
     };
+    super::out::folder(dir)?;
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", dir.display())))?;
     for (name, text) in schemas {

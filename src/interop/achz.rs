@@ -581,6 +581,26 @@ mod tests {
         );
     }
 
+    /// The cap docs/interop.md states is the one [`gunzip`] applies: 64 MiB
+    /// of zeros pass, one byte more is refused.
+    #[test]
+    fn the_documented_cap_is_the_one_applied() {
+        let doc = include_str!("../../docs/interop.md");
+        let said = format!(
+            "inflated as a stream and may inflate to at most **{} MiB**",
+            MAX_INFLATED >> 20
+        );
+        assert!(
+            doc.contains(&said),
+            "docs/interop.md no longer says {said:?}"
+        );
+        let mut zeros = vec![0u8; MAX_INFLATED as usize];
+        assert_eq!(gunzip(&gzip(&zeros)).unwrap().len(), zeros.len());
+        zeros.push(0);
+        let e = gunzip(&gzip(&zeros)).unwrap_err();
+        assert!(e.contains("more than 64 MiB"), "{e}");
+    }
+
     #[test]
     fn inflation_stops_at_the_cap() {
         let big = gzip(&vec![b'x'; 3 << 20]);

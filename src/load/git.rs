@@ -139,14 +139,30 @@ pub fn read_at(root: &Path, spec: &str) -> Result<(Vec<SourceFile>, RevisionInfo
     blobs.sort();
     let mut files = Vec::with_capacity(blobs.len());
     for (rel, oid) in blobs {
-        let mut blob = repo
-            .find_blob(oid)
+        let bytes = read_blob(&repo, oid)
             .map_err(|e| other(format!("cannot read `{rel}` at `{spec}`: {e}")))?;
-        let text = String::from_utf8(std::mem::take(&mut blob.data))
+        let text = String::from_utf8(bytes)
             .map_err(|_| other(format!("`{rel}` at `{spec}` is not UTF-8 text")))?;
         files.push(SourceFile { rel, text });
     }
     Ok((files, info))
+}
+
+/// A blob's bytes, refused unread when it holds more than the working
+/// tree's per-file limit ([`crate::load::files::MAX_FILE_BYTES`], 16 MiB):
+/// its size is read from the object's header before the blob is inflated.
+/// The error says how large it is; the caller names the revision and path.
+pub(super) fn read_blob(repo: &gix::Repository, oid: gix::ObjectId) -> Result<Vec<u8>, String> {
+    let limit = crate::load::files::MAX_FILE_BYTES;
+    let size = repo.find_header(oid).map_err(|e| e.to_string())?.size();
+    if size > limit {
+        return Err(format!(
+            "it holds {size} bytes, more than the {} MiB kzclaims reads from one file (docs/checks.md)",
+            limit >> 20
+        ));
+    }
+    let mut blob = repo.find_blob(oid).map_err(|e| e.to_string())?;
+    Ok(std::mem::take(&mut blob.data))
 }
 
 fn is_blob(kind: gix::object::tree::EntryKind) -> bool {

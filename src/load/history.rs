@@ -156,7 +156,13 @@ impl Walker<'_> {
         files.sort();
         let mut state = None;
         for (rel, blob) in files {
-            if let Some(t) = self.claim_in(blob)? {
+            let claim = self.claim_in(blob).map_err(|e| {
+                format!(
+                    "cannot read `{rel}` at commit {}: {e}",
+                    commit.id.to_hex_with_len(7)
+                )
+            })?;
+            if let Some(t) = claim {
                 state = Some((rel, t));
                 break;
             }
@@ -169,8 +175,8 @@ impl Walker<'_> {
         if let Some(c) = self.blobs.get(&blob) {
             return Ok(c.clone());
         }
-        let data = self.repo.find_blob(blob).map_err(|e| e.to_string())?;
-        let text = String::from_utf8_lossy(&data.data);
+        let data = super::git::read_blob(self.repo, blob)?;
+        let text = String::from_utf8_lossy(&data);
         let found = if text.contains(&self.needle) {
             // A file that does not parse at some commit (a conflict left in
             // it, a typo) does not hold the claim there.

@@ -159,6 +159,8 @@ fn read_files_with(
 
 /// A file's text; bytes that are not UTF-8 are an error at the first of them
 /// (the text keeps a replacement character there, so the snippet shows it).
+const NOT_UTF8: &str = "the file is not valid UTF-8";
+
 fn decode(rel: String, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> SourceFile {
     match String::from_utf8(bytes) {
         Ok(text) => SourceFile { rel, text },
@@ -166,7 +168,7 @@ fn decode(rel: String, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> SourceFil
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             diags.push(
-                Diagnostic::error("E001", "the file is not valid UTF-8")
+                Diagnostic::error("E001", NOT_UTF8)
                     .at(rel.clone(), at..at + '\u{FFFD}'.len_utf8())
                     .label("bytes that are not UTF-8")
                     .help("save the file as UTF-8 (TOML files must be UTF-8)"),
@@ -332,8 +334,8 @@ pub fn load_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, Load
 /// as it is parsed and its text let go as soon as it has parsed cleanly, so
 /// the texts and the parsed record are never all in memory at once, and the
 /// workspace comes back without texts ([`Workspace::release_texts`]). An
-/// invalid workspace is read again, keeping every text, so that its
-/// diagnostics quote the files as they are on disk.
+/// invalid workspace comes back with the texts its diagnostics quote (kept,
+/// or read back by their stamps; see `load_lean`), without parsing again.
 pub fn load_lean_with(root: &Path, progress: &dyn Progress) -> Result<Workspace, LoadError> {
     load_lean(root, progress, false).map(|(ws, _)| ws)
 }
@@ -357,13 +359,18 @@ fn load_lean(
     let real_root = root
         .canonicalize()
         .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", root.display())))?;
+    // Stamped always: an invalid workspace reads back, by their stamps, the
+    // texts its diagnostics quote instead of being loaded again.
     let lean = Lean {
         root,
         real_root: &real_root,
-        stamp,
+        stamp: true,
     };
-    match from_files_with(files, progress, Some(lean)) {
-        Ok((mut ws, claims_stamps)) => {
+    let mut files = files;
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let (parsed, claims_stamps) = parse_files(&mut files, progress, Some(lean), None);
+    match assemble(files, parsed) {
+        Ok(mut ws) => {
             ws.root = root.to_path_buf();
             let stamps = if stamp {
                 // The claims files were stamped as they were read; the rest
@@ -379,7 +386,40 @@ fn load_lean(
             ws.release_texts();
             Ok((ws, stamps))
         }
-        Err(LoadError::Invalid { .. }) => load_with(root, &NoProgress).map(|ws| (ws, Vec::new())),
+        // A claims file that could not be read or decoded here is reported
+        // as a full load reports it (which stops before parsing); a duplicate
+        // id's help gives the line of its first definition, found in a text
+        // that may have been let go (E005): both are loaded again.
+        Err(LoadError::Invalid { diagnostics, .. })
+            if diagnostics
+                .iter()
+                .any(|d| d.code == "IO" || d.code == "E005" || d.message == NOT_UTF8) =>
+        {
+            load_with(root, &NoProgress).map(|ws| (ws, Vec::new()))
+        }
+        // Parsed once: the texts of the claims files that parsed cleanly
+        // were let go; the ones the diagnostics quote are read back (a file
+        // changed on disk meanwhile: the workspace is loaded again).
+        Err(LoadError::Invalid {
+            diagnostics,
+            mut files,
+        }) => {
+            let stamps: Vec<TextStamp> = files
+                .iter()
+                .zip(claims_stamps)
+                .map(|(f, s)| s.unwrap_or_else(|| TextStamp::of(f.text.as_bytes())))
+                .collect();
+            let quoted: HashSet<&str> = diagnostics
+                .iter()
+                .flat_map(|d| std::iter::once(&d.file).chain(d.related.iter().map(|r| &r.file)))
+                .map(String::as_str)
+                .collect();
+            if read_back(root, &mut files, &stamps, |rel| quoted.contains(rel)).is_empty() {
+                Err(LoadError::Invalid { diagnostics, files })
+            } else {
+                load_with(root, &NoProgress).map(|ws| (ws, Vec::new()))
+            }
+        }
         Err(e) => Err(e),
     }
 }
@@ -1200,11 +1240,54 @@ mod tests {
                     .collect::<Vec<_>>()
             };
             assert_eq!(msgs(&got), msgs(&want), "{bad}");
-            assert!(
-                files.iter().all(|f| !f.text.is_empty()),
-                "{bad}: texts kept to quote"
-            );
+            for d in got.iter().filter(|d| !d.file.is_empty()) {
+                assert!(
+                    files.iter().any(|f| f.rel == d.file && !f.text.is_empty()),
+                    "{bad}: {} kept or read back to quote",
+                    d.file
+                );
+            }
         }
+    }
+
+    /// A broken workspace is parsed once by the lean load (`check`): the
+    /// texts its diagnostics quote are read back, not parsed again, and the
+    /// files that are not quoted stay without text.
+    #[test]
+    fn a_broken_workspace_is_parsed_once() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-unknown-source");
+        let dir = tempfile::tempdir().unwrap();
+        for rel in ["kzclaims.toml", "scenarios"] {
+            copy_tree(&src.join(rel), &dir.path().join(rel));
+        }
+        let claims = dir.path().join("claims");
+        std::fs::create_dir(&claims).unwrap();
+        // Names no other test uses: `parse::tests::PARSED` is shared.
+        let (quoted, broken, quiet) = (
+            "claims/parsed-once-quoted.toml",
+            "claims/parsed-once-broken.toml",
+            "claims/parsed-once-quiet.toml",
+        );
+        std::fs::copy(src.join("claims/march.toml"), dir.path().join(quoted)).unwrap();
+        std::fs::copy(src.join("claims/sources.toml"), dir.path().join(quiet)).unwrap();
+        std::fs::write(dir.path().join(broken), "=\n".repeat(100_000)).unwrap();
+        let (diags, files) = match load_lean_with(dir.path(), &NoProgress) {
+            Err(LoadError::Invalid { diagnostics, files }) => (diagnostics, files),
+            other => panic!("expected invalid, got {other:?}"),
+        };
+        let parsed = parse::tests::PARSED.lock().unwrap().clone();
+        for rel in [quoted, broken, quiet] {
+            assert_eq!(parsed.iter().filter(|p| *p == rel).count(), 1, "{rel}");
+        }
+        assert!(diags.iter().any(|d| d.file == quoted && d.code == "E007"));
+        assert!(diags.iter().any(|d| d.file == broken && d.code == "E001"));
+        let text = |rel: &str| &files.iter().find(|f| f.rel == rel).unwrap().text;
+        assert_eq!(
+            text(quoted),
+            &std::fs::read_to_string(dir.path().join(quoted)).unwrap()
+        );
+        assert_eq!(text(broken).len(), 200_000);
+        assert!(text(quiet).is_empty(), "not quoted, not read back");
     }
 
     /// `check` loads lean with stamps and reads back the files it quotes:

@@ -340,9 +340,16 @@ pub(super) fn parse_file<'i>(
     cx: &mut FileCx<'_>,
     text: &'i str,
 ) -> Option<toml::Spanned<DeTable<'i>>> {
+    #[cfg(test)]
+    tests::PARSED.lock().unwrap().push(cx.rel.to_string());
+    // A large file of garbage is told by its first lines: the rest is not
+    // parsed at all (see `flood_in_prefix`).
+    let flood = flood_in_prefix(text);
     // A file without errors (nearly every one) is parsed once.
-    if let Ok(doc) = DeTable::parse(text) {
-        return Some(doc);
+    if flood.is_none() {
+        if let Ok(doc) = DeTable::parse(text) {
+            return Some(doc);
+        }
     }
     // A file that does not parse because a merge left its markers in it:
     // say that, not where the TOML parser tripped (a marker line inside a
@@ -377,7 +384,15 @@ pub(super) fn parse_file<'i>(
     // for each). Only when they are few is the file parsed again for the
     // full list, which adds what the syntax pass cannot see (a key defined
     // twice, a bad escape); that list is capped too.
-    let (first, total) = syntax_errors(text);
+    // A flood found in the first lines is counted there only: `total` is
+    // then a lower bound (`counted`: over how many bytes).
+    let (first, total, counted) = match flood {
+        Some((first, at_least, counted)) => (first, at_least, Some(counted)),
+        None => {
+            let (first, total, _) = syntax_errors(text, text.len() + 1);
+            (first, total, None)
+        }
+    };
     let mut shown: Vec<(Span, String)> = Vec::new();
     let total = if total <= SYNTAX_ERRORS_SHOWN {
         let (_, errors) = DeTable::parse_recoverable(text);
@@ -427,38 +442,93 @@ pub(super) fn parse_file<'i>(
     }
     if total > SYNTAX_ERRORS_SHOWN {
         let more = total - SYNTAX_ERRORS_SHOWN;
+        let (at_least, counted) = match counted {
+            None => ("", String::new()),
+            Some(n) => (
+                "at least ",
+                format!(
+                    "; kzclaims counted the errors of the first {n} bytes only, out of {}",
+                    text.len()
+                ),
+            ),
+        };
         cx.diags.push(
             Diagnostic::error(
                 "E001",
                 format!(
-                    "… and {more} more TOML syntax error{} in this file",
+                    "… and {at_least}{more} more TOML syntax error{} in this file",
                     if more == 1 { "" } else { "s" }
                 ),
             )
             .in_file(cx.rel)
             .help(format!(
-                "the first {SYNTAX_ERRORS_SHOWN} are shown above; fix them and run kzclaims again (is this a TOML file?)"
+                "the first {SYNTAX_ERRORS_SHOWN} are shown above{counted}; fix them and run kzclaims again (is this a TOML file?)"
             )),
         );
     }
     None
 }
 
+/// The longest start of a file [`flood_in_prefix`] parses (and never more
+/// than a sixteenth of the file, so that a valid file pays little for it).
+const FLOOD_PREFIX: usize = 64 * 1024;
+
+/// A file longer than [`FLOOD_PREFIX`] whose first lines (a sixteenth of it,
+/// at most [`FLOOD_PREFIX`] bytes, cut at a line end) already hold more than
+/// [`SYNTAX_ERRORS_SHOWN`] syntax errors: its first errors, which are the
+/// whole file's first errors, and how many errors that start holds (a lower
+/// bound for the file), and the length of that start. `None` when the file is short or its start holds
+/// fewer errors: it is then parsed whole, as any file.
+///
+/// Why the first errors are the whole file's: the lexer and the parser read
+/// left to right and look one token ahead, so on the start they report what
+/// they report on the whole file until they reach its last line (there a
+/// token may be cut short, and the end of the input may close what the file
+/// closes later). Only the errors reported before the first one placed on
+/// that last line are kept.
+fn flood_in_prefix(text: &str) -> Option<(Vec<toml_parser::ParseError>, usize, usize)> {
+    if text.len() <= FLOOD_PREFIX {
+        return None;
+    }
+    let len = FLOOD_PREFIX.min(text.len() / 16);
+    let cut = text.as_bytes()[..len].iter().rposition(|&b| b == b'\n')? + 1;
+    let last_line = text.as_bytes()[..cut - 1]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let (first, _, trusted) = syntax_errors(&text[..cut], last_line);
+    (trusted > SYNTAX_ERRORS_SHOWN).then_some((first, trusted, last_line))
+}
+
 /// The errors of `text` that the TOML parser and its decoder report (bad
 /// syntax, an empty or unquoted key, an unquoted string, a bad escape or
 /// number), without building the document: the first
-/// [`SYNTAX_ERRORS_SHOWN`] and how many there are in all. Memory stays the
-/// parser's own (its tokens), however many errors the file holds. What only
-/// the document can tell (a key or table defined twice) is not counted.
-fn syntax_errors(text: &str) -> (Vec<toml_parser::ParseError>, usize) {
+/// [`SYNTAX_ERRORS_SHOWN`], how many there are in all, and how many are
+/// reported before the first one placed at or past `trusted_before` (or
+/// placed nowhere). Memory stays the parser's own (its tokens), however many
+/// errors the file holds. What only the document can tell (a key or table
+/// defined twice) is not counted.
+fn syntax_errors(
+    text: &str,
+    trusted_before: usize,
+) -> (Vec<toml_parser::ParseError>, usize, usize) {
     use toml_parser::parser::{parse_document, EventReceiver, RecursionGuard, ValidateWhitespace};
     use toml_parser::{decoder::Encoding, ErrorSink, Raw, Span};
     struct Capped {
         first: Vec<toml_parser::ParseError>,
         total: usize,
+        trusted_before: usize,
+        /// Errors before the first one at or past `trusted_before`.
+        trusted: Option<usize>,
     }
     impl ErrorSink for Capped {
         fn report_error(&mut self, e: toml_parser::ParseError) {
+            if self.trusted.is_none()
+                && e.unexpected()
+                    .is_none_or(|s| s.end() >= self.trusted_before)
+            {
+                self.trusted = Some(self.total);
+            }
             self.total += 1;
             if self.first.len() < SYNTAX_ERRORS_SHOWN {
                 self.first.push(e);
@@ -485,13 +555,15 @@ fn syntax_errors(text: &str) -> (Vec<toml_parser::ParseError>, usize) {
     let mut sink = Capped {
         first: Vec::new(),
         total: 0,
+        trusted_before,
+        trusted: None,
     };
     let mut decode = Decode(text);
     let mut ws = ValidateWhitespace::new(&mut decode, source);
     // The same nesting limit as the toml crate's own parse.
     let mut guard = RecursionGuard::new(&mut ws, 80);
     parse_document(&tokens, &mut guard, &mut sink);
-    (sink.first, sink.total)
+    (sink.first, sink.total, sink.trusted.unwrap_or(sink.total))
 }
 
 /// A parser error in the words the toml crate uses for it ("invalid key,
@@ -1494,8 +1566,13 @@ pub(super) fn parse_claim<'t>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// The files [`parse_file`] was called on, by path, in every test of
+    /// this process (a test names its files uniquely to count its own).
+    pub(in crate::load) static PARSED: std::sync::Mutex<Vec<String>> =
+        std::sync::Mutex::new(Vec::new());
 
     #[test]
     fn conflict_markers_are_found_with_their_lines() {
@@ -1546,6 +1623,84 @@ mod tests {
         assert!(msgs.iter().any(|m| m.contains("duplicate key")), "{msgs:?}");
         assert!(d.len() < SYNTAX_ERRORS_SHOWN, "{msgs:?}");
         assert!(!msgs.iter().any(|m| m.contains("more TOML")), "{msgs:?}");
+    }
+
+    /// The first errors and their messages, as `check` shows them.
+    fn shown(d: &[Diagnostic]) -> Vec<(Option<Span>, String)> {
+        d.iter()
+            .map(|d| (d.span.clone(), d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_large_flood_is_told_by_the_first_lines_with_the_same_first_errors() {
+        let patterns: &[&str] = &[
+            "=\n",
+            "[[claim]]\nid = \"\n",
+            "a.b.c = [\n",
+            "x = \"\"\"\n\\q = '''\n",
+            "{ ] , = \"a\\zb\" # \u{1}\n\r\n",
+            "[[claim]\nk = 1 2 3\n\"\"\" [\n",
+        ];
+        for p in patterns {
+            // 200 KB: past FLOOD_PREFIX, so only the start (12 KB) is read.
+            let text = p.repeat(200_000 / p.len());
+            assert!(text.len() > FLOOD_PREFIX, "{p:?}");
+            let d = errors(&text);
+            assert_eq!(d.len(), SYNTAX_ERRORS_SHOWN + 1, "{p:?}");
+            // The same errors as the whole file's parse gives, in order.
+            let (whole, total, _) = syntax_errors(&text, text.len() + 1);
+            let want: Vec<(Option<Span>, String)> = whole
+                .iter()
+                .map(|e| {
+                    let span = e.unexpected().map_or(0..0, |s| s.start()..s.end());
+                    let first = parse_error_message(e);
+                    let first = first.trim().lines().next().unwrap().to_string();
+                    (Some(span), format!("TOML syntax error: {first}"))
+                })
+                .collect();
+            assert_eq!(shown(&d[..SYNTAX_ERRORS_SHOWN]), want, "{p:?}");
+            // Counted on the start only: a lower bound, said to be one.
+            let m = &d[SYNTAX_ERRORS_SHOWN].message;
+            let n: usize = m
+                .trim_start_matches("… and at least ")
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap_or_else(|_| panic!("{p:?}: {m}"));
+            assert!(n < total - SYNTAX_ERRORS_SHOWN, "{p:?}: {n} of {total}");
+            let help = d[SYNTAX_ERRORS_SHOWN].help.as_deref().unwrap();
+            assert!(help.contains("counted the errors of the first"), "{help}");
+        }
+    }
+
+    #[test]
+    fn a_large_flood_is_not_parsed_past_its_start() {
+        // 16 MiB of `=\n` holds 16 Mi errors; the count stops within the
+        // first 64 KiB (two errors a line), so the rest was never parsed.
+        let d = errors(&"=\n".repeat(8 << 20));
+        let m = &d[SYNTAX_ERRORS_SHOWN].message;
+        assert_eq!(
+            m,
+            &format!(
+                "… and at least {} more TOML syntax errors in this file",
+                FLOOD_PREFIX - 2 - SYNTAX_ERRORS_SHOWN
+            )
+        );
+    }
+
+    #[test]
+    fn a_large_file_with_few_errors_is_parsed_whole() {
+        // Errors far apart (fewer than 21 in the start): all are found,
+        // with the key defined twice that only the document shows.
+        let mut text = "a = 1\nb = = 2\n".to_string();
+        text.push_str(&"# filler\n".repeat(20_000));
+        text.push_str("a = 3\nc = = 4\n");
+        let d = errors(&text);
+        let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert!(msgs.iter().any(|m| m.contains("duplicate key")), "{msgs:?}");
+        assert_eq!(msgs.len(), 5, "{msgs:?}");
     }
 
     #[test]

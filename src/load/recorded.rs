@@ -205,11 +205,7 @@ impl WorkspaceRepo {
 
     /// A blob's bytes.
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, String> {
-        let mut b = self
-            .repo
-            .find_blob(id)
-            .map_err(|e| format!("cannot read blob {id}: {e}"))?;
-        Ok(std::mem::take(&mut b.data))
+        super::git::read_blob(&self.repo, id).map_err(|e| format!("cannot read blob {id}: {e}"))
     }
 }
 

@@ -710,3 +710,36 @@ fn md_is_a_pull_request_comment() {
         text.matches("</details>").count()
     );
 }
+
+/// A file over the per-file limit (16 MiB) at a revision is refused before
+/// git inflates it, naming the revision and the path (issue 19).
+#[test]
+fn a_blob_over_the_file_limit_is_refused_naming_revision_and_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    copy_tree(&fixture("small"), dir);
+    git(dir, &["init", "-q"]);
+    let huge = dir.join("claims/huge.toml");
+    std::fs::write(&huge, "# filler\n".repeat((16 << 20) / 9 + 1)).unwrap();
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "huge"]);
+    std::fs::remove_file(&huge).unwrap();
+    git(dir, &["commit", "-q", "-am", "gone"]);
+    let out = kz(dir).args(["diff", "HEAD~1", "HEAD"]).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot read `claims/huge.toml` at `HEAD~1`"),
+        "{err}"
+    );
+    assert!(err.contains("bytes, more than the 16 MiB"), "{err}");
+    // The history of a claim walks the same commits: refused the same way.
+    let out = kz(dir)
+        .env_remove("KZCLAIMS_NO_HISTORY")
+        .args(["history", "old-transformers"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("claims/huge.toml"), "{err}");
+    assert!(err.contains("more than the 16 MiB"), "{err}");
+}

@@ -117,3 +117,34 @@ fn fmt_keeps_crlf_and_a_bom() {
     kz(dir.path()).arg("fmt").assert().success();
     assert_eq!(std::fs::read_to_string(&p).unwrap(), crlf);
 }
+
+/// A workspace file that is a link to a file inside the workspace is
+/// formatted where the link leads: the link stays a link (issue 19).
+#[test]
+fn fmt_writes_through_a_link_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let link = dir.path().join("claims/sources.toml");
+    let target = dir.path().join("kept/sources.toml");
+    std::fs::create_dir(dir.path().join("kept")).unwrap();
+    let t = std::fs::read_to_string(&link).unwrap();
+    // Not in canonical form: a reliability in lower case.
+    std::fs::write(
+        &target,
+        t.replace("reliability = \"B\"", "reliability = \"b\""),
+    )
+    .unwrap();
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("../kept/sources.toml", &link).unwrap();
+    let out = kz(dir.path()).arg("fmt").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("formatted claims/sources.toml"));
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link is still a link");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        t,
+        "written through"
+    );
+    kz(dir.path()).args(["fmt", "--check"]).assert().success();
+}

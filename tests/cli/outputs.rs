@@ -146,3 +146,49 @@ fn a_template_that_grows_stops_early() {
         assert!(o.stdout.is_empty());
     }
 }
+
+/// `man --out DIR` and `schema --out DIR` check the folder before creating
+/// it: a file, a device, a link leading out of the current folder (or a path
+/// through one) and a workspace's input folders are refused with exit 2,
+/// and nothing is created (issue 19).
+#[cfg(unix)]
+#[test]
+fn man_and_schema_check_their_folder_before_creating_it() {
+    let dir = small_copy();
+    let d = dir.path();
+    std::fs::write(d.join("plain.txt"), "keep").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), d.join("away")).unwrap();
+    for cmd in ["man", "schema"] {
+        for (out, want) in [
+            ("plain.txt", "not a folder"),
+            ("plain.txt/sub", "not a folder"),
+            ("/dev/null", "a device"),
+            ("/dev/null/sub", "a device"),
+            ("away", "outside the current folder"),
+            ("away/new/deeper", "outside the current folder"),
+            ("claims/new", "claims/"),
+            ("scenarios", "scenarios/"),
+        ] {
+            let o = kz(d).args([cmd, "--out", out]).output().unwrap();
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{cmd} {out}: {err}");
+            assert!(
+                err.contains("refusing to write --out"),
+                "{cmd} {out}: {err}"
+            );
+            assert!(err.contains(want), "{cmd} {out}: want {want:?} in {err}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(d.join("plain.txt")).unwrap(),
+            "keep"
+        );
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+        assert!(!d.join("claims/new").exists());
+        // A new folder, nested, inside the current folder: made and filled.
+        let o = kz(d).args([cmd, "--out", "docs/new"]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", stderr(&o));
+        assert!(std::fs::read_dir(d.join("docs/new")).unwrap().count() > 0);
+        std::fs::remove_dir_all(d.join("docs")).unwrap();
+    }
+}

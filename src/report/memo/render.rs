@@ -245,11 +245,26 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// 2 M fuel and 8 MiB, plus 1,000 fuel and 4 KiB per claim.
+    /// The most any template may spend, whatever the record: 500 M fuel
+    /// (so at most 32 GB of data made, 64 bytes a fuel) and 2 GiB of output.
+    /// The HTML memo of a million claims, extrapolated from 10,000 (2.8 M
+    /// fuel, 10.6 MB), takes about 280 M fuel and 1.1 GB.
+    pub const MAX: Budget = Budget {
+        fuel: 500_000_000,
+        output: 2 << 30,
+    };
+
+    /// 2 M fuel and 8 MiB, plus 1,000 fuel and 4 KiB per claim, up to
+    /// [`Budget::MAX`].
     pub fn for_claims(claims: usize) -> Budget {
         Budget {
-            fuel: 2_000_000 + 1_000 * claims as u64,
-            output: (8 << 20) + (4 << 10) * claims,
+            fuel: (1_000u64.saturating_mul(claims as u64))
+                .saturating_add(2_000_000)
+                .min(Budget::MAX.fuel),
+            output: (4usize << 10)
+                .saturating_mul(claims)
+                .saturating_add(8 << 20)
+                .min(Budget::MAX.output),
         }
     }
 }
@@ -333,6 +348,39 @@ fn template_error(display: &str, text: &str, e: &minijinja::Error) -> TemplateEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_budget_grows_with_the_record_up_to_a_fixed_most() {
+        assert_eq!(
+            Budget::for_claims(10_000),
+            Budget {
+                fuel: 12_000_000,
+                output: (8 << 20) + 10_000 * 4096
+            }
+        );
+        let max = Budget::MAX;
+        assert_eq!(Budget::for_claims(498_000).fuel, max.fuel);
+        for claims in [1_000_000, 100_000_000, usize::MAX] {
+            assert_eq!(Budget::for_claims(claims), max, "{claims}");
+        }
+    }
+
+    /// A string doubled in a loop stops at the budget (fuel counts the
+    /// bytes made), in a small record, before it holds much memory.
+    #[test]
+    fn a_template_growing_a_string_in_a_loop_is_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/grow.md"),
+            "{% set ns = namespace(s=\"x\") %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}",
+        )
+        .unwrap();
+        let e = render(dir.path(), "grow.md", &serde_json::json!({})).unwrap_err();
+        assert_eq!(e.diagnostic.code, "E020");
+        assert_eq!(e.diagnostic.file, "templates/grow.md", "{:?}", e.diagnostic);
+        assert!(e.diagnostic.help.unwrap().contains("ran too long"));
+    }
 
     #[test]
     fn names() {
