@@ -204,34 +204,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
                 }
             }
         }
-        "/timeline" => {
-            let t = timeline::timeline(ws, a.engine, None, Some(date));
-            let mut rows = String::new();
-            for p in t.points.iter().rev() {
-                let lead = p
-                    .leader()
-                    .map(|j| {
-                        format!(
-                            "{} ({})",
-                            ws.scenarios[j].id,
-                            crate::report::format::percent(p.scores[j].probability)
-                        )
-                    })
-                    .unwrap_or_default();
-                let changed: Vec<String> = p.changes.iter().map(|c| c.subject.id(ws)).collect();
-                rows.push_str(&format!(
-                    "<tr><td><a href=\"/?as_of={d}\">{d}</a></td><td>{}</td><td>{}</td></tr>",
-                    esc(&lead),
-                    esc(&changed.join(", ")),
-                    d = p.date
-                ));
-            }
-            let body = format!(
-                "<h1>How the assessment moved, to {date}</h1><figure role=\"group\">{}</figure><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Leader</th><th scope=\"col\">What changed</th></tr></thead><tbody>{rows}</tbody></table>",
-                chart::svg(ws, &t)
-            );
-            (200, simple("Timeline", &nav, &body))
-        }
+        "/timeline" => timeline_page(ws, a.engine, date, &nav),
         "/diff" => {
             let dates = ws.record_dates();
             let from = from_q
@@ -289,6 +262,36 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
         }
         _ => (404, simple("Not found", &nav, "<p>Not found.</p>")),
     }
+}
+
+/// The timeline page: the chart, and one row per date, latest first.
+fn timeline_page(ws: &Workspace, engine: EngineKind, date: NaiveDate, nav: &str) -> (u16, String) {
+    let t = timeline::timeline(ws, engine, None, Some(date));
+    let mut rows = String::new();
+    for p in t.points.iter().rev() {
+        let lead = p
+            .leader()
+            .map(|j| {
+                format!(
+                    "{} ({})",
+                    ws.scenarios[j].id,
+                    crate::report::format::percent(p.scores[j].probability)
+                )
+            })
+            .unwrap_or_default();
+        let changed: Vec<String> = p.changes.iter().map(|c| c.subject.id(ws)).collect();
+        rows.push_str(&format!(
+            "<tr><td><a href=\"/?as_of={d}\">{d}</a></td><td>{}</td><td>{}</td></tr>",
+            esc(&lead),
+            esc(&changed.join(", ")),
+            d = p.date
+        ));
+    }
+    let body = format!(
+        "<h1>How the assessment moved, to {date}</h1><figure role=\"group\">{}</figure><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Leader</th><th scope=\"col\">What changed</th></tr></thead><tbody>{rows}</tbody></table>",
+        chart::svg(ws, &t)
+    );
+    (200, simple("Timeline", nav, &body))
 }
 
 #[cfg(test)]
