@@ -235,10 +235,11 @@ fn main() {
             let ctx = context::memo_context(&ws, &a);
             render::render(root, "memo.md", &ctx).unwrap()
         });
-        // As `kzclaims check` does it: one sensitivity pass for the memo and
-        // the checks, the memo rendered in each format the workspace has.
+        // As `kzclaims check` does it: one sensitivity pass and one run of
+        // the checks for the memo and the report, the memo rendered in each
+        // format the workspace has, then K108 over it.
         let t_checks = time(rounds, || {
-            let (sens, ctx) = context::analyse_and_context(&ws, &a);
+            let (_, mut report, ctx) = context::analyse_check_and_context(&ws, &a, None);
             let rendered: Vec<kzclaims::checks::Rendered> = ["memo.md", "memo.html"]
                 .iter()
                 .map(|name| kzclaims::checks::Rendered {
@@ -246,7 +247,8 @@ fn main() {
                     text: render::render(root, name, &ctx).unwrap(),
                 })
                 .collect();
-            kzclaims::checks::run_with(&ws, &a, &rendered, &sens)
+            report.add_memo_checks(&ws, &rendered);
+            report
         });
         let t_timeline = time(rounds, || {
             timeline::timeline(&ws, EngineKind::Bayes, None, None)

@@ -1,7 +1,10 @@
 //! One `Diagnostic` type for every problem kzclaims reports, and the one place
 //! that renders it (cargo-style, through annotate-snippets).
 
+pub mod codes;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+pub use codes::Code;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,8 +17,9 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable code: `E0xx` for errors, `K1xx` for analytic warnings.
-    pub code: &'static str,
+    /// Stable code from the registry ([`codes`]): `E0xx` for errors, `K1xx`
+    /// for analytic warnings, `W0xx` for import warnings.
+    pub code: Code,
     /// Path of the file, relative to the workspace root (empty: no file).
     pub file: String,
     /// Byte range into the file's text.
@@ -39,7 +43,9 @@ pub struct Related {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// An error; `code` must be registered as one.
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        debug_assert_eq!(code.info().severity, Severity::Error, "{code}");
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -51,10 +57,18 @@ impl Diagnostic {
             related: Vec::new(),
         }
     }
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    /// A warning; `code` must be registered as one.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        debug_assert_eq!(code.info().severity, Severity::Warning, "{code}");
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
+            code,
+            file: String::new(),
+            span: None,
+            message: message.into(),
+            label: None,
+            help: None,
+            related: Vec::new(),
         }
     }
     pub fn at(mut self, file: impl Into<String>, span: Range<usize>) -> Self {
@@ -210,20 +224,29 @@ impl<'a> DiagnosticRenderer<'a> {
             out.push_str("\n\n");
         }
         for (file, n) in hidden {
-            let more = Diagnostic::error(
-                "",
-                format!(
-                    "… and {n} more error{} in {file}",
-                    if n == 1 { "" } else { "s" }
-                ),
-            )
-            .help(format!(
+            let more = format!(
+                "… and {n} more error{} in {file}",
+                if n == 1 { "" } else { "s" }
+            );
+            let help = format!(
                 "the first {ERRORS_SHOWN_PER_FILE} errors of each file are shown; fix them and run kzclaims again"
-            ));
-            out.push_str(&self.render(&more));
+            );
+            // A count, not a diagnostic: no code, no place.
+            out.push_str(&self.renderer().render(&[
+                Group::with_title(Level::ERROR.primary_title(more.as_str())),
+                Group::with_title(Level::HELP.secondary_title(help.as_str())),
+            ]));
             out.push_str("\n\n");
         }
         out
+    }
+
+    fn renderer(&self) -> Renderer {
+        if self.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        }
     }
 
     pub fn render(&self, d: &Diagnostic) -> String {
@@ -236,10 +259,7 @@ impl<'a> DiagnosticRenderer<'a> {
         } else {
             (self.source)(&d.file)
         };
-        let mut title = level.primary_title(d.message.as_str());
-        if !d.code.is_empty() {
-            title = title.id(d.code);
-        }
+        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
         let title_group = match (text, &d.span) {
             (Some(text), Some(span)) => {
                 let start = floor_char_boundary(text, span.start.min(text.len()));
@@ -288,12 +308,7 @@ impl<'a> DiagnosticRenderer<'a> {
         if let Some(h) = &d.help {
             report.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
         }
-        let renderer = if self.color {
-            Renderer::styled()
-        } else {
-            Renderer::plain()
-        };
-        renderer.render(&report)
+        self.renderer().render(&report)
     }
 }
 
@@ -339,7 +354,7 @@ mod tests {
         let text = "[[claim]]\nid = \"x\"\ncredibility = 9\n";
         let src = |_: &str| Some(text);
         let r = DiagnosticRenderer::new(false, &src);
-        let d = Diagnostic::error("E010", "credibility must be 1-6")
+        let d = Diagnostic::error(Code::E010, "credibility must be 1-6")
             .at("claims/a.toml", 33..34)
             .label("found 9")
             .help("use the Admiralty scale");

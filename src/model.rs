@@ -528,6 +528,10 @@ pub struct Indicator {
     pub due: Option<NaiveDate>,
     /// Where one would look for it (court records, a ministry's report).
     pub look: Option<String>,
+    /// Written on this day (`since`): a memo or view as of an earlier day
+    /// does not state it while it is open, nor rank it among what to collect
+    /// (an indicator worded with later knowledge). Scores ignore it.
+    pub since: Option<NaiveDate>,
     pub likelihood: Option<IndicatorLikelihood>,
     /// Sorted by date (stable: same-day observations keep file order).
     pub observations: Vec<Observation>,
@@ -536,6 +540,18 @@ pub struct Indicator {
 }
 
 impl Indicator {
+    /// Whether the indicator had been written by `date` (no `since`, or
+    /// `since` on or before it).
+    pub fn stated_on(&self, date: NaiveDate) -> bool {
+        self.since.is_none_or(|d| d <= date)
+    }
+
+    /// Open on `date`: stated by then and not yet observed. Only open
+    /// indicators are listed to watch and ranked by `collect`.
+    pub fn open_on(&self, date: NaiveDate) -> bool {
+        self.stated_on(date) && self.observation_as_of(date).is_none()
+    }
+
     /// The observation in force on `date`: the latest one dated on or before it.
     pub fn observation_as_of(&self, date: NaiveDate) -> Option<(usize, &Observation)> {
         self.observations
@@ -658,6 +674,8 @@ impl SourceKind {
 pub struct Source {
     pub id: String,
     pub name: String,
+    /// `short`: a label for sentences that name the source.
+    pub short: Option<String>,
     pub url: Option<String>,
     pub kind: SourceKind,
     pub reliability: Reliability,
@@ -672,6 +690,24 @@ pub struct Source {
 }
 
 impl Source {
+    /// How a sentence names the source: `short` if set, else `name` up to its
+    /// first " (", ", " or ": " (when that leaves at least three characters),
+    /// else the whole `name`.
+    pub fn label(&self) -> &str {
+        if let Some(s) = &self.short {
+            return s;
+        }
+        let cut = [" (", ", ", ": "]
+            .iter()
+            .filter_map(|p| self.name.find(p))
+            .filter(|&i| self.name[..i].trim().chars().count() >= 3)
+            .min();
+        match cut {
+            Some(i) => self.name[..i].trim(),
+            None => &self.name,
+        }
+    }
+
     /// Whether the source had appeared by `date`. One without `published`
     /// counts as published on the date of each record that cites it, so as
     /// of any date on which such a record is in force it has.
@@ -1008,6 +1044,38 @@ pub struct GitLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_label_is_short_else_the_name_cut_at_its_first_aside() {
+        let src = |name: &str, short: Option<&str>| Source {
+            id: "s".into(),
+            name: name.into(),
+            short: short.map(String::from),
+            url: None,
+            kind: SourceKind::Media,
+            reliability: Reliability::B,
+            origin: None,
+            interest: None,
+            published: None,
+            loc: Loc::default(),
+        };
+        let cornell =
+            "Svante E. Cornell, \"Learning from Kazakhstan's January Crisis\" (April 2022)";
+        assert_eq!(src(cornell, None).label(), "Svante E. Cornell");
+        assert_eq!(
+            src(cornell, Some("Cornell's analysis")).label(),
+            "Cornell's analysis"
+        );
+        assert_eq!(src("Akorda (presidential office)", None).label(), "Akorda");
+        assert_eq!(src("Reuters", None).label(), "Reuters");
+        assert_eq!(
+            src("Fergana News: Russian edition", None).label(),
+            "Fergana News"
+        );
+        // A cut that would leave fewer than three characters is not taken.
+        assert_eq!(src("AP (wire)", None).label(), "AP (wire)");
+        assert_eq!(src("AP, wire (US)", None).label(), "AP, wire");
+    }
 
     #[test]
     fn ratings_parse_in_every_spelling() {

@@ -34,10 +34,6 @@ fn allowed(room: &str) -> &'static [&'static str] {
 /// Imports that still run back up, each named so that it can be removed
 /// once it is gone: (file, room it imports).
 const KNOWN_UPWARD: &[(&str, &str)] = &[
-    // The code registry moves into `diag` (issue 20, arch-registry branch);
-    // then load no longer imports `checks::codes` and these two go.
-    ("src/load/mod.rs", "checks"),
-    ("src/load/schema.rs", "checks"),
     // The loader fills in combined source reliability and analysts'
     // consensus ratings with `engine::state::combined_reliability` and
     // `engine::analysts::consensus_ratings` (load::assemble).

@@ -1,15 +1,16 @@
 //! Quality-of-information checks: analytic warnings over a loaded workspace
 //! (codes in docs/checks.md), and the silences that acknowledge them.
 
-pub mod codes;
 pub mod words;
 
-use crate::diag::Diagnostic;
-use crate::engine::{indicators, sensitivity, Assessment};
+use crate::diag::codes::Level;
+use crate::diag::{Code, Diagnostic};
+use crate::engine::{indicators, sensitivity, Assessment, Row};
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// What a warning is about, and so where it can be silenced.
+/// What a warning is about, and so where it can be silenced: a place of the
+/// [`Level`] the registry gives the warning's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Claim(usize),
@@ -31,6 +32,18 @@ pub struct Report {
 pub struct Rendered {
     pub name: String,
     pub text: String,
+}
+
+impl Target {
+    /// The kind of place this is.
+    pub fn level(self) -> Level {
+        match self {
+            Target::Claim(_) => Level::Claim,
+            Target::Scenario(_) => Level::Scenario,
+            Target::Indicator(..) => Level::Indicator,
+            Target::Workspace => Level::Workspace,
+        }
+    }
 }
 
 fn silence_of(ws: &Workspace, t: Target) -> &Silences {
@@ -55,116 +68,237 @@ pub fn run_with(
     rendered: &[Rendered],
     sens: &sensitivity::Sensitivity,
 ) -> Report {
-    let mut found: Vec<(Target, Diagnostic)> = Vec::new();
-    let at_claim = |c: usize| {
-        let cl = &ws.claims[c];
-        (ws.files[cl.loc.file].rel.clone(), cl.loc.span.clone())
-    };
-    let deciding: BTreeSet<usize> = sens
-        .deciding
-        .iter()
-        .flat_map(|d| d.items.iter().map(|&i| sens.effects[i].kind))
-        .filter_map(|k| match k {
-            sensitivity::ItemKind::Claim(c) => Some(c),
-            _ => None,
-        })
-        .collect();
-    let linchpins: BTreeSet<usize> = sens
-        .linchpins()
-        .filter_map(|e| match e.kind {
-            sensitivity::ItemKind::Claim(c) => Some(c),
-            _ => None,
-        })
-        .collect();
-    let in_force: Vec<&crate::engine::Row> = a.rows.iter().filter(|r| r.counts()).collect();
-    // Sources with a stake in a scenario (K106), sorted by id as `ws.sources`
-    // is: usually none or a few, so most claims skip the lookup.
-    let interested: Vec<(&Source, usize)> = ws
-        .sources
-        .iter()
-        .filter_map(|s| Some((s, ws.scenario_index(s.interest.as_deref()?)?)))
-        .collect();
+    let mut report = run_on_record(ws, a, sens);
+    report.add_memo_checks(ws, rendered);
+    report
+}
 
-    for r in &in_force {
-        let ci = r.state.claim;
-        let c = &ws.claims[ci];
-        let (f, s) = at_claim(ci);
-        if !r.diagnostic {
-            found.push((Target::Claim(ci),
-                Diagnostic::warning("K101", format!("claim `{}` is not diagnostic: it is rated the same against every scenario", c.id))
-                    .at(f.clone(), s.clone())
-                    .label("non-diagnostic")
-                    .help("evidence consistent with every explanation cannot tell them apart (Heuer, step 4); drop it or rate it more finely"),
-            ));
-        }
-        if r.state.url(ws).is_none() {
-            found.push((
-                Target::Claim(ci),
-                Diagnostic::warning("K102", format!("claim `{}` has no citation url", c.id))
-                    .at(f.clone(), s.clone())
-                    .label("no url")
-                    .help("add `url = \"…\"` so readers of the memo can check the source"),
-            ));
-        }
-        // K104: one distinct source, and the claim carries weight.
+/// Every check but K108, which reads the rendered memo: what the memo itself
+/// reports (its "Sources and limits" counts the silenced warnings), so that
+/// `check` runs these once, before rendering it ([`Report::add_memo_checks`]
+/// then adds K108).
+pub fn run_on_record(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivity) -> Report {
+    let cx = Cx::new(ws, a, sens);
+    let mut found: Vec<(Target, Diagnostic)> = Vec::new();
+    for r in &cx.in_force {
         let mut srcs: Vec<&str> = r.state.sources(ws).iter().map(String::as_str).collect();
         srcs.sort_unstable();
         srcs.dedup();
-        let weighty = r.state.relevance == Relevance::High
-            || linchpins.contains(&ci)
-            || deciding.contains(&ci);
-        if srcs.len() == 1 && r.diagnostic && weighty {
-            let why = if linchpins.contains(&ci) {
-                "it is a linchpin: removing it alone changes the leading scenario"
-            } else if deciding.contains(&ci) {
-                "the conclusion rests on it (it is in the smallest deciding set)"
-            } else {
-                "it is rated high relevance"
-            };
-            found.push((
-                Target::Claim(ci),
-                Diagnostic::warning(
-                    "K104",
-                    format!("claim `{}` rests on a single source (`{}`) yet carries high weight: {why}", c.id, srcs[0]),
-                )
-                .at(f.clone(), s.clone())
-                .label("single source")
-                .help("look for independent corroboration and cite it, or lower the claim's relevance"),
-            ));
+        found.extend(not_diagnostic(&cx, r));
+        found.extend(no_url(&cx, r));
+        found.extend(single_source(&cx, r, &srcs));
+        found.extend(interested_party(&cx, r, &srcs));
+    }
+    found.extend(circular(ws, &cx.in_force));
+    found.extend(counted_twice(&cx));
+    found.extend(dominant_group(ws, a));
+    found.extend(stale_urls(ws));
+    found.extend(late_publications(ws));
+    found.extend(uncontradicted_leader(&cx));
+    found.extend(no_indicator(ws));
+    found.extend(undiagnostic_indicators(ws));
+    let mut report = Report::default();
+    report.add(ws, found);
+    report
+}
+
+impl Report {
+    /// Add K108, the likelihood words of the rendered memos against their
+    /// numbers, to a report of [`run_on_record`]: the same report as
+    /// [`run_with`] gives.
+    pub fn add_memo_checks(&mut self, ws: &Workspace, rendered: &[Rendered]) {
+        self.add(ws, likelihood_words(rendered));
+    }
+
+    /// Sort warnings found into standing and silenced, keeping both in file
+    /// order (a stable sort, so warnings found earlier stay first among
+    /// equals, whichever call added them).
+    fn add(&mut self, ws: &Workspace, found: Vec<(Target, Diagnostic)>) {
+        if found.is_empty() {
+            return;
         }
-        // K106: a party with a stake, rated in its own scenario's favour.
-        for sid in &srcs {
-            let Ok(k) = interested.binary_search_by(|(s, _)| s.id.as_str().cmp(sid)) else {
-                continue;
-            };
-            let (src, h) = interested[k];
-            if favours(&r.state.ratings, h) {
-                found.push((
-                    Target::Claim(ci),
-                    Diagnostic::warning(
-                        "K106",
-                        format!(
-                            "claim `{}` comes from `{}`, which has a stake in `{}`, and is rated {} in that scenario's favour",
-                            c.id, src.id, ws.scenarios[h].id, r.state.ratings[h]
-                        ),
-                    )
-                    .at(f.clone(), s.clone())
-                    .label("interested source")
-                    .help("a party's statement in its own interest is weak evidence for it: lower the credibility, or rate what the statement shows rather than what it asserts"),
-                ));
+        for (t, d) in found {
+            debug_assert_eq!(d.code.info().silenced_in, Some(t.level()), "{}", d.code);
+            match silence_of(ws, t).get(d.code.as_str()) {
+                Some(reason) => self.silenced.push((d, reason.clone())),
+                None => self.warnings.push(d),
             }
+        }
+        // Compared by reference: a large record has tens of thousands of
+        // warnings, and a key that clones would copy two strings per comparison.
+        let order = |x: &Diagnostic, y: &Diagnostic| {
+            (
+                &x.file,
+                x.span.as_ref().map(|s| s.start),
+                x.code,
+                &x.message,
+            )
+                .cmp(&(
+                    &y.file,
+                    y.span.as_ref().map(|s| s.start),
+                    y.code,
+                    &y.message,
+                ))
+        };
+        self.warnings.sort_by(order);
+        self.silenced.sort_by(|(x, _), (y, _)| order(x, y));
+    }
+}
+
+/// What the checks share: the workspace, the assessment, its claims in force
+/// and what the sensitivity analysis says weighs.
+struct Cx<'a> {
+    ws: &'a Workspace,
+    a: &'a Assessment,
+    in_force: Vec<&'a Row>,
+    /// Claims in the smallest deciding set.
+    deciding: BTreeSet<usize>,
+    /// Claims that alone change the leader.
+    linchpins: BTreeSet<usize>,
+    /// Sources with a stake in a scenario (K106), sorted by id as
+    /// `ws.sources` is: usually none or a few, so most claims skip the lookup.
+    interested: Vec<(&'a Source, usize)>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(ws: &'a Workspace, a: &'a Assessment, sens: &sensitivity::Sensitivity) -> Self {
+        let deciding: BTreeSet<usize> = sens
+            .deciding
+            .iter()
+            .flat_map(|d| d.items.iter().map(|&i| sens.effects[i].kind))
+            .filter_map(|k| match k {
+                sensitivity::ItemKind::Claim(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let linchpins: BTreeSet<usize> = sens
+            .linchpins()
+            .filter_map(|e| match e.kind {
+                sensitivity::ItemKind::Claim(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let interested = ws
+            .sources
+            .iter()
+            .filter_map(|s| Some((s, ws.scenario_index(s.interest.as_deref()?)?)))
+            .collect();
+        Cx {
+            ws,
+            a,
+            in_force: a.rows.iter().filter(|r| r.counts()).collect(),
+            deciding,
+            linchpins,
+            interested,
         }
     }
 
-    // K105: circular reporting.
-    found.extend(circular(ws, &in_force));
+    /// A warning pointed at claim `c`.
+    fn at_claim(&self, c: usize, d: Diagnostic) -> (Target, Diagnostic) {
+        let cl = &self.ws.claims[c];
+        let d = d.at(self.ws.files[cl.loc.file].rel.clone(), cl.loc.span.clone());
+        (Target::Claim(c), d)
+    }
+}
 
-    // K110: an observation that cites a claim scored as evidence too.
+/// K101: a claim rated the same against every scenario.
+fn not_diagnostic(cx: &Cx<'_>, r: &Row) -> Option<(Target, Diagnostic)> {
+    let ci = r.state.claim;
+    (!r.diagnostic).then(|| cx.at_claim(ci,
+        Diagnostic::warning(Code::K101, format!("claim `{}` is not diagnostic: it is rated the same against every scenario", cx.ws.claims[ci].id))
+            .label("non-diagnostic")
+            .help("evidence consistent with every explanation cannot tell them apart (Heuer, step 4); drop it or rate it more finely"),
+    ))
+}
+
+/// K102: a claim without a citation url.
+fn no_url(cx: &Cx<'_>, r: &Row) -> Option<(Target, Diagnostic)> {
+    let ci = r.state.claim;
+    r.state.url(cx.ws).is_none().then(|| {
+        cx.at_claim(
+            ci,
+            Diagnostic::warning(
+                Code::K102,
+                format!("claim `{}` has no citation url", cx.ws.claims[ci].id),
+            )
+            .label("no url")
+            .help("add `url = \"…\"` so readers of the memo can check the source"),
+        )
+    })
+}
+
+/// K104: one distinct source (`srcs`), and the claim carries weight.
+fn single_source(cx: &Cx<'_>, r: &Row, srcs: &[&str]) -> Option<(Target, Diagnostic)> {
+    let ci = r.state.claim;
+    let weighty = r.state.relevance == Relevance::High
+        || cx.linchpins.contains(&ci)
+        || cx.deciding.contains(&ci);
+    if srcs.len() != 1 || !r.diagnostic || !weighty {
+        return None;
+    }
+    let why = if cx.linchpins.contains(&ci) {
+        "it is a linchpin: removing it alone changes the leading scenario"
+    } else if cx.deciding.contains(&ci) {
+        "the conclusion rests on it (it is in the smallest deciding set)"
+    } else {
+        "it is rated high relevance"
+    };
+    Some(
+        cx.at_claim(
+            ci,
+            Diagnostic::warning(
+                Code::K104,
+                format!(
+                    "claim `{}` rests on a single source (`{}`) yet carries high weight: {why}",
+                    cx.ws.claims[ci].id, srcs[0]
+                ),
+            )
+            .label("single source")
+            .help("look for independent corroboration and cite it, or lower the claim's relevance"),
+        ),
+    )
+}
+
+/// K106: a party with a stake, rated in its own scenario's favour (one
+/// warning per such source of the claim, `srcs`).
+fn interested_party(cx: &Cx<'_>, r: &Row, srcs: &[&str]) -> Vec<(Target, Diagnostic)> {
+    let ci = r.state.claim;
+    let mut out = Vec::new();
+    for sid in srcs {
+        let Ok(k) = cx
+            .interested
+            .binary_search_by(|(s, _)| s.id.as_str().cmp(sid))
+        else {
+            continue;
+        };
+        let (src, h) = cx.interested[k];
+        if favours(&r.state.ratings, h) {
+            out.push(cx.at_claim(
+                ci,
+                Diagnostic::warning(
+                    Code::K106,
+                    format!(
+                        "claim `{}` comes from `{}`, which has a stake in `{}`, and is rated {} in that scenario's favour",
+                        cx.ws.claims[ci].id, src.id, cx.ws.scenarios[h].id, r.state.ratings[h]
+                    ),
+                )
+                .label("interested source")
+                .help("a party's statement in its own interest is weak evidence for it: lower the credibility, or rate what the statement shows rather than what it asserts"),
+            ));
+        }
+    }
+    out
+}
+
+/// K110: an observation that updates the assessment cites a diagnostic claim
+/// in force, which is scored as evidence too.
+fn counted_twice(cx: &Cx<'_>) -> Vec<(Target, Diagnostic)> {
+    let (ws, mut out) = (cx.ws, Vec::new());
     // Claims in force by id, built on the first observation that cites one.
-    let mut by_id: Option<HashMap<&str, &crate::engine::Row>> = None;
+    let mut by_id: Option<HashMap<&str, &Row>> = None;
     for (j, s) in ws.scenarios.iter().enumerate() {
         for ind in &s.indicators {
-            let Some((_, obs)) = ind.observation_as_of(a.as_of).filter(|(_, o)| o.update) else {
+            let Some((_, obs)) = ind.observation_as_of(cx.a.as_of).filter(|(_, o)| o.update) else {
                 continue;
             };
             if ind.likelihood.is_none() {
@@ -172,10 +306,10 @@ pub fn run_with(
             }
             for cid in &obs.claims {
                 let by_id = by_id.get_or_insert_with(|| {
-                    in_force
+                    cx.in_force
                         .iter()
                         .map(|r| (ws.claims[r.state.claim].id.as_str(), *r))
-                        .collect::<HashMap<&str, &crate::engine::Row>>()
+                        .collect::<HashMap<&str, &Row>>()
                 });
                 let Some(r) = by_id.get(cid.as_str()) else {
                     continue;
@@ -183,122 +317,107 @@ pub fn run_with(
                 if !r.diagnostic {
                     continue;
                 }
-                let ci = r.state.claim;
-                let (f, sp) = at_claim(ci);
-                found.push((
-                    Target::Claim(ci),
+                out.push(cx.at_claim(
+                    r.state.claim,
                     Diagnostic::warning(
-                        "K110",
+                        Code::K110,
                         format!(
                             "claim `{cid}` documents the observation of indicator `{}/{}` and is scored as evidence too: the same fact counts twice",
                             ws.scenarios[j].id, ind.id
                         ),
                     )
-                    .at(f, sp)
                     .label("counted as a claim and as an observation")
                     .help("mark the observation `update = false` so it only resolves the indicator, or rate the claim for what it adds beyond the observation"),
                 ));
             }
         }
     }
+    out
+}
 
-    // K111: one group carries most of the leader's margin.
-    found.extend(dominant_group(ws, a));
-
-    // K112: a revision that rewrites the statement but keeps a link published
-    // for the earlier version.
-    found.extend(stale_urls(ws));
-
-    // K113: records that count from a later publication than their date.
-    found.extend(late_publications(ws));
-
-    // Scenario-level checks.
-    if let Some(lead) = a.leader() {
-        let contradicted = in_force
+/// K103: the leading scenario, with claims in force, is contradicted by none
+/// of them (no I or II) and by no observed indicator (none below its row's
+/// mean).
+fn uncontradicted_leader(cx: &Cx<'_>) -> Option<(Target, Diagnostic)> {
+    let (ws, a) = (cx.ws, cx.a);
+    let lead = a.leader()?;
+    let contradicted = cx
+        .in_force
+        .iter()
+        .any(|r| matches!(r.state.ratings[lead], Rating::I | Rating::II))
+        || a.indicators
             .iter()
-            .any(|r| matches!(r.state.ratings[lead], Rating::I | Rating::II))
-            || a.indicators.iter().any(|r| {
-                r.log_l[lead] < r.log_l.iter().sum::<f64>() / r.log_l.len() as f64 - 1e-12
-            });
-        if !contradicted && !in_force.is_empty() {
-            let s = &ws.scenarios[lead];
-            found.push((Target::Scenario(lead),
-                Diagnostic::warning("K103", format!("the leading scenario `{}` is contradicted by no claim", s.id))
-                    .at(ws.files[s.loc.file].rel.clone(), s.loc.span.clone())
-                    .label("leading scenario")
-                    .help("look for evidence that would disprove it: a conclusion nothing could contradict is a confirmation-bias risk"),
-            ));
-        }
+            .any(|r| r.log_l[lead] < r.log_l.iter().sum::<f64>() / r.log_l.len() as f64 - 1e-12);
+    if contradicted || cx.in_force.is_empty() {
+        return None;
     }
-    for (j, s) in ws.scenarios.iter().enumerate() {
-        let file = ws.files[s.loc.file].rel.clone();
-        if s.indicators.is_empty() {
-            found.push((
+    let s = &ws.scenarios[lead];
+    Some((Target::Scenario(lead),
+        Diagnostic::warning(Code::K103, format!("the leading scenario `{}` is contradicted by no claim", s.id))
+            .at(ws.files[s.loc.file].rel.clone(), s.loc.span.clone())
+            .label("leading scenario")
+            .help("look for evidence that would disprove it: a conclusion nothing could contradict is a confirmation-bias risk"),
+    ))
+}
+
+/// K107: a scenario without indicators.
+fn no_indicator(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
+    ws.scenarios
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.indicators.is_empty())
+        .map(|(j, s)| {
+            (
                 Target::Scenario(j),
-                Diagnostic::warning("K107", format!("scenario `{}` has no indicator", s.id))
-                    .at(file.clone(), s.loc.span.clone())
+                Diagnostic::warning(Code::K107, format!("scenario `{}` has no indicator", s.id))
+                    .at(ws.files[s.loc.file].rel.clone(), s.loc.span.clone())
                     .label("nothing to watch for")
                     .help("add a [[scenario.indicator]]: what would we expect to observe if this scenario were true (Heuer, step 8)?"),
-            ));
-        }
+            )
+        })
+        .collect()
+}
+
+/// K109: an indicator every scenario predicts equally.
+fn undiagnostic_indicators(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
+    let mut out = Vec::new();
+    for (j, s) in ws.scenarios.iter().enumerate() {
         for (k, ind) in s.indicators.iter().enumerate() {
             let Some(p) = indicators::p_observed(ws, j, ind) else {
                 continue;
             };
             if !indicators::is_diagnostic(&p) {
-                found.push((
+                out.push((
                     Target::Indicator(j, k),
                     Diagnostic::warning(
-                        "K109",
+                        Code::K109,
                         format!("indicator `{}/{}` is not diagnostic: every scenario predicts it equally", s.id, ind.id),
                     )
-                    .at(file.clone(), ind.loc.span.clone())
+                    .at(ws.files[s.loc.file].rel.clone(), ind.loc.span.clone())
                     .label("non-diagnostic indicator")
                     .help("an indicator worth watching is more likely under some scenarios than others (Heuer & Pherson, indicator validation)"),
                 ));
             }
         }
     }
+    out
+}
 
-    // K108: likelihood words against their numbers, in the rendered memo.
+/// K108: likelihood words against their numbers, in the rendered memo.
+fn likelihood_words(rendered: &[Rendered]) -> Vec<(Target, Diagnostic)> {
+    let mut out = Vec::new();
     for r in rendered {
         for m in words::mismatches(&r.text) {
-            found.push((
+            out.push((
                 Target::Workspace,
-                Diagnostic::warning("K108", m.message)
+                Diagnostic::warning(Code::K108, m.message)
                     .at(r.name.clone(), m.span)
                     .label("word and number disagree")
                     .help("state numbers with the ICD 203 word whose range contains them; check the template"),
             ));
         }
     }
-
-    let mut report = Report::default();
-    for (t, d) in found {
-        match silence_of(ws, t).get(d.code) {
-            Some(reason) => report.silenced.push((d, reason.clone())),
-            None => report.warnings.push(d),
-        }
-    }
-    // Compared by reference: a large record has tens of thousands of
-    // warnings, and a key that clones would copy two strings per comparison.
-    let order = |x: &Diagnostic, y: &Diagnostic| {
-        (
-            &x.file,
-            x.span.as_ref().map(|s| s.start),
-            x.code,
-            &x.message,
-        )
-            .cmp(&(
-                &y.file,
-                y.span.as_ref().map(|s| s.start),
-                y.code,
-                &y.message,
-            ))
-    };
-    report.warnings.sort_by(order);
-    report.silenced.sort_by(|(x, _), (y, _)| order(x, y));
-    report
+    out
 }
 
 /// Whether ratings favour scenario `h`: rated C or CC, no scenario rated more
@@ -343,7 +462,7 @@ fn stale_urls(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
                 out.push((
                     Target::Claim(ci),
                     Diagnostic::warning(
-                        "K112",
+                        Code::K112,
                         format!(
                             "the {} revision of claim `{}` changes its statement but keeps the earlier citation url ({u})",
                             r.date, c.id
@@ -370,7 +489,7 @@ fn late_publications(ws: &Workspace) -> Vec<(Target, Diagnostic)> {
     let mut out = Vec::new();
     let warn = |what: String, date, effective, by: &str, file: usize, span| {
         let mut d = Diagnostic::warning(
-            "K113",
+            Code::K113,
             format!("{what} is dated {date}, but its earliest source was published {effective}: it counts from {effective} (`{by}`)"),
         )
         .at(ws.files[file].rel.clone(), span)
@@ -454,7 +573,7 @@ fn dominant_group(ws: &Workspace, a: &Assessment) -> Vec<(Target, Diagnostic)> {
             out.push((
                 Target::Claim(first),
                 Diagnostic::warning(
-                    "K111",
+                    Code::K111,
                     format!(
                         "group `{}` ({n} claim{}) carries {:.0}% of the lead of `{}` over `{}` ({part:.2} of {margin:.2} log-odds)",
                         ws.groups[g],
@@ -485,7 +604,7 @@ fn note_names_source(names: &[(String, String)], note: &str) -> bool {
 /// K105: a claim citing two sources with one origin (its corroboration is
 /// counted twice); and a claim citing a source that relays an origin (`origin`
 /// set) which another claim in force reaches through a different source.
-fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Diagnostic)> {
+fn circular(ws: &Workspace, in_force: &[&Row]) -> Vec<(Target, Diagnostic)> {
     let mut out = Vec::new();
     // Two sources share an origin only if one of them relays it: the origins
     // named by `origin` are the only ones to follow (none in most records).
@@ -525,7 +644,7 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
             out.push((
                 Target::Claim(ci),
                 Diagnostic::warning(
-                    "K105",
+                    Code::K105,
                     format!(
                         "claim `{}` cites {} as corroboration, but they all come from `{origin}`",
                         c.id,
@@ -558,7 +677,7 @@ fn circular(ws: &Workspace, in_force: &[&crate::engine::Row]) -> Vec<(Target, Di
             out.push((
                 Target::Claim(ci),
                 Diagnostic::warning(
-                    "K105",
+                    Code::K105,
                     format!(
                         "claim `{}` cites `{sid}`, which relays `{origin}`, also behind {}: they are not independent",
                         c.id,

@@ -167,7 +167,7 @@ pub const SHOWN_PER_CODE: usize = 5;
 fn first_of_each_code(
     warnings: &[crate::diag::Diagnostic],
 ) -> (Vec<crate::diag::Diagnostic>, String) {
-    let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut seen: std::collections::BTreeMap<crate::diag::Code, usize> = Default::default();
     let mut shown = Vec::new();
     for d in warnings {
         let n = seen.entry(d.code).or_default();
@@ -183,7 +183,7 @@ fn first_of_each_code(
         "warnings by code (the first {SHOWN_PER_CODE} of each shown above; `check --all` shows every one):\n"
     );
     for (code, n) in &seen {
-        let what = crate::checks::codes::find(code).map_or("", |c| c.summary);
+        let what = code.info().summary;
         let hidden = n.saturating_sub(SHOWN_PER_CODE);
         t.push_str(&format!(
             "  {code}  {n:>7}  {what}{}\n",

@@ -44,7 +44,10 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
             achz::read(&bytes, &file, &opts).map_err(|errors| Failure::Invalid {
                 diagnostics: errors
                     .into_iter()
-                    .map(|e| crate::diag::Diagnostic::error("E030", e).in_file(file.clone()))
+                    .map(|e| {
+                        crate::diag::Diagnostic::error(crate::diag::Code::E030, e)
+                            .in_file(file.clone())
+                    })
                     .collect(),
                 files: vec![],
             })?
@@ -52,7 +55,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         Format::Json => {
             return Err(Failure::Invalid {
                 diagnostics: vec![crate::diag::Diagnostic::error(
-                    "E031",
+                    crate::diag::Code::E031,
                     format!("{file} is JSON, which is not an import format"),
                 )
                 .in_file(file.clone())
@@ -67,7 +70,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         Format::Csv => {
             let text = achz::decode_text(&bytes).map_err(|e| Failure::Invalid {
                 diagnostics: vec![crate::diag::Diagnostic::error(
-                    "E031",
+                    crate::diag::Code::E031,
                     format!("{file} is neither gzip (.achz) nor readable text: {e}"),
                 )
                 .in_file(file.clone())],

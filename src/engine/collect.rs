@@ -112,7 +112,7 @@ pub fn analyse_assessment(ws: &Workspace, a: &Assessment) -> Collection {
     let mut unrated = Vec::new();
     for (j, s) in ws.scenarios.iter().enumerate() {
         for (k, ind) in s.indicators.iter().enumerate() {
-            if ind.observation_as_of(a.as_of).is_some() {
+            if !ind.open_on(a.as_of) {
                 continue;
             }
             let Some(q) = indicators::p_observed(ws, j, ind) else {
@@ -354,6 +354,56 @@ observed = true
         let later = analyse(&w, day(5));
         assert_eq!(later.candidates.len(), 2);
         assert!(later.blind.is_empty());
+    }
+
+    /// `since`: an indicator written on the 5th is not open, ranked or
+    /// separating before then; scores are those of the same record without
+    /// `since`, and an observation dated before `since` still counts.
+    #[test]
+    fn since_hides_an_indicator_from_collection_not_from_scores() {
+        let inds = |since: &str| {
+            format!(
+                "[[scenario.indicator]]\nid = \"later\"\ntext = \"later\"\n{since}\
+                 ratings = {{ a = \"C\", b = \"I\", c = \"C\" }}\n\n\
+                 [[scenario.indicator]]\nid = \"early\"\ntext = \"early\"\n{since}\
+                 if_true = 0.9\nif_false = 0.1\n\n\
+                 [[scenario.indicator.observation]]\ndate = 2024-01-03\nobserved = true\n"
+            )
+        };
+        let with = ws(&inds("since = 2024-01-05\n"));
+        let without = ws(&inds(""));
+        let ids = |c: &Collection| -> Vec<String> {
+            c.candidates
+                .iter()
+                .map(|x| {
+                    with.scenarios[x.scenario].indicators[x.indicator]
+                        .id
+                        .clone()
+                })
+                .collect()
+        };
+        // On the 2nd neither is stated: nothing to rank, every pair blind.
+        let before = analyse(&with, day(2));
+        assert!(before.candidates.is_empty() && before.unrated.is_empty());
+        assert_eq!(before.blind.len(), 3);
+        assert!(indicators::separating(&with, day(2), 0, 1).is_empty());
+        // Without `since` both are open on the 2nd.
+        assert_eq!(ids(&analyse(&without, day(2))).len(), 2);
+        // From the 5th "later" is open ("early" was observed on the 3rd).
+        assert_eq!(ids(&analyse(&with, day(5))), ["later"]);
+        assert_eq!(indicators::separating(&with, day(5), 0, 1).len(), 1);
+        // Scores ignore `since`: on the 4th "early"'s observation (3rd) counts
+        // in both records, and the posteriors agree exactly.
+        for d in [2, 4, 6] {
+            for e in [EngineKind::Bayes, EngineKind::Ach] {
+                let (x, y) = (assess(&with, day(d), e), assess(&without, day(d), e));
+                let px: Vec<f64> = x.scores.iter().map(|s| s.probability).collect();
+                let py: Vec<f64> = y.scores.iter().map(|s| s.probability).collect();
+                assert_eq!(px, py, "day {d}");
+                assert_eq!(x.indicators.len(), y.indicators.len());
+            }
+        }
+        assert_eq!(assess(&with, day(4), EngineKind::Bayes).indicators.len(), 1);
     }
 
     #[test]

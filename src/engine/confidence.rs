@@ -46,6 +46,8 @@ pub struct Inputs {
     /// Of the analysts' cells (leader and runner-up columns of the items)
     /// rated by two analysts or more, the share not in consensus.
     pub disputed_share: f64,
+    /// The counts behind it: [disputed cells, shared cells].
+    pub disputed_cells: [usize; 2],
     /// The memo is reconstructed after the fact (records first written down
     /// after the date the memo speaks for).
     pub reconstruction: bool,
@@ -72,8 +74,9 @@ pub enum Reason {
     WideBand { low: f64, high: f64 },
     /// Items rated by two analysts or more carry less than half the margin.
     OneAnalyst { share: f64 },
-    /// The analysts dispute more than a quarter of the cells they both rated.
-    Disputed { share: f64 },
+    /// The analysts dispute more than a quarter of the cells they both rated
+    /// (`cells`: [disputed, shared], as in [`Inputs::disputed_cells`]).
+    Disputed { share: f64, cells: [usize; 2] },
     /// The memo is a reconstruction.
     Reconstruction,
 }
@@ -213,6 +216,7 @@ pub fn rule(x: &Inputs) -> Verdict {
     if x.disputed_share > DISPUTE_SHARE {
         reasons.push(Reason::Disputed {
             share: x.disputed_share,
+            cells: x.disputed_cells,
         });
     }
     if x.reconstruction {
@@ -320,6 +324,7 @@ pub fn inputs(
         } else {
             disputed as f64 / shared as f64
         },
+        disputed_cells: [disputed, shared],
         reconstruction,
     }
 }
@@ -354,6 +359,7 @@ mod tests {
             band_leader_holds: true,
             engines_agree: true,
             disputed_share: 0.2,
+            disputed_cells: [0, 0],
             reconstruction: false,
         }
     }
@@ -416,6 +422,7 @@ mod tests {
             band_leader_holds: true,
             engines_agree: true,
             disputed_share: 0.0,
+            disputed_cells: [0, 0],
             reconstruction: true,
         };
         let v = rule(&x);
@@ -486,6 +493,7 @@ mod tests {
             band_leader_holds: true,
             engines_agree: true,
             disputed_share: 0.0,
+            disputed_cells: [0, 0],
             reconstruction: false,
         };
         let v = rule(&x);

@@ -67,7 +67,7 @@ pub fn separating(
     let mut out = Vec::new();
     for (j, s) in ws.scenarios.iter().enumerate() {
         for (k, ind) in s.indicators.iter().enumerate() {
-            if ind.observation_as_of(as_of).is_some() {
+            if !ind.open_on(as_of) {
                 continue;
             }
             if let Some(p) = p_observed(ws, j, ind) {

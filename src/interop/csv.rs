@@ -4,7 +4,7 @@
 //! Columns: docs/interop.md.
 
 use super::{slugify, Ids, Level3, Matrix, NewClaim, NewScenario, NewSource, Origin};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::engine::state;
 use crate::load::is_slug;
 use crate::model::{
@@ -155,7 +155,7 @@ impl Cx<'_> {
     /// An error at a cell: row (1-based, the header is row 1) and column.
     fn err(
         &mut self,
-        code: &'static str,
+        code: Code,
         row: usize,
         start: usize,
         col: usize,
@@ -198,7 +198,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
                     .map(|p| p.byte() as usize..p.byte() as usize + 1)
                     .unwrap_or(0..0);
                 return Err(vec![Diagnostic::error(
-                    "E031",
+                    Code::E031,
                     format!("not a readable CSV file: {e}"),
                 )
                 .at(file, span)]);
@@ -213,7 +213,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         diags: Vec::new(),
     };
     let Some(header) = records.first() else {
-        return Err(vec![Diagnostic::error("E031", "the CSV file is empty")
+        return Err(vec![Diagnostic::error(Code::E031, "the CSV file is empty")
             .in_file(file)
             .help(format!(
                 "the first row names the columns: {},<scenario>,…",
@@ -242,7 +242,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         if let Some(known) = LEADING.iter().chain(&TRAILING).find(|n| **n == name) {
             if let Some(prev) = col.insert(known, k) {
                 cx.err(
-                    "E031",
+                    Code::E031,
                     1,
                     header_start,
                     k,
@@ -263,7 +263,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
     if !missing.is_empty() {
         cx.diags.push(
             Diagnostic::error(
-                "E031",
+                Code::E031,
                 format!("the header row has no {} column", missing.join(", ")),
             )
             .at(
@@ -312,7 +312,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         if !is_known(k) && !scen_cols.contains(&k) {
             cx.diags.push(
                 Diagnostic::warning(
-                    "W031",
+                    Code::W031,
                     format!(
                         "column {} (`{}`) is not recognised and was ignored",
                         column_letter(k),
@@ -326,7 +326,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
     if scen_cols.is_empty() {
         let k = after;
         cx.err(
-            "E031",
+            Code::E031,
             1,
             header_start,
             k,
@@ -356,7 +356,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         let span = field_span(text, header_start, delim, k);
         if head.is_empty() || id.is_empty() {
             cx.err(
-                "E031",
+                Code::E031,
                 1,
                 header_start,
                 k,
@@ -368,7 +368,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         // same slug get `-2`, `-3`, … like PARC hypotheses.
         let id = if cx.headers[..k].contains(&head) {
             cx.err(
-                "E031",
+                Code::E031,
                 1,
                 header_start,
                 k,
@@ -400,7 +400,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             Some(j) => rationale_of.push((*k, j)),
             None => {
                 cx.err(
-                    "E031",
+                    Code::E031,
                     1,
                     header_start,
                     *k,
@@ -428,7 +428,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         let statement = cell("statement").to_string();
         if statement.is_empty() {
             cx.err(
-                "E032",
+                Code::E032,
                 row,
                 start,
                 col["statement"],
@@ -442,7 +442,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         } else if !is_slug(raw_id) {
             let s = slugify(raw_id, 60);
             cx.err(
-                "E032",
+                Code::E032,
                 row,
                 start,
                 col["id"],
@@ -459,7 +459,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             raw_id.to_string()
         } else if let Some(prev) = first_row.get(raw_id) {
             cx.err(
-                "E032",
+                Code::E032,
                 row,
                 start,
                 col["id"],
@@ -477,7 +477,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             match opts.date {
                 Some(d) => Some(d),
                 None => {
-                    cx.err("E034", row, start, col["date"], "no date".into()).help = Some(
+                    cx.err(Code::E034, row, start, col["date"], "no date".into()).help = Some(
                         "write the day the claim entered the record (YYYY-MM-DD), or pass --date YYYY-MM-DD for rows without one (the day of the import is not used)".into(),
                     );
                     None
@@ -490,7 +490,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
                 Ok(d) => Some(d),
                 Err(_) => {
                     cx.err(
-                        "E032",
+                        Code::E032,
                         row,
                         start,
                         col["date"],
@@ -517,7 +517,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             (None, None)
         };
         if credibility.is_none() {
-            cx.err("E032", row, start, col["credibility"], format!("credibility `{raw_cred}` is not an Admiralty grade")).help = Some(
+            cx.err(Code::E032, row, start, col["credibility"], format!("credibility `{raw_cred}` is not an Admiralty grade")).help = Some(
                 "1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged (or PARC's HIGH, MEDIUM, LOW)".into(),
             );
         }
@@ -530,7 +530,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
         };
         if relevance.is_none() {
             cx.err(
-                "E032",
+                Code::E032,
                 row,
                 start,
                 col["relevance"],
@@ -549,7 +549,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
                     } else {
                         format!("`{v}` is not a rating")
                     };
-                    cx.err("E032", row, start, k, what).help = Some(
+                    cx.err(Code::E032, row, start, k, what).help = Some(
                         "rate every scenario CC, C, N, I, II, or NA where the claim does not bear on it".into(),
                     );
                 }
@@ -566,7 +566,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
             };
             if sid.is_empty() {
                 cx.err(
-                    "E032",
+                    Code::E032,
                     row,
                     start,
                     col["sources"],
@@ -635,7 +635,7 @@ pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Di
     m.warnings.extend(warnings.into_iter().map(|d| d.message));
     if m.claims.is_empty() {
         return Err(vec![Diagnostic::error(
-            "E031",
+            Code::E031,
             "the CSV file has no claim rows",
         )
         .in_file(file)]);

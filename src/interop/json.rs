@@ -125,6 +125,8 @@ pub fn export(ws: &Workspace, date: NaiveDate) -> ExportJson {
                 indicators: s
                     .indicators
                     .iter()
+                    // Not yet written on `date` and not observed (`since`).
+                    .filter(|i| i.stated_on(date) || i.observation_as_of(date).is_some())
                     .map(|i| IndicatorOut {
                         id: i.id.clone(),
                         text: i.text.clone(),

@@ -4,7 +4,7 @@
 //! together with the workspace's own, and handed back to be written.
 
 use super::{slugify, Matrix, NewClaim, NewScenario};
-use crate::diag::{line_col, Diagnostic};
+use crate::diag::{line_col, Code, Diagnostic};
 use crate::load::{self, LoadError, CONFIG_FILE};
 use crate::model::{SourceFile, Workspace};
 use crate::report::memo::render::BUILTIN;
@@ -107,7 +107,7 @@ pub fn plan(
                             diags.push(at(
                                 m,
                                 Diagnostic::error(
-                                    "E035",
+                                    Code::E035,
                                     format!(
                                         "{} and {} both stand for scenario `{}`",
                                         place(m, prev),
@@ -125,7 +125,7 @@ pub fn plan(
                         diags.push(at(
                             m,
                             Diagnostic::error(
-                                "E035",
+                                Code::E035,
                                 format!(
                                     "{} (`{}`) matches no scenario of the workspace",
                                     place(m, &s.origin.label),
@@ -151,7 +151,7 @@ pub fn plan(
             if !missing.is_empty() && diags.is_empty() {
                 diags.push(
                     Diagnostic::error(
-                        "E035",
+                        Code::E035,
                         format!(
                             "{} rates no scenario `{}` of the workspace: every claim must rate every scenario",
                             m.file,
@@ -167,7 +167,7 @@ pub fn plan(
                     diags.push(at(
                         m,
                         Diagnostic::error(
-                            "E033",
+                            Code::E033,
                             format!(
                                 "claim id `{}` ({}) is already used at {}",
                                 c.id,
@@ -287,7 +287,7 @@ pub fn plan(
             return Err(rejected(
                 m,
                 vec![Diagnostic::error(
-                    "E033",
+                    Code::E033,
                     format!("refusing to overwrite existing files: {}", taken.join(", ")),
                 )
                 .help(
@@ -313,7 +313,7 @@ pub fn plan(
         diagnostics.insert(
             0,
             Diagnostic::error(
-                "E033",
+                Code::E033,
                 format!(
                     "the TOML made from {} does not pass `kzclaims check`",
                     m.file

@@ -13,8 +13,8 @@ mod toml_walk;
 #[cfg(test)]
 mod props;
 
-use crate::checks::codes::{self, Level};
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::codes::{self, Level};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::model::*;
 pub use parse::is_slug;
 use parse::*;
@@ -103,7 +103,7 @@ fn read_files_with(
             Err(files::Refused::Missing) => continue,
             Err(files::Refused::WrongKind { .. }) => {
                 diags.push(
-                    Diagnostic::error("E014", format!("`{dir}` is a file, not a folder"))
+                    Diagnostic::error(Code::E014, format!("`{dir}` is a file, not a folder"))
                         .in_file(dir)
                         .help(format!("{dir}/ holds the workspace's .toml files: move the file into a folder named {dir}")),
                 );
@@ -168,7 +168,7 @@ fn decode(rel: String, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> SourceFil
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             diags.push(
-                Diagnostic::error("E001", NOT_UTF8)
+                Diagnostic::error(Code::E001, NOT_UTF8)
                     .at(rel.clone(), at..at + '\u{FFFD}'.len_utf8())
                     .label("bytes that are not UTF-8")
                     .help("save the file as UTF-8 (TOML files must be UTF-8)"),
@@ -197,7 +197,7 @@ fn refused(root: &Path, rel: &str, r: files::Refused) -> Result<Diagnostic, Load
                 path.display()
             )))
         }
-        r => Ok(Diagnostic::error("E021", r.describe(rel))
+        r => Ok(Diagnostic::error(Code::E021, r.describe(rel))
             .in_file(rel)
             .help(r.help())),
     }
@@ -217,7 +217,7 @@ fn collect_toml(
         if seen.contains(&real) {
             diags.push(
                 Diagnostic::error(
-                    "E021",
+                    Code::E021,
                     format!("`{rel}` is a link loop: it leads back to a folder already read"),
                 )
                 .in_file(rel)
@@ -251,7 +251,7 @@ fn collect_toml(
                 Err(_) if name.ends_with(".toml") || path.is_dir() => {
                     diags.push(
                         Diagnostic::error(
-                            "E021",
+                            Code::E021,
                             format!("`{child}` is a broken link or a link loop"),
                         )
                         .in_file(&child)
@@ -264,7 +264,7 @@ fn collect_toml(
                     if name.ends_with(".toml") || real.is_dir() {
                         diags.push(
                             Diagnostic::error(
-                                "E021",
+                                Code::E021,
                                 format!("`{child}` is a link to {}, outside the workspace: kzclaims does not read it", real.display()),
                             )
                             .in_file(&child)
@@ -286,7 +286,7 @@ fn collect_toml(
             if let Some(kind) = files::special(meta.file_type()) {
                 let r = files::Refused::NotRegular(kind);
                 diags.push(
-                    Diagnostic::error("E021", r.describe(&child))
+                    Diagnostic::error(Code::E021, r.describe(&child))
                         .in_file(&child)
                         .help(r.help()),
                 );
@@ -386,14 +386,15 @@ fn load_lean(
             ws.release_texts();
             Ok((ws, stamps))
         }
-        // A claims file that could not be read or decoded here is reported
-        // as a full load reports it (which stops before parsing); a duplicate
+        // A claims file that could not be read (E021, also what a refused
+        // path gives, which a full load reports alike) or decoded here is
+        // reported as a full load reports it (which stops before parsing); a duplicate
         // id's help gives the line of its first definition, found in a text
         // that may have been let go (E005): both are loaded again.
         Err(LoadError::Invalid { diagnostics, .. })
             if diagnostics
                 .iter()
-                .any(|d| d.code == "IO" || d.code == "E005" || d.message == NOT_UTF8) =>
+                .any(|d| d.code == Code::E021 || d.code == Code::E005 || d.message == NOT_UTF8) =>
         {
             load_with(root, &NoProgress).map(|ws| (ws, Vec::new()))
         }
@@ -646,8 +647,9 @@ fn parse_files(
                 let mut diags = Vec::new();
                 match files::read_inside(real_root, root, &f.rel) {
                     Ok(bytes) => *f = decode(f.rel.clone(), bytes, &mut diags),
-                    Err(r) => diags
-                        .push(Diagnostic::error("IO", r.describe(&f.rel)).in_file(f.rel.clone())),
+                    Err(r) => diags.push(
+                        Diagnostic::error(Code::E021, r.describe(&f.rel)).in_file(f.rel.clone()),
+                    ),
                 }
                 if !diags.is_empty() {
                     // The caller reads the workspace again and reports this.
@@ -712,7 +714,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     }
     if !files.iter().any(|f| f.rel == CONFIG_FILE) {
         diags.push(Diagnostic::error(
-            "E015",
+            Code::E015,
             "no kzclaims.toml in the workspace",
         ));
     }
@@ -748,7 +750,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
             if !seen.insert(iid) {
                 diags.push(
                     Diagnostic::error(
-                        "E005",
+                        Code::E005,
                         format!("duplicate indicator id `{iid}` in scenario `{}`", s.s.id),
                     )
                     .at(rel(s.s.loc.file), span.clone())
@@ -764,7 +766,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
         && !diags.iter().any(|d| d.file.starts_with("scenarios/"))
     {
         diags.push(
-            Diagnostic::error("E014", "the workspace has no scenarios")
+            Diagnostic::error(Code::E014, "the workspace has no scenarios")
                 .in_file("scenarios/")
                 .help("add a file under scenarios/ with at least one [[scenario]] table"),
         );
@@ -779,7 +781,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     if prior_sum > 1.0 + 1e-9 && priors_in_range {
         for s in scenarios.iter().filter(|s| s.s.prior.is_some()) {
             diags.push(
-                Diagnostic::error("E012", format!("priors sum to {prior_sum:.6}, past 1"))
+                Diagnostic::error(Code::E012, format!("priors sum to {prior_sum:.6}, past 1"))
                     .at(rel(s.s.loc.file), s.prior_span.clone().unwrap_or_default())
                     .label(format!("prior of `{}`", s.s.id))
                     .help("lower the given priors, or leave some out: scenarios without a prior share what remains of 1"),
@@ -801,7 +803,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
         HashSet::default()
     };
     let unknown_scenario = |what: String, file: String, sid: &str, span: Span| {
-        let mut d = Diagnostic::error("E006", what)
+        let mut d = Diagnostic::error(Code::E006, what)
             .at(file, span)
             .label("no [[scenario]] has this id");
         d.help = Some(match did_you_mean(sid, scenario_ids.iter().copied()) {
@@ -871,7 +873,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
             if !missing.is_empty() {
                 diags.push(
                     Diagnostic::error(
-                        "E008",
+                        Code::E008,
                         format!("indicator `{iid}` has no rating for {}", list_ids(&missing)),
                     )
                     .at(file.clone(), header.clone())
@@ -883,7 +885,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
         for (cid, span) in &s.claim_refs {
             if !claim_set.contains(cid.as_str()) {
                 let mut d = Diagnostic::error(
-                    "E016",
+                    Code::E016,
                     format!(
                         "an observation in scenario `{}` cites unknown claim `{cid}`",
                         s.s.id
@@ -903,7 +905,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
         for (sid, span) in &c.source_refs {
             if !source_set.contains(sid.as_str()) {
                 let mut d = Diagnostic::error(
-                    "E007",
+                    Code::E007,
                     format!("claim `{}` cites unknown source `{sid}`", c.c.id),
                 )
                 .at(file(), span.clone())
@@ -919,7 +921,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
             if r.date < c.c.date && c.c.date != chrono::NaiveDate::default() {
                 diags.push(
                     Diagnostic::error(
-                        "E011",
+                        Code::E011,
                         format!(
                             "revision dated {} is before its claim `{}` ({})",
                             r.date, c.c.id, c.c.date
@@ -938,10 +940,11 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     // errors are left out until it loads, and its error says so.
     let lost = |d: &Diagnostic| {
         d.file.starts_with("scenarios/")
-            && ((d.code == "E004" && d.message.starts_with("missing key `id`")) || d.code == "E001")
+            && ((d.code == Code::E004 && d.message.starts_with("missing key `id`"))
+                || d.code == Code::E001)
     };
     if errors.iter().any(lost) {
-        let follow_on = |d: &Diagnostic| d.code == "E006";
+        let follow_on = |d: &Diagnostic| d.code == Code::E006;
         let n = errors.iter().filter(|d| follow_on(d)).count();
         if n > 0 {
             errors.retain(|d| !follow_on(d));
@@ -965,7 +968,7 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
         d.span
             .as_ref()
             .map(|s| s.start)
-            .or((d.code == "E001").then_some(usize::MAX))
+            .or((d.code == Code::E001).then_some(usize::MAX))
     };
     errors.sort_by(|a, b| (&a.file, place(a)).cmp(&(&b.file, place(b))));
     if !errors.is_empty() || config.is_none() {
@@ -1149,7 +1152,7 @@ fn duplicates(
             Some(&(f0, sp0)) => {
                 let (line, col) = crate::diag::line_col(&files[f0].text, sp0.start);
                 out.push(
-                    Diagnostic::error("E005", format!("duplicate {kind} id `{id}`"))
+                    Diagnostic::error(Code::E005, format!("duplicate {kind} id `{id}`"))
                         .at(files[file].rel.clone(), span.clone())
                         .label("defined again here")
                         .help(format!(
@@ -1279,8 +1282,12 @@ mod tests {
         for rel in [quoted, broken, quiet] {
             assert_eq!(parsed.iter().filter(|p| *p == rel).count(), 1, "{rel}");
         }
-        assert!(diags.iter().any(|d| d.file == quoted && d.code == "E007"));
-        assert!(diags.iter().any(|d| d.file == broken && d.code == "E001"));
+        assert!(diags
+            .iter()
+            .any(|d| d.file == quoted && d.code == Code::E007));
+        assert!(diags
+            .iter()
+            .any(|d| d.file == broken && d.code == Code::E001));
         let text = |rel: &str| &files.iter().find(|f| f.rel == rel).unwrap().text;
         assert_eq!(
             text(quoted),
@@ -1454,20 +1461,24 @@ mod tests {
             ("scenarios/s.toml", SCEN),
             ("claims/c.toml", &claims),
         ]));
-        let codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        let codes: Vec<Code> = e.iter().map(|d| d.code).collect();
         // A bad date inside TOML is refused by the TOML parser, so the file
         // stops there; it is filed with every other invalid date (E009).
-        assert_eq!(codes, ["E009"], "{e:#?}");
+        assert_eq!(codes, [Code::E009], "{e:#?}");
         let claims = claims.replace("2022-13-05", "\"2022-13-05\"");
         let e = errors(ws(&[
             ("kzclaims.toml", CFG),
             ("scenarios/s.toml", SCEN),
             ("claims/c.toml", &claims),
         ]));
-        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        let mut codes: Vec<Code> = e.iter().map(|d| d.code).collect();
         codes.sort();
-        assert_eq!(codes, ["E002", "E006", "E007", "E008", "E009"], "{e:#?}");
-        let unknown = e.iter().find(|d| d.code == "E002").unwrap();
+        assert_eq!(
+            codes,
+            [Code::E002, Code::E006, Code::E007, Code::E008, Code::E009],
+            "{e:#?}"
+        );
+        let unknown = e.iter().find(|d| d.code == Code::E002).unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `credibility`?"));
     }
 
@@ -1481,9 +1492,9 @@ mod tests {
             ("claims/a.toml", &c1),
             ("claims/b.toml", c2),
         ]));
-        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        let mut codes: Vec<Code> = e.iter().map(|d| d.code).collect();
         codes.sort();
-        assert_eq!(codes, ["E005", "E008", "E011"], "{e:#?}");
+        assert_eq!(codes, [Code::E005, Code::E008, Code::E011], "{e:#?}");
     }
 
     #[test]
@@ -1492,7 +1503,10 @@ mod tests {
             .replace("title = \"A\"", "title = \"A\"\nprior = 0.7")
             .replace("title = \"B\"", "title = \"B\"\nprior = 0.4");
         let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", &scen)]));
-        assert!(e.iter().all(|d| d.code == "E012") && e.len() == 2, "{e:#?}");
+        assert!(
+            e.iter().all(|d| d.code == Code::E012) && e.len() == 2,
+            "{e:#?}"
+        );
     }
 
     #[test]
@@ -1514,7 +1528,7 @@ mod tests {
         assert_eq!(w.config.likelihood.c, 0.8);
         let bad = cfg.replace("0.3", "1.5");
         let e = errors(ws(&[("kzclaims.toml", &bad), ("scenarios/s.toml", SCEN)]));
-        assert_eq!(e[0].code, "E010");
+        assert_eq!(e[0].code, Code::E010);
     }
 
     /// Proponents as names or `{ name, since }` tables, scenario revisions
@@ -1550,8 +1564,8 @@ mod tests {
             )
             .replace("title = \"A2\"\n", "");
         let e = errors(ws(&[("kzclaims.toml", CFG), ("scenarios/s.toml", &bad)]));
-        let mut codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        let mut codes: Vec<Code> = e.iter().map(|d| d.code).collect();
         codes.sort();
-        assert_eq!(codes, ["E002", "E003", "E004"], "{e:#?}");
+        assert_eq!(codes, [Code::E002, Code::E003, Code::E004], "{e:#?}");
     }
 }

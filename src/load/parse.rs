@@ -78,7 +78,7 @@ impl ScenarioRefs<'_> {
                     continue;
                 }
                 let d = cx.err(
-                    "E006",
+                    Code::E006,
                     span.clone(),
                     format!("claim `{}` refers to unknown scenario `{sid}`", self.claim),
                 );
@@ -104,7 +104,7 @@ impl ScenarioRefs<'_> {
                 .collect();
             if !uncovered.is_empty() {
                 let d = cx.err(
-                    "E008",
+                    Code::E008,
                     self.header.clone(),
                     format!(
                         "claim `{}` has no rating for {}: no [claim.ratings], and no analyst rates it",
@@ -122,7 +122,7 @@ impl ScenarioRefs<'_> {
                 .collect();
             if !missing.is_empty() {
                 let d = cx.err(
-                    "E008",
+                    Code::E008,
                     self.header.clone(),
                     format!(
                         "claim `{}` has no rating for {}",
@@ -182,6 +182,7 @@ pub(super) const INDICATOR_KEYS: &[&str] = &[
     "text",
     "due",
     "look",
+    "since",
     "if_true",
     "if_false",
     "ratings",
@@ -192,6 +193,7 @@ pub(super) const OBSERVATION_KEYS: &[&str] = &["date", "observed", "update", "cl
 pub(super) const SOURCE_KEYS: &[&str] = &[
     "id",
     "name",
+    "short",
     "url",
     "kind",
     "reliability",
@@ -239,7 +241,7 @@ pub(super) fn url_of(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, revision: bool) -> Op
         return Some(u);
     }
     let d = cx.err(
-        "E018",
+        Code::E018,
         span,
         if u.trim().is_empty() {
             "empty `url`".to_string()
@@ -271,7 +273,11 @@ pub fn is_slug(s: &str) -> bool {
 pub(super) fn slug(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<(String, Span)> {
     let (id, span) = t.req_str(cx, "id")?;
     if !is_slug(&id) {
-        let d = cx.err("E013", span.clone(), format!("`{id}` is not a valid id"));
+        let d = cx.err(
+            Code::E013,
+            span.clone(),
+            format!("`{id}` is not a valid id"),
+        );
         d.label = Some("ids are slugs".into());
         d.help = Some(
             "use lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit"
@@ -416,7 +422,7 @@ pub(super) fn parse_file<'i>(
         if first.starts_with("invalid date") {
             let written = text.get(span.clone()).unwrap_or_default().to_string();
             let d = cx.err(
-                "E009",
+                Code::E009,
                 span,
                 format!("`{written}` is not a calendar date ({first})"),
             );
@@ -436,7 +442,7 @@ pub(super) fn parse_file<'i>(
             ),
             _ => None,
         };
-        let d = cx.err("E001", span, format!("TOML syntax error: {first}"));
+        let d = cx.err(Code::E001, span, format!("TOML syntax error: {first}"));
         d.label = Some(first);
         d.help = hint;
     }
@@ -454,7 +460,7 @@ pub(super) fn parse_file<'i>(
         };
         cx.diags.push(
             Diagnostic::error(
-                "E001",
+                Code::E001,
                 format!(
                     "… and {at_least}{more} more TOML syntax error{} in this file",
                     if more == 1 { "" } else { "s" }
@@ -605,10 +611,10 @@ pub(super) fn silences(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, level: Level) -> Si
         let code = k.get_ref().to_string();
         match codes::find(&code) {
             None => {
-                let d = cx.err("E017", k.span(), format!("unknown check code `{code}`"));
+                let d = cx.err(Code::E017, k.span(), format!("unknown check code `{code}`"));
                 d.label = Some("no such warning".into());
                 d.help = Some(
-                    match did_you_mean(&code, codes::CODES.iter().map(|c| c.code)) {
+                    match did_you_mean(&code, codes::silenceable().map(|c| c.code.as_str())) {
                         Some(m) => {
                             format!("did you mean `{m}`? Codes are listed in docs/checks.md")
                         }
@@ -617,14 +623,15 @@ pub(super) fn silences(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, level: Level) -> Si
                 );
                 continue;
             }
-            Some(c) if c.level != level => {
+            Some(c) if c.silenced_in != Some(level) => {
                 let d = cx.err(
-                    "E017",
+                    Code::E017,
                     k.span(),
                     format!("`{code}` ({}) cannot be silenced in {}", c.summary, t.what),
                 );
                 d.label = Some("wrong place for this code".into());
-                d.help = Some(format!("silence {code} in {}", c.level.table()));
+                let place = c.silenced_in.map_or("", Level::table);
+                d.help = Some(format!("silence {code} in {place}"));
                 continue;
             }
             Some(_) => {}
@@ -635,7 +642,7 @@ pub(super) fn silences(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, level: Level) -> Si
             }
             DeValue::String(_) => {
                 let d = cx.err(
-                    "E017",
+                    Code::E017,
                     v.span(),
                     format!("silencing `{code}` needs a reason"),
                 );
@@ -647,7 +654,7 @@ pub(super) fn silences(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, level: Level) -> Si
             }
             other => {
                 cx.err(
-                    "E003",
+                    Code::E003,
                     v.span(),
                     format!(
                         "the reason for silencing `{code}` must be a string, found {}",
@@ -684,7 +691,7 @@ pub(super) fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig>
             match EngineKind::parse(&e.to_ascii_lowercase()) {
                 Some(k) => cfg.engine = k,
                 None => {
-                    let d = cx.err("E010", span, format!("unknown engine \"{e}\""));
+                    let d = cx.err(Code::E010, span, format!("unknown engine \"{e}\""));
                     d.help = Some("engine is \"bayes\" or \"ach\"".into());
                 }
             }
@@ -694,7 +701,7 @@ pub(super) fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig>
                 cfg.evidence_weight = v;
             } else {
                 let d = cx.err(
-                    "E010",
+                    Code::E010,
                     span,
                     format!("evidence_weight must be in (0, 1], found {v}"),
                 );
@@ -711,7 +718,7 @@ pub(super) fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig>
                 Some(&[lo, hi]) if lo > 0.0 && hi <= 1.0 && lo <= hi => cfg.band = [lo, hi],
                 _ => {
                     let d = cx.err(
-                        "E010",
+                        Code::E010,
                         v.span(),
                         "band must be two evidence weights in (0, 1], low first",
                     );
@@ -741,7 +748,7 @@ pub(super) fn parse_config(cx: &mut FileCx<'_>, text: &str) -> Option<RawConfig>
                         *slot = v;
                     } else {
                         cx.err(
-                            "E010",
+                            Code::E010,
                             span,
                             format!("likelihood for {k} must be in (0, 1], found {v}"),
                         );
@@ -829,7 +836,7 @@ pub(super) fn parse_scenarios(
         if let Some((p, span)) = &prior {
             if !(0.0..=1.0).contains(p) {
                 cx.err(
-                    "E012",
+                    Code::E012,
                     span.clone(),
                     format!("prior must be between 0 and 1, found {p}"),
                 )
@@ -850,7 +857,7 @@ pub(super) fn parse_scenarios(
                 && rt.get("summary").is_none()
             {
                 let d = cx.err(
-                    "E004",
+                    Code::E004,
                     rt.span.clone(),
                     "a [[scenario.revision]] changes nothing: give it a `title` or a `summary`",
                 );
@@ -883,6 +890,7 @@ pub(super) fn parse_scenarios(
             let itext = it.req_str(cx, "text");
             let due = it.opt_date(cx, "due").map(|x| x.0);
             let look = it.opt_str(cx, "look").map(|x| x.0);
+            let isince = it.opt_date(cx, "since").map(|x| x.0);
             let likelihood = indicator_likelihood(cx, &it, &mut rating_refs);
             let isilence = silences(cx, &it, Level::Indicator);
             let mut observations = Vec::new();
@@ -915,7 +923,7 @@ pub(super) fn parse_scenarios(
                 && !it.t.contains_key("if_false")
             {
                 let d = cx.err(
-                    "E004",
+                    Code::E004,
                     it.span.clone(),
                     "an observed indicator needs likelihoods: `if_true` and `if_false`, or `ratings`",
                 );
@@ -937,6 +945,7 @@ pub(super) fn parse_scenarios(
                     text: itext.0,
                     due,
                     look,
+                    since: isince,
                     likelihood,
                     observations,
                     silence: isilence,
@@ -983,7 +992,7 @@ fn proponents(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Vec<Proponent> {
     let want = "a list of names, or tables { name = \"…\", since = DATE }";
     let DeValue::Array(a) = v.get_ref() else {
         let d = cx.err(
-            "E003",
+            Code::E003,
             v.span(),
             format!(
                 "`proponents` in {} must be {want}, found {}",
@@ -1012,7 +1021,7 @@ fn proponents(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Vec<Proponent> {
             }
             other => {
                 let d = cx.err(
-                    "E003",
+                    Code::E003,
                     e.span(),
                     format!(
                         "a proponent must be a name or a table {{ name, since }}, found {}",
@@ -1038,7 +1047,7 @@ pub(super) fn indicator_likelihood(
             Some(p)
         } else {
             let d = cx.err(
-                "E010",
+                Code::E010,
                 span,
                 format!("`{key}` is a probability strictly between 0 and 1, found {p}"),
             );
@@ -1056,7 +1065,7 @@ pub(super) fn indicator_likelihood(
     if has_r && (has_t || has_f) {
         let span = t.get("ratings").map(|v| v.span()).unwrap_or(t.span.clone());
         let d = cx.err(
-            "E010",
+            Code::E010,
             span,
             "give an indicator either `if_true`/`if_false` or `ratings`, not both",
         );
@@ -1077,7 +1086,7 @@ pub(super) fn indicator_likelihood(
     if !r.is_empty() && r.values().all(|r| *r == Rating::NA) {
         let span = t.get("ratings").map(|v| v.span()).unwrap_or(t.span.clone());
         cx.err(
-            "E010",
+            Code::E010,
             span,
             "an indicator rated NA against every scenario predicts nothing",
         )
@@ -1095,7 +1104,7 @@ pub(super) fn credibility(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Credib
     let c = Credibility::new(n);
     if c.is_none() {
         let d = cx.err(
-            "E010",
+            Code::E010,
             span,
             format!("credibility must be 1-6 (Admiralty code), found {n}"),
         );
@@ -1110,7 +1119,7 @@ pub(super) fn relevance(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<Relevanc
     let r = Relevance::parse(&s);
     if r.is_none() {
         let d = cx.err(
-            "E010",
+            Code::E010,
             span,
             format!("relevance must be low, medium or high, found \"{s}\""),
         );
@@ -1172,14 +1181,14 @@ fn ratings_into<'t, K: From<&'t str>>(
             DeValue::String(s) => match Rating::parse(s) {
                 Some(r) => put(key, r),
                 None => {
-                    let d = cx.err("E010", v.span(), format!("\"{s}\" is not a rating"));
+                    let d = cx.err(Code::E010, v.span(), format!("\"{s}\" is not a rating"));
                     d.label = Some("unknown rating".into());
                     d.help = Some("ratings are CC, C, N, I, II or NA".into());
                 }
             },
             other => {
                 cx.err(
-                    "E003",
+                    Code::E003,
                     v.span(),
                     format!(
                         "rating for `{key}` must be a string, found {}",
@@ -1212,12 +1221,16 @@ pub(super) fn parse_claims(
             t.check_keys(cx, SOURCE_KEYS);
             let id = slug(cx, &t);
             let name = t.req_str(cx, "name");
+            let short = t
+                .opt_str(cx, "short")
+                .map(|x| x.0)
+                .filter(|x| !x.trim().is_empty());
             let url = url_of(cx, &t, false);
             let kind = match t.req_str(cx, "kind") {
                 Some((k, span)) => {
                     let parsed = SourceKind::parse(&k.to_ascii_lowercase());
                     if parsed.is_none() {
-                        let d = cx.err("E010", span, format!("unknown source kind \"{k}\""));
+                        let d = cx.err(Code::E010, span, format!("unknown source kind \"{k}\""));
                         d.help = Some(match did_you_mean(&k, SourceKind::NAMES) {
                             Some(m) => format!("did you mean \"{m}\"?"),
                             None => format!("kinds: {}", SourceKind::NAMES.join(", ")),
@@ -1232,7 +1245,7 @@ pub(super) fn parse_claims(
                     let parsed = Reliability::parse(&r);
                     if parsed.is_none() {
                         let d = cx.err(
-                            "E010",
+                            Code::E010,
                             span,
                             format!("reliability must be A-F (Admiralty code), found \"{r}\""),
                         );
@@ -1253,7 +1266,7 @@ pub(super) fn parse_claims(
             };
             let origin = match t.opt_str(cx, "origin") {
                 Some((o, span)) if o.trim().is_empty() => {
-                    cx.err("E010", span, "`origin` must not be empty").help =
+                    cx.err(Code::E010, span, "`origin` must not be empty").help =
                         Some("name the outlet this source relays, e.g. origin = \"akorda\"".into());
                     None
                 }
@@ -1266,6 +1279,7 @@ pub(super) fn parse_claims(
                     s: Source {
                         id: id.0,
                         name: name.map(|n| n.0).unwrap_or_default(),
+                        short,
                         url,
                         kind: kind.unwrap_or(SourceKind::Other),
                         reliability: reliability.unwrap_or(Reliability::F),
@@ -1310,7 +1324,7 @@ pub(super) fn parse_claim<'t>(
         Some(list) => {
             if list.is_empty() {
                 let span = t.get("sources").map(|v| v.span()).unwrap_or(t.span.clone());
-                cx.err("E014", span, "a claim needs at least one source")
+                cx.err(Code::E014, span, "a claim needs at least one source")
                     .label = Some("empty list".into());
             }
             list
@@ -1353,12 +1367,13 @@ pub(super) fn parse_claim<'t>(
             continue;
         };
         if analyst.trim().is_empty() {
-            cx.err("E010", aspan, "`analyst` must name someone").label = Some("empty name".into());
+            cx.err(Code::E010, aspan, "`analyst` must name someone")
+                .label = Some("empty name".into());
             continue;
         }
         if assessments.iter().any(|a| a.analyst == analyst) {
             cx.err(
-                "E005",
+                Code::E005,
                 aspan,
                 format!("analyst \"{analyst}\" rates this claim twice"),
             )
@@ -1379,7 +1394,7 @@ pub(super) fn parse_claim<'t>(
     let rat = if !ratings_given {
         if t.get("assessment").is_none() {
             let d = cx.err(
-                "E004",
+                Code::E004,
                 t.span.clone(),
                 "missing `[claim.ratings]` in [[claim]]",
             );
@@ -1407,7 +1422,7 @@ pub(super) fn parse_claim<'t>(
                         }
                         other => {
                             cx.err(
-                                "E003",
+                                Code::E003,
                                 rv.span(),
                                 format!(
                                     "rationale for `{}` must be a string, found {}",
@@ -1421,7 +1436,7 @@ pub(super) fn parse_claim<'t>(
             }
             other => {
                 cx.err(
-                    "E003",
+                    Code::E003,
                     v.span(),
                     format!(
                         "`rationale` must be a string or a table of strings, found {}",
@@ -1439,7 +1454,7 @@ pub(super) fn parse_claim<'t>(
         .collect();
     let group = match t.opt_str(cx, "group") {
         Some((g, span)) if g.trim().is_empty() => {
-            let d = cx.err("E010", span, "`group` must name a group");
+            let d = cx.err(Code::E010, span, "`group` must name a group");
             d.label = Some("empty group name".into());
             d.help = Some("leave `group` out for a claim that stands on its own; claims reporting the same event or coming through the same channel share one name".into());
             None
@@ -1473,7 +1488,7 @@ pub(super) fn parse_claim<'t>(
                     .map(|v| v.span())
                     .unwrap_or(rt.span.clone());
                 cx.err(
-                    "E014",
+                    Code::E014,
                     span,
                     "a revision's `sources` replaces the claim's list and cannot be empty",
                 )
@@ -1488,7 +1503,7 @@ pub(super) fn parse_claim<'t>(
                 "active" => Some(Status::Active),
                 _ => {
                     let d = cx.err(
-                        "E010",
+                        Code::E010,
                         span,
                         format!("status must be \"retracted\" or \"active\", found \"{s}\""),
                     );
@@ -1606,7 +1621,9 @@ pub(super) mod tests {
     fn a_flood_of_syntax_errors_is_cut_at_twenty_and_counted() {
         let d = errors(&"=\n".repeat(1000));
         assert_eq!(d.len(), SYNTAX_ERRORS_SHOWN + 1);
-        assert!(d[..20].iter().all(|d| d.span.is_some() && d.code == "E001"));
+        assert!(d[..20]
+            .iter()
+            .all(|d| d.span.is_some() && d.code == Code::E001));
         // Two errors on each line (no key, no quoted value).
         assert_eq!(
             d[20].message,

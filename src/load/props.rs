@@ -52,7 +52,7 @@ fn check(files: Vec<SourceFile>) {
             }
             let source = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
             let r = DiagnosticRenderer::new(false, &source);
-            assert!(r.render(d).contains(d.code));
+            assert!(r.render(d).contains(d.code.as_str()));
         }
     }
 }

@@ -171,12 +171,11 @@ any_case_type!(
 
 /// Warnings acknowledged where they point: check code → the reason. Only the
 /// codes that can be silenced at this level, from the registry
-/// (src/checks/codes.rs), each with a reason that is not blank.
-fn silence_at(level: crate::checks::codes::Level) -> Schema {
-    let codes: Vec<&str> = crate::checks::codes::CODES
-        .iter()
-        .filter(|c| c.level == level)
-        .map(|c| c.code)
+/// (src/diag/codes.rs), each with a reason that is not blank.
+fn silence_at(level: crate::diag::codes::Level) -> Schema {
+    let codes: Vec<&str> = crate::diag::codes::silenceable()
+        .filter(|c| c.silenced_in == Some(level))
+        .map(|c| c.code.as_str())
         .collect();
     json_schema!({
         "description": "Warnings acknowledged here: check code (docs/checks.md) → the reason.",
@@ -193,7 +192,7 @@ macro_rules! silence_type {
                 stringify!($name).into()
             }
             fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                silence_at(crate::checks::codes::Level::$level)
+                silence_at(crate::diag::codes::Level::$level)
             }
         }
     };
@@ -363,6 +362,8 @@ pub struct Indicator {
     due: Option<Date>,
     /// Where one would look for it: court records, trial monitoring, a ministry's report.
     look: Option<String>,
+    /// From this day on: a memo or view as of an earlier day does not state it and does not rank it among what to collect; its likelihoods and observations count as without it.
+    since: Option<Date>,
     /// P(observed | this scenario), strictly between 0 and 1.
     if_true: Option<f64>,
     /// P(observed | any other scenario).
@@ -401,6 +402,8 @@ pub struct ClaimsFile {
 pub struct Source {
     id: Slug,
     name: String,
+    /// A short label for sentences that name the source ("Cornell's analysis"); without it the memo shortens `name`.
+    short: Option<String>,
     url: Option<Url>,
     kind: SourceKindName,
     /// Admiralty source reliability: A completely reliable … E unreliable, F cannot be judged.

@@ -1,7 +1,7 @@
 //! Typed reads from a spanned TOML tree that record every problem as a
 //! [`Diagnostic`] instead of stopping at the first one.
 
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use chrono::NaiveDate;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
@@ -17,12 +17,7 @@ pub struct FileCx<'a> {
 }
 
 impl FileCx<'_> {
-    pub fn err(
-        &mut self,
-        code: &'static str,
-        span: Span,
-        msg: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn err(&mut self, code: Code, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
         self.diags
             .push(Diagnostic::error(code, msg).at(self.rel, span));
         self.diags.last_mut().expect("just pushed")
@@ -30,7 +25,7 @@ impl FileCx<'_> {
 
     fn type_error(&mut self, what: &str, key: &str, want: &str, v: &Val<'_>) {
         self.err(
-            "E003",
+            Code::E003,
             v.span(),
             format!(
                 "`{key}` in {what} must be {want}, found {}",
@@ -65,7 +60,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
             let key = k.get_ref().as_ref();
             if !allowed.contains(&key) {
                 let d = cx.err(
-                    "E002",
+                    Code::E002,
                     k.span(),
                     format!("unknown key `{key}` in {}", self.what),
                 );
@@ -92,7 +87,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
             return;
         }
         let d = cx.err(
-            "E004",
+            Code::E004,
             self.span.clone(),
             format!("missing key `{key}` in {}", self.what),
         );
@@ -176,7 +171,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
                 Ok(n) => Some(n),
                 Err(_) => {
                     let d = cx.err(
-                        "E010",
+                        Code::E010,
                         v.span(),
                         format!(
                             "`{key}` in {} must be a whole number, found \"{s}\"",
@@ -270,7 +265,7 @@ pub fn tables_in<'t, 'i>(
             .collect(),
         DeValue::Table(t) => {
             let d = cx.err(
-                "E003",
+                Code::E003,
                 v.span(),
                 format!("`{key}` must be an array of tables: write `{what}`"),
             );
@@ -293,7 +288,7 @@ pub fn date_value(cx: &mut FileCx<'_>, what: &str, key: &str, v: &Val<'_>) -> Op
                 let out = NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32);
                 if out.is_none() {
                     cx.err(
-                        "E009",
+                        Code::E009,
                         v.span(),
                         format!("`{key}` in {what} is not a calendar date"),
                     );
@@ -302,7 +297,7 @@ pub fn date_value(cx: &mut FileCx<'_>, what: &str, key: &str, v: &Val<'_>) -> Op
             }
             _ => {
                 let d = cx.err(
-                    "E009",
+                    Code::E009,
                     v.span(),
                     format!("`{key}` in {what} must be a date, not a date-time or time"),
                 );
@@ -314,7 +309,7 @@ pub fn date_value(cx: &mut FileCx<'_>, what: &str, key: &str, v: &Val<'_>) -> Op
             Ok(d) => Some(d),
             Err(e) => {
                 let d = cx.err(
-                    "E009",
+                    Code::E009,
                     v.span(),
                     format!("`{key}` in {what} is not a valid date: \"{s}\""),
                 );

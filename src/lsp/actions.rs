@@ -55,65 +55,105 @@ pub fn code_actions(
         doc.lines.offset(text, range.start),
         doc.lines.offset(text, range.end),
     );
-    let today = super::today();
     let mut out = Vec::new();
     let block = syntax.block_at(from);
     if let (Some(b), Some(ws)) = (block, store.analysis.ws.as_ref()) {
         if b.kind == Some(Kind::Claim) {
-            // Rate the scenarios the claim leaves unrated.
-            let missing: Vec<&str> = ws
-                .scenarios
-                .iter()
-                .map(|s| s.id.as_str())
-                .filter(|id| !b.rated.iter().any(|(r, _)| r == id))
-                .collect();
-            if !missing.is_empty() {
-                let edit = if let Some(inline) = &b.ratings_inline {
-                    // Before the closing brace of `ratings = { … }`.
-                    let close = inline.end - 1;
-                    let inner = text[inline.start + 1..close].trim();
-                    let sep = if inner.is_empty() { " " } else { ", " };
-                    let add: Vec<String> = missing.iter().map(|m| format!("{m} = \"\"")).collect();
-                    let at = inline.start + 1 + text[inline.start + 1..close].trim_end().len();
-                    (at..at, format!("{sep}{}", add.join(", ")))
-                } else if let Some(&(_, end)) = b.rated.last() {
-                    let add: String = missing.iter().map(|m| format!("\n{m} = \"\"")).collect();
-                    (end..end, add)
-                } else {
-                    let end = block_end(text, b);
-                    let add: String = missing.iter().map(|m| format!("\n{m} = \"\"")).collect();
-                    (end..end, format!("\n\n[claim.ratings]{add}"))
-                };
-                out.extend(action(
-                    store,
-                    rel,
-                    format!(
-                        "Rate the {} scenario{} `{}` leaves unrated",
-                        missing.len(),
-                        if missing.len() == 1 { "" } else { "s" },
-                        b.id
-                    ),
-                    CodeActionKind::QUICKFIX,
-                    vec![edit],
-                    None,
-                ));
-            }
-            // A revision dated today.
-            let end = block_end(text, b);
-            out.extend(action(
-                store,
-                rel,
-                format!("Add a [[claim.revision]] to `{}` dated {today}", b.id),
-                CodeActionKind::REFACTOR_REWRITE,
-                vec![(
-                    end..end,
-                    format!("\n\n[[claim.revision]]\ndate = {today}\nnote = \"\""),
-                )],
-                None,
-            ));
+            out.extend(claim_actions(store, rel, text, b, ws));
         }
     }
-    // Silence a warning where it points.
+    out.extend(silence_actions(store, rel, doc, diagnostics));
+    // A date written as a string.
+    for sd in &syntax.string_dates {
+        if sd.span.end < from || sd.span.start > to {
+            continue;
+        }
+        out.extend(action(
+            store,
+            rel,
+            format!("Write \"{}\" as a TOML date", sd.date),
+            CodeActionKind::REFACTOR_REWRITE,
+            vec![(sd.span.clone(), sd.date.clone())],
+            None,
+        ));
+    }
+    out
+}
+
+/// On a claim: rate the scenarios it leaves unrated; add a revision dated
+/// today.
+fn claim_actions(
+    store: &Store,
+    rel: &str,
+    text: &str,
+    b: &Block,
+    ws: &crate::model::Workspace,
+) -> Vec<CodeActionOrCommand> {
+    let today = super::today();
+    let mut out = Vec::new();
+    // Rate the scenarios the claim leaves unrated.
+    let missing: Vec<&str> = ws
+        .scenarios
+        .iter()
+        .map(|s| s.id.as_str())
+        .filter(|id| !b.rated.iter().any(|(r, _)| r == id))
+        .collect();
+    if !missing.is_empty() {
+        let edit = if let Some(inline) = &b.ratings_inline {
+            // Before the closing brace of `ratings = { … }`.
+            let close = inline.end - 1;
+            let inner = text[inline.start + 1..close].trim();
+            let sep = if inner.is_empty() { " " } else { ", " };
+            let add: Vec<String> = missing.iter().map(|m| format!("{m} = \"\"")).collect();
+            let at = inline.start + 1 + text[inline.start + 1..close].trim_end().len();
+            (at..at, format!("{sep}{}", add.join(", ")))
+        } else if let Some(&(_, end)) = b.rated.last() {
+            let add: String = missing.iter().map(|m| format!("\n{m} = \"\"")).collect();
+            (end..end, add)
+        } else {
+            let end = block_end(text, b);
+            let add: String = missing.iter().map(|m| format!("\n{m} = \"\"")).collect();
+            (end..end, format!("\n\n[claim.ratings]{add}"))
+        };
+        out.extend(action(
+            store,
+            rel,
+            format!(
+                "Rate the {} scenario{} `{}` leaves unrated",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                b.id
+            ),
+            CodeActionKind::QUICKFIX,
+            vec![edit],
+            None,
+        ));
+    }
+    // A revision dated today.
+    let end = block_end(text, b);
+    out.extend(action(
+        store,
+        rel,
+        format!("Add a [[claim.revision]] to `{}` dated {today}", b.id),
+        CodeActionKind::REFACTOR_REWRITE,
+        vec![(
+            end..end,
+            format!("\n\n[[claim.revision]]\ndate = {today}\nnote = \"\""),
+        )],
+        None,
+    ));
+    out
+}
+
+/// Silence each warning offered where it points.
+fn silence_actions(
+    store: &Store,
+    rel: &str,
+    doc: &super::store::Doc,
+    diagnostics: &[lsp_types::Diagnostic],
+) -> Vec<CodeActionOrCommand> {
+    let (text, syntax) = (&doc.text, doc.syntax(rel));
+    let mut out = Vec::new();
     for d in diagnostics {
         let Some(NumberOrString::String(code)) = &d.code else {
             continue;
@@ -152,20 +192,6 @@ pub fn code_actions(
             CodeActionKind::QUICKFIX,
             vec![edit],
             Some(vec![d.clone()]),
-        ));
-    }
-    // A date written as a string.
-    for sd in &syntax.string_dates {
-        if sd.span.end < from || sd.span.start > to {
-            continue;
-        }
-        out.extend(action(
-            store,
-            rel,
-            format!("Write \"{}\" as a TOML date", sd.date),
-            CodeActionKind::REFACTOR_REWRITE,
-            vec![(sd.span.clone(), sd.date.clone())],
-            None,
         ));
     }
     out

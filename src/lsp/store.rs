@@ -4,7 +4,7 @@
 
 use super::position::LineIndex;
 use super::syntax::{self, Syntax};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::engine::{Assessment, Totals};
 use crate::load::{self, LoadError};
 use crate::model::{SourceFile, Workspace};
@@ -214,7 +214,9 @@ impl Store {
                 for rel in closed {
                     self.reload_from_disk(&rel);
                 }
-                Err(vec![Diagnostic::error("E001", m).in_file(load::CONFIG_FILE)])
+                Err(vec![
+                    Diagnostic::error(Code::E001, m).in_file(load::CONFIG_FILE)
+                ])
             }
         }
     }

@@ -26,7 +26,7 @@ pub fn checked(
     a: &crate::engine::Assessment,
 ) -> Result<(crate::checks::Report, Vec<crate::checks::Rendered>), Box<render::TemplateError>> {
     use render::MemoFormat;
-    let (sens, ctx) = context::analyse_and_context(ws, a);
+    let (_, mut report, ctx) = context::analyse_check_and_context(ws, a, None);
     let mut rendered: Vec<crate::checks::Rendered> = Vec::new();
     let names: Vec<String> = [MemoFormat::Md, MemoFormat::Html]
         .into_iter()
@@ -47,6 +47,6 @@ pub fn checked(
             text,
         });
     }
-    let report = crate::checks::run_with(ws, a, &rendered, &sens);
+    report.add_memo_checks(ws, &rendered);
     Ok((report, rendered))
 }

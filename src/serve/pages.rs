@@ -152,6 +152,16 @@ fn diagnostics_page(diags: &[crate::diag::Diagnostic], files: &[SourceFile]) -> 
     )
 }
 
+/// The page shown when the memo's template fails: its error, quoting the
+/// template when its text is known.
+fn template_error_page(e: render::TemplateError) -> String {
+    let files: Vec<SourceFile> = e
+        .source
+        .map(|(rel, text)| vec![SourceFile { rel, text }])
+        .unwrap_or_default();
+    diagnostics_page(&[e.diagnostic], &files)
+}
+
 /// (status, HTML) of a page.
 pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
     let (_, loaded) = state.current();
@@ -161,7 +171,13 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
         Loaded::Unreadable(m) => {
             return (
                 200,
-                diagnostics_page(&[crate::diag::Diagnostic::error("E000", m.clone())], &[]),
+                diagnostics_page(
+                    &[crate::diag::Diagnostic::error(
+                        crate::diag::Code::E000,
+                        m.clone(),
+                    )],
+                    &[],
+                ),
             )
         }
     };
@@ -194,14 +210,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
                 render::template_file_name(&ws.config.memo.template, render::MemoFormat::Html);
             match render::render(state.root(), &name, &ctx) {
                 Ok(html) => (200, framed(&html, &nav)),
-                Err(e) => {
-                    let e = *e;
-                    let files: Vec<SourceFile> = e
-                        .source
-                        .map(|(rel, text)| vec![SourceFile { rel, text }])
-                        .unwrap_or_default();
-                    (200, diagnostics_page(&[e.diagnostic], &files))
-                }
+                Err(e) => (200, template_error_page(*e)),
             }
         }
         "/timeline" => timeline_page(ws, a.engine, date, &nav),
@@ -236,12 +245,16 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
             let name = render::template_file_name(&ws.config.memo.template, render::MemoFormat::Md);
             let memo = |x: &engine::Assessment| {
                 render::render(state.root(), &name, &context::memo_context(ws, x))
-                    .unwrap_or_default()
+            };
+            // A template that fails shows its error, as the memo page does.
+            let (memo_a, memo_b) = match (memo(&aa), memo(&ab)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => return (200, template_error_page(*e)),
             };
             let form = format!(
                 "<form method=\"get\" action=\"/diff\" style=\"font:14px Helvetica,Arial,sans-serif;padding:.4rem .8rem\">From <input name=\"from\" value=\"{from}\" size=\"10\"> to <input name=\"to\" value=\"{to}\" size=\"10\"> <button type=\"submit\">Compare</button></form>"
             );
-            let html = rdiff::to_html(&d, &memo(&aa), &memo(&ab));
+            let html = rdiff::to_html(&d, &memo_a, &memo_b);
             (200, framed(&html, &format!("{nav}{form}")))
         }
         "/sensitivity" => {

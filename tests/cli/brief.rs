@@ -298,6 +298,12 @@ fn bundled_memo_of_6_january_knows_only_what_was_known() {
         "talk of a coup",
         "mid-March",
         "later said",
+        // Indicators once worded with later knowledge (the purge, the war in
+        // Ukraine, the March address and the referendum).
+        "After the purge",
+        "Ukraine",
+        "March 2022",
+        "referendum",
     ] {
         assert!(!memo.contains(later), "{later}:\n{memo}");
     }
@@ -315,4 +321,70 @@ fn bundled_memo_of_6_january_knows_only_what_was_known() {
     ] {
         assert!(memo.contains(known), "{known}:\n{memo}");
     }
+}
+
+/// An indicator's `since`: the bundled indicators about the CSTO deployment
+/// and the former KNB chief were written on 5 January. A memo and `collect`
+/// as of 4 January neither state nor rank them; as of 6 January both do. The
+/// scores are the same either way (the indicators are open, so they count
+/// for nothing yet; docs/scoring.md says `since` never changes a score).
+#[test]
+fn bundled_indicators_written_on_5_january_are_not_stated_before() {
+    let run = |args: &[&str]| {
+        let out = kz(&repo_root()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let later = [
+        "The CSTO contingent stays",
+        "Kazakhstan repays Moscow",
+        "Former KNB chief Karim Massimov",
+    ];
+    let early = run(&["brief", "--as-of", "2022-01-04"]);
+    let collect = run(&["collect", "--as-of", "2022-01-04"]);
+    for text in later {
+        assert!(!early.contains(text), "{text}:\n{early}");
+        assert!(!collect.contains(text), "{text}:\n{collect}");
+    }
+    for id in [
+        "csto-stays",
+        "kazakhstan-backs-russia",
+        "knb-leaders-charged",
+    ] {
+        assert!(!collect.contains(id), "{id}:\n{collect}");
+    }
+    let memo = run(&["brief", "--as-of", "2022-01-06"]);
+    let collect = run(&["collect", "--as-of", "2022-01-06"]);
+    for text in later {
+        assert!(memo.contains(text), "{text}:\n{memo}");
+        assert!(collect.contains(text), "{text}:\n{collect}");
+    }
+}
+
+/// A revised rating is explained by the revision that set it, not by the
+/// rationale written for the first rating: `knb-deputies-dismissed` was C
+/// for the official story on 9 January ("expected under the official story
+/// too") and I from 13 January, when two deputies were charged with plotting.
+#[test]
+fn a_revised_rating_gives_the_revision_note_as_its_reason() {
+    let run = |date: &str| {
+        let out = kz(&repo_root())
+            .args(["brief", "--as-of", date])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let stale = "expected under the official story too";
+    let late = run("2022-04-18");
+    assert!(!late.contains(stale), "{late}");
+    assert!(
+        late.contains("*Why I:* Sadykulov and Yergozhin were detained"),
+        "{late}"
+    );
+    // Unrevised ratings keep their rationale.
+    assert!(
+        late.contains("*Why I:* A president planning to let the crisis escalate"),
+        "{late}"
+    );
 }

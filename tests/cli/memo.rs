@@ -256,7 +256,7 @@ fn an_assumption_naming_an_unknown_scenario_is_an_error() {
 fn the_bundled_memo_summarises_what_check_silences_and_says_no_indicator_changes_the_leader() {
     let memo = brief(&repo_root(), &[]);
     assert!(
-        memo.contains("The workspace acknowledges 38 warnings that would otherwise be shown"),
+        memo.contains("The workspace acknowledges 40 warnings that would otherwise be shown"),
         "{memo}"
     );
     assert!(
@@ -353,4 +353,68 @@ fn the_timeline_starts_on_the_day_the_question_was_opened() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = v["points"].as_array().or_else(|| v.as_array()).unwrap()[0]["date"].clone();
     assert_eq!(first, "2024-03-03");
+}
+
+/// The bundled question (the violence of 4–6 January) was opened on 6
+/// January: the timeline starts there, `--from` still reaches back to 2019.
+#[test]
+fn the_bundled_timeline_starts_when_the_question_was_opened() {
+    let dates = |args: &[&str]| -> Vec<String> {
+        let out = kz(&repo_root())
+            .args(["timeline", "--format", "csv"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').next().map(str::to_string))
+            .collect()
+    };
+    let opened = dates(&[]);
+    assert_eq!(opened.first().map(String::as_str), Some("2022-01-06"));
+    let all = dates(&["--from", "2019-01-01"]);
+    assert!(
+        all.first().is_some_and(|d| d.starts_with("2019")),
+        "{all:?}"
+    );
+    assert!(all.len() > opened.len());
+}
+
+/// The confidence sentence on whole workspaces (the rule itself is unit
+/// tested in engine::confidence): tests/fixtures/confidence-high earns high
+/// confidence, and the same record told by one outlet alone does not. Both
+/// are copied out of the repository, so no git history makes them
+/// reconstructions.
+#[test]
+fn high_confidence_is_earned_by_a_whole_record_and_lost_with_one_source() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("confidence-high"), dir.path());
+    for format in [&[][..], &["--format", "html"][..]] {
+        let memo = brief(dir.path(), format);
+        assert!(memo.contains("High confidence"), "{memo}");
+        assert!(
+            memo.contains("no source carries more than 25% of the lead, most of it was rated by two analysts or more who largely agree, and the range stays within two likelihood words. Behind the lead over “The dam was sabotaged” stand 8 sources from 8 independent origins."),
+            "{memo}"
+        );
+    }
+    // The same four reports, each from Outlet 1 alone.
+    let p = dir.path().join("claims/c.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut one = text.clone();
+    for k in (1..=4).map(|i| (2 * i - 1, 2 * i)) {
+        one = one.replace(
+            &format!("sources = [\"s{}\", \"s{}\"]", k.0, k.1),
+            "sources = [\"s1\"]",
+        );
+    }
+    assert_ne!(one, text);
+    std::fs::write(&p, one).unwrap();
+    let memo = brief(dir.path(), &[]);
+    assert!(!memo.contains("High confidence"), "{memo}");
+    assert!(
+        memo.contains("**Low confidence**: everything behind the lead traces back to one origin (Outlet 1), and the lead rests mostly on Outlet 1 (100% of it). Behind the lead over “The dam was sabotaged” stand 1 source from 1 independent origin."),
+        "{memo}"
+    );
 }

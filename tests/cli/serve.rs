@@ -454,3 +454,35 @@ fn open_uses_the_port_bound() {
     assert_eq!(opened.trim(), format!("http://{}/", s.addr));
     assert_ne!(port_of(&s.addr), "0");
 }
+
+#[test]
+fn the_diff_page_shows_a_template_error() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    // The diff page compares the Markdown memos; break that template only.
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/memo.md"),
+        "# {{ title }}\n{{ question }\n",
+    )
+    .unwrap();
+    let s = serve(dir.path(), &[]);
+    let (status, page) = get(&s.addr, "/diff");
+    assert_eq!(status, 200);
+    assert!(page.contains("The workspace has errors"), "{page}");
+    assert!(page.contains("error[E020]"), "{page}");
+    assert!(page.contains("templates/memo.md:2:"), "{page}");
+    // The memo page (the HTML template, built in) is unaffected.
+    let (status, memo) = get(&s.addr, "/");
+    assert_eq!(status, 200);
+    assert!(memo.contains("evidence-matrix"), "{memo}");
+    // Fixed, the diff comes back.
+    std::fs::write(
+        dir.path().join("templates/memo.md"),
+        "# {{ title }}\n{{ question }}\n",
+    )
+    .unwrap();
+    let page = eventually(&s.addr, "/diff", |b| !b.contains("has errors"));
+    assert!(!page.contains("error[E020]"), "{page}");
+    assert!(page.contains("action=\"/diff\""), "{page}");
+}

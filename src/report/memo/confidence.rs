@@ -17,10 +17,34 @@ pub struct Worded {
     pub reasons: Vec<String>,
 }
 
+/// The source's label (`short`, else its shortened name: model::Source::label).
 fn source_name(ws: &Workspace, id: &str) -> String {
     ws.source(id)
-        .map(|s| s.name.clone())
+        .map(|s| s.label().to_string())
         .unwrap_or_else(|| id.to_string())
+}
+
+/// The dispute with its counts, from [disputed, shared] cells (a cell: one
+/// claim rated against one of the two leading explanations): "where the
+/// analysts rated the same claims behind the lead (8 ratings), they disagree
+/// on all 8".
+fn disputed(share: f64, [d, n]: [usize; 2]) -> String {
+    let head = "where the analysts rated the same";
+    match (d, n) {
+        (_, 0) => format!(
+            "the analysts dispute {} of the ratings they share",
+            percent(share)
+        ),
+        (1, 1) => format!("{head} claim behind the lead (1 rating), they disagree on it"),
+        (2, 2) => format!("{head} claims behind the lead (2 ratings), they disagree on both"),
+        (d, n) if d == n => {
+            format!("{head} claims behind the lead ({n} ratings), they disagree on all {n}")
+        }
+        (d, n) => format!(
+            "{head} claims behind the lead, they disagree on {d} of {n} ratings ({})",
+            percent(share)
+        ),
+    }
 }
 
 /// One reason as a clause.
@@ -75,10 +99,7 @@ pub fn reason(ws: &Workspace, r: &Reason) -> String {
                 )
             }
         }
-        Reason::Disputed { share } => format!(
-            "the analysts dispute {} of the ratings they share",
-            percent(*share)
-        ),
+        Reason::Disputed { share, cells } => disputed(*share, *cells),
         Reason::Reconstruction => {
             "the record was written down after the events it covers, so hindsight may colour it"
                 .into()
@@ -143,6 +164,32 @@ mod tests {
     use super::*;
     use crate::engine::confidence::{rule, Inputs, MarginItem};
 
+    /// The dispute says how many ratings it counts.
+    #[test]
+    fn dispute_gives_its_counts() {
+        assert_eq!(
+            disputed(1.0, [3, 3]),
+            "where the analysts rated the same claims behind the lead (3 ratings), they disagree on all 3"
+        );
+        assert_eq!(
+            disputed(1.0, [1, 1]),
+            "where the analysts rated the same claim behind the lead (1 rating), they disagree on it"
+        );
+        assert_eq!(
+            disputed(1.0, [2, 2]),
+            "where the analysts rated the same claims behind the lead (2 ratings), they disagree on both"
+        );
+        assert_eq!(
+            disputed(0.375, [3, 8]),
+            "where the analysts rated the same claims behind the lead, they disagree on 3 of 8 ratings (38%)"
+        );
+        // Without counts (inputs built by hand) the share alone.
+        assert_eq!(
+            disputed(0.3, [0, 0]),
+            "the analysts dispute 30% of the ratings they share"
+        );
+    }
+
     #[test]
     fn sentences() {
         let ws = Workspace::default();
@@ -160,6 +207,7 @@ mod tests {
             band_leader_holds: true,
             engines_agree: true,
             disputed_share: 0.0,
+            disputed_cells: [0, 0],
             reconstruction: false,
         };
         let w = words(&ws, &rule(&x), Some("Staged purge"));

@@ -2,7 +2,8 @@
 //! [`Assessment`], with numbers both raw and already worded.
 
 use super::summary::{
-    bluf, cross_check, dependence_note, indicator_lists, scenario_views, source_views, tied_first,
+    bluf, cross_check, dependence_note, indicator_lists, rating_reason, scenario_views,
+    source_views, tied_first,
 };
 pub use super::summary::{
     judgment, range_ends, range_words, Evidence, IndicatorProbability, IndicatorView, ScenarioView,
@@ -258,23 +259,37 @@ pub fn analyse_and_context_with(
     a: &Assessment,
     rec: Option<&Recorded>,
 ) -> (sensitivity::Sensitivity, MemoContext) {
+    let (sens, _, ctx) = analyse_check_and_context(ws, a, rec);
+    (sens, ctx)
+}
+
+/// [`analyse_and_context_with`], and the checks of the record (every check
+/// but K108, which reads the rendered memo), which the memo's "Sources and
+/// limits" counts the silenced warnings of: `check` adds K108 to them once
+/// the memo is rendered, and so runs the checks once.
+pub fn analyse_check_and_context(
+    ws: &Workspace,
+    a: &Assessment,
+    rec: Option<&Recorded>,
+) -> (sensitivity::Sensitivity, crate::checks::Report, MemoContext) {
     let (sens, finish) = if rayon::current_num_threads() > 1 {
         rayon::join(|| sensitivity::analyse(ws, a), || context_parts(ws, a, rec))
     } else {
         (sensitivity::analyse(ws, a), context_parts(ws, a, rec))
     };
-    let ctx = finish(&sens);
-    (sens, ctx)
+    let checked = crate::checks::run_on_record(ws, a, &sens);
+    let ctx = finish(&sens, &checked);
+    (sens, checked, ctx)
 }
 
 /// Everything in the memo context but what needs the sensitivity analysis,
 /// which the returned function takes to complete it (so that the two can be
-/// made side by side).
+/// made side by side), with the checks of the record made from it.
 fn context_parts<'a>(
     ws: &'a Workspace,
     a: &'a Assessment,
     rec: Option<&Recorded>,
-) -> impl FnOnce(&sensitivity::Sensitivity) -> MemoContext + Send + 'a {
+) -> impl FnOnce(&sensitivity::Sensitivity, &crate::checks::Report) -> MemoContext + Send + 'a {
     let calibration = calibration_view(ws, a, rec);
     let reconstruction = rec
         .and_then(|r| {
@@ -334,7 +349,7 @@ fn context_parts<'a>(
     );
     let notes = reading_notes(ws, a.engine, analysts.is_some());
     let rests_on = rests_on_view(ws, a);
-    move |sens: &sensitivity::Sensitivity| {
+    move |sens: &sensitivity::Sensitivity, checked: &crate::checks::Report| {
         let sensitivity = sensitivity_view(ws, a, sens);
         // A memo whose claims in force were recorded after its date is a
         // reconstruction (docs/timeline.md): that lowers the confidence.
@@ -372,7 +387,7 @@ fn context_parts<'a>(
             observed_indicators,
             collect,
             rests_on_note: rests_on_note(ws, sens, a.as_of),
-            sections: super::sections::sections(ws, a, sens),
+            sections: super::sections::sections(ws, a, sens, checked),
             sensitivity,
             rests_on,
             analysts,
@@ -413,18 +428,7 @@ fn rests_on_view(ws: &Workspace, a: &Assessment) -> Vec<RestsOnView> {
                     let row = rows.get(&c.claim);
                     let rating = |k: usize| row.map(|r| r.state.ratings[k]);
                     let against = matches!(rating(j), Some(Rating::I | Rating::II));
-                    // The reason for a rating: the note of the latest
-                    // revision in force that set it, else the claim's
-                    // rationale (which speaks for its first ratings).
-                    let reason = |k: usize| -> Option<String> {
-                        let applied = row.map_or(0, |r| r.state.revisions_applied);
-                        claim.revisions[..applied.min(claim.revisions.len())]
-                            .iter()
-                            .rev()
-                            .find(|v| v.ratings.get(k).is_some())
-                            .map(|v| v.note.clone())
-                            .or_else(|| claim.rationale.get(&ws.scenarios[k].id).cloned())
-                    };
+                    let reason = |k: usize| rating_reason(ws, claim, row.copied(), k);
                     let why = if against { reason(j) } else { None }
                         .or_else(|| reason(l))
                         .or_else(|| claim.rationale.get("").cloned())

@@ -443,3 +443,193 @@ pub fn render(ctx: &MemoContext) -> Vec<u8> {
     }
     zip.finish().expect("writing to memory").into_inner()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine;
+    use crate::model::EngineKind;
+    use std::io::Read as _;
+
+    /// The memo context of the small fixture as of its last record.
+    fn context() -> MemoContext {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small");
+        let ws = crate::load::load(&root).unwrap();
+        let a = engine::assess(&ws, ws.default_as_of().unwrap(), EngineKind::Bayes);
+        crate::report::context::memo_context(&ws, &a)
+    }
+
+    /// Every part of the package, by name, in the order written.
+    fn parts(bytes: &[u8]) -> Vec<(String, String)> {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..z.len())
+            .map(|i| {
+                let mut f = z.by_index(i).unwrap();
+                let mut s = String::new();
+                f.read_to_string(&mut s).unwrap();
+                (f.name().unwrap().to_string(), s)
+            })
+            .collect()
+    }
+
+    fn part<'p>(parts: &'p [(String, String)], name: &str) -> &'p str {
+        &parts.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+    /// The text of every paragraph with this style, in order.
+    fn styled(doc: &roxmltree::Document, style: &str) -> Vec<String> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name((W, "p")))
+            .filter(|p| {
+                p.descendants().any(|s| {
+                    s.has_tag_name((W, "pStyle")) && s.attribute((W, "val")) == Some(style)
+                })
+            })
+            .map(|p| {
+                p.descendants()
+                    .filter(|t| t.has_tag_name((W, "t")))
+                    .filter_map(|t| t.text())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_part_is_well_formed_and_in_a_fixed_order() {
+        let p = parts(&render(&context()));
+        let names: Vec<&str> = p.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "[Content_Types].xml",
+                "_rels/.rels",
+                "docProps/core.xml",
+                "docProps/app.xml",
+                "word/document.xml",
+                "word/_rels/document.xml.rels",
+                "word/styles.xml",
+                "word/header1.xml",
+                "word/footer1.xml",
+            ]
+        );
+        for (name, text) in &p {
+            roxmltree::Document::parse(text)
+                .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
+        }
+    }
+
+    #[test]
+    fn headings_and_the_ranking_table_are_there() {
+        let ctx = context();
+        let p = parts(&render(&ctx));
+        let doc = roxmltree::Document::parse(part(&p, "word/document.xml")).unwrap();
+        assert_eq!(styled(&doc, "Title"), std::slice::from_ref(&ctx.title));
+        let h1 = styled(&doc, "Heading1");
+        for h in [
+            "Bottom line up front",
+            "Key judgments",
+            "Scenarios ranked",
+            "Sources and limits",
+            "Sources cited",
+        ] {
+            assert!(h1.iter().any(|x| x == h), "no heading {h:?} in {h1:?}");
+        }
+        // The ranking table: a header row, then one row per scenario, each
+        // with its title and probability in the order of the context.
+        let table = doc
+            .descendants()
+            .find(|n| n.has_tag_name((W, "tbl")))
+            .expect("a table");
+        let rows: Vec<Vec<String>> = table
+            .children()
+            .filter(|r| r.has_tag_name((W, "tr")))
+            .map(|r| {
+                r.children()
+                    .filter(|c| c.has_tag_name((W, "tc")))
+                    .map(|c| {
+                        c.descendants()
+                            .filter(|t| t.has_tag_name((W, "t")))
+                            .filter_map(|t| t.text())
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(rows.len(), ctx.scenarios.len() + 1);
+        assert_eq!(rows[0][..3], ["Rank", "Scenario", "Probability"]);
+        for (r, s) in rows[1..].iter().zip(&ctx.scenarios) {
+            assert_eq!(r[0], s.rank.to_string());
+            assert_eq!(r[1], s.title);
+            assert_eq!(r[2], s.percent);
+        }
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_and_only_safe_links_become_links() {
+        let mut ctx = context();
+        let hostile = "</w:t></w:r><w:r><w:t>owned & \"quoted\" 'x' ]]> \u{1}\u{fffe}";
+        ctx.title = hostile.to_string();
+        ctx.question = "<script>alert(1)</script>".to_string();
+        ctx.marking = "SECRET</w:t>&amp;".to_string();
+        ctx.author = Some("A & B <ab@example.org>".to_string());
+        let p = parts(&render(&ctx));
+        for (name, text) in &p {
+            roxmltree::Document::parse(text)
+                .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
+            assert!(!text.contains("<script>"), "{name}");
+        }
+        let doc = roxmltree::Document::parse(part(&p, "word/document.xml")).unwrap();
+        // The title reads back as written, but for the characters XML 1.0
+        // forbids (U+0001, U+FFFE), which are replaced.
+        let title = &styled(&doc, "Title")[0];
+        assert!(
+            title.starts_with("</w:t></w:r><w:r><w:t>owned & \"quoted\" 'x' ]]> "),
+            "{title:?}"
+        );
+        assert!(
+            !title.contains('\u{1}') && !title.contains('\u{fffe}'),
+            "{title:?}"
+        );
+        let header = roxmltree::Document::parse(part(&p, "word/header1.xml")).unwrap();
+        assert_eq!(styled(&header, "Header"), ["SECRET</w:t>&amp;"]);
+        let core = roxmltree::Document::parse(part(&p, "docProps/core.xml")).unwrap();
+        let creator = core
+            .descendants()
+            .find(|n| n.tag_name().name() == "creator")
+            .and_then(|n| n.text());
+        assert_eq!(creator, Some("A & B <ab@example.org>"));
+
+        // A javascript: address is shown as text, never as a relationship.
+        let mut b = Body {
+            xml: String::new(),
+            links: Vec::new(),
+        };
+        let bad = b.link("javascript:alert(1)", "click");
+        assert!(!bad.contains("hyperlink") && b.links.is_empty(), "{bad}");
+        let good = b.link("https://example.org/?a=1&b=<2>", "ok");
+        assert!(good.contains(r#"r:id="rId100""#), "{good}");
+        assert_eq!(b.links, ["https://example.org/?a=1&b=<2>"]);
+    }
+
+    #[test]
+    fn same_context_same_bytes() {
+        let ctx = context();
+        let a = render(&ctx);
+        assert_eq!(a, render(&ctx));
+        assert_eq!(a, render(&context()));
+        // Zip timestamps are fixed (1980-01-01, the zip epoch), not the clock.
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&a)).unwrap();
+        for i in 0..z.len() {
+            let f = z.by_index(i).unwrap();
+            let t = f.last_modified().unwrap();
+            assert_eq!(
+                (t.year(), t.month(), t.day()),
+                (1980, 1, 1),
+                "{:?}",
+                f.name()
+            );
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Renders a memo context through a minijinja template: the workspace's
 //! `templates/NAME` if present, else the built-in of that name.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::report::escape::md_inert;
 use serde::Serialize;
 use std::path::Path;
@@ -166,7 +166,7 @@ pub fn render<T: Serialize + Scale>(
 ) -> Result<String, Box<TemplateError>> {
     let io_err = |e: String| {
         Box::new(TemplateError {
-            diagnostic: Diagnostic::error("E020", e).help(
+            diagnostic: Diagnostic::error(Code::E020, e).help(
                 "templates come only from the workspace's templates/ folder and the built-ins (docs/templates.md)",
             ),
             source: None,
@@ -175,7 +175,7 @@ pub fn render<T: Serialize + Scale>(
     let Some((display, text)) = lookup(root, name).map_err(io_err)? else {
         let builtins: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
         return Err(Box::new(TemplateError {
-            diagnostic: Diagnostic::error("E020", format!("no template named `{name}`")).help(
+            diagnostic: Diagnostic::error(Code::E020, format!("no template named `{name}`")).help(
                 format!(
                     "put it in templates/{name}, or use a built-in one: {}",
                     builtins.join(", ")
@@ -220,7 +220,7 @@ pub fn render<T: Serialize + Scale>(
     if out.over {
         return Err(Box::new(TemplateError {
             diagnostic: Diagnostic::error(
-                "E020",
+                Code::E020,
                 format!(
                     "template {display}: its output passed {} MiB, the most a memo of this record may take; stopped (a loop that never ends?)",
                     budget.output >> 20
@@ -328,7 +328,7 @@ fn template_error(display: &str, text: &str, e: &minijinja::Error) -> TemplateEr
         let len = text[start..].find('\n').unwrap_or(text.len() - start);
         Some(start..start + len)
     });
-    let mut d = Diagnostic::error("E020", msg);
+    let mut d = Diagnostic::error(Code::E020, msg);
     if matches!(e.kind(), minijinja::ErrorKind::OutOfFuel) {
         d = d.help("the template ran too long (a loop that never ends?): kzclaims stops a template after a fixed amount of work");
     } else if e.to_string().contains("recursion") {
@@ -377,7 +377,7 @@ mod tests {
         )
         .unwrap();
         let e = render(dir.path(), "grow.md", &serde_json::json!({})).unwrap_err();
-        assert_eq!(e.diagnostic.code, "E020");
+        assert_eq!(e.diagnostic.code, Code::E020);
         assert_eq!(e.diagnostic.file, "templates/grow.md", "{:?}", e.diagnostic);
         assert!(e.diagnostic.help.unwrap().contains("ran too long"));
     }

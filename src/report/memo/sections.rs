@@ -35,8 +35,14 @@ fn title(ws: &Workspace, j: usize, as_of: chrono::NaiveDate) -> String {
     format!("“{}”", ws.scenarios[j].title_as_of(as_of))
 }
 
-/// Build the sections for assessment `a` with its sensitivity analysis.
-pub fn sections(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivity) -> Sections {
+/// Build the sections for assessment `a` with its sensitivity analysis and
+/// the checks of the record ([`checks::run_on_record`]).
+pub fn sections(
+    ws: &Workspace,
+    a: &Assessment,
+    sens: &sensitivity::Sensitivity,
+    checked: &checks::Report,
+) -> Sections {
     let leader = sens.leader;
     let assumptions: Vec<AssumptionView> = ws
         .config
@@ -60,7 +66,7 @@ pub fn sections(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivity)
         .collect();
     Sections {
         would_change: would_change(ws, a, sens, &assumptions),
-        sources_limits: sources_limits(ws, a, sens),
+        sources_limits: sources_limits(ws, a, sens, checked),
         assumptions,
         unknowns: ws.config.unknowns.clone(),
         limits: ws.config.limits.clone(),
@@ -169,7 +175,12 @@ fn and_list(v: &[String]) -> String {
     }
 }
 
-fn sources_limits(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivity) -> Vec<String> {
+fn sources_limits(
+    ws: &Workspace,
+    a: &Assessment,
+    sens: &sensitivity::Sensitivity,
+    report: &checks::Report,
+) -> Vec<String> {
     let mut out = Vec::new();
     let in_force: Vec<&Row> = a.rows.iter().filter(|r| r.counts()).collect();
     let n = in_force.len();
@@ -259,22 +270,14 @@ fn sources_limits(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivit
             )
         }
     });
-    let report = checks::run_with(ws, a, &[], sens);
     if !report.silenced.is_empty() {
-        let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut by_code: BTreeMap<crate::diag::Code, usize> = BTreeMap::new();
         for (d, _) in &report.silenced {
             *by_code.entry(d.code).or_default() += 1;
         }
         let parts: Vec<String> = by_code
             .iter()
-            .map(|(code, k)| {
-                let what = checks::codes::CODES
-                    .iter()
-                    .find(|c| c.code == *code)
-                    .map(|c| c.summary)
-                    .unwrap_or("");
-                format!("{k} × {code} ({what})")
-            })
+            .map(|(code, k)| format!("{k} × {code} ({})", code.info().summary))
             .collect();
         out.push(format!(
             "The workspace acknowledges {} warnings that would otherwise be shown, each with a reason (kzclaims check --show-silenced lists them): {}.",

@@ -152,9 +152,27 @@ fn sources_by<'w>(ws: &'w Workspace, row: &Row, as_of: NaiveDate) -> Vec<&'w str
         .collect()
 }
 
+/// The reason for a claim's rating against scenario `k`: the note of the
+/// latest revision in force that set that rating, else the claim's rationale
+/// for `k` (which speaks for its first ratings). A rationale written for the
+/// first rating would otherwise stand beside a revised rating it contradicts.
+pub(super) fn rating_reason(
+    ws: &Workspace,
+    claim: &Claim,
+    row: Option<&Row>,
+    k: usize,
+) -> Option<String> {
+    let applied = row.map_or(0, |r| r.state.revisions_applied);
+    claim.revisions[..applied.min(claim.revisions.len())]
+        .iter()
+        .rev()
+        .find(|v| v.ratings.get(k).is_some())
+        .map(|v| v.note.clone())
+        .or_else(|| claim.rationale.get(&ws.scenarios[k].id).cloned())
+}
+
 fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64, as_of: NaiveDate) -> Evidence {
     let c = &ws.claims[row.state.claim];
-    let sid = &ws.scenarios[j].id;
     Evidence {
         id: c.id.clone(),
         date: c.date.to_string(),
@@ -169,11 +187,7 @@ fn evidence(ws: &Workspace, row: &Row, j: usize, weight: f64, as_of: NaiveDate) 
             })
             .collect(),
         rating: row.state.ratings[j].to_string(),
-        rationale: c
-            .rationale
-            .get(sid)
-            .or_else(|| c.rationale.get(""))
-            .cloned(),
+        rationale: rating_reason(ws, c, Some(row), j).or_else(|| c.rationale.get("").cloned()),
         trust: row.trust,
         weight,
     }
@@ -586,6 +600,8 @@ pub(super) fn indicator_lists(
             ws.scenarios[j]
                 .indicators
                 .iter()
+                // Not yet written and not observed: not stated (`since`).
+                .filter(|i| i.stated_on(a.as_of) || i.observation_as_of(a.as_of).is_some())
                 .map(move |i| indicator_view(ws, a, rk, j, i))
         })
         .collect();

@@ -622,3 +622,182 @@ pub fn to_svg(c: &CalibrationJson) -> String {
     let _ = writeln!(out, "</svg>");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One question resolved for `b`, two team updates (p(b) 0.2 for 10
+    /// days, then 0.8 for 30), and one indicator; scores set by hand:
+    /// Brier of p(b) = 0.8 over two scenarios is (1 − 0.8)² + 0.2² = 0.08;
+    /// log is ln 0.8 = −0.223.
+    fn sample() -> CalibrationJson {
+        let probs = |pb: f64| {
+            let mut m = serde_json::Map::new();
+            m.insert("a".into(), (1.0 - pb).into());
+            m.insert("b".into(), pb.into());
+            m
+        };
+        let update = |date: &str, days, pb: f64| UpdateJson {
+            date: date.into(),
+            days,
+            probabilities: probs(pb),
+            brier: 2.0 * (1.0 - pb) * (1.0 - pb),
+            log: pb.ln(),
+            baseline: pb.ln() - 0.5f64.ln(),
+            real: None,
+        };
+        CalibrationJson {
+            version: 1,
+            questions: vec![QuestionJson {
+                title: "Q <1> & \"2\"".into(),
+                question: "Which?".into(),
+                resolved: "2024-03-01".into(),
+                outcome: "b".into(),
+                scenarios: vec!["a".into(), "b".into()],
+                views: vec![ViewJson {
+                    view: "team".into(),
+                    brier: (10.0 * 1.28 + 30.0 * 0.08) / 40.0,
+                    log: f64::NEG_INFINITY,
+                    baseline: 0.25,
+                    updates: vec![update("2024-01-01", 10, 0.2), update("2024-01-11", 30, 0.8)],
+                }],
+                parts: None,
+            }],
+            indicators: vec![IndicatorJson {
+                workspace: ".".into(),
+                scenario: "b".into(),
+                indicator: "troops".into(),
+                text: "Troops move".into(),
+                date: "2024-02-01".into(),
+                observed: true,
+                probability: 0.6,
+                brier: 0.16,
+                log: 0.6f64.ln(),
+                baseline: 0.0,
+                real: None,
+            }],
+            bins: vec![
+                BinJson {
+                    low: 0.2,
+                    high: 0.3,
+                    count: 1,
+                    weight: 0.25,
+                    mean_forecast: 0.25,
+                    observed_frequency: 0.5,
+                },
+                BinJson {
+                    low: 0.8,
+                    high: 0.9,
+                    count: 2,
+                    weight: 1.0,
+                    mean_forecast: 0.8,
+                    observed_frequency: 1.0,
+                },
+            ],
+            indicator_parts: None,
+        }
+    }
+
+    /// The cells of the line of `table` that starts with `first`.
+    fn row<'t>(table: &'t str, first: &str) -> Vec<&'t str> {
+        table
+            .lines()
+            .find(|l| l.trim_start().starts_with(first))
+            .unwrap_or_else(|| panic!("no row {first:?} in\n{table}"))
+            .split_whitespace()
+            .collect()
+    }
+
+    #[test]
+    fn numbers_spell_out_minus_infinity() {
+        assert_eq!(num(f64::NEG_INFINITY, 3), "-inf");
+        assert_eq!(num(0.12349, 3), "0.123");
+        assert_eq!(num(-0.2231, 1), "-0.2");
+    }
+
+    #[test]
+    fn the_table_shows_each_score_as_computed() {
+        let t = to_table(&sample());
+        assert!(
+            t.starts_with("Calibration: 1 resolved question, 1 resolved indicator\n"),
+            "{t}"
+        );
+        assert!(
+            t.contains("\nQ <1> & \"2\": Which?\nresolved 2024-03-01: b\n"),
+            "{t}"
+        );
+        // (10·1.28 + 30·0.08)/40 = 0.38; a log of −∞ is written out.
+        assert_eq!(row(&t, "team "), ["team", "0.380", "-inf", "0.2"]);
+        // Team updates: the probability of the outcome, Brier, log.
+        assert_eq!(
+            row(&t, "2024-01-01"),
+            ["2024-01-01", "10", "0.200", "1.280", "-1.609"]
+        );
+        assert_eq!(
+            row(&t, "2024-01-11"),
+            ["2024-01-11", "30", "0.800", "0.080", "-0.223"]
+        );
+        assert_eq!(
+            row(&t, "2024-02-01"),
+            ["2024-02-01", "b/troops", "yes", "0.600", "0.160", "-0.511"]
+        );
+        assert_eq!(row(&t, "20–30%"), ["20–30%", "1", "0.25", "0.250", "0.500"]);
+        assert_eq!(row(&t, "80–90%"), ["80–90%", "2", "1.00", "0.800", "1.000"]);
+        assert!(
+            !t.contains("recorded"),
+            "no history read: no recorded column"
+        );
+    }
+
+    #[test]
+    fn nothing_resolved_says_so() {
+        let mut c = sample();
+        c.questions.clear();
+        c.indicators.clear();
+        let t = to_table(&c);
+        assert!(
+            t.starts_with(
+                "Calibration: 0 resolved questions, 0 resolved indicators\nNothing to score yet"
+            ),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn the_chart_places_each_bin_and_escapes_titles() {
+        let c = sample();
+        let svg = to_svg(&c);
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        let circles: Vec<[String; 3]> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .map(|n| ["cx", "cy", "r"].map(|a| n.attribute(a).unwrap().to_string()))
+            .collect();
+        // x = 60 + 360·p, y = 50 + 360·(1 − f); radius 4 + 10·√(w / max w).
+        assert_eq!(
+            circles,
+            [
+                ["150.0", "230.0", "9.0"].map(String::from),
+                ["348.0", "50.0", "14.0"].map(String::from),
+            ]
+        );
+        assert!(svg.contains("points=\"150.0,230.0 348.0,50.0\""), "{svg}");
+        // One question: the title names it, escaped.
+        let title = doc
+            .descendants()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|n| n.text());
+        assert_eq!(title, Some("Calibration: Q <1> & \"2\""));
+        assert!(
+            svg.contains("Brier 0.380, log -inf (resolved 2024-03-01: b)"),
+            "{svg}"
+        );
+        assert_eq!(svg, to_svg(&sample()), "deterministic");
+        // More questions make the chart taller, 16 px a line.
+        let mut three = sample();
+        three.questions.push(sample().questions.remove(0));
+        three.questions.push(sample().questions.remove(0));
+        assert!(to_svg(&three).contains(r#"height="512""#));
+    }
+}

@@ -108,7 +108,7 @@ fn to_json_counted(d: &Diagnostic, files: &[SourceFile], lines: &LineCounter) ->
             Severity::Error => "error",
             Severity::Warning => "warning",
         },
-        code: d.code,
+        code: d.code.as_str(),
         file: d.file.clone(),
         line,
         column,
@@ -191,7 +191,7 @@ pub fn to_github(diags: &[Diagnostic], files: &[SourceFile]) -> String {
         if let [Some(l), Some(c), Some(el), Some(ec)] = place_with(d, files, &lines, true) {
             props.push(format!("line={l},col={c},endLine={el},endColumn={ec}"));
         }
-        props.push(format!("title={}", esc_prop(d.code)));
+        props.push(format!("title={}", esc_prop(d.code.as_str())));
         let mut msg = d.message.clone();
         if let Some(h) = &d.help {
             msg.push_str("\nhelp: ");
@@ -209,6 +209,7 @@ pub fn to_github(diags: &[Diagnostic], files: &[SourceFile]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
 
     #[test]
     fn github_lines_escape_what_github_reads() {
@@ -216,7 +217,7 @@ mod tests {
             rel: "claims/a,b.toml".into(),
             text: "x = 1\ny = \"bad\"\n".into(),
         }];
-        let d = Diagnostic::error("E003", "100% wrong:\nsee")
+        let d = Diagnostic::error(Code::E003, "100% wrong:\nsee")
             .at("claims/a,b.toml", 10..15)
             .help("fix it");
         assert_eq!(
@@ -235,7 +236,10 @@ mod tests {
             text: "x = 1\ny = \"bad\"\nzé\n".into(),
         }];
         let at = |span: std::ops::Range<usize>| {
-            to_github(&[Diagnostic::error("E003", "m").at("c.toml", span)], &files)
+            to_github(
+                &[Diagnostic::error(Code::E003, "m").at("c.toml", span)],
+                &files,
+            )
         };
         assert!(
             at(10..15).contains("line=2,col=5,endLine=2,endColumn=9,"),
@@ -278,7 +282,7 @@ mod tests {
             rel: "k.toml".into(),
             text: "a\nbcd\n".into(),
         }];
-        let d = Diagnostic::warning("K101", "m").at("k.toml", 2..5);
+        let d = Diagnostic::warning(Code::K101, "m").at("k.toml", 2..5);
         let j = to_json(&[d], &files, Some("2024-01-01".into()), 2, true);
         let v = serde_json::to_value(&j).unwrap();
         assert_eq!(v["diagnostics"][0]["line"], 2);

@@ -308,3 +308,101 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
     out.push_str(&table::render(&lines, |i| i < 2, ""));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The small fixture (tests/fixtures/small) under `ach` as of 10 March:
+    /// in force are old-transformers (CC/N/N), breaker-logs as revised on
+    /// 8 March (CC/N/I; credibility 2 and high relevance: weight √2·√2 = 2)
+    /// and no-intrusion (C/C/II; credibility 2, medium relevance: weight √2);
+    /// cut-cables is retracted. By docs/scoring.md: accident and sabotage
+    /// 0 inconsistency, cyberattack 1 + 2 = 3, weighted 2·1 + √2·2 = 4.828427.
+    fn assessed() -> (Workspace, Assessment) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small");
+        let ws = crate::load::load(&root).unwrap();
+        let d = chrono::NaiveDate::from_ymd_opt(2024, 3, 10).unwrap();
+        let a = crate::engine::assess(&ws, d, EngineKind::Ach);
+        (ws, a)
+    }
+
+    fn cells<'t>(t: &'t str, first: &str) -> Vec<&'t str> {
+        t.lines()
+            .find(|l| l.trim_start().starts_with(first))
+            .unwrap_or_else(|| panic!("no line {first:?} in\n{t}"))
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn the_table_is_the_hand_computed_matrix() {
+        let (ws, a) = assessed();
+        let t = to_table(&ws, &a);
+        assert!(
+            t.starts_with("Power cut in Riverton — as of 2024-03-10, engine ach\n"),
+            "{t}"
+        );
+        // Scenarios in rank order: the tie at 0 goes by id. Trust of
+        // breaker-logs: source `operator` (reliability C, 0.6) times
+        // credibility 2 (0.8) = 0.48; ACH diagnosticity 1 (ratings differ).
+        assert_eq!(
+            cells(&t, "date"),
+            [
+                "date",
+                "claim",
+                "trust",
+                "diag",
+                "accident",
+                "sabotage",
+                "cyberattack"
+            ]
+        );
+        assert_eq!(
+            cells(&t, "2024-03-05"),
+            [
+                "2024-03-05",
+                "breaker-logs (rev 1)",
+                "0.48",
+                "1.00",
+                "CC",
+                "N",
+                "I"
+            ]
+        );
+        assert_eq!(cells(&t, "2024-03-04")[1], "cut-cables (retracted)");
+        assert_eq!(cells(&t, "inconsistency"), ["inconsistency", "0", "0", "3"]);
+        assert_eq!(
+            cells(&t, "weighted inconsistency"),
+            ["weighted inconsistency", "0.000", "0.000", "4.828"]
+        );
+        assert_eq!(cells(&t, "rank"), ["rank", "1", "2", "3"]);
+        assert_eq!(to_table(&ws, &a), t, "deterministic");
+    }
+
+    #[test]
+    fn the_json_carries_the_same_scores() {
+        let (ws, a) = assessed();
+        let v = serde_json::to_value(to_json(&ws, &a)).unwrap();
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["engine"], "ach");
+        assert_eq!(v["as_of"], "2024-03-10");
+        let ids: Vec<&str> = v["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["accident", "sabotage", "cyberattack"]);
+        let cyber = &v["scenarios"][2];
+        assert_eq!(cyber["inconsistency"], 3);
+        assert_eq!(cyber["rank"], 3);
+        let w = cyber["weighted_inconsistency"].as_f64().unwrap();
+        assert!((w - (2.0 + 2.0 * 2f64.sqrt())).abs() < 1e-9, "{w}");
+        let claims = v["claims"].as_array().unwrap();
+        assert_eq!(claims.len(), 4, "every claim, the retracted one too");
+        assert!(v.get("indicators").is_none(), "no observed indicator");
+    }
+}
