@@ -11,9 +11,10 @@
 #[path = "gen/mod.rs"]
 mod gen;
 
+use kzclaims::engine::diff as rdiff;
 use kzclaims::engine::{self, collect, sensitivity, timeline};
 use kzclaims::model::EngineKind;
-use kzclaims::report::{context, diff as rdiff, render};
+use kzclaims::report::memo::{context, render};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::hint::black_box;

@@ -3,8 +3,9 @@
 
 use super::{assess_workspace, emit, Cli, CmdResult};
 use crate::engine;
-use crate::report::diff::{self as rdiff, Side, SideInfo};
-use crate::report::{context, render};
+use crate::engine::diff::{Side, SideInfo};
+use crate::report::diff as rdiff;
+use crate::report::memo::{context, render};
 use render::MemoFormat;
 use std::path::PathBuf;
 
@@ -56,7 +57,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     if let Some(since) = &args.since {
         let before = super::diff::load_side(&ws.root, since, Some(&ws))?;
         let ab = engine::assess(&before.ws, before.as_of, engine);
-        let d = rdiff::diff(
+        let d = crate::engine::diff::diff(
             &Side {
                 ws: &before.ws,
                 assessment: &ab,
@@ -79,7 +80,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
         BriefFormat::Md => MemoFormat::Md,
         BriefFormat::Html => MemoFormat::Html,
         BriefFormat::Docx => {
-            let bytes = crate::report::docx::render(&ctx);
+            let bytes = crate::report::memo::docx::render(&ctx);
             let path = args.out.as_deref().expect("checked above");
             return super::write_out(path, &bytes);
         }

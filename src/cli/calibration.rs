@@ -3,7 +3,7 @@
 
 use super::{emit, open_workspace_lean, Cli, CmdResult, Failure};
 use crate::load;
-use crate::report::calibration as report;
+use crate::report::views::calibration as report;
 use std::path::PathBuf;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,8 +49,10 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
     if args.fit {
         let f = crate::engine::calibration::fit(&workspaces, args.as_of);
         let text = match args.format {
-            Format::Table => crate::report::fit::to_table(&workspaces, f.as_ref()),
-            Format::Json => super::json_text(&crate::report::fit::to_json(&workspaces, f.as_ref())),
+            Format::Table => crate::report::views::fit::to_table(&workspaces, f.as_ref()),
+            Format::Json => {
+                super::json_text(&crate::report::views::fit::to_json(&workspaces, f.as_ref()))
+            }
             Format::Svg => {
                 return Err(Failure::Usage(
                     "--fit prints a table or JSON: use --format table or --format json".into(),

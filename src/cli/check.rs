@@ -43,10 +43,10 @@ fn machine(
     ok: bool,
 ) -> CmdResult {
     let text = match format {
-        CheckFormat::Json => super::json_text(&crate::report::diagnostics::to_json(
+        CheckFormat::Json => super::json_text(&crate::report::views::diagnostics::to_json(
             diags, files, as_of, silenced, ok,
         )),
-        _ => crate::report::diagnostics::to_github(diags, files),
+        _ => crate::report::views::diagnostics::to_github(diags, files),
     };
     super::emit(None, &text)
 }
@@ -199,7 +199,7 @@ fn first_of_each_code(
 }
 
 fn location(files: &[SourceFile], d: &crate::diag::Diagnostic) -> String {
-    match crate::report::diagnostics::place(d, files) {
+    match crate::report::views::diagnostics::place(d, files) {
         [Some(l), Some(c), ..] => format!("{}:{l}:{c}", d.file),
         _ => d.file.clone(),
     }

@@ -3,7 +3,7 @@
 
 use super::{emit, open_workspace_lean, Cli, CmdResult};
 use crate::engine::collect;
-use crate::report::collect as report;
+use crate::report::views::collect as report;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

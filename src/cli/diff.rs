@@ -2,11 +2,12 @@
 //! the working tree, and why. Also resolves the sides for `brief --since`.
 
 use super::{emit, parse_date, score::EngineArg, workspace_root, Cli, CmdResult, Failure};
+use crate::engine::diff::{Side, SideInfo};
 use crate::engine::{self, Assessment};
 use crate::load::{self, git, git::RevisionInfo};
 use crate::model::{EngineKind, SourceFile, Workspace};
-use crate::report::diff::{self as rdiff, Side, SideInfo};
-use crate::report::{context, render};
+use crate::report::diff as rdiff;
+use crate::report::memo::{context, render};
 use chrono::NaiveDate;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -276,7 +277,7 @@ fn rev_side(
 
 /// Both sides assessed and compared.
 pub struct Compared {
-    pub diff: rdiff::Diff,
+    pub diff: crate::engine::diff::Diff,
     pub before: (Loaded, Assessment),
     pub after: (Loaded, Assessment),
 }
@@ -289,7 +290,7 @@ pub fn compare(before: Loaded, after: Loaded, engine: Option<EngineKind>) -> Com
         || engine::assess(&before.ws, before.as_of, engine),
         || engine::assess(&after.ws, after.as_of, engine),
     );
-    let diff = rdiff::diff(
+    let diff = crate::engine::diff::diff(
         &Side {
             ws: &before.ws,
             assessment: &aa,

@@ -2,7 +2,7 @@
 //! and the default templates. Never overwrites an existing file.
 
 use super::{write_atomic, CmdResult, Failure};
-use crate::report::render::BUILTIN;
+use crate::report::memo::render::BUILTIN;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]

@@ -157,8 +157,8 @@ impl From<LoadError> for Failure {
     }
 }
 
-impl From<Box<crate::report::render::TemplateError>> for Failure {
-    fn from(e: Box<crate::report::render::TemplateError>) -> Self {
+impl From<Box<crate::report::memo::render::TemplateError>> for Failure {
+    fn from(e: Box<crate::report::memo::render::TemplateError>) -> Self {
         let e = *e;
         Failure::Invalid {
             diagnostics: vec![e.diagnostic],

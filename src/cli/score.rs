@@ -3,7 +3,7 @@
 use super::{emit, open_workspace_lean, Cli, CmdResult, Failure};
 use crate::engine::{self, View};
 use crate::model::EngineKind;
-use crate::report::score;
+use crate::report::views::score;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EngineArg {

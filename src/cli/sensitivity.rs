@@ -2,7 +2,7 @@
 
 use super::{assess_workspace, emit, Cli, CmdResult};
 use crate::engine::sensitivity;
-use crate::report::sensitivity as report;
+use crate::report::views::sensitivity as report;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -8,6 +8,7 @@ pub mod bayes;
 pub mod calibration;
 pub mod collect;
 pub mod confidence;
+pub mod diff;
 pub mod history;
 pub mod indicators;
 #[cfg(test)]

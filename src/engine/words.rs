@@ -1,6 +1,19 @@
-//! Words for numbers: ICD 203 expressions of likelihood and the confidence rule.
+//! Words for numbers: ICD 203 expressions of likelihood, the confidence rule,
+//! and a probability in percent (part of the diff's JSON, so computed here).
 
 use serde::Serialize;
+
+/// Percent with no decimals, but never "0%" or "100%" for a non-extreme value.
+pub fn percent(p: f64) -> String {
+    let v = (p * 100.0).round();
+    if v <= 0.0 && p > 0.0 {
+        "<1%".into()
+    } else if v >= 100.0 && p < 1.0 {
+        ">99%".into()
+    } else {
+        format!("{v:.0}%")
+    }
+}
 
 /// An ICD 203 expression of likelihood with its range in percent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -29,33 +29,7 @@ pub const TRAILING: [&str; 4] = ["url", "rationale", "tags", "group"];
 /// Columns of per-scenario rationale: `rationale:<scenario id>`.
 pub const RATIONALE_PREFIX: &str = "rationale:";
 
-/// Whether a spreadsheet would read a cell starting with this character as
-/// a formula (or, for tab and CR, strip it and then read the rest).
-fn starts_formula(c: char) -> bool {
-    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
-}
-
-/// A cell as written to a CSV file: one that a spreadsheet would run as a
-/// formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return)
-/// gets a leading apostrophe, which spreadsheets show as text. A cell that
-/// already starts with apostrophes before such a character gets one more, so
-/// that [`restore_cell`] gives back exactly what was written
-/// (docs/interop.md, "Formulas in CSV cells").
-pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.trim_start_matches('\'').chars().next() {
-        Some(c) if starts_formula(c) => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
-
-/// The cell [`neutralise_cell`] was given: one leading apostrophe taken off
-/// a cell whose apostrophes are followed by a formula character.
-pub fn restore_cell(cell: &str) -> &str {
-    match cell.trim_start_matches('\'').chars().next() {
-        Some(c) if starts_formula(c) && cell.starts_with('\'') => &cell[1..],
-        _ => cell,
-    }
-}
+pub use crate::report::escape::{neutralise_cell, restore_cell};
 
 /// Tags in one cell: each tag's `\\`, `;` and `,` escaped with a backslash,
 /// joined with `;` (read back by [`split_list`]).

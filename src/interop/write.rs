@@ -7,7 +7,7 @@ use super::{slugify, Matrix, NewClaim, NewScenario, NewSource};
 use crate::diag::{line_col, Code, Diagnostic};
 use crate::load::{self, LoadError, CONFIG_FILE};
 use crate::model::{SourceFile, Workspace};
-use crate::report::render::BUILTIN;
+use crate::report::memo::render::BUILTIN;
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::Path;

@@ -1,24 +1,20 @@
-//! Turns assessments into what people read: the memo (template context and
-//! rendering), the score matrix (table and JSON), the timeline chart and the
-//! diff between two assessments.
+//! Turns results into what people read (presentation only: every figure is
+//! computed in `engine`). Split by what it makes:
+//! - [`memo`]: the memo (context, rendering, Word, matrix, chart);
+//! - [`views`]: one view per command (score, collect, sensitivity,
+//!   calibration, history, timeline, diagnostics);
+//! - [`diff`]: `kzclaims diff` in every format, and the memo redline;
+//! - shared leaves used by all of them: [`format`] (percent, numbers),
+//!   [`escape`] (HTML, Markdown, terminal, XML) and [`table`] (text tables).
 
-pub mod calibration;
-pub mod chart;
-pub mod collect;
-pub mod confidence;
-pub mod context;
-pub mod diagnostics;
 pub mod diff;
-pub mod docx;
 pub mod escape;
-pub mod fit;
-pub mod history;
-pub mod matrix;
-pub mod render;
-pub mod score;
-pub mod sections;
-pub mod sensitivity;
+pub mod format;
+pub mod memo;
 pub mod table;
+pub mod views;
+
+use memo::{context, render};
 
 /// What `check` reports on an assessed workspace: every analytic warning,
 /// with K108 reading the memo as the workspace's template renders it in every

@@ -1,5 +1,5 @@
 /* kzclaims serve: reload when the workspace changes (server-sent events).
-   The sorting of the matrix follows (src/report/sort.js). The pages read the
+   The sorting of the matrix follows (src/report/memo/sort.js). The pages read the
    same without either. */
 (function () {
   var status = document.querySelector(".kz-live");

@@ -30,7 +30,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The script every served page loads: live reload, and sorting the matrix.
-pub const LIVE_JS: &str = concat!(include_str!("live.js"), include_str!("../report/sort.js"));
+pub const LIVE_JS: &str = concat!(
+    include_str!("live.js"),
+    include_str!("../report/memo/sort.js")
+);
 
 /// Content-Security-Policy of every response. Styles are inline in the memo
 /// template ('unsafe-inline' for style only: no script can run from it);

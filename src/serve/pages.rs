@@ -4,10 +4,11 @@
 
 use super::watch::{Loaded, State};
 use crate::diag::DiagnosticRenderer;
+use crate::engine::diff::{Side, SideInfo};
 use crate::engine::{self, collect, sensitivity, timeline};
 use crate::model::*;
-use crate::report::diff::{self as rdiff, Side, SideInfo};
-use crate::report::{chart, context, render};
+use crate::report::diff as rdiff;
+use crate::report::memo::{chart, context, render};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -46,14 +47,7 @@ pub fn query(q: &str) -> Query {
         })
         .collect()
 }
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use crate::report::escape::html as esc;
 
 /// A date in the query (absent: `None`), by the one date parser: a bad one is
 /// an error saying what is wrong, never another date.
@@ -219,34 +213,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
                 Err(e) => (200, template_error_page(*e)),
             }
         }
-        "/timeline" => {
-            let t = timeline::timeline(ws, a.engine, None, Some(date));
-            let mut rows = String::new();
-            for p in t.points.iter().rev() {
-                let lead = p
-                    .leader()
-                    .map(|j| {
-                        format!(
-                            "{} ({})",
-                            ws.scenarios[j].id,
-                            context::percent(p.scores[j].probability)
-                        )
-                    })
-                    .unwrap_or_default();
-                let changed: Vec<String> = p.changes.iter().map(|c| c.subject.id(ws)).collect();
-                rows.push_str(&format!(
-                    "<tr><td><a href=\"/?as_of={d}\">{d}</a></td><td>{}</td><td>{}</td></tr>",
-                    esc(&lead),
-                    esc(&changed.join(", ")),
-                    d = p.date
-                ));
-            }
-            let body = format!(
-                "<h1>How the assessment moved, to {date}</h1><figure role=\"group\">{}</figure><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Leader</th><th scope=\"col\">What changed</th></tr></thead><tbody>{rows}</tbody></table>",
-                chart::svg(ws, &t)
-            );
-            (200, simple("Timeline", &nav, &body))
-        }
+        "/timeline" => timeline_page(ws, a.engine, date, &nav),
         "/diff" => {
             let dates = ws.record_dates();
             let from = from_q
@@ -263,7 +230,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
                 as_of: d.to_string(),
                 revision: None,
             };
-            let d = rdiff::diff(
+            let d = crate::engine::diff::diff(
                 &Side {
                     ws,
                     assessment: &aa,
@@ -294,7 +261,7 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
             let s = sensitivity::analyse(ws, &a);
             let body = format!(
                 "<h1>How much the conclusion rests on, as of {date}</h1><pre>{}</pre>",
-                esc(&crate::report::sensitivity::to_table(ws, &a, &s))
+                esc(&crate::report::views::sensitivity::to_table(ws, &a, &s))
             );
             (200, simple("Sensitivity", &nav, &body))
         }
@@ -302,12 +269,42 @@ pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
             let c = collect::analyse_assessment(ws, &a);
             let body = format!(
                 "<h1>What to find out next, as of {date}</h1><pre>{}</pre>",
-                esc(&crate::report::collect::to_table(ws, &c))
+                esc(&crate::report::views::collect::to_table(ws, &c))
             );
             (200, simple("Find out next", &nav, &body))
         }
         _ => (404, simple("Not found", &nav, "<p>Not found.</p>")),
     }
+}
+
+/// The timeline page: the chart, and one row per date, latest first.
+fn timeline_page(ws: &Workspace, engine: EngineKind, date: NaiveDate, nav: &str) -> (u16, String) {
+    let t = timeline::timeline(ws, engine, None, Some(date));
+    let mut rows = String::new();
+    for p in t.points.iter().rev() {
+        let lead = p
+            .leader()
+            .map(|j| {
+                format!(
+                    "{} ({})",
+                    ws.scenarios[j].id,
+                    crate::report::format::percent(p.scores[j].probability)
+                )
+            })
+            .unwrap_or_default();
+        let changed: Vec<String> = p.changes.iter().map(|c| c.subject.id(ws)).collect();
+        rows.push_str(&format!(
+            "<tr><td><a href=\"/?as_of={d}\">{d}</a></td><td>{}</td><td>{}</td></tr>",
+            esc(&lead),
+            esc(&changed.join(", ")),
+            d = p.date
+        ));
+    }
+    let body = format!(
+        "<h1>How the assessment moved, to {date}</h1><figure role=\"group\">{}</figure><table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Leader</th><th scope=\"col\">What changed</th></tr></thead><tbody>{rows}</tbody></table>",
+        chart::svg(ws, &t)
+    );
+    (200, simple("Timeline", nav, &body))
 }
 
 #[cfg(test)]

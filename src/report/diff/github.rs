@@ -5,7 +5,7 @@
 //! notices name no file.
 
 use super::*;
-use crate::report::diagnostics::{esc_data, esc_prop};
+use crate::report::views::diagnostics::{esc_data, esc_prop};
 
 /// `locate(id)`: the claim's file (workspace-relative) and 1-based line on
 /// the later side.

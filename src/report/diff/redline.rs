@@ -43,20 +43,7 @@ pub fn colorize_unified(text: &str) -> String {
     out
 }
 
-pub(crate) fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
+pub(crate) use crate::report::escape::html as esc;
 
 /// Light Markdown for one memo line in the redline: headings, list bullets,
 /// `**bold**` and `*italic*`, table rows. Escapes everything else.

@@ -1,5 +1,6 @@
 //! Wording shared by every diff format: the headline, record counts, moves
-//! and the effect of each part of the attribution.
+//! and the effect of each part of the attribution; and the memo's "What
+//! changed since …" block ([`since_block`], for `brief --since`).
 
 use super::*;
 
@@ -239,3 +240,53 @@ pub fn part_kind_text(p: &Part) -> String {
 
 // ---------------------------------------------------------------------------
 // Memo redline.
+
+fn title_of<'a>(d: &'a Diff, id: &'a str) -> &'a str {
+    d.scenarios
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| s.title.as_str())
+        .unwrap_or(id)
+}
+
+/// The memo's "What changed since …" block, in the shape the built-in
+/// templates read: `label`, `summary`, `moves` and `drivers` (strings), plus
+/// `flipped` and `changed`.
+pub fn since_block(d: &Diff) -> serde_json::Value {
+    let mut summary = headline(d);
+    if let Some(c) = record_counts(&d.record) {
+        let _ = write!(summary, " Since then: {c}.");
+    }
+    let moves: Vec<String> = d
+        .scenarios
+        .iter()
+        .filter(|m| m.moved())
+        .map(|m| format!("{}: {}", m.title, move_text(m, d.engine)))
+        .collect();
+    let drivers: Vec<String> = d
+        .attribution
+        .parts
+        .iter()
+        .take(5)
+        .map(|p| match &p.claim {
+            Some(c) => format!(
+                "{c} ({}): {} — {}",
+                part_kind_text(p),
+                p.statement.clone().unwrap_or_default(),
+                part_effect(p, d.engine)
+            ),
+            None => format!(
+                "the prior probabilities changed — {}",
+                part_effect(p, d.engine)
+            ),
+        })
+        .collect();
+    serde_json::json!({
+        "label": d.from.label,
+        "changed": d.changed,
+        "flipped": d.leader.flipped,
+        "summary": summary,
+        "moves": moves,
+        "drivers": drivers,
+    })
+}

@@ -8,7 +8,7 @@
 
 use crate::engine::timeline::{Point, Timeline};
 use crate::model::*;
-use crate::report::context::percent;
+use crate::report::format::percent;
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write;
 
@@ -34,7 +34,7 @@ struct Move {
 
 /// Text in the SVG: escaped, and well-formed XML whatever it holds.
 fn esc(s: &str) -> String {
-    crate::report::diff::esc(&crate::report::escape::xml_text(s))
+    crate::report::escape::svg(s)
 }
 
 fn days(a: NaiveDate, b: NaiveDate) -> f64 {

@@ -2,14 +2,15 @@
 //! `templates/NAME` if present, else the built-in of that name.
 
 use crate::diag::{Code, Diagnostic};
+use crate::report::escape::md_inert;
 use serde::Serialize;
 use std::path::Path;
 
 /// Built-in templates, embedded in the binary (also the bundled workspace's
 /// `templates/`, which `init` copies).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("memo.md", include_str!("../../templates/memo.md")),
-    ("memo.html", include_str!("../../templates/memo.html")),
+    ("memo.md", include_str!("../../../templates/memo.md")),
+    ("memo.html", include_str!("../../../templates/memo.html")),
 ];
 
 /// Output format of a memo.
@@ -112,43 +113,6 @@ pub fn safe_url(url: &str) -> String {
     } else {
         String::new()
     }
-}
-
-/// Text printed into Markdown made inert: a `<` that could open an HTML tag,
-/// comment or autolink becomes `&lt;` (a `<` before a digit or a space, as in
-/// `<1%`, stays), and `](` and `]:` get a backslash so that no inline link or
-/// link definition can form. A value ending in `]` or `<` is escaped at its
-/// end too, since the template's own text follows it (`{{ name }}: …` with a
-/// name `[x]` would make `[x]: …`). What a reader sees is unchanged once
-/// rendered.
-pub fn md_inert(s: &str) -> std::borrow::Cow<'_, str> {
-    let b = s.as_bytes();
-    let needs = b.windows(2).any(|w| {
-        (w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
-            || (w[0] == b']' && matches!(w[1], b'(' | b':'))
-    }) || matches!(b.last(), Some(b']' | b'<'));
-    if !needs {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
-    // Backslashes just before the current character: an odd run escapes it.
-    let mut run = 0;
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let escaped = run % 2 == 1;
-        run = if c == '\\' { run + 1 } else { 0 };
-        match (c, next) {
-            ('<', Some(n)) if n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?') => {
-                out.push_str("&lt;")
-            }
-            ('<', None) => out.push_str("&lt;"),
-            (']', Some('(' | ':')) => out.push_str("]\\"),
-            (']', None) if !escaped => out.push_str("\\]"),
-            _ => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// The `cell` filter: a value for a Markdown table cell, escaped with
@@ -311,7 +275,7 @@ pub trait Scale {
     fn claims(&self) -> usize;
 }
 
-impl Scale for crate::report::context::MemoContext {
+impl Scale for crate::report::memo::context::MemoContext {
     fn claims(&self) -> usize {
         self.claims_in_force + self.claims_retracted
     }

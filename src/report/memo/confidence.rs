@@ -1,9 +1,9 @@
 //! The confidence rule's verdict in words (the rule: engine::confidence).
 
-use super::context::percent;
 use crate::engine::confidence::{Reason, Verdict};
 use crate::engine::words::Confidence;
 use crate::model::Workspace;
+use crate::report::format::percent;
 
 /// The verdict as the memo writes it.
 #[derive(Debug, Clone, PartialEq)]

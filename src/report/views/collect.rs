@@ -4,7 +4,7 @@
 
 use crate::engine::collect::{Candidate, Collection, Outcome};
 use crate::model::*;
-use crate::report::context::percent;
+use crate::report::format::percent;
 use crate::report::table;
 use serde::Serialize;
 use std::fmt::Write;

@@ -1,10 +1,10 @@
 //! The sections analytic products carry (issue 18): key assumptions, what we
 //! do not know, what would change our judgment, and sources and limits.
 
-use super::context::percent;
 use crate::checks;
 use crate::engine::{indicators, rests_on, sensitivity, Assessment, Row};
 use crate::model::*;
+use crate::report::format::percent;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,9 +2,11 @@
 //! most diagnostic first) and the inline charts, computed from one
 //! assessment for the memo templates.
 
-use super::{calibration, chart, context::percent};
+use super::chart;
 use crate::engine::{timeline, Assessment, Row};
 use crate::model::*;
+use crate::report::format::percent;
+use crate::report::views::calibration;
 use serde::Serialize;
 
 /// One cell of the matrix: the rating, and a CSS class for its colour.

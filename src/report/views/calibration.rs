@@ -4,6 +4,7 @@
 use crate::engine::calibration::{self, Bin, Forecast, IndicatorForecast, PartScore, ViewScore};
 use crate::engine::history::{self, Recorded};
 use crate::model::*;
+use crate::report::format::num;
 use crate::report::table;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -263,12 +264,63 @@ fn aligned(out: &mut String, rows: &[Vec<String>], left: usize) {
     ));
 }
 
-/// A number for the table; −∞ (a probability of 0 on what happened) spelt out.
-pub fn num(x: f64, decimals: usize) -> String {
-    if x == f64::NEG_INFINITY {
-        "-inf".into()
-    } else {
-        format!("{x:.decimals$}")
+/// One resolved question: each view's scores, the parts, and the team's
+/// assessments one by one.
+fn question_table(out: &mut String, q: &QuestionJson) {
+    let _ = writeln!(out, "\n{}: {}", q.title, q.question);
+    let _ = writeln!(out, "resolved {}: {}", q.resolved, q.outcome);
+    let _ = writeln!(
+        out,
+        "scores are averaged over the days each assessment stood (Brier 0 best, 2 worst; log 0 best; baseline 0 = uniform forecast)\n"
+    );
+    let mut rows = vec![vec![
+        "view".to_string(),
+        "Brier".into(),
+        "log".into(),
+        "baseline".into(),
+    ]];
+    for v in &q.views {
+        rows.push(vec![
+            v.view.clone(),
+            num(v.brier, 3),
+            num(v.log, 3),
+            num(v.baseline, 1),
+        ]);
+    }
+    aligned(out, &rows, 1);
+    if let Some(p) = &q.parts {
+        parts_table(out, p, "team assessments", true);
+    }
+    if let Some(team) = q.views.first() {
+        let _ = writeln!(out, "\nteam assessments:");
+        let mut rows = vec![vec![
+            "date".to_string(),
+            "days".into(),
+            format!("p({})", q.outcome),
+            "Brier".into(),
+            "log".into(),
+        ]];
+        let marked = q.parts.is_some();
+        if marked {
+            rows[0].push("recorded".into());
+        }
+        for u in &team.updates {
+            let mut row = vec![
+                u.date.clone(),
+                u.days.to_string(),
+                format!(
+                    "{:.3}",
+                    u.probabilities[&q.outcome].as_f64().unwrap_or(f64::NAN)
+                ),
+                num(u.brier, 3),
+                num(u.log, 3),
+            ];
+            if marked {
+                row.push(recorded_word(u.real).into());
+            }
+            rows.push(row);
+        }
+        aligned(out, &rows, 1);
     }
 }
 
@@ -290,61 +342,7 @@ pub fn to_table(c: &CalibrationJson) -> String {
         return out;
     }
     for q in &c.questions {
-        let _ = writeln!(out, "\n{}: {}", q.title, q.question);
-        let _ = writeln!(out, "resolved {}: {}", q.resolved, q.outcome);
-        let _ = writeln!(
-            out,
-            "scores are averaged over the days each assessment stood (Brier 0 best, 2 worst; log 0 best; baseline 0 = uniform forecast)\n"
-        );
-        let mut rows = vec![vec![
-            "view".to_string(),
-            "Brier".into(),
-            "log".into(),
-            "baseline".into(),
-        ]];
-        for v in &q.views {
-            rows.push(vec![
-                v.view.clone(),
-                num(v.brier, 3),
-                num(v.log, 3),
-                num(v.baseline, 1),
-            ]);
-        }
-        aligned(&mut out, &rows, 1);
-        if let Some(p) = &q.parts {
-            parts_table(&mut out, p, "team assessments", true);
-        }
-        if let Some(team) = q.views.first() {
-            let _ = writeln!(out, "\nteam assessments:");
-            let mut rows = vec![vec![
-                "date".to_string(),
-                "days".into(),
-                format!("p({})", q.outcome),
-                "Brier".into(),
-                "log".into(),
-            ]];
-            let marked = q.parts.is_some();
-            if marked {
-                rows[0].push("recorded".into());
-            }
-            for u in &team.updates {
-                let mut row = vec![
-                    u.date.clone(),
-                    u.days.to_string(),
-                    format!(
-                        "{:.3}",
-                        u.probabilities[&q.outcome].as_f64().unwrap_or(f64::NAN)
-                    ),
-                    num(u.brier, 3),
-                    num(u.log, 3),
-                ];
-                if marked {
-                    row.push(recorded_word(u.real).into());
-                }
-                rows.push(row);
-            }
-            aligned(&mut out, &rows, 1);
-        }
+        question_table(&mut out, q);
     }
     if !c.indicators.is_empty() {
         let _ = writeln!(
@@ -469,7 +467,7 @@ fn parts_table(out: &mut String, p: &PartsJson, what: &str, timed: bool) {
 
 /// Text in the SVG: escaped, and well-formed XML whatever it holds.
 fn esc(s: &str) -> String {
-    crate::report::diff::esc(&crate::report::escape::xml_text(s))
+    crate::report::escape::svg(s)
 }
 
 /// A reliability diagram: stated probability (x) against observed frequency

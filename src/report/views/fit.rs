@@ -4,7 +4,7 @@
 
 use crate::engine::calibration::{Fit, FitPoint};
 use crate::model::*;
-use crate::report::calibration::num;
+use crate::report::format::num;
 use crate::report::table;
 use serde::Serialize;
 use std::fmt::Write;

@@ -171,39 +171,10 @@ pub fn to_json<'a>(ws: &'a Workspace, a: &'a Assessment) -> ScoreJson<'a> {
     }
 }
 
-/// The matrix as an aligned text table. Columns are scenarios in rank order.
-pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
-    let order = a.ranking();
-    let mut header = vec![
-        "date".to_string(),
-        "claim".into(),
-        "trust".into(),
-        "diag".into(),
-    ];
-    header.extend(order.iter().map(|&j| ws.scenarios[j].id.clone()));
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for r in &a.rows {
-        let c = &ws.claims[r.state.claim];
-        let mut id = c.id.clone();
-        if r.state.status == Status::Retracted {
-            id.push_str(" (retracted)");
-        } else if r.state.revisions_applied > 0 {
-            id.push_str(&format!(" (rev {})", r.state.revisions_applied));
-        }
-        let mut row = vec![
-            c.date.to_string(),
-            id,
-            format!("{:.2}", r.trust),
-            if r.diagnostic {
-                format!("{:.2}", r.diagnosticity)
-            } else {
-                "-".into()
-            },
-        ];
-        row.extend(order.iter().map(|&j| r.state.ratings[j].to_string()));
-        rows.push(row);
-    }
-    // Observed indicators: their ratings (ACH) or P(outcome | scenario).
+/// Observed indicators as rows of the matrix: their ratings (ACH) or
+/// P(outcome | scenario).
+fn indicator_rows(ws: &Workspace, a: &Assessment, order: &[usize]) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
     for r in &a.indicators {
         let j = IndicatorJson::new(ws, a, r);
         let mut row = vec![
@@ -240,6 +211,42 @@ pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
         }));
         rows.push(row);
     }
+    rows
+}
+
+/// The matrix as an aligned text table. Columns are scenarios in rank order.
+pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
+    let order = a.ranking();
+    let mut header = vec![
+        "date".to_string(),
+        "claim".into(),
+        "trust".into(),
+        "diag".into(),
+    ];
+    header.extend(order.iter().map(|&j| ws.scenarios[j].id.clone()));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for r in &a.rows {
+        let c = &ws.claims[r.state.claim];
+        let mut id = c.id.clone();
+        if r.state.status == Status::Retracted {
+            id.push_str(" (retracted)");
+        } else if r.state.revisions_applied > 0 {
+            id.push_str(&format!(" (rev {})", r.state.revisions_applied));
+        }
+        let mut row = vec![
+            c.date.to_string(),
+            id,
+            format!("{:.2}", r.trust),
+            if r.diagnostic {
+                format!("{:.2}", r.diagnosticity)
+            } else {
+                "-".into()
+            },
+        ];
+        row.extend(order.iter().map(|&j| r.state.ratings[j].to_string()));
+        rows.push(row);
+    }
+    rows.extend(indicator_rows(ws, a, &order));
     type Cell<'a> = Box<dyn Fn(usize) -> String + 'a>;
     let [b_lo, b_hi] = ws.config.band;
     let band_lo = format!("probability at η {b_lo}");

@@ -126,7 +126,7 @@ pub struct CalibrationParts {
 }
 
 fn part_view(p: &PartScore) -> PartView {
-    let num = crate::report::calibration::num;
+    let num = crate::report::format::num;
     PartView {
         assessments: p.assessments,
         days: p.days,
@@ -155,8 +155,8 @@ pub fn calibration_parts(
                 "Real forecasts (assessments whose claims in force had all been recorded by their date): {} over {} days, Brier {}, log score {}.",
                 assessments(r.assessments),
                 r.days,
-                crate::report::calibration::num(r.brier, 3),
-                crate::report::calibration::num(r.log, 3)
+                crate::report::format::num(r.brier, 3),
+                crate::report::format::num(r.log, 3)
             )),
             None => lead.push(
                 "There are no real forecasts to score: every past assessment of the question rests on claims recorded after its date, so its scores measure a reconstruction made with hindsight, not foresight."
@@ -168,8 +168,8 @@ pub fn calibration_parts(
                 "Reconstructions (claims in force recorded later): {} over {} days, Brier {}, log score {}.",
                 assessments(x.assessments),
                 x.days,
-                crate::report::calibration::num(x.brier, 3),
-                crate::report::calibration::num(x.log, 3)
+                crate::report::format::num(x.brier, 3),
+                crate::report::format::num(x.log, 3)
             ));
         }
     }
