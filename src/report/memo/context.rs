@@ -38,7 +38,7 @@ pub struct SensitivityView {
     pub leader: String,
     /// Id of the runner-up; `None` with a single scenario.
     pub runner_up: Option<String>,
-    /// The leader's margin over the runner-up (log posterior odds, or ACH's measure).
+    /// The leader's margin over the runner-up: bayes, log posterior odds; ach, the weighted inconsistency gap.
     pub margin: f64,
     /// "2.02 (log posterior odds)".
     pub margin_text: String,
@@ -264,7 +264,7 @@ pub struct MemoContext {
     pub claims_in_force: usize,
     /// Claims retracted by the date.
     pub claims_retracted: usize,
-    /// Claims in force that tell the scenarios apart (rated differently across them).
+    /// Claims in force that discriminate between the scenarios under the memo's engine.
     pub claims_diagnostic: usize,
     /// Claims in force rated differently across the scenarios (ACH's count).
     pub claims_rated_apart: usize,
