@@ -542,6 +542,30 @@ fn brief_since_a_date() {
         section.contains("- c2 (retracted): The second observation."),
         "{section}"
     );
+    // Plain words, no engine jargon (docs/memo.md, "What changed since").
+    assert!(section.contains("pushed toward “"), "{section}");
+    assert!(section.contains("push)"), "{section}");
+    for jargon in ["log-odds", "bits", "posterior", "likelihood term"] {
+        assert!(!section.contains(jargon), "{jargon}: {section}");
+    }
+    let out = kz(&fixture("history"))
+        .args([
+            "brief",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-01-05",
+            "--since",
+            "2024-01-03",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let drivers = json["context"]["since"]["drivers"].to_string();
+    assert!(
+        drivers.contains("push)") && !drivers.contains("log-odds"),
+        "{drivers}"
+    );
     // HTML shows it too; without --since there is no section.
     let out = kz(&fixture("history"))
         .args([
