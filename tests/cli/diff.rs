@@ -767,3 +767,25 @@ fn a_blob_over_the_file_limit_is_refused_naming_revision_and_path() {
     assert!(err.contains("claims/huge.toml"), "{err}");
     assert!(err.contains("more than the 16 MiB"), "{err}");
 }
+
+/// A revised rating reads as words in the human formats ("rating for h2"),
+/// while the JSON keeps the field name.
+#[test]
+fn revised_ratings_read_as_words() {
+    let out = kz(&fixture("history"))
+        .args(["diff", "2024-01-03", "2024-01-05"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("c3 (2024-01-03): rating for h2: N → II"),
+        "{text}"
+    );
+    assert!(!text.contains("ratings.h2"), "{text}");
+    let out = kz(&fixture("history"))
+        .args(["diff", "2024-01-03", "2024-01-05", "--format", "md"])
+        .output()
+        .unwrap();
+    let md = stdout(&out);
+    assert!(md.contains("revised: rating for h2"), "{md}");
+}

@@ -238,14 +238,17 @@ pub fn signed(v: f64) -> String {
     }
 }
 
-/// "added", "revised: credibility, ratings.elite-coup".
+/// "added", "revised: credibility, rating for elite-coup".
 pub fn part_kind_text(p: &Part) -> String {
     let mut t = p.kind.as_str().to_string();
     let mut extra: Vec<String> = p
         .fields
         .iter()
         .filter(|f| !(p.kind != PartKind::Revised && f.as_str() == "status"))
-        .cloned()
+        .map(|f| match f.strip_prefix("ratings.") {
+            Some(id) => format!("rating for {id}"),
+            None => f.replace('_', " "),
+        })
         .collect();
     extra.extend(
         p.sources_regraded
