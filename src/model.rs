@@ -1026,7 +1026,7 @@ pub struct RecordKey {
 }
 
 /// What a workspace's git history says about when its records were written
-/// ([`crate::load::recorded`] reads it; [`crate::engine::history`] uses it).
+/// (`crate::load::recorded` reads it; `crate::engine::history` uses it).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GitLog {
     /// The commit HEAD points to (hex).

@@ -1,6 +1,7 @@
 //! The command line: argument parsing, workspace discovery, error rendering and
 //! exit codes. Each subcommand lives in its own module.
 
+mod args;
 mod brief;
 mod calibration;
 mod check;
@@ -23,6 +24,8 @@ mod sensitivity;
 mod serve;
 mod timeline;
 
+pub(crate) use args::{parse_date, EngineArg, Eval, TableOrJson};
+
 use crate::diag::{Diagnostic, DiagnosticRenderer};
 use crate::load::{self, LoadError};
 use crate::model::{SourceFile, Workspace};
@@ -33,11 +36,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Exit code: success.
-pub const EXIT_OK: i32 = 0;
+pub(crate) const EXIT_OK: i32 = 0;
 /// Exit code: the workspace (or a template) is invalid.
-pub const EXIT_INVALID: i32 = 1;
+pub(crate) const EXIT_INVALID: i32 = 1;
 /// Exit code: bad command-line usage, or a file could not be read or written.
-pub const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_USAGE: i32 = 2;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -134,7 +137,7 @@ enum Command {
 
 /// A failed command: what to print and which exit code.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// Invalid input; the files are kept to quote in the diagnostics.
     Invalid {
         diagnostics: Vec<Diagnostic>,
@@ -170,7 +173,7 @@ impl From<Box<crate::report::memo::render::TemplateError>> for Failure {
     }
 }
 
-pub type CmdResult = Result<(), Failure>;
+pub(crate) type CmdResult = Result<(), Failure>;
 
 /// Whether stderr gets colour: a terminal, and NO_COLOR unset.
 fn stderr_color() -> bool {
@@ -178,7 +181,11 @@ fn stderr_color() -> bool {
 }
 
 /// Render diagnostics (one renderer for the whole program).
-pub fn render_diagnostics(diags: &[Diagnostic], files: &[SourceFile], color: bool) -> String {
+pub(crate) fn render_diagnostics(
+    diags: &[Diagnostic],
+    files: &[SourceFile],
+    color: bool,
+) -> String {
     let lookup = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
     DiagnosticRenderer::new(color, &lookup).render_all(diags)
 }
@@ -218,7 +225,6 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    tune_allocator();
     let mut cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -317,23 +323,6 @@ fn open_workspace_lean(cli: &Cli) -> Result<Kept<Workspace>, Failure> {
     bar.finish();
     give_back_freed_memory();
     Ok(Kept::new(ws?))
-}
-
-/// Set glibc's allocator for a large load: no "fast bins", so small blocks
-/// freed (a parse frees millions: every parse tree) join their free
-/// neighbours at once instead of waiting in per-size lists. The trim after
-/// the load (`give_back_freed_memory`) then has little left to sort
-/// through: `brief` at 100k claims, one thread, 1.68 → 1.59 s, same peak
-/// memory (docs/performance.md). Small allocations still come from glibc's
-/// per-thread cache first. Called at the start of [`run`] (the benchmark
-/// calls it too, to time the commands as they run).
-pub fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; M_MXFAST = 0 is a
-    // documented value (fast bins off) and is safe at any time.
-    unsafe {
-        libc::mallopt(libc::M_MXFAST, 0);
-    }
 }
 
 /// Return to the operating system the memory the parse let go of. The files
@@ -466,26 +455,6 @@ fn recorded(cli: &Cli, ws: &Workspace) -> Option<crate::engine::history::Recorde
     }
 }
 
-/// The date and engine an assessment is made with (flattened into the
-/// commands that score).
-#[derive(clap::Args, Debug, Clone, Copy)]
-pub struct Eval {
-    /// Evaluate the record as of this date (YYYY-MM-DD; default: as_of in
-    /// kzclaims.toml, else the latest date in the record)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<NaiveDate>,
-    /// Ranking engine (default: scoring.engine in kzclaims.toml)
-    #[arg(long, value_enum)]
-    pub engine: Option<score::EngineArg>,
-}
-
-/// Output as an aligned table or as JSON.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TableOrJson {
-    Table,
-    Json,
-}
-
 /// Open the workspace and score it as of the given date (else its default)
 /// with the given engine (else its configured one).
 fn assess_workspace(
@@ -505,26 +474,8 @@ fn assess_opened(
     Ok((ws, Kept::new(a)))
 }
 
-impl Eval {
-    /// The date and engine, defaults filled in from the workspace.
-    fn resolve(&self, ws: &Workspace) -> Result<(NaiveDate, crate::model::EngineKind), Failure> {
-        let date = as_of(ws, self.as_of)?;
-        Ok((
-            date,
-            self.engine
-                .map(crate::model::EngineKind::from)
-                .unwrap_or(ws.config.engine),
-        ))
-    }
-}
-
-/// Parse a `YYYY-MM-DD` date argument.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::model::parse_date(s).map_err(|e| format!("`{s}` is not a date: {e}"))
-}
-
 /// The as-of date: given, else the workspace default.
-fn as_of(ws: &Workspace, given: Option<NaiveDate>) -> Result<NaiveDate, Failure> {
+pub(super) fn as_of(ws: &Workspace, given: Option<NaiveDate>) -> Result<NaiveDate, Failure> {
     given.or_else(|| ws.default_as_of()).ok_or_else(|| {
         Failure::Usage(
             "no as-of date: the record has no claims; pass --as-of or set as_of in kzclaims.toml"
@@ -534,7 +485,7 @@ fn as_of(ws: &Workspace, given: Option<NaiveDate>) -> Result<NaiveDate, Failure>
 }
 
 /// Pretty JSON with a final newline, as every `--format json` prints it.
-pub fn json_text(v: &impl serde::Serialize) -> String {
+pub(crate) fn json_text(v: &impl serde::Serialize) -> String {
     let mut s = serde_json::to_string_pretty(v).expect("plain data serialises");
     s.push('\n');
     s
@@ -542,7 +493,7 @@ pub fn json_text(v: &impl serde::Serialize) -> String {
 
 /// [`json_text`] to `--out`, or streamed to stdout without building the text
 /// first (the matrix of a large record is as big as the record).
-pub fn emit_json(out: Option<&Path>, v: &impl serde::Serialize) -> CmdResult {
+pub(crate) fn emit_json(out: Option<&Path>, v: &impl serde::Serialize) -> CmdResult {
     if out.is_some() {
         return emit(out, &json_text(v));
     }
@@ -556,12 +507,12 @@ pub fn emit_json(out: Option<&Path>, v: &impl serde::Serialize) -> CmdResult {
 
 /// Write to `--out` atomically (temp file in the same folder, then rename), or
 /// to stdout.
-pub fn emit(out: Option<&Path>, text: &str) -> CmdResult {
+pub(crate) fn emit(out: Option<&Path>, text: &str) -> CmdResult {
     emit_bytes(out, text.as_bytes())
 }
 
 /// [`emit`] for bytes (a CSV, a PARC ACH project).
-pub fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> CmdResult {
+pub(crate) fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> CmdResult {
     match out {
         None => to_stdout(|so| so.write_all(bytes)),
         Some(path) => write_out(path, bytes),
@@ -570,7 +521,7 @@ pub fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> CmdResult {
 
 /// Write a file the user named (`--out`, or a file in an `--out` folder)
 /// atomically, after [`out::target`] says where it may go.
-pub fn write_out(path: &Path, bytes: &[u8]) -> CmdResult {
+pub(crate) fn write_out(path: &Path, bytes: &[u8]) -> CmdResult {
     let file = out::target(path)?;
     write_atomic(&file, bytes)
         .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))
@@ -593,7 +544,7 @@ fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> CmdRe
 }
 
 /// Write a file atomically: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -2,26 +2,10 @@
 
 use super::{emit, open_workspace_lean, Cli, CmdResult, Failure};
 use crate::engine::{self, View};
-use crate::model::EngineKind;
 use crate::report::views::score;
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EngineArg {
-    Bayes,
-    Ach,
-}
-
-impl From<EngineArg> for EngineKind {
-    fn from(e: EngineArg) -> Self {
-        match e {
-            EngineArg::Bayes => EngineKind::Bayes,
-            EngineArg::Ach => EngineKind::Ach,
-        }
-    }
-}
-
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub eval: super::Eval,
     /// Output format
@@ -33,7 +17,7 @@ pub struct Args {
     pub analyst: Option<String>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace_lean(cli)?;
     let (date, engine) = args.eval.resolve(&ws)?;
     let view = match &args.analyst {

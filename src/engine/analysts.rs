@@ -20,7 +20,7 @@ pub enum View<'a> {
 /// NA when NA votes outnumber rated votes; otherwise the mean of the rated
 /// votes (CC 5 … II 1) rounded to the nearest level, a tie (x.5) going to the
 /// side of neutral (3): 2.5 → 3, 3.5 → 3, 4.5 → 4, 1.5 → 2.
-pub fn consensus(votes: &[Rating]) -> Option<Rating> {
+pub(crate) fn consensus(votes: &[Rating]) -> Option<Rating> {
     if votes.is_empty() {
         return None;
     }
@@ -65,7 +65,7 @@ fn sample_stdev(xs: &[f64]) -> f64 {
 /// Disagreement over a cell, or `None` when nobody voted: the larger of the
 /// sample standard deviation of `[0]×(NA votes) + [1]×(rated votes)` and the
 /// sample standard deviation of the rated votes (a single value counts 0).
-pub fn disagreement(votes: &[Rating]) -> Option<f64> {
+pub(crate) fn disagreement(votes: &[Rating]) -> Option<f64> {
     if votes.is_empty() {
         return None;
     }
@@ -83,7 +83,7 @@ pub fn disagreement(votes: &[Rating]) -> Option<f64> {
 
 /// Open Synthesis's label for a disagreement: < 0.5 consensus, < 1.5 mild
 /// dispute, < 2.0 large dispute, else extreme dispute.
-pub fn dispute_label(d: f64) -> &'static str {
+pub(crate) fn dispute_label(d: f64) -> &'static str {
     if d < 0.5 {
         "consensus"
     } else if d < 1.5 {
@@ -97,7 +97,7 @@ pub fn dispute_label(d: f64) -> &'static str {
 
 /// The votes cast on one cell (claim × scenario index): (analyst, rating),
 /// in file order.
-pub fn votes(claim: &Claim, scenario: usize) -> Vec<(&str, Rating)> {
+pub(crate) fn votes(claim: &Claim, scenario: usize) -> Vec<(&str, Rating)> {
     claim
         .assessments
         .iter()
@@ -106,7 +106,7 @@ pub fn votes(claim: &Claim, scenario: usize) -> Vec<(&str, Rating)> {
 }
 
 /// The consensus rating of every scenario (of `n`) a claim's analysts rated.
-pub fn consensus_ratings(claim: &Claim, n: usize) -> Ratings {
+pub(crate) fn consensus_ratings(claim: &Claim, n: usize) -> Ratings {
     let mut out = Ratings::new(n);
     for j in 0..n {
         let v: Vec<Rating> = votes(claim, j).into_iter().map(|x| x.1).collect();
@@ -122,7 +122,7 @@ pub fn consensus_ratings(claim: &Claim, n: usize) -> Ratings {
 /// Team: the claim's ratings (`[claim.ratings]`, else the consensus). An
 /// analyst: their own rating of the cell, else the consensus of the analysts
 /// who rated it, else the claim's rating.
-pub fn base_ratings(ws: &Workspace, claim: &Claim, view: View<'_>) -> Vec<Rating> {
+pub(crate) fn base_ratings(ws: &Workspace, claim: &Claim, view: View<'_>) -> Vec<Rating> {
     (0..ws.scenarios.len())
         .map(|j| {
             let team = claim.ratings.get(j).unwrap_or(Rating::NA);
@@ -144,7 +144,7 @@ pub fn base_ratings(ws: &Workspace, claim: &Claim, view: View<'_>) -> Vec<Rating
 
 /// One disputed cell.
 #[derive(Debug, Clone)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// Index into `Workspace::claims`.
     pub claim: usize,
     /// Index into `Workspace::scenarios`.
@@ -156,7 +156,7 @@ pub struct Cell {
 }
 
 /// Every cell rated by analysts, with its consensus and disagreement.
-pub fn cells(ws: &Workspace) -> Vec<Cell> {
+pub(crate) fn cells(ws: &Workspace) -> Vec<Cell> {
     let mut out = Vec::new();
     for (ci, c) in ws.claims.iter().enumerate() {
         if c.assessments.is_empty() {

@@ -7,7 +7,7 @@ use crate::report::format::percent;
 
 /// The verdict as the memo writes it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Worded {
+pub(crate) struct Worded {
     /// "Moderate confidence".
     pub title: String,
     /// What follows the title: the reasons in one sentence, then what stands
@@ -48,7 +48,7 @@ fn disputed(share: f64, [d, n]: [usize; 2]) -> String {
 }
 
 /// One reason as a clause.
-pub fn reason(ws: &Workspace, r: &Reason) -> String {
+pub(crate) fn reason(ws: &Workspace, r: &Reason) -> String {
     match r {
         Reason::NoSeparation => {
             "nothing in the record yet separates the leading explanation from the next".into()
@@ -123,11 +123,6 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-/// The verdict in words; `runner_up` is the title of the runner-up, if any.
-pub fn words(ws: &Workspace, v: &Verdict, runner_up: Option<&str>) -> Worded {
-    words_under(ws, v, runner_up, false)
-}
-
 /// The range is always the Bayesian engine's (docs/scoring.md); a memo
 /// under `--engine ach` says so wherever it quotes it.
 fn range_label(clause: String, ach: bool) -> String {
@@ -137,13 +132,9 @@ fn range_label(clause: String, ach: bool) -> String {
     }
 }
 
-/// [`words`] for a memo under either engine (`ach`: `--engine ach`).
-pub(crate) fn words_under(
-    ws: &Workspace,
-    v: &Verdict,
-    runner_up: Option<&str>,
-    ach: bool,
-) -> Worded {
+/// The verdict in words; `runner_up` is the title of the runner-up, if any;
+/// `ach`: the memo is under `--engine ach`.
+pub(crate) fn words(ws: &Workspace, v: &Verdict, runner_up: Option<&str>, ach: bool) -> Worded {
     let title = format!("{} confidence", capitalised(v.level.as_str()));
     let reasons: Vec<String> = v
         .reasons
@@ -262,7 +253,7 @@ mod tests {
             disputed_cells: [0, 0],
             reconstruction: false,
         };
-        let w = words(&ws, &rule(&x), Some("Staged purge"));
+        let w = words(&ws, &rule(&x), Some("Staged purge"), false);
         assert_eq!(w.title, "Moderate confidence");
         assert_eq!(
             w.basis,

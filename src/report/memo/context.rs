@@ -362,7 +362,7 @@ fn context_parts<'a>(
         ));
         let runner_title = sens.runner_up.map(|j| ws.scenarios[j].title_as_of(a.as_of));
         let worded =
-            super::confidence::words_under(ws, &verdict, runner_title, a.engine == EngineKind::Ach);
+            super::confidence::words(ws, &verdict, runner_title, a.engine == EngineKind::Ach);
         MemoContext {
             title: ws.config.title.clone(),
             question: ws.config.question.clone(),
