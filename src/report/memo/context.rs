@@ -424,7 +424,8 @@ fn context_parts<'a>(
             reconstruction.is_some(),
         ));
         let runner_title = sens.runner_up.map(|j| ws.scenarios[j].title_as_of(a.as_of));
-        let worded = super::confidence::words(ws, &verdict, runner_title);
+        let worded =
+            super::confidence::words(ws, &verdict, runner_title, a.engine == EngineKind::Ach);
         MemoContext {
             title: ws.config.title.clone(),
             question: ws.config.question.clone(),

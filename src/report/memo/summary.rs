@@ -474,7 +474,7 @@ pub(super) fn cross_check(
 ) -> String {
     let other_leader = other_tie.first().copied();
     let other_name = match other {
-        EngineKind::Bayes => "the Bayesian posterior",
+        EngineKind::Bayes => "the Bayesian engine's probabilities",
         EngineKind::Ach => "ACH's weighted inconsistency",
     };
     if empty || ranking.len() < 2 {
@@ -488,7 +488,7 @@ pub(super) fn cross_check(
                 wi(other_tie[0])
             ),
             EngineKind::Bayes => format!(
-                "The Bayesian posterior cannot separate {} ({} each).",
+                "The Bayesian engine's probabilities cannot separate {} ({} each).",
                 titles(ws, other_tie, a.as_of),
                 percent(a.scores[other_tie[0]].probability)
             ),
