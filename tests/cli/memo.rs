@@ -429,7 +429,7 @@ fn high_confidence_is_earned_by_a_whole_record_and_lost_with_one_source() {
     let memo = brief(dir.path(), &[]);
     assert!(!memo.contains("High confidence"), "{memo}");
     assert!(
-        memo.contains("**Low confidence**: everything behind the lead traces back to one origin (Outlet 1), and the lead rests mostly on Outlet 1 (100% of it). Behind the lead over “The dam was sabotaged” stand 1 source from 1 independent origin."),
+        memo.contains("**Low confidence**: everything behind the lead traces back to one origin (Outlet 1) and the lead rests mostly on Outlet 1 (100% of it). Behind the lead over “The dam was sabotaged” stand 1 source from 1 independent origin."),
         "{memo}"
     );
 }

@@ -29,19 +29,17 @@ fn source_name(ws: &Workspace, id: &str) -> String {
 /// analysts rated the same claims behind the lead (8 ratings), they disagree
 /// on all 8".
 fn disputed(share: f64, [d, n]: [usize; 2]) -> String {
-    let head = "where the analysts rated the same";
+    let tail = "behind the lead they both made";
     match (d, n) {
         (_, 0) => format!(
             "the analysts dispute {} of the ratings they share",
             percent(share)
         ),
-        (1, 1) => format!("{head} claim behind the lead (1 rating), they disagree on it"),
-        (2, 2) => format!("{head} claims behind the lead (2 ratings), they disagree on both"),
-        (d, n) if d == n => {
-            format!("{head} claims behind the lead ({n} ratings), they disagree on all {n}")
-        }
+        (1, 1) => format!("the analysts disagree on the one rating {tail}"),
+        (2, 2) => format!("the analysts disagree on both ratings {tail}"),
+        (d, n) if d == n => format!("the analysts disagree on all {n} ratings {tail}"),
         (d, n) => format!(
-            "{head} claims behind the lead, they disagree on {d} of {n} ratings ({})",
+            "the analysts disagree on {d} of the {n} ratings {tail} ({})",
             percent(share)
         ),
     }
@@ -107,11 +105,23 @@ pub(crate) fn reason(ws: &Workspace, r: &Reason) -> String {
     }
 }
 
+/// The reasons as one list: commas between them, or semicolons when a reason
+/// has a comma of its own (so the list still reads as a list).
 fn join(v: &[String]) -> String {
+    let sep = if v.iter().any(|r| r.contains(", ")) {
+        ";"
+    } else {
+        ","
+    };
     match v.len() {
         0 => String::new(),
         1 => v[0].clone(),
-        n => format!("{}, and {}", v[..n - 1].join(", "), v[n - 1]),
+        2 if sep == "," => format!("{} and {}", v[0], v[1]),
+        n => format!(
+            "{}{sep} and {}",
+            v[..n - 1].join(&format!("{sep} ")),
+            v[n - 1]
+        ),
     }
 }
 
@@ -212,19 +222,19 @@ mod tests {
     fn dispute_gives_its_counts() {
         assert_eq!(
             disputed(1.0, [3, 3]),
-            "where the analysts rated the same claims behind the lead (3 ratings), they disagree on all 3"
+            "the analysts disagree on all 3 ratings behind the lead they both made"
         );
         assert_eq!(
             disputed(1.0, [1, 1]),
-            "where the analysts rated the same claim behind the lead (1 rating), they disagree on it"
+            "the analysts disagree on the one rating behind the lead they both made"
         );
         assert_eq!(
             disputed(1.0, [2, 2]),
-            "where the analysts rated the same claims behind the lead (2 ratings), they disagree on both"
+            "the analysts disagree on both ratings behind the lead they both made"
         );
         assert_eq!(
             disputed(0.375, [3, 8]),
-            "where the analysts rated the same claims behind the lead, they disagree on 3 of 8 ratings (38%)"
+            "the analysts disagree on 3 of the 8 ratings behind the lead they both made (38%)"
         );
         // Without counts (inputs built by hand) the share alone.
         assert_eq!(
