@@ -7,6 +7,8 @@
 
 use super::analysts::{self, View};
 use crate::model::*;
+// Also used by the loader to fill in `Claim::reliability`, hence in the model.
+pub use crate::model::combined_reliability;
 use chrono::NaiveDate;
 
 /// A claim as it reads on a given day.
@@ -159,19 +161,4 @@ pub fn record_as_of_view(ws: &Workspace, date: NaiveDate, view: View<'_>) -> Vec
 /// credibility factor.
 pub fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
     st.reliability(ws) * st.credibility.factor()
-}
-
-/// R = 1 − Π(1 − R_k) over the distinct ids in `ids`, with the reliability
-/// factor R_k of each source id given by `factor` (`None`: an unknown id,
-/// which counts for nothing).
-pub fn combined_reliability(factor: impl Fn(&str) -> Option<f64>, ids: &[String]) -> f64 {
-    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let miss: f64 = ids
-        .iter()
-        .filter_map(|id| factor(id))
-        .map(|f| 1.0 - f)
-        .product();
-    1.0 - miss
 }
