@@ -201,8 +201,13 @@ fn main() {
             _ => {} // cargo bench passes --bench
         }
     }
-    // The allocator set as the binary sets it.
-    kzclaims::cli::tune_allocator();
+    // The allocator set as the binary's `main` sets it (src/main.rs).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; M_MXFAST = 0 is a
+    // documented value (fast bins off) and is safe at any time.
+    unsafe {
+        libc::mallopt(libc::M_MXFAST, 0);
+    }
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kzclaims");
     println!("kzclaims scale benchmark: best of {rounds} rounds; one thread unless marked");
     let one = rayon::ThreadPoolBuilder::new()

@@ -1,7 +1,7 @@
 //! `kzclaims diff FROM TO`: what changed between two dates, git revisions or
 //! the working tree, and why. Also resolves the sides for `brief --since`.
 
-use super::{emit, parse_date, score::EngineArg, workspace_root, Cli, CmdResult, Failure};
+use super::{emit, parse_date, workspace_root, Cli, CmdResult, EngineArg, Failure};
 use crate::engine::diff::{Side, SideInfo};
 use crate::engine::{self, Assessment};
 use crate::load::{self, git, git::RevisionInfo};

@@ -1,6 +1,7 @@
 //! The command line: argument parsing, workspace discovery, error rendering and
 //! exit codes. Each subcommand lives in its own module.
 
+mod args;
 mod brief;
 mod calibration;
 mod check;
@@ -22,6 +23,8 @@ mod score;
 mod sensitivity;
 mod serve;
 mod timeline;
+
+pub use args::{parse_date, EngineArg, Eval, TableOrJson};
 
 use crate::diag::{Diagnostic, DiagnosticRenderer};
 use crate::load::{self, LoadError};
@@ -218,7 +221,6 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    tune_allocator();
     let mut cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -317,23 +319,6 @@ fn open_workspace_lean(cli: &Cli) -> Result<Kept<Workspace>, Failure> {
     bar.finish();
     give_back_freed_memory();
     Ok(Kept::new(ws?))
-}
-
-/// Set glibc's allocator for a large load: no "fast bins", so small blocks
-/// freed (a parse frees millions: every parse tree) join their free
-/// neighbours at once instead of waiting in per-size lists. The trim after
-/// the load (`give_back_freed_memory`) then has little left to sort
-/// through: `brief` at 100k claims, one thread, 1.68 → 1.59 s, same peak
-/// memory (docs/performance.md). Small allocations still come from glibc's
-/// per-thread cache first. Called at the start of [`run`] (the benchmark
-/// calls it too, to time the commands as they run).
-pub fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; M_MXFAST = 0 is a
-    // documented value (fast bins off) and is safe at any time.
-    unsafe {
-        libc::mallopt(libc::M_MXFAST, 0);
-    }
 }
 
 /// Return to the operating system the memory the parse let go of. The files
@@ -466,26 +451,6 @@ fn recorded(cli: &Cli, ws: &Workspace) -> Option<crate::engine::history::Recorde
     }
 }
 
-/// The date and engine an assessment is made with (flattened into the
-/// commands that score).
-#[derive(clap::Args, Debug, Clone, Copy)]
-pub struct Eval {
-    /// Evaluate the record as of this date (YYYY-MM-DD; default: as_of in
-    /// kzclaims.toml, else the latest date in the record)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<NaiveDate>,
-    /// Ranking engine (default: scoring.engine in kzclaims.toml)
-    #[arg(long, value_enum)]
-    pub engine: Option<score::EngineArg>,
-}
-
-/// Output as an aligned table or as JSON.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TableOrJson {
-    Table,
-    Json,
-}
-
 /// Open the workspace and score it as of the given date (else its default)
 /// with the given engine (else its configured one).
 fn assess_workspace(
@@ -505,26 +470,8 @@ fn assess_opened(
     Ok((ws, Kept::new(a)))
 }
 
-impl Eval {
-    /// The date and engine, defaults filled in from the workspace.
-    fn resolve(&self, ws: &Workspace) -> Result<(NaiveDate, crate::model::EngineKind), Failure> {
-        let date = as_of(ws, self.as_of)?;
-        Ok((
-            date,
-            self.engine
-                .map(crate::model::EngineKind::from)
-                .unwrap_or(ws.config.engine),
-        ))
-    }
-}
-
-/// Parse a `YYYY-MM-DD` date argument.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::model::parse_date(s).map_err(|e| format!("`{s}` is not a date: {e}"))
-}
-
 /// The as-of date: given, else the workspace default.
-fn as_of(ws: &Workspace, given: Option<NaiveDate>) -> Result<NaiveDate, Failure> {
+pub(super) fn as_of(ws: &Workspace, given: Option<NaiveDate>) -> Result<NaiveDate, Failure> {
     given.or_else(|| ws.default_as_of()).ok_or_else(|| {
         Failure::Usage(
             "no as-of date: the record has no claims; pass --as-of or set as_of in kzclaims.toml"

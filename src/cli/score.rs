@@ -2,23 +2,7 @@
 
 use super::{emit, open_workspace_lean, Cli, CmdResult, Failure};
 use crate::engine::{self, View};
-use crate::model::EngineKind;
 use crate::report::views::score;
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EngineArg {
-    Bayes,
-    Ach,
-}
-
-impl From<EngineArg> for EngineKind {
-    fn from(e: EngineArg) -> Self {
-        match e {
-            EngineArg::Bayes => EngineKind::Bayes,
-            EngineArg::Ach => EngineKind::Ach,
-        }
-    }
-}
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

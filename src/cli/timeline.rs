@@ -3,7 +3,7 @@
 //! The command only: computed by `engine::timeline`, written out by
 //! `report::views::timeline` (and `report::memo::chart` for the SVG).
 
-use super::{emit, open_workspace_lean, score::EngineArg, Cli, CmdResult, Failure};
+use super::{emit, open_workspace_lean, Cli, CmdResult, EngineArg, Failure};
 use crate::engine::timeline::timeline;
 use crate::model::EngineKind;
 use crate::report::memo::chart;
