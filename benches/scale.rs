@@ -243,18 +243,7 @@ fn main() {
         // As `kzclaims check` does it: one sensitivity pass and one run of
         // the checks for the memo and the report, the memo rendered in each
         // format the workspace has, then K108 over it.
-        let t_checks = time(rounds, || {
-            let (_, mut report, ctx) = context::analyse_check_and_context(&ws, &a, None);
-            let rendered: Vec<kzclaims::checks::Rendered> = ["memo.md", "memo.html"]
-                .iter()
-                .map(|name| kzclaims::checks::Rendered {
-                    name: name.to_string(),
-                    text: render::render(root, name, &ctx).unwrap(),
-                })
-                .collect();
-            report.add_memo_checks(&ws, &rendered);
-            report
-        });
+        let t_checks = time(rounds, || kzclaims::report::checked(&ws, &a).unwrap());
         let t_timeline = time(rounds, || {
             timeline::timeline(&ws, EngineKind::Bayes, None, None)
         });
@@ -286,7 +275,7 @@ fn main() {
             time(rounds, || {
                 // As `kzclaims diff` does: both revisions read, then loaded
                 // together (shared claims files parsed once), then assessed.
-                let files = |rev: &str| kzclaims::load::git::read_at(root, rev).unwrap().0;
+                let files = |rev: &str| kzclaims::load::read_at(root, rev).unwrap().0;
                 let (wa, wb) = kzclaims::load::from_files_pair(files("HEAD~1"), files("HEAD"));
                 let (wa, wb) = (wa.unwrap(), wb.unwrap());
                 let (aa, ab) = rayon::join(

@@ -840,7 +840,7 @@ impl Claim {
 /// NA when NA votes outnumber rated votes; otherwise the mean of the rated
 /// votes (CC 5 … II 1) rounded to the nearest level, a tie (x.5) going to the
 /// side of neutral (3): 2.5 → 3, 3.5 → 3, 4.5 → 4, 1.5 → 2.
-pub fn consensus(votes: &[Rating]) -> Option<Rating> {
+pub(crate) fn consensus(votes: &[Rating]) -> Option<Rating> {
     if votes.is_empty() {
         return None;
     }
@@ -874,7 +874,7 @@ pub fn consensus(votes: &[Rating]) -> Option<Rating> {
 
 /// The votes cast on one cell (claim × scenario index): (analyst, rating),
 /// in file order.
-pub fn votes(claim: &Claim, scenario: usize) -> Vec<(&str, Rating)> {
+pub(crate) fn votes(claim: &Claim, scenario: usize) -> Vec<(&str, Rating)> {
     claim
         .assessments
         .iter()
@@ -883,7 +883,7 @@ pub fn votes(claim: &Claim, scenario: usize) -> Vec<(&str, Rating)> {
 }
 
 /// The consensus rating of every scenario (of `n`) a claim's analysts rated.
-pub fn consensus_ratings(claim: &Claim, n: usize) -> Ratings {
+pub(crate) fn consensus_ratings(claim: &Claim, n: usize) -> Ratings {
     let mut out = Ratings::new(n);
     for j in 0..n {
         let v: Vec<Rating> = votes(claim, j).into_iter().map(|x| x.1).collect();
@@ -897,7 +897,7 @@ pub fn consensus_ratings(claim: &Claim, n: usize) -> Ratings {
 /// R = 1 − Π(1 − R_k) over the distinct ids in `ids`, with the reliability
 /// factor R_k of each source id given by `factor` (`None`: an unknown id,
 /// which counts for nothing).
-pub fn combined_reliability(factor: impl Fn(&str) -> Option<f64>, ids: &[String]) -> f64 {
+pub(crate) fn combined_reliability(factor: impl Fn(&str) -> Option<f64>, ids: &[String]) -> f64 {
     let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -1100,7 +1100,7 @@ pub struct RecordKey {
 }
 
 /// What a workspace's git history says about when its records were written
-/// ([`crate::load::recorded`] reads it; [`crate::engine::history`] uses it).
+/// (`crate::load::recorded` reads it; `crate::engine::history` uses it).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GitLog {
     /// The commit HEAD points to (hex).

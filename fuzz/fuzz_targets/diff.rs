@@ -4,8 +4,9 @@
 //! renderings of the diff (with the memo redline) are produced.
 #![no_main]
 use arbitrary::Arbitrary;
-use kzclaims::report::diff::{self as rdiff, Side, SideInfo};
-use kzclaims::report::{context, render};
+use kzclaims::engine::diff::{self as rdiff, Side, SideInfo};
+use kzclaims::report::diff::{memo_unified, to_html, to_markdown, to_text};
+use kzclaims::report::memo::{context, render};
 use kzclaims_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
@@ -173,9 +174,9 @@ fuzz_target!(|input: (Ws, Ws, u8, u8)| {
         render::render(root, "memo.md", &context::memo_context(ws, a)).expect("memo renders")
     };
     let (ma, mb) = (memo(&a, &aa), memo(&b, &ab));
-    let unified = rdiff::memo_unified(&ma, &mb, "a", "b");
-    let _ = rdiff::to_text(&d, &unified, false);
-    let _ = rdiff::to_markdown(&d, &unified);
-    let html = rdiff::to_html(&d, &ma, &mb);
+    let unified = memo_unified(&ma, &mb, "a", "b");
+    let _ = to_text(&d, &unified, false);
+    let _ = to_markdown(&d, &unified);
+    let html = to_html(&d, &ma, &mb);
     assert_html_inert(&html, 0);
 });

@@ -3,7 +3,7 @@
 //! http, https or mailto in the HTML, no live script link in the Markdown.
 #![no_main]
 use arbitrary::Arbitrary;
-use kzclaims::report::{context, render};
+use kzclaims::report::memo::{context, render};
 use kzclaims_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
@@ -103,5 +103,5 @@ fuzz_target!(|t: Text| {
         .map(|(_, t)| t.to_ascii_lowercase().matches("<script").count())
         .unwrap();
     assert_html_inert(&html, own);
-    let _ = kzclaims::report::docx::render(&ctx);
+    let _ = kzclaims::report::memo::docx::render(&ctx);
 });

@@ -27,10 +27,7 @@ pub fn load_checked(files: Vec<(String, Vec<u8>)>) -> Option<Workspace> {
 
 pub fn check_spans(diagnostics: &[kzclaims::diag::Diagnostic], files: &[SourceFile]) {
     let lookup = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
-    let renderer = DiagnosticRenderer {
-        color: false,
-        source: &lookup,
-    };
+    let renderer = DiagnosticRenderer::new(false, &lookup);
     for d in diagnostics {
         if let Some(span) = &d.span {
             let text = lookup(&d.file).unwrap_or_else(|| {
@@ -49,7 +46,7 @@ pub fn check_spans(diagnostics: &[kzclaims::diag::Diagnostic], files: &[SourceFi
             );
         }
         let out = renderer.render(d);
-        assert!(out.contains(d.code), "rendered without its code");
+        assert!(out.contains(d.code.as_str()), "rendered without its code");
     }
 }
 

@@ -1,7 +1,7 @@
 //! Quality-of-information checks: analytic warnings over a loaded workspace
 //! (codes in docs/checks.md), and the silences that acknowledge them.
 
-pub mod words;
+pub(crate) mod words;
 
 use crate::diag::codes::Level;
 use crate::diag::{Code, Diagnostic};
@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// What a warning is about, and so where it can be silenced: a place of the
 /// [`Level`] the registry gives the warning's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Claim(usize),
     Scenario(usize),
     Indicator(usize, usize),
@@ -36,7 +36,7 @@ pub struct Rendered {
 
 impl Target {
     /// The kind of place this is.
-    pub fn level(self) -> Level {
+    pub(crate) fn level(self) -> Level {
         match self {
             Target::Claim(_) => Level::Claim,
             Target::Scenario(_) => Level::Scenario,
@@ -55,29 +55,15 @@ fn silence_of(ws: &Workspace, t: Target) -> &Silences {
     }
 }
 
-/// Run every check on the assessment `a`; `rendered` are the memo texts that
-/// K108 reads.
-pub fn run(ws: &Workspace, a: &Assessment, rendered: &[Rendered]) -> Report {
-    run_with(ws, a, rendered, &sensitivity::analyse(ws, a))
-}
-
-/// [`run`] with the sensitivity analysis of `a` already made.
-pub fn run_with(
-    ws: &Workspace,
-    a: &Assessment,
-    rendered: &[Rendered],
-    sens: &sensitivity::Sensitivity,
-) -> Report {
-    let mut report = run_on_record(ws, a, sens);
-    report.add_memo_checks(ws, rendered);
-    report
-}
-
 /// Every check but K108, which reads the rendered memo: what the memo itself
 /// reports (its "Sources and limits" counts the silenced warnings), so that
 /// `check` runs these once, before rendering it ([`Report::add_memo_checks`]
 /// then adds K108).
-pub fn run_on_record(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensitivity) -> Report {
+pub(crate) fn run_on_record(
+    ws: &Workspace,
+    a: &Assessment,
+    sens: &sensitivity::Sensitivity,
+) -> Report {
     let cx = Cx::new(ws, a, sens);
     let mut found: Vec<(Target, Diagnostic)> = Vec::new();
     for r in &cx.in_force {
@@ -104,8 +90,7 @@ pub fn run_on_record(ws: &Workspace, a: &Assessment, sens: &sensitivity::Sensiti
 
 impl Report {
     /// Add K108, the likelihood words of the rendered memos against their
-    /// numbers, to a report of [`run_on_record`]: the same report as
-    /// [`run_with`] gives.
+    /// numbers, to a report of [`run_on_record`] (`report::checked` does both).
     pub fn add_memo_checks(&mut self, ws: &Workspace, rendered: &[Rendered]) {
         self.add(ws, likelihood_words(rendered));
     }
@@ -422,7 +407,7 @@ fn likelihood_words(rendered: &[Rendered]) -> Vec<(Target, Diagnostic)> {
 
 /// Whether ratings favour scenario `h`: rated C or CC, no scenario rated more
 /// consistent, and at least one rated less consistent (NA does not count).
-pub fn favours(ratings: &[Rating], h: usize) -> bool {
+pub(crate) fn favours(ratings: &[Rating], h: usize) -> bool {
     let v = ratings[h].vote();
     if v < Rating::C.vote() {
         return false;

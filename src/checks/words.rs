@@ -27,7 +27,7 @@ const TERMS: &[Term] = &[
 
 /// A word whose number disagrees with it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     /// Bytes of the word and what follows it.
     pub span: Range<usize>,
     pub message: String,
@@ -113,7 +113,7 @@ fn fmt_pct(x: f64) -> String {
 
 /// Every "word [lo–hi%]" whose range is not the word's, and every
 /// "word (NN%)" or "word [lo–hi%] (NN%)" whose number lies outside the word's band.
-pub fn mismatches(text: &str) -> Vec<Mismatch> {
+pub(crate) fn mismatches(text: &str) -> Vec<Mismatch> {
     let lower = text.to_ascii_lowercase();
     let b = lower.as_bytes();
     let mut terms: Vec<&Term> = TERMS.iter().collect();

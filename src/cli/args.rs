@@ -25,7 +25,7 @@ impl From<EngineArg> for EngineKind {
 /// The date and engine an assessment is made with (flattened into the
 /// commands that score).
 #[derive(clap::Args, Debug, Clone, Copy)]
-pub struct Eval {
+pub(crate) struct Eval {
     /// Evaluate the record as of this date (YYYY-MM-DD; default: as_of in
     /// kzclaims.toml, else the latest date in the record)
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -37,7 +37,7 @@ pub struct Eval {
 
 /// Output as an aligned table or as JSON.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TableOrJson {
+pub(crate) enum TableOrJson {
     Table,
     Json,
 }
@@ -56,6 +56,6 @@ impl Eval {
 }
 
 /// Parse a `YYYY-MM-DD` date argument.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crate::model::parse_date(s).map_err(|e| format!("`{s}` is not a date: {e}"))
 }

@@ -10,7 +10,7 @@ use render::MemoFormat;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub eval: super::Eval,
     /// Template name (default: [memo] template in kzclaims.toml, else `memo`);
@@ -33,14 +33,14 @@ pub struct Args {
 
 /// What `brief` writes.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BriefFormat {
+pub(super) enum BriefFormat {
     Md,
     Html,
     Docx,
     Json,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     if args.format == BriefFormat::Docx && args.out.is_none() {
         return Err(super::Failure::Usage(
             "a Word memo is a binary file: give --out FILE.docx".into(),

@@ -7,14 +7,14 @@ use crate::report::views::calibration as report;
 use std::path::PathBuf;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(super) enum Format {
     Table,
     Json,
     Svg,
 }
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Count only resolutions and observations dated on or before this date
     /// (default: all of them)
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
@@ -34,7 +34,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let mut workspaces = vec![super::Kept::into_inner(open_workspace_lean(cli)?)];
     for dir in &args.more {
         if !dir.join(load::CONFIG_FILE).is_file() {

@@ -6,7 +6,7 @@ use crate::load;
 use crate::model::SourceFile;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Date to evaluate the warnings at (default: as_of in kzclaims.toml, else the latest date)
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CheckFormat {
+pub(super) enum CheckFormat {
     Human,
     Json,
     Github,
@@ -51,7 +51,7 @@ fn machine(
     super::emit(None, &text)
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let eval = super::Eval {
         as_of: args.as_of,
         engine: None,
@@ -160,7 +160,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
 
 /// How many warnings of one code are shown in full before the rest are only
 /// counted (as cargo and clippy keep long outputs readable).
-pub const SHOWN_PER_CODE: usize = 5;
+pub(super) const SHOWN_PER_CODE: usize = 5;
 
 /// The first [`SHOWN_PER_CODE`] warnings of each code, in order, and a table
 /// counting every code when some were left out (empty otherwise).

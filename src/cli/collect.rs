@@ -6,7 +6,7 @@ use crate::engine::collect;
 use crate::report::views::collect as report;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Evaluate the record as of this date (YYYY-MM-DD; default: as_of in
     /// kzclaims.toml, else the latest date in the record)
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
@@ -16,7 +16,7 @@ pub struct Args {
     pub format: super::TableOrJson,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace_lean(cli)?;
     let date = super::as_of(&ws, args.as_of)?;
     let c = collect::analyse(&ws, date);

@@ -5,13 +5,13 @@ use super::{CmdResult, Failure};
 use clap::CommandFactory;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// The shell to complete in
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
-pub fn run(args: &Args) -> CmdResult {
+pub(super) fn run(args: &Args) -> CmdResult {
     let mut cmd = super::Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "kzclaims", &mut out);

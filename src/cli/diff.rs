@@ -13,7 +13,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(super) enum Format {
     Text,
     Md,
     Html,
@@ -31,7 +31,7 @@ Each side is one of:
   REV@2022-01-06     the workspace at REV, as of that date
 Revisions are read from the repository's object store; the work tree and the
 index are not touched.")]
-pub struct Args {
+pub(super) struct Args {
     /// The earlier side: DATE, REV, REV@DATE or `.`
     pub from: String,
     /// The later side: DATE, REV, REV@DATE or `.`
@@ -52,7 +52,7 @@ pub struct Args {
 
 /// A side as written on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Spec {
+pub(super) enum Spec {
     /// The working tree, as of a date or its default.
     WorkTree(Option<NaiveDate>),
     /// A git revision, as of a date or its default.
@@ -60,7 +60,7 @@ pub enum Spec {
 }
 
 /// `.`, `DATE`, `REV@DATE`, `.@DATE` or `REV`.
-pub fn parse_spec(s: &str) -> Result<Spec, Failure> {
+pub(super) fn parse_spec(s: &str) -> Result<Spec, Failure> {
     let s = s.trim();
     if s.is_empty() {
         return Err(Failure::Usage(
@@ -100,7 +100,7 @@ pub fn parse_spec(s: &str) -> Result<Spec, Failure> {
 }
 
 /// A loaded side.
-pub struct Loaded {
+pub(super) struct Loaded {
     pub ws: Workspace,
     pub as_of: NaiveDate,
     pub info: SideInfo,
@@ -171,7 +171,11 @@ fn read_side(root: &Path, raw: &str) -> Result<Read, Failure> {
 /// Load one side of a comparison for the workspace at `root`. `worktree`, when
 /// given, is the working tree already loaded: a date or `.` side reuses it
 /// instead of reading and validating the files again.
-pub fn load_side(root: &Path, raw: &str, worktree: Option<&Workspace>) -> Result<Loaded, Failure> {
+pub(super) fn load_side(
+    root: &Path,
+    raw: &str,
+    worktree: Option<&Workspace>,
+) -> Result<Loaded, Failure> {
     match read_side(root, raw)? {
         Read::WorkTree(date) => worktree_side(root, raw, date, worktree),
         Read::Rev {
@@ -186,7 +190,7 @@ pub fn load_side(root: &Path, raw: &str, worktree: Option<&Workspace>) -> Result
 /// Load both sides. Two git revisions are read first and loaded together,
 /// so that the claims files they share are parsed once
 /// ([`load::from_files_pair`]); a second working-tree side reuses the first.
-pub fn load_sides(root: &Path, from: &str, to: &str) -> Result<(Loaded, Loaded), Failure> {
+pub(super) fn load_sides(root: &Path, from: &str, to: &str) -> Result<(Loaded, Loaded), Failure> {
     match read_side(root, from)? {
         Read::Rev {
             rev,
@@ -276,14 +280,14 @@ fn rev_side(
 }
 
 /// Both sides assessed and compared.
-pub struct Compared {
+pub(super) struct Compared {
     pub diff: crate::engine::diff::Diff,
     pub before: (Loaded, Assessment),
     pub after: (Loaded, Assessment),
 }
 
 /// Compare two loaded sides under `engine` (default: the later side's).
-pub fn compare(before: Loaded, after: Loaded, engine: Option<EngineKind>) -> Compared {
+pub(super) fn compare(before: Loaded, after: Loaded, engine: Option<EngineKind>) -> Compared {
     let engine = engine.unwrap_or(after.ws.config.engine);
     // The two sides are independent: one per core.
     let (aa, ab) = rayon::join(
@@ -314,7 +318,7 @@ fn stdout_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let root = workspace_root(cli)?;
     let (before, after) = load_sides(&root, &args.from, &args.to)?;
     // Left to the operating system at exit (`Kept`): two workspaces of a

@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
+pub(super) enum ExportFormat {
     /// One row per claim, one column per scenario (what `import` reads)
     Csv,
     /// The whole record as of the date (docs/json.md)
@@ -19,7 +19,7 @@ pub enum ExportFormat {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Output format
     #[arg(long, value_enum)]
     pub format: ExportFormat,
@@ -32,7 +32,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace_lean(cli)?;
     let date = as_of(&ws, args.as_of)?;
     let bytes = match args.format {

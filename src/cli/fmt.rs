@@ -6,13 +6,13 @@
 use super::{open_workspace, write_atomic, Cli, CmdResult, Failure};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Write nothing; exit 1, name the files that are not in canonical form and show what would change (a unified diff)
     #[arg(long)]
     pub check: bool,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace(cli)?;
     let mut changed = Vec::new();
     for f in &ws.files {

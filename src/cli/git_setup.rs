@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// The command git runs for the driver (default: `kzclaims`, found on the
     /// PATH; give a full path if kzclaims is installed elsewhere)
     #[arg(long, value_name = "PROGRAM", default_value = "kzclaims")]
@@ -17,16 +17,16 @@ pub struct Args {
 }
 
 /// The `.gitattributes` lines: every workspace file goes through the driver.
-pub const ATTRIBUTES: [&str; 3] = [
+pub(super) const ATTRIBUTES: [&str; 3] = [
     "claims/**/*.toml merge=kzclaims",
     "scenarios/**/*.toml merge=kzclaims",
     "kzclaims.toml merge=kzclaims",
 ];
 
 /// The driver's name, as `git` shows it.
-pub const DRIVER_NAME: &str = "kzclaims: merge claims, sources and scenarios by id";
+pub(super) const DRIVER_NAME: &str = "kzclaims: merge claims, sources and scenarios by id";
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let root = workspace_root(cli)?;
     if !in_git_repository(&root) {
         return Err(Failure::Usage(format!(
@@ -41,7 +41,7 @@ pub fn run(cli: &Cli, args: &Args) -> CmdResult {
 }
 
 /// Whether `dir` is inside a git work tree (false when git is missing).
-pub fn in_git_repository(dir: &Path) -> bool {
+pub(super) fn in_git_repository(dir: &Path) -> bool {
     Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -52,7 +52,7 @@ pub fn in_git_repository(dir: &Path) -> bool {
 
 /// Do the set-up in the workspace at `root`; returns what was done, one
 /// sentence a line.
-pub fn setup(root: &Path, program: &str) -> Result<Vec<String>, Failure> {
+pub(super) fn setup(root: &Path, program: &str) -> Result<Vec<String>, Failure> {
     let mut did = Vec::new();
     // .gitattributes, beside kzclaims.toml (its patterns are relative to it).
     let path = root.join(".gitattributes");

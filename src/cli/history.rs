@@ -5,7 +5,7 @@ use super::{workspace_root, Cli, CmdResult, Failure};
 use crate::load::history::{claim_history, Change};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// The claim's id
     pub claim: String,
     /// Output: text, or json (`{"claim", "commits": [...]}`)
@@ -14,12 +14,12 @@ pub struct Args {
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(super) enum Format {
     Text,
     Json,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let root = workspace_root(cli)?;
     let changes = claim_history(&root, &args.claim).map_err(Failure::Usage)?;
     if changes.is_empty() {

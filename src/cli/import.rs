@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// The file to import: a PARC ACH project (.achz, gzip XML) or a CSV
     /// matrix; the format is told from its contents, not its name
     pub file: PathBuf,
@@ -26,7 +26,7 @@ pub struct Args {
     pub date: Option<NaiveDate>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let file = args.file.display().to_string();
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Failure::Usage(format!("cannot read {file}: {e}")))?;

@@ -6,7 +6,7 @@ use crate::report::memo::render::BUILTIN;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Folder to create the workspace in (created if missing)
     pub dir: PathBuf,
 }
@@ -156,7 +156,7 @@ credibility = 2
 sources = ["regulator", "inquiry"]
 "#;
 
-pub fn run(args: &Args) -> CmdResult {
+pub(super) fn run(args: &Args) -> CmdResult {
     let dir = &args.dir;
     let schemas = crate::load::schema::schemas();
     let mut files: Vec<(PathBuf, &str)> = vec![

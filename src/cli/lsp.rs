@@ -5,12 +5,12 @@
 use super::{Cli, CmdResult, Failure};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Accepted for the editors that pass it: stdio is the only transport
     #[arg(long)]
     pub stdio: bool,
 }
 
-pub fn run(cli: &Cli, _args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, _args: &Args) -> CmdResult {
     crate::lsp::run(cli.workspace.clone()).map_err(|e| Failure::Usage(format!("lsp: {e}")))
 }

@@ -6,7 +6,7 @@ use clap::CommandFactory;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Write kzclaims.1 and kzclaims-COMMAND.1 into this folder instead of
     /// printing kzclaims.1
     #[arg(long, value_name = "DIR")]
@@ -21,7 +21,7 @@ fn page(cmd: clap::Command) -> Result<Vec<u8>, Failure> {
     Ok(out)
 }
 
-pub fn run(args: &Args) -> CmdResult {
+pub(super) fn run(args: &Args) -> CmdResult {
     let cmd = super::Cli::command();
     let Some(dir) = &args.out else {
         let text = String::from_utf8_lossy(&page(cmd)?).into_owned();

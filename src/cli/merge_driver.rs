@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// The common ancestor's version (git's %O; empty when both sides added the file)
     pub base: PathBuf,
     /// Our version, where the result is written (git's %A)
@@ -25,7 +25,7 @@ fn read(p: &std::path::Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(p).map_err(|e| Failure::Usage(format!("cannot read {}: {e}", p.display())))
 }
 
-pub fn run(args: &Args) -> CmdResult {
+pub(super) fn run(args: &Args) -> CmdResult {
     let shown = args
         .path
         .clone()

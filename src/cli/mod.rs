@@ -24,7 +24,7 @@ mod sensitivity;
 mod serve;
 mod timeline;
 
-pub use args::{parse_date, EngineArg, Eval, TableOrJson};
+pub(crate) use args::{parse_date, EngineArg, Eval, TableOrJson};
 
 use crate::diag::{Diagnostic, DiagnosticRenderer};
 use crate::load::{self, LoadError};
@@ -36,11 +36,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Exit code: success.
-pub const EXIT_OK: i32 = 0;
+pub(crate) const EXIT_OK: i32 = 0;
 /// Exit code: the workspace (or a template) is invalid.
-pub const EXIT_INVALID: i32 = 1;
+pub(crate) const EXIT_INVALID: i32 = 1;
 /// Exit code: bad command-line usage, or a file could not be read or written.
-pub const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_USAGE: i32 = 2;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -137,7 +137,7 @@ enum Command {
 
 /// A failed command: what to print and which exit code.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// Invalid input; the files are kept to quote in the diagnostics.
     Invalid {
         diagnostics: Vec<Diagnostic>,
@@ -173,7 +173,7 @@ impl From<Box<crate::report::memo::render::TemplateError>> for Failure {
     }
 }
 
-pub type CmdResult = Result<(), Failure>;
+pub(crate) type CmdResult = Result<(), Failure>;
 
 /// Whether stderr gets colour: a terminal, and NO_COLOR unset.
 fn stderr_color() -> bool {
@@ -181,7 +181,11 @@ fn stderr_color() -> bool {
 }
 
 /// Render diagnostics (one renderer for the whole program).
-pub fn render_diagnostics(diags: &[Diagnostic], files: &[SourceFile], color: bool) -> String {
+pub(crate) fn render_diagnostics(
+    diags: &[Diagnostic],
+    files: &[SourceFile],
+    color: bool,
+) -> String {
     let lookup = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.text.as_str());
     DiagnosticRenderer::new(color, &lookup).render_all(diags)
 }
@@ -481,7 +485,7 @@ pub(super) fn as_of(ws: &Workspace, given: Option<NaiveDate>) -> Result<NaiveDat
 }
 
 /// Pretty JSON with a final newline, as every `--format json` prints it.
-pub fn json_text(v: &impl serde::Serialize) -> String {
+pub(crate) fn json_text(v: &impl serde::Serialize) -> String {
     let mut s = serde_json::to_string_pretty(v).expect("plain data serialises");
     s.push('\n');
     s
@@ -489,7 +493,7 @@ pub fn json_text(v: &impl serde::Serialize) -> String {
 
 /// [`json_text`] to `--out`, or streamed to stdout without building the text
 /// first (the matrix of a large record is as big as the record).
-pub fn emit_json(out: Option<&Path>, v: &impl serde::Serialize) -> CmdResult {
+pub(crate) fn emit_json(out: Option<&Path>, v: &impl serde::Serialize) -> CmdResult {
     if out.is_some() {
         return emit(out, &json_text(v));
     }
@@ -503,12 +507,12 @@ pub fn emit_json(out: Option<&Path>, v: &impl serde::Serialize) -> CmdResult {
 
 /// Write to `--out` atomically (temp file in the same folder, then rename), or
 /// to stdout.
-pub fn emit(out: Option<&Path>, text: &str) -> CmdResult {
+pub(crate) fn emit(out: Option<&Path>, text: &str) -> CmdResult {
     emit_bytes(out, text.as_bytes())
 }
 
 /// [`emit`] for bytes (a CSV, a PARC ACH project).
-pub fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> CmdResult {
+pub(crate) fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> CmdResult {
     match out {
         None => to_stdout(|so| so.write_all(bytes)),
         Some(path) => write_out(path, bytes),
@@ -517,7 +521,7 @@ pub fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> CmdResult {
 
 /// Write a file the user named (`--out`, or a file in an `--out` folder)
 /// atomically, after [`out::target`] says where it may go.
-pub fn write_out(path: &Path, bytes: &[u8]) -> CmdResult {
+pub(crate) fn write_out(path: &Path, bytes: &[u8]) -> CmdResult {
     let file = out::target(path)?;
     write_atomic(&file, bytes)
         .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))
@@ -540,7 +544,7 @@ fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> CmdRe
 }
 
 /// Write a file atomically: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -24,7 +24,7 @@ const INPUT_DIRS: [&str; 3] = ["claims", "scenarios", "templates"];
 
 /// The file an output named `path` may be written to (the path itself, or the
 /// regular file a symbolic link there leads to), or why not.
-pub fn target(path: &Path) -> Result<PathBuf, Failure> {
+pub(super) fn target(path: &Path) -> Result<PathBuf, Failure> {
     let shown = path.display();
     let refuse = |why: String| {
         Failure::Usage(format!(
@@ -80,7 +80,7 @@ pub fn target(path: &Path) -> Result<PathBuf, Failure> {
 /// while it stays inside the current folder's tree; and it is not a
 /// workspace's input folder (`claims/`, `scenarios/`, `templates/`) nor
 /// under one. A refusal is a usage error (exit 2) and nothing is created.
-pub fn folder(dir: &Path) -> Result<(), Failure> {
+pub(super) fn folder(dir: &Path) -> Result<(), Failure> {
     let shown = dir.display();
     let refuse = |why: String| {
         Failure::Usage(format!(

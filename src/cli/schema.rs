@@ -5,7 +5,7 @@ use super::{emit, CmdResult, Failure};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Write kzclaims.schema.json, scenarios.schema.json and
     /// claims.schema.json into this folder (default: print them as one JSON
     /// object keyed by file name)
@@ -13,7 +13,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(args: &Args) -> CmdResult {
+pub(super) fn run(args: &Args) -> CmdResult {
     let schemas = crate::load::schema::schemas();
     let Some(dir) = &args.out else {
         let mut all = serde_json::Map::new();

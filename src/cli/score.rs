@@ -5,7 +5,7 @@ use crate::engine::{self, View};
 use crate::report::views::score;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub eval: super::Eval,
     /// Output format
@@ -17,7 +17,7 @@ pub struct Args {
     pub analyst: Option<String>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let ws = open_workspace_lean(cli)?;
     let (date, engine) = args.eval.resolve(&ws)?;
     let view = match &args.analyst {

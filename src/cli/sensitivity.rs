@@ -5,7 +5,7 @@ use crate::engine::sensitivity;
 use crate::report::views::sensitivity as report;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub eval: super::Eval,
     /// Output format
@@ -13,7 +13,7 @@ pub struct Args {
     pub format: super::TableOrJson,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let (ws, a) = assess_workspace(cli, args.eval)?;
     let s = sensitivity::analyse(&ws, &a);
     let text = match args.format {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// Port to listen on (0: any free port; the address is printed)
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
@@ -20,7 +20,7 @@ pub struct Args {
     pub open: bool,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     let root = workspace_root(cli)?;
     let ip = args.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     if !ip.is_loopback() {

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use std::path::PathBuf;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(super) enum Format {
     Table,
     Json,
     Csv,
@@ -20,7 +20,7 @@ pub enum Format {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(super) struct Args {
     /// First date to show (YYYY-MM-DD; default: `opened` in kzclaims.toml);
     /// earlier changes still count
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
@@ -39,7 +39,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(cli: &Cli, args: &Args) -> CmdResult {
+pub(super) fn run(cli: &Cli, args: &Args) -> CmdResult {
     if let (Some(f), Some(t)) = (args.from, args.to) {
         if f > t {
             return Err(Failure::Usage(format!("--from {f} is after --to {t}")));

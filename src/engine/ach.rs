@@ -3,18 +3,18 @@
 use crate::model::*;
 
 /// Weighted inconsistency of one cell: credibility weight × relevance weight × value.
-pub fn weighted(rating: Rating, credibility: Credibility, relevance: Relevance) -> f64 {
+pub(crate) fn weighted(rating: Rating, credibility: Credibility, relevance: Relevance) -> f64 {
     factor(credibility, relevance) * rating.inconsistency() as f64
 }
 
 /// Credibility weight × relevance weight: a rating's weighted inconsistency
 /// is this times its value.
-pub fn factor(credibility: Credibility, relevance: Relevance) -> f64 {
+pub(crate) fn factor(credibility: Credibility, relevance: Relevance) -> f64 {
     credibility.ach_weight() * relevance.weight()
 }
 
 /// Whether a row says anything: not every rating the same.
-pub fn row_varies(ratings: &[Rating]) -> bool {
+pub(crate) fn row_varies(ratings: &[Rating]) -> bool {
     ratings.windows(2).any(|w| w[0] != w[1])
 }
 

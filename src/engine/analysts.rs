@@ -3,9 +3,6 @@
 //! each analyst's own view uses. Formulas: docs/scoring.md.
 
 use crate::model::*;
-// The consensus of a cell is part of what a claim's ratings mean (the
-// loader fills in `Claim::ratings` with it), so it lives in the model.
-pub use crate::model::{consensus, consensus_ratings, votes};
 
 /// Whose ratings an assessment uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,7 +28,7 @@ fn sample_stdev(xs: &[f64]) -> f64 {
 /// Disagreement over a cell, or `None` when nobody voted: the larger of the
 /// sample standard deviation of `[0]×(NA votes) + [1]×(rated votes)` and the
 /// sample standard deviation of the rated votes (a single value counts 0).
-pub fn disagreement(votes: &[Rating]) -> Option<f64> {
+pub(crate) fn disagreement(votes: &[Rating]) -> Option<f64> {
     if votes.is_empty() {
         return None;
     }
@@ -49,7 +46,7 @@ pub fn disagreement(votes: &[Rating]) -> Option<f64> {
 
 /// Open Synthesis's label for a disagreement: < 0.5 consensus, < 1.5 mild
 /// dispute, < 2.0 large dispute, else extreme dispute.
-pub fn dispute_label(d: f64) -> &'static str {
+pub(crate) fn dispute_label(d: f64) -> &'static str {
     if d < 0.5 {
         "consensus"
     } else if d < 1.5 {
@@ -66,7 +63,7 @@ pub fn dispute_label(d: f64) -> &'static str {
 /// Team: the claim's ratings (`[claim.ratings]`, else the consensus). An
 /// analyst: their own rating of the cell, else the consensus of the analysts
 /// who rated it, else the claim's rating.
-pub fn base_ratings(ws: &Workspace, claim: &Claim, view: View<'_>) -> Vec<Rating> {
+pub(crate) fn base_ratings(ws: &Workspace, claim: &Claim, view: View<'_>) -> Vec<Rating> {
     (0..ws.scenarios.len())
         .map(|j| {
             let team = claim.ratings.get(j).unwrap_or(Rating::NA);
@@ -88,7 +85,7 @@ pub fn base_ratings(ws: &Workspace, claim: &Claim, view: View<'_>) -> Vec<Rating
 
 /// One disputed cell.
 #[derive(Debug, Clone)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// Index into `Workspace::claims`.
     pub claim: usize,
     /// Index into `Workspace::scenarios`.
@@ -100,7 +97,7 @@ pub struct Cell {
 }
 
 /// Every cell rated by analysts, with its consensus and disagreement.
-pub fn cells(ws: &Workspace) -> Vec<Cell> {
+pub(crate) fn cells(ws: &Workspace) -> Vec<Cell> {
     let mut out = Vec::new();
     for (ci, c) in ws.claims.iter().enumerate() {
         if c.assessments.is_empty() {

@@ -7,7 +7,7 @@ use crate::model::*;
 ///
 /// L_j is the rating's likelihood (NA: the mean of the row's other
 /// likelihoods); L'_j = r·L_j + (1 − r)·mean(L); log L''_j = w_rel · log L'_j.
-pub fn log_likelihoods(
+pub(crate) fn log_likelihoods(
     lik: &Likelihoods,
     ratings: &[Rating],
     trust: f64,
@@ -19,7 +19,7 @@ pub fn log_likelihoods(
 
 /// [`log_likelihoods`] into a buffer (cleared first); `false` when every
 /// rating is NA.
-pub fn log_likelihoods_into(
+pub(crate) fn log_likelihoods_into(
     lik: &Likelihoods,
     ratings: &[Rating],
     trust: f64,
@@ -46,7 +46,7 @@ pub fn log_likelihoods_into(
 }
 
 /// Diagnosticity of a row: max_j log L''_j − min_j log L''_j.
-pub fn spread(log_l: &[f64]) -> f64 {
+pub(crate) fn spread(log_l: &[f64]) -> f64 {
     let max = log_l.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let min = log_l.iter().copied().fold(f64::INFINITY, f64::min);
     if log_l.is_empty() {
@@ -57,14 +57,14 @@ pub fn spread(log_l: &[f64]) -> f64 {
 }
 
 /// Normalise log weights into probabilities with log-sum-exp.
-pub fn normalise(log_w: &[f64]) -> Vec<f64> {
+pub(crate) fn normalise(log_w: &[f64]) -> Vec<f64> {
     let mut out = Vec::with_capacity(log_w.len());
     normalise_into(log_w, &mut out);
     out
 }
 
 /// [`normalise`] into a buffer (cleared first).
-pub fn normalise_into(log_w: &[f64], out: &mut Vec<f64>) {
+pub(crate) fn normalise_into(log_w: &[f64], out: &mut Vec<f64>) {
     out.clear();
     let max = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {

@@ -3,12 +3,12 @@
 //! the days each assessment stood; and the calibration table. Formulas:
 //! docs/scoring.md. Always on the Bayesian posterior (ACH has no probabilities).
 
-use super::{analysts::View, assess_view, indicators, linear_pool, timeline::sweep};
+use super::{analysts::View, indicators, linear_pool, timeline::sweep};
 use crate::model::*;
 use chrono::{Duration, NaiveDate};
 
 /// Multi-category Brier score Σ_k (f_k − o_k)², 0 (perfect) to 2.
-pub fn brier(p: &[f64], outcome: usize) -> f64 {
+pub(crate) fn brier(p: &[f64], outcome: usize) -> f64 {
     p.iter()
         .enumerate()
         .map(|(k, f)| {
@@ -19,19 +19,19 @@ pub fn brier(p: &[f64], outcome: usize) -> f64 {
 }
 
 /// Log score ln p(outcome): 0 is perfect, more negative is worse.
-pub fn log_score(p: &[f64], outcome: usize) -> f64 {
+pub(crate) fn log_score(p: &[f64], outcome: usize) -> f64 {
     p[outcome].ln()
 }
 
 /// Baseline score 100·log₂(p(outcome) / (1/K)): 0 for the uniform forecast,
 /// positive when better than it (Metaculus's baseline score).
-pub fn baseline_score(p: &[f64], outcome: usize) -> f64 {
+pub(crate) fn baseline_score(p: &[f64], outcome: usize) -> f64 {
     100.0 * (p[outcome] * p.len() as f64).log2()
 }
 
 /// One scored assessment.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Update {
+pub(crate) struct Update {
     pub date: NaiveDate,
     /// Days it stood: until the next update, or the resolution date.
     pub days: i64,
@@ -44,7 +44,7 @@ pub struct Update {
 
 /// A view's scores on the resolved question.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ViewScore {
+pub(crate) struct ViewScore {
     /// "team", an analyst's name, or "pooled".
     pub view: String,
     pub updates: Vec<Update>,
@@ -56,7 +56,7 @@ pub struct ViewScore {
 
 /// Time average: Σ days_t·s_t / Σ days_t. When no assessment stood a full day
 /// (every update on the resolution date), the last assessment counts alone.
-pub fn time_average(updates: &[Update], f: impl Fn(&Update) -> f64) -> f64 {
+pub(crate) fn time_average(updates: &[Update], f: impl Fn(&Update) -> f64) -> f64 {
     let total: i64 = updates.iter().map(|u| u.days).sum();
     if total == 0 {
         return updates.last().map(f).unwrap_or(f64::NAN);
@@ -67,7 +67,7 @@ pub fn time_average(updates: &[Update], f: impl Fn(&Update) -> f64) -> f64 {
 /// The scores of one part of the scored assessments: the real forecasts or
 /// the reconstructions ([`super::history`]; docs/scoring.md).
 #[derive(Debug, Clone, PartialEq)]
-pub struct PartScore {
+pub(crate) struct PartScore {
     /// How many assessments (or indicator forecasts) the part holds.
     pub assessments: usize,
     /// Days they stood together (0 for indicator forecasts).
@@ -79,7 +79,7 @@ pub struct PartScore {
 
 /// The time-averaged scores of the updates `keep` selects (by index), as
 /// [`time_average`] gives them over the part alone; `None` if it selects none.
-pub fn part_score(updates: &[Update], keep: impl Fn(usize) -> bool) -> Option<PartScore> {
+pub(crate) fn part_score(updates: &[Update], keep: impl Fn(usize) -> bool) -> Option<PartScore> {
     let part: Vec<Update> = updates
         .iter()
         .enumerate()
@@ -100,7 +100,7 @@ pub fn part_score(updates: &[Update], keep: impl Fn(usize) -> bool) -> Option<Pa
 
 /// The mean scores of the indicator forecasts `keep` selects (by index);
 /// `None` if it selects none.
-pub fn indicator_part(
+pub(crate) fn indicator_part(
     forecasts: &[IndicatorForecast],
     keep: impl Fn(usize) -> bool,
 ) -> Option<PartScore> {
@@ -125,14 +125,14 @@ pub fn indicator_part(
 
 /// The day an indicator forecast was made: the day before the first
 /// observation.
-pub fn forecast_day(f: &IndicatorForecast) -> NaiveDate {
+pub(crate) fn forecast_day(f: &IndicatorForecast) -> NaiveDate {
     f.date - Duration::days(1)
 }
 
 /// The dates scored: every date the assessment could change (claims,
 /// revisions, updating observations), up to the resolution date, with the days
 /// each assessment stood.
-pub fn update_dates(ws: &Workspace, resolved: NaiveDate) -> Vec<(NaiveDate, i64)> {
+pub(crate) fn update_dates(ws: &Workspace, resolved: NaiveDate) -> Vec<(NaiveDate, i64)> {
     let dates: Vec<NaiveDate> = ws
         .update_dates()
         .into_iter()
@@ -210,7 +210,7 @@ fn resolved_updates(ws: &Workspace, cutoff: Option<NaiveDate>) -> Option<Resolve
 /// The resolved question's scores: the team's view, then each analyst's and
 /// their linear pool when there are analysts. `None` when the question is not
 /// resolved by `cutoff` or no assessment precedes the resolution.
-pub fn question_scores(
+pub(crate) fn question_scores(
     ws: &Workspace,
     cutoff: Option<NaiveDate>,
 ) -> Option<(usize, Vec<ViewScore>)> {
@@ -241,7 +241,7 @@ pub fn question_scores(
 
 /// The forecast "will this indicator be observed", scored against what happened.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IndicatorForecast {
+pub(crate) struct IndicatorForecast {
     pub scenario: usize,
     pub indicator: usize,
     /// Date of the first observation; the forecast is the assessment as of the day before.
@@ -258,7 +258,10 @@ pub struct IndicatorForecast {
 
 /// Every indicator with likelihoods observed by `cutoff` (all if `None`), by
 /// date of first observation.
-pub fn indicator_forecasts(ws: &Workspace, cutoff: Option<NaiveDate>) -> Vec<IndicatorForecast> {
+pub(crate) fn indicator_forecasts(
+    ws: &Workspace,
+    cutoff: Option<NaiveDate>,
+) -> Vec<IndicatorForecast> {
     // Every forecast's date first, so one pass over the record gives them all.
     let mut eves: Vec<NaiveDate> = ws
         .scenarios
@@ -306,7 +309,7 @@ pub fn indicator_forecasts(ws: &Workspace, cutoff: Option<NaiveDate>) -> Vec<Ind
 
 /// A binary forecast for the calibration table.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Forecast {
+pub(crate) struct Forecast {
     pub probability: f64,
     pub outcome: bool,
     pub weight: f64,
@@ -315,7 +318,7 @@ pub struct Forecast {
 /// The binary forecasts of a resolved question: every scenario at every
 /// update, weighted by the share of the time it stood (each scenario's
 /// forecasts weigh 1 together); and every resolved indicator, weight 1.
-pub fn forecasts(
+pub(crate) fn forecasts(
     question: Option<(usize, &ViewScore)>,
     indicators: &[IndicatorForecast],
 ) -> Vec<Forecast> {
@@ -356,7 +359,7 @@ pub fn forecasts(
 
 /// One row of the calibration table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bin {
+pub(crate) struct Bin {
     pub low: f64,
     pub high: f64,
     pub count: usize,
@@ -368,10 +371,10 @@ pub struct Bin {
 }
 
 /// Number of equal-width probability bins.
-pub const BINS: usize = 10;
+pub(crate) const BINS: usize = 10;
 
 /// Ten bins [0, 0.1), [0.1, 0.2), …, [0.9, 1.0]; empty bins are left out.
-pub fn bins(forecasts: &[Forecast]) -> Vec<Bin> {
+pub(crate) fn bins(forecasts: &[Forecast]) -> Vec<Bin> {
     let mut acc = vec![(0usize, 0.0f64, 0.0f64, 0.0f64); BINS];
     for f in forecasts {
         let b = ((f.probability * BINS as f64).floor() as usize).min(BINS - 1);
@@ -396,27 +399,28 @@ pub fn bins(forecasts: &[Forecast]) -> Vec<Bin> {
 }
 
 /// The evidence weights `calibration --fit` tries: η = 0.1, 0.2, …, 1.0.
-pub fn fit_grid() -> Vec<f64> {
+pub(crate) fn fit_grid() -> Vec<f64> {
     (1..=10).map(|k| k as f64 / 10.0).collect()
 }
 
 /// The evidence weight the workspace scores with (`[scoring] evidence_weight`).
-pub fn configured_eta(ws: &Workspace) -> f64 {
+pub(crate) fn configured_eta(ws: &Workspace) -> f64 {
     ws.config.evidence_weight
 }
 
 /// The team's Bayesian posterior as of `date` re-scored at evidence weight
 /// `eta`: log p_j = ln prior_j + η·Σ_g C_g,j, normalised (groups as the engine
 /// counts them).
-pub fn posterior_at(ws: &Workspace, date: NaiveDate, eta: f64) -> Vec<f64> {
-    let a = assess_view(ws, date, EngineKind::Bayes, View::Team);
+#[cfg(test)]
+pub(crate) fn posterior_at(ws: &Workspace, date: NaiveDate, eta: f64) -> Vec<f64> {
+    let a = super::assess_view(ws, date, EngineKind::Bayes, View::Team);
     super::totals_of(ws.scenarios.len(), &a.rows, &a.indicators).posterior_at(&ws.priors(), eta)
 }
 
 /// Time-averaged (log score, Brier) of the team's view on the resolved
 /// question when the whole history is re-scored at evidence weight `eta`;
 /// `None` as for [`question_scores`].
-pub fn question_scores_at(
+pub(crate) fn question_scores_at(
     ws: &Workspace,
     cutoff: Option<NaiveDate>,
     eta: f64,
@@ -429,7 +433,7 @@ pub fn question_scores_at(
 
 /// Mean scores over the resolved questions at one evidence weight.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FitPoint {
+pub(crate) struct FitPoint {
     pub eta: f64,
     /// Mean over questions of the time-averaged log score (0 best).
     pub log: f64,
@@ -439,7 +443,7 @@ pub struct FitPoint {
 
 /// How the record would have scored at each evidence weight.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Fit {
+pub(crate) struct Fit {
     /// Index into `Workspace` slice of each resolved question, in order.
     pub questions: Vec<usize>,
     /// η = 0.1, …, 1.0.
@@ -455,7 +459,7 @@ pub struct Fit {
 /// Re-score every resolved question (by `cutoff`) at η = 0.1, …, 1.0 and at
 /// its configured η. `None` when no question has resolved. Each question
 /// weighs the same in the mean.
-pub fn fit(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> Option<Fit> {
+pub(crate) fn fit(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> Option<Fit> {
     let questions: Vec<usize> = workspaces
         .iter()
         .enumerate()
@@ -627,7 +631,7 @@ mod tests {
         assert!((posterior_at(&ws, d, 1.0)[0] - 0.8).abs() < 1e-12);
         // At the configured η (the default 0.5) it is the engine's own posterior.
         assert_eq!(configured_eta(&ws), 0.5);
-        let own = assess_view(&ws, d, EngineKind::Bayes, View::Team).scores;
+        let own = super::super::assess_view(&ws, d, EngineKind::Bayes, View::Team).scores;
         for (x, y) in posterior_at(&ws, d, 0.5).iter().zip(&own) {
             assert!((x - y.probability).abs() < 1e-12);
         }

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One item that favours the leader over the runner-up.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MarginItem {
+pub(crate) struct MarginItem {
     /// Its contribution to the margin (> 0).
     pub contribution: f64,
     /// Source ids it cites (none for an observed indicator).
@@ -30,7 +30,7 @@ pub struct MarginItem {
 
 /// What the rule reads.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     /// The items favouring the leader over the runner-up.
     pub items: Vec<MarginItem>,
     /// Whether anything separates the leader from the runner-up (false for an
@@ -55,7 +55,7 @@ pub struct Inputs {
 
 /// Why confidence is not higher (or, for [`Reason::Separated`] alone, why it is high).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Reason {
+pub(crate) enum Reason {
     /// Nothing separates the leader from the runner-up.
     NoSeparation,
     /// The two engines put different scenarios first.
@@ -83,7 +83,7 @@ pub enum Reason {
 
 impl Reason {
     /// Whether this reason alone makes confidence low.
-    pub fn is_decisive(&self) -> bool {
+    pub(crate) fn is_decisive(&self) -> bool {
         matches!(
             self,
             Reason::NoSeparation
@@ -96,7 +96,7 @@ impl Reason {
 
 /// The figures the rule computed, for the memo and the tests.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Figures {
+pub(crate) struct Figures {
     /// Distinct sources and origins behind the margin.
     pub sources: usize,
     pub origins: usize,
@@ -111,7 +111,7 @@ pub struct Figures {
 
 /// The rule's verdict.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     pub level: Confidence,
     /// Empty for high confidence.
     pub reasons: Vec<Reason>,
@@ -119,16 +119,16 @@ pub struct Verdict {
 }
 
 /// Fewest independent origins behind the margin for high confidence.
-pub const MIN_ORIGINS: usize = 3;
+pub(crate) const MIN_ORIGINS: usize = 3;
 /// Share of the margin above which one source, or single-origin items, "carry" it.
-pub const DOMINANT_SHARE: f64 = 0.5;
+pub(crate) const DOMINANT_SHARE: f64 = 0.5;
 /// Share of the analysts' shared cells in dispute above which the dispute counts.
-pub const DISPUTE_SHARE: f64 = 0.25;
+pub(crate) const DISPUTE_SHARE: f64 = 0.25;
 /// Concerns that make confidence low even when none is decisive.
-pub const LOW_CONCERNS: usize = 5;
+pub(crate) const LOW_CONCERNS: usize = 5;
 
 /// Apply the rule (docs/scoring.md, "Confidence").
-pub fn rule(x: &Inputs) -> Verdict {
+pub(crate) fn rule(x: &Inputs) -> Verdict {
     let total: f64 = x.items.iter().map(|i| i.contribution.max(0.0)).sum();
     let mut fig = Figures::default();
     let mut reasons = Vec::new();
@@ -238,7 +238,7 @@ pub fn rule(x: &Inputs) -> Verdict {
 
 /// The rule's inputs for an assessment and its sensitivity analysis.
 /// `reconstruction` says whether the memo is reconstructed after the fact.
-pub fn inputs(
+pub(crate) fn inputs(
     ws: &Workspace,
     a: &Assessment,
     s: &Sensitivity,

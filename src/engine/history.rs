@@ -32,7 +32,7 @@ pub struct Recorded {
 
 /// The first commit date of every record of `ws` in the history `log`: the
 /// earliest commit date among the commits that introduced it.
-pub fn recorded(ws: &Workspace, log: &GitLog) -> Recorded {
+pub(crate) fn recorded(ws: &Workspace, log: &GitLog) -> Recorded {
     let mut first: Vec<Option<NaiveDate>> = vec![None; log.keys.len()];
     for (date, introduced) in &log.commits {
         for &k in introduced {
@@ -89,7 +89,7 @@ fn revision_from(c: &Claim, r: &Revision) -> NaiveDate {
 
 /// Whether a record first committed on `rec` (`None`: not yet committed)
 /// was recorded after `t`.
-pub fn late(rec: Option<NaiveDate>, t: NaiveDate, head_date: NaiveDate) -> bool {
+pub(crate) fn late(rec: Option<NaiveDate>, t: NaiveDate, head_date: NaiveDate) -> bool {
     match rec {
         Some(d) => d > t,
         None => t < head_date,
@@ -99,7 +99,7 @@ pub fn late(rec: Option<NaiveDate>, t: NaiveDate, head_date: NaiveDate) -> bool 
 /// When the claims in force as of a date were recorded, if some were
 /// recorded after it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Reconstruction {
+pub(crate) struct Reconstruction {
     pub as_of: NaiveDate,
     /// Claims in force (the states given).
     pub in_force: usize,
@@ -119,7 +119,7 @@ pub struct Reconstruction {
 
 impl Reconstruction {
     /// Claims in force recorded after the as-of date.
-    pub fn later(&self) -> usize {
+    pub(crate) fn later(&self) -> usize {
         self.committed_later + self.uncommitted
     }
 }
@@ -127,7 +127,7 @@ impl Reconstruction {
 /// Whether an assessment as of `as_of`, made of the claim states `states`
 /// (the claims in force), is a reconstruction; `None` when every record in
 /// force was recorded by `as_of`.
-pub fn reconstruction<'s>(
+pub(crate) fn reconstruction<'s>(
     rec: &Recorded,
     states: impl IntoIterator<Item = &'s ClaimState>,
     as_of: NaiveDate,
@@ -171,7 +171,7 @@ pub fn reconstruction<'s>(
 /// forecast, every claim and revision in force then having been first
 /// recorded on or before it. One pass over the record: a record in force
 /// from `f` and recorded on `r` spoils the days `f <= t < r`.
-pub fn real_forecasts(ws: &Workspace, rec: &Recorded, dates: &[NaiveDate]) -> Vec<bool> {
+pub(crate) fn real_forecasts(ws: &Workspace, rec: &Recorded, dates: &[NaiveDate]) -> Vec<bool> {
     let end = |x: Option<NaiveDate>| x.unwrap_or(rec.head_date);
     let mut spoilt: Vec<(NaiveDate, NaiveDate)> = Vec::new();
     for (c, (own, revs)) in ws.claims.iter().zip(&rec.claims) {

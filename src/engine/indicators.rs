@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 /// `if_true`/`if_false`: `if_true` for the owner, `if_false` for the others.
 /// `ratings`: each rating's likelihood from `[scoring.likelihood]`; NA takes the
 /// mean of the other ratings' likelihoods, as for claims.
-pub fn p_observed(ws: &Workspace, owner: usize, ind: &Indicator) -> Option<Vec<f64>> {
+pub(crate) fn p_observed(ws: &Workspace, owner: usize, ind: &Indicator) -> Option<Vec<f64>> {
     match ind.likelihood.as_ref()? {
         IndicatorLikelihood::Probabilities { if_true, if_false } => Some(
             (0..ws.scenarios.len())
@@ -42,7 +42,7 @@ fn ratings_in_order(ws: &Workspace, r: &std::collections::BTreeMap<String, Ratin
 
 /// log L''_j of an outcome: q_j = p_j if observed, else 1 − p_j; discounted by
 /// trust like a claim: ln(r·q_j + (1 − r)·mean(q)).
-pub fn log_likelihoods(p_obs: &[f64], observed: bool, trust: f64) -> Vec<f64> {
+pub(crate) fn log_likelihoods(p_obs: &[f64], observed: bool, trust: f64) -> Vec<f64> {
     let q: Vec<f64> = p_obs
         .iter()
         .map(|p| if observed { *p } else { 1.0 - p })
@@ -58,7 +58,7 @@ pub fn log_likelihoods(p_obs: &[f64], observed: bool, trust: f64) -> Vec<f64> {
 /// whose probability of being observed differs by at least [`SEPARATES`]
 /// between the two; (scenario, indicator, P(seen | a), P(seen | b)), the
 /// widest gap first (ties by scenario and indicator order).
-pub fn separating(
+pub(crate) fn separating(
     ws: &Workspace,
     as_of: chrono::NaiveDate,
     a: usize,
@@ -88,9 +88,9 @@ pub fn separating(
 
 /// Gap in the probability of seeing an indicator, between two scenarios, from
 /// which it is said to separate them.
-pub const SEPARATES: f64 = 0.2;
+pub(crate) const SEPARATES: f64 = 0.2;
 
-pub fn is_diagnostic(p_obs: &[f64]) -> bool {
+pub(crate) fn is_diagnostic(p_obs: &[f64]) -> bool {
     super::bayes::spread(p_obs) > 1e-12
 }
 
@@ -129,7 +129,7 @@ impl IndicatorRow {
 
 /// Build the row of an indicator's observation (or of its reverse, for
 /// sensitivity), with trust `trust`.
-pub fn row(
+pub(crate) fn row(
     ws: &Workspace,
     scenario: usize,
     indicator: usize,
@@ -169,7 +169,7 @@ pub fn row(
 
 /// Every indicator observed as of `date`, each with its latest observation,
 /// unless that observation is marked `update = false`.
-pub fn rows_as_of(ws: &Workspace, date: NaiveDate) -> Vec<IndicatorRow> {
+pub(crate) fn rows_as_of(ws: &Workspace, date: NaiveDate) -> Vec<IndicatorRow> {
     let mut out = Vec::new();
     for (j, s) in ws.scenarios.iter().enumerate() {
         for (k, ind) in s.indicators.iter().enumerate() {

@@ -2,22 +2,22 @@
 //! inconsistency, diagnosticity) and per-scenario totals, ranked by the chosen
 //! engine. Formulas: docs/scoring.md.
 
-pub mod ach;
-pub mod analysts;
-pub mod bayes;
-pub mod calibration;
+pub(crate) mod ach;
+pub(crate) mod analysts;
+pub(crate) mod bayes;
+pub(crate) mod calibration;
 pub mod collect;
-pub mod confidence;
+pub(crate) mod confidence;
 pub mod diff;
-pub mod history;
-pub mod indicators;
+pub(crate) mod history;
+pub(crate) mod indicators;
 #[cfg(test)]
 mod props;
-pub mod rests_on;
+pub(crate) mod rests_on;
 pub mod sensitivity;
-pub mod state;
+pub(crate) mod state;
 pub mod timeline;
-pub mod words;
+pub(crate) mod words;
 
 use crate::model::*;
 pub use analysts::View;

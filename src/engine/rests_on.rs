@@ -8,14 +8,14 @@ use super::{totals_of, Assessment, EngineKind, TIE_EPS};
 use crate::model::*;
 
 /// Share of the margin the listed claims must carry.
-pub const SHARE: f64 = 0.8;
+pub(crate) const SHARE: f64 = 0.8;
 /// Most claims listed against one alternative.
-pub const MAX_ITEMS: usize = 8;
+pub(crate) const MAX_ITEMS: usize = 8;
 /// An alternative other than the runner-up is listed when its margin behind
 /// the leader exceeds the runner-up's by at most this: under bayes ln 2 (its
 /// probability at least half the runner-up's), under ach 1 (one inconsistent
 /// claim of medium weight).
-pub fn within(engine: EngineKind) -> f64 {
+pub(crate) fn within(engine: EngineKind) -> f64 {
     match engine {
         EngineKind::Bayes => std::f64::consts::LN_2,
         EngineKind::Ach => 1.0,
@@ -24,7 +24,7 @@ pub fn within(engine: EngineKind) -> f64 {
 
 /// One claim carrying part of the margin.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Carrier {
+pub(crate) struct Carrier {
     /// Index into `Workspace::claims`.
     pub claim: usize,
     pub contribution: f64,
@@ -34,7 +34,7 @@ pub struct Carrier {
 
 /// The leader's margin over one alternative and the claims that carry it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RestsOn {
+pub(crate) struct RestsOn {
     /// Scenario index of the alternative.
     pub against: usize,
     /// bayes: log posterior odds of leader over it; ach: its weighted
@@ -56,7 +56,7 @@ fn margin(a: &Assessment, engine: EngineKind, l: usize, j: usize) -> f64 {
 
 /// The lists, runner-up first, then the alternatives within [`within`] in
 /// rank order. Empty when nothing separates leader and runner-up.
-pub fn rests_on(ws: &Workspace, a: &Assessment) -> Vec<RestsOn> {
+pub(crate) fn rests_on(ws: &Workspace, a: &Assessment) -> Vec<RestsOn> {
     let ranking = a.ranking();
     let (Some(&l), Some(&b)) = (ranking.first(), ranking.get(1)) else {
         return Vec::new();

@@ -7,8 +7,6 @@
 
 use super::analysts::{self, View};
 use crate::model::*;
-// Also used by the loader to fill in `Claim::reliability`, hence in the model.
-pub use crate::model::combined_reliability;
 use chrono::NaiveDate;
 
 /// A claim as it reads on a given day.
@@ -39,13 +37,13 @@ pub struct ClaimState {
 
 /// The claim as of `date`, or `None` if it had not entered the record yet
 /// (its effective date is later).
-pub fn claim_as_of(ws: &Workspace, claim: usize, date: NaiveDate) -> Option<ClaimState> {
+pub(crate) fn claim_as_of(ws: &Workspace, claim: usize, date: NaiveDate) -> Option<ClaimState> {
     claim_as_of_view(ws, claim, date, View::Team)
 }
 
 /// The claim as of `date` in one analyst's view (or the team's). Revisions
 /// apply on top of every view alike.
-pub fn claim_as_of_view(
+pub(crate) fn claim_as_of_view(
     ws: &Workspace,
     claim: usize,
     date: NaiveDate,
@@ -73,7 +71,7 @@ pub fn claim_as_of_view(
 }
 
 /// Apply one revision to a claim state.
-pub fn apply(st: &mut ClaimState, r: &Revision) {
+pub(crate) fn apply(st: &mut ClaimState, r: &Revision) {
     if let Some(c) = r.credibility {
         st.credibility = c;
     }
@@ -145,12 +143,16 @@ impl ClaimState {
 }
 
 /// Every claim in the record as of `date`, retracted ones included.
-pub fn record_as_of(ws: &Workspace, date: NaiveDate) -> Vec<ClaimState> {
+pub(crate) fn record_as_of(ws: &Workspace, date: NaiveDate) -> Vec<ClaimState> {
     record_as_of_view(ws, date, View::Team)
 }
 
 /// Every claim in the record as of `date`, in a view.
-pub fn record_as_of_view(ws: &Workspace, date: NaiveDate, view: View<'_>) -> Vec<ClaimState> {
+pub(crate) fn record_as_of_view(
+    ws: &Workspace,
+    date: NaiveDate,
+    view: View<'_>,
+) -> Vec<ClaimState> {
     (0..ws.claims.len())
         .filter_map(|i| claim_as_of_view(ws, i, date, view))
         .collect()
@@ -159,6 +161,6 @@ pub fn record_as_of_view(ws: &Workspace, date: NaiveDate, view: View<'_>) -> Vec
 /// The trust r = R × c of a claim as it stands: R combines its sources'
 /// reliabilities as independent corroboration, R = 1 − Π(1 − R_k), c is the
 /// credibility factor.
-pub fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
+pub(crate) fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
     st.reliability(ws) * st.credibility.factor()
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// Percent with no decimals, but never "0%" or "100%" for a non-extreme value.
-pub fn percent(p: f64) -> String {
+pub(crate) fn percent(p: f64) -> String {
     let v = (p * 100.0).round();
     if v <= 0.0 && p > 0.0 {
         "<1%".into()
@@ -17,7 +17,7 @@ pub fn percent(p: f64) -> String {
 
 /// An ICD 203 expression of likelihood with its range in percent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Likelihood {
+pub(crate) struct Likelihood {
     pub term: &'static str,
     pub low: u8,
     pub high: u8,
@@ -25,7 +25,7 @@ pub struct Likelihood {
 
 impl Likelihood {
     /// "likely [55–80%]".
-    pub fn with_range(&self) -> String {
+    pub(crate) fn with_range(&self) -> String {
         format!("{} [{}–{}%]", self.term, self.low, self.high)
     }
 }
@@ -34,7 +34,7 @@ impl Likelihood {
 /// middle: p < 0.05 almost no chance, < 0.20 very unlikely, < 0.45 unlikely,
 /// 0.45–0.55 (both ends) roughly even chance, ≤ 0.80 likely, ≤ 0.95 very likely,
 /// above 0.95 almost certain. Values below 1% or above 99% keep the end terms.
-pub fn icd203(p: f64) -> Likelihood {
+pub(crate) fn icd203(p: f64) -> Likelihood {
     let (term, low, high) = if p < 0.05 {
         ("almost no chance", 1, 5)
     } else if p < 0.20 {
@@ -55,7 +55,7 @@ pub fn icd203(p: f64) -> Likelihood {
 
 /// The position of `p`'s ICD 203 term on the scale, 0 (almost no chance) to
 /// 6 (almost certain).
-pub fn icd203_index(p: f64) -> usize {
+pub(crate) fn icd203_index(p: f64) -> usize {
     const TERMS: [&str; 7] = [
         "almost no chance",
         "very unlikely",
@@ -72,14 +72,14 @@ pub fn icd203_index(p: f64) -> usize {
 /// Analytic confidence, stated apart from likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Confidence {
+pub(crate) enum Confidence {
     Low,
     Moderate,
     High,
 }
 
 impl Confidence {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Confidence::Low => "low",
             Confidence::Moderate => "moderate",

@@ -15,7 +15,7 @@ use std::io::{Read, Write};
 /// Options for reading: the date given on the command line for evidence
 /// without one, and the file's stem (names the import note source).
 #[derive(Debug, Clone, Default)]
-pub struct ReadOptions {
+pub(crate) struct ReadOptions {
     pub date: Option<NaiveDate>,
     pub stem: String,
 }
@@ -23,11 +23,11 @@ pub struct ReadOptions {
 /// The most an `.achz` may inflate to: 64 MiB. A PARC ACH project is a few
 /// hundred kilobytes of XML; the cap stops a compressed bomb (a megabyte that
 /// inflates to gigabytes) before it takes the memory (docs/interop.md).
-pub const MAX_INFLATED: u64 = 64 << 20;
+pub(crate) const MAX_INFLATED: u64 = 64 << 20;
 
 /// Uncompress a gzip stream (several members are read as one), streamed and
 /// stopped at [`MAX_INFLATED`] bytes.
-pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub(crate) fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     gunzip_capped(bytes, MAX_INFLATED)
 }
 
@@ -50,7 +50,7 @@ fn gunzip_capped(bytes: &[u8], cap: u64) -> Result<Vec<u8>, String> {
 
 /// Decode text by its byte-order mark (UTF-8, UTF-16 LE or BE); without one,
 /// UTF-16 is recognised by the zero bytes of ASCII characters, else UTF-8.
-pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+pub(crate) fn decode_text(bytes: &[u8]) -> Result<String, String> {
     let (enc, body) = match encoding_rs::Encoding::for_bom(bytes) {
         Some((enc, bom_len)) => (enc, &bytes[bom_len..]),
         None => {
@@ -152,7 +152,11 @@ fn evidence_label(n: usize, name: &str) -> String {
 /// uncompressed). Every problem is collected; `Err` holds them all, each an
 /// E030 naming `file` (an `.achz` is compressed: there are no lines to
 /// quote).
-pub fn read(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Diagnostic>> {
+pub(crate) fn read(
+    bytes: &[u8],
+    file: &str,
+    opts: &ReadOptions,
+) -> Result<Matrix, Vec<Diagnostic>> {
     let diagnostics = |errors: Vec<String>| -> Vec<Diagnostic> {
         errors
             .into_iter()
@@ -462,7 +466,7 @@ impl Evidence {
 }
 
 /// The host of an http(s) URL, if `s` is one.
-pub fn url_host(s: &str) -> Option<&str> {
+pub(crate) fn url_host(s: &str) -> Option<&str> {
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))?;
@@ -486,7 +490,7 @@ fn type_of(ws: &Workspace, sources: &[String]) -> &'static str {
 /// Write the matrix as of `date` as a PARC ACH project: XML (written with
 /// quick-xml) encoded as UTF-16 LE with a byte-order mark, gzip-compressed
 /// with no timestamp, so the same workspace gives the same bytes.
-pub fn write(ws: &Workspace, date: NaiveDate) -> Vec<u8> {
+pub(crate) fn write(ws: &Workspace, date: NaiveDate) -> Vec<u8> {
     let xml = xml(ws, date);
     let mut utf16 = vec![0xff, 0xfe];
     for u in xml.encode_utf16() {
@@ -496,7 +500,7 @@ pub fn write(ws: &Workspace, date: NaiveDate) -> Vec<u8> {
 }
 
 /// gzip-compress with no file name and a zero timestamp.
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut gz = flate2::GzBuilder::new()
         .mtime(0)
         .write(Vec::new(), flate2::Compression::default());
@@ -505,7 +509,7 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The project XML (UTF-16 declared; the caller encodes it).
-pub fn xml(ws: &Workspace, date: NaiveDate) -> String {
+pub(crate) fn xml(ws: &Workspace, date: NaiveDate) -> String {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     write_xml(&mut w, ws, date).expect("writing to memory");
     String::from_utf8(w.into_inner()).expect("quick-xml writes UTF-8")
@@ -568,7 +572,7 @@ fn write_xml(w: &mut Writer<Vec<u8>>, ws: &Workspace, date: NaiveDate) -> std::i
 /// A claim's rationale as PARC NOTES: the claim-wide text first, then one
 /// line per rated scenario, `<hypothesis name>: text`, in the scenarios'
 /// order ([`split_notes`] reads it back; docs/interop.md).
-pub fn notes_text(ws: &Workspace, c: &crate::model::Claim) -> String {
+pub(crate) fn notes_text(ws: &Workspace, c: &crate::model::Claim) -> String {
     let mut lines: Vec<String> = Vec::new();
     if let Some(t) = c.rationale.get("") {
         lines.push(t.clone());
@@ -613,7 +617,7 @@ fn split_notes(notes: &str, scenarios: &[NewScenario]) -> (String, Vec<(usize, S
 }
 
 /// PARC's spelling of a rating.
-pub fn parc_value(r: Rating) -> &'static str {
+pub(crate) fn parc_value(r: Rating) -> &'static str {
     match r {
         Rating::CC => "C C",
         Rating::C => "C",

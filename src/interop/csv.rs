@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 /// Columns before the scenarios, in the order export writes them.
-pub const LEADING: [&str; 6] = [
+pub(crate) const LEADING: [&str; 6] = [
     "id",
     "date",
     "statement",
@@ -24,16 +24,16 @@ pub const LEADING: [&str; 6] = [
     "relevance",
 ];
 /// Columns after the scenarios recognised by name.
-pub const TRAILING: [&str; 4] = ["url", "rationale", "tags", "group"];
+pub(crate) const TRAILING: [&str; 4] = ["url", "rationale", "tags", "group"];
 
 /// Columns of per-scenario rationale: `rationale:<scenario id>`.
-pub const RATIONALE_PREFIX: &str = "rationale:";
+pub(crate) const RATIONALE_PREFIX: &str = "rationale:";
 
-pub use crate::report::escape::{neutralise_cell, restore_cell};
+pub(crate) use crate::report::escape::{neutralise_cell, restore_cell};
 
 /// Tags in one cell: each tag's `\\`, `;` and `,` escaped with a backslash,
 /// joined with `;` (read back by [`split_list`]).
-pub fn join_list(items: &[String]) -> String {
+pub(crate) fn join_list(items: &[String]) -> String {
     items
         .iter()
         .map(|t| {
@@ -47,7 +47,7 @@ pub fn join_list(items: &[String]) -> String {
 
 /// A list cell split at each `;` or `,` not escaped with a backslash; items
 /// trimmed, empty ones left out, escapes undone.
-pub fn split_list(cell: &str) -> Vec<String> {
+pub(crate) fn split_list(cell: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut chars = cell.chars();
@@ -78,7 +78,7 @@ pub fn split_list(cell: &str) -> Vec<String> {
 
 /// Options for reading: the date for rows without one, the file's stem.
 #[derive(Debug, Clone, Default)]
-pub struct ReadOptions {
+pub(crate) struct ReadOptions {
     pub date: Option<NaiveDate>,
     pub stem: String,
 }
@@ -130,7 +130,7 @@ fn field_span(text: &str, start: usize, delim: u8, k: usize) -> Range<usize> {
 }
 
 /// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.
-pub fn column_letter(mut k: usize) -> String {
+pub(crate) fn column_letter(mut k: usize) -> String {
     let mut s = Vec::new();
     loop {
         s.push(b'A' + (k % 26) as u8);
@@ -177,7 +177,7 @@ impl Cx<'_> {
 /// Read a CSV matrix. `text` is the decoded file; `file` names it in messages.
 /// Every problem is collected; `Err` holds them all as diagnostics that quote
 /// `text` under the name `file`.
-pub fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Diagnostic>> {
+pub(crate) fn read(text: &str, file: &str, opts: &ReadOptions) -> Result<Matrix, Vec<Diagnostic>> {
     let delim = delimiter(text);
     let records = records(text, file, delim)?;
     let mut cx = Cx {
@@ -799,7 +799,7 @@ fn credibility_of(
 
 /// The matrix as of `date` in the shape [`read`] takes: the claims in force
 /// (retracted ones left out), revisions applied, one column per scenario id.
-pub fn write(ws: &Workspace, date: NaiveDate) -> String {
+pub(crate) fn write(ws: &Workspace, date: NaiveDate) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());

@@ -10,10 +10,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Version of the export shape; raised only when a field is renamed or removed.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Debug, Serialize)]
-pub struct ExportJson {
+pub(crate) struct ExportJson {
     pub version: u32,
     pub as_of: String,
     pub title: String,
@@ -25,7 +25,7 @@ pub struct ExportJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ScenarioOut {
+pub(crate) struct ScenarioOut {
     pub id: String,
     pub title: String,
     pub summary: String,
@@ -36,7 +36,7 @@ pub struct ScenarioOut {
 }
 
 #[derive(Debug, Serialize)]
-pub struct IndicatorOut {
+pub(crate) struct IndicatorOut {
     pub id: String,
     pub text: String,
     pub due: Option<String>,
@@ -45,14 +45,14 @@ pub struct IndicatorOut {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ObservationOut {
+pub(crate) struct ObservationOut {
     pub date: String,
     pub observed: bool,
     pub update: bool,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SourceOut {
+pub(crate) struct SourceOut {
     pub id: String,
     pub name: String,
     pub url: Option<String>,
@@ -66,7 +66,7 @@ pub struct SourceOut {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ClaimOut {
+pub(crate) struct ClaimOut {
     pub id: String,
     pub date: String,
     /// The day it counts from, when later than `date` (its sources all
@@ -94,7 +94,7 @@ pub struct ClaimOut {
 }
 
 #[derive(Debug, Serialize)]
-pub struct RevisionOut {
+pub(crate) struct RevisionOut {
     pub date: String,
     /// The day it counts from, when later than `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,7 +104,7 @@ pub struct RevisionOut {
 
 /// The record as of `date`: every claim entered by then (retracted ones
 /// included, with their status), by date then id.
-pub fn export(ws: &Workspace, date: NaiveDate) -> ExportJson {
+pub(crate) fn export(ws: &Workspace, date: NaiveDate) -> ExportJson {
     let priors = ws.priors();
     ExportJson {
         version: VERSION,

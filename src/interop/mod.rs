@@ -10,10 +10,10 @@
 //! ([`csv::write`], [`achz::write`], [`json::export`]) give a workspace's
 //! matrix as of a date. Formats and the grade mapping: docs/interop.md.
 
-pub mod achz;
-pub mod csv;
-pub mod json;
-pub mod write;
+pub(crate) mod achz;
+pub(crate) mod csv;
+pub(crate) mod json;
+pub(crate) mod write;
 
 use crate::model::{Credibility, EngineKind, Rating, Relevance, Reliability, SourceKind};
 use chrono::NaiveDate;
@@ -23,14 +23,14 @@ use std::ops::Range;
 /// Where an imported item came from: a label for messages (`row 4`,
 /// `EVIDENCE 3`) and, for text formats, the bytes to quote.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Origin {
+pub(crate) struct Origin {
     pub label: String,
     pub span: Option<Range<usize>>,
 }
 
 /// A scenario to create (or to match against an existing workspace's).
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewScenario {
+pub(crate) struct NewScenario {
     pub id: String,
     pub title: String,
     pub summary: String,
@@ -39,7 +39,7 @@ pub struct NewScenario {
 
 /// A source cited by imported claims.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewSource {
+pub(crate) struct NewSource {
     pub id: String,
     pub name: String,
     pub url: Option<String>,
@@ -51,7 +51,7 @@ pub struct NewSource {
 
 /// A claim to create.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewClaim {
+pub(crate) struct NewClaim {
     pub id: String,
     pub date: NaiveDate,
     pub statement: String,
@@ -77,7 +77,7 @@ pub struct NewClaim {
 
 /// An imported matrix: what a reader found in a file, not yet written.
 #[derive(Debug, Clone, Default)]
-pub struct Matrix {
+pub(crate) struct Matrix {
     /// `PARC ACH` or `CSV`, for messages.
     pub format: &'static str,
     /// The file as the user named it.
@@ -98,7 +98,7 @@ pub struct Matrix {
 
 impl Matrix {
     /// Add a source unless one with its id is there already; returns the id.
-    pub fn add_source(&mut self, s: NewSource) -> String {
+    pub(crate) fn add_source(&mut self, s: NewSource) -> String {
         let id = s.id.clone();
         if !self.sources.iter().any(|x| x.id == id) {
             self.sources.push(s);
@@ -109,7 +109,7 @@ impl Matrix {
 
 /// What a file holds, told from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// gzip-compressed XML (a PARC ACH 2.0 project).
     Achz,
     /// XML that is not compressed (a PARC project saved or unpacked as plain XML).
@@ -123,7 +123,7 @@ pub enum Format {
 /// Tell the format from the contents: the gzip magic number means `.achz`, a
 /// document starting with `<` (after any byte-order mark) XML, a whole JSON
 /// object or array JSON, anything else CSV.
-pub fn sniff(bytes: &[u8]) -> Format {
+pub(crate) fn sniff(bytes: &[u8]) -> Format {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         return Format::Achz;
     }
@@ -155,7 +155,7 @@ pub(crate) fn import_note(stem: &str, file: &str) -> (String, String) {
 /// A slug made of `s`: transliterated to ASCII, lower case, runs of anything
 /// else turned into one `-`, cut at a word boundary to at most `max` bytes.
 /// May be empty (nothing letter-like in `s`).
-pub fn slugify(s: &str, max: usize) -> String {
+pub(crate) fn slugify(s: &str, max: usize) -> String {
     let ascii = deunicode::deunicode(s).to_ascii_lowercase();
     let mut out = String::new();
     let mut gap = false;
@@ -184,20 +184,17 @@ pub fn slugify(s: &str, max: usize) -> String {
 /// Hands out ids that are unique among those already taken: the base, else
 /// the base with `-2`, `-3`, … appended.
 #[derive(Debug, Default)]
-pub struct Ids {
+pub(crate) struct Ids {
     taken: HashSet<String>,
 }
 
 impl Ids {
     /// Mark an id as used.
-    pub fn take(&mut self, id: &str) -> bool {
+    pub(crate) fn take(&mut self, id: &str) -> bool {
         self.taken.insert(id.to_string())
     }
-    pub fn is_taken(&self, id: &str) -> bool {
-        self.taken.contains(id)
-    }
     /// A fresh id from `base` (or `fallback` when `base` is empty).
-    pub fn unique(&mut self, base: &str, fallback: &str) -> String {
+    pub(crate) fn unique(&mut self, base: &str, fallback: &str) -> String {
         let base = if base.is_empty() { fallback } else { base };
         if self.take(base) {
             return base.to_string();
@@ -211,14 +208,14 @@ impl Ids {
 
 /// PARC ACH's three-level grade (credibility and relevance alike).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level3 {
+pub(crate) enum Level3 {
     High,
     Medium,
     Low,
 }
 
 impl Level3 {
-    pub fn parse(s: &str) -> Option<Level3> {
+    pub(crate) fn parse(s: &str) -> Option<Level3> {
         match s.trim().to_ascii_uppercase().as_str() {
             "HIGH" | "H" => Some(Level3::High),
             "MEDIUM" | "MED" | "M" => Some(Level3::Medium),
@@ -226,7 +223,7 @@ impl Level3 {
             _ => None,
         }
     }
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level3::High => "HIGH",
             Level3::Medium => "MEDIUM",
@@ -237,7 +234,7 @@ impl Level3 {
     /// HIGH → 2 (√2), MEDIUM → 3 (1), LOW → 4 (1/√2). Grade 1 would weigh
     /// the same as 2 but says "confirmed by other sources", more than PARC's
     /// HIGH claims; 6 weighs like 3 but says "cannot be judged".
-    pub fn credibility(self) -> Credibility {
+    pub(crate) fn credibility(self) -> Credibility {
         match self {
             Level3::High => Credibility(2),
             Level3::Medium => Credibility(3),
@@ -246,21 +243,21 @@ impl Level3 {
     }
     /// The PARC level of an Admiralty credibility, by its ACH weight:
     /// 1–2 HIGH, 3 and 6 MEDIUM, 4–5 LOW.
-    pub fn of_credibility(c: Credibility) -> Level3 {
+    pub(crate) fn of_credibility(c: Credibility) -> Level3 {
         match c.0 {
             1 | 2 => Level3::High,
             4 | 5 => Level3::Low,
             _ => Level3::Medium,
         }
     }
-    pub fn relevance(self) -> Relevance {
+    pub(crate) fn relevance(self) -> Relevance {
         match self {
             Level3::High => Relevance::High,
             Level3::Medium => Relevance::Medium,
             Level3::Low => Relevance::Low,
         }
     }
-    pub fn of_relevance(r: Relevance) -> Level3 {
+    pub(crate) fn of_relevance(r: Relevance) -> Level3 {
         match r {
             Relevance::High => Level3::High,
             Relevance::Medium => Level3::Medium,

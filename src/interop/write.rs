@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// The files an import writes, checked and ready.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Path relative to the workspace root (with `/`), and text.
     pub files: Vec<(String, String)>,
     pub claims: usize,
@@ -26,7 +26,7 @@ pub struct Plan {
 
 /// Why an import was refused: diagnostics and the texts they quote.
 #[derive(Debug)]
-pub struct Rejected {
+pub(crate) struct Rejected {
     pub diagnostics: Vec<Diagnostic>,
     pub files: Vec<SourceFile>,
 }
@@ -79,7 +79,7 @@ fn at(m: &Matrix, d: Diagnostic, span: &Option<std::ops::Range<usize>>) -> Diagn
 
 /// Plan an import into `root`: `existing` is the workspace there, if any.
 /// `stem` names the new claims file.
-pub fn plan(
+pub(crate) fn plan(
     m: &Matrix,
     existing: Option<&Workspace>,
     root: &Path,

@@ -22,11 +22,11 @@ use std::path::{Path, PathBuf};
 /// file can cost (about 75 bytes per byte at worst, docs/checks.md). A
 /// larger record is split over several files, which the loader reads on
 /// every core anyway.
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 16 << 20;
 
 /// Why a path was not read.
 #[derive(Debug)]
-pub enum Refused {
+pub(crate) enum Refused {
     /// It resolves outside the workspace (to this path).
     Outside(PathBuf),
     /// A link that leads nowhere, or a link loop.
@@ -45,7 +45,7 @@ pub enum Refused {
 
 impl Refused {
     /// A sentence about `rel` (a path relative to the workspace root).
-    pub fn describe(&self, rel: &str) -> String {
+    pub(crate) fn describe(&self, rel: &str) -> String {
         match self {
             Refused::Outside(p) => format!(
                 "`{rel}` is a link to {}, outside the workspace: kzclaims does not read it",
@@ -70,7 +70,7 @@ impl Refused {
     }
 
     /// What to do about it.
-    pub fn help(&self) -> &'static str {
+    pub(crate) fn help(&self) -> &'static str {
         match self {
             Refused::Outside(_) => {
                 "a workspace reads only its own files; copy what you need into it"
@@ -110,7 +110,7 @@ pub(crate) fn special(ft: std::fs::FileType) -> Option<&'static str> {
 /// The real (canonical) path of `root/rel`, checked to be inside `real_root`
 /// (the workspace root's canonical path) and to be a folder (`want_dir`) or a
 /// regular file.
-pub fn resolve(
+pub(crate) fn resolve(
     real_root: &Path,
     root: &Path,
     rel: &str,
@@ -149,7 +149,7 @@ fn check_kind(meta: &std::fs::Metadata, want_dir: bool) -> Result<(), Refused> {
 }
 
 /// The bytes of the file `root/rel`, under the rule above.
-pub fn read_inside(real_root: &Path, root: &Path, rel: &str) -> Result<Vec<u8>, Refused> {
+pub(crate) fn read_inside(real_root: &Path, root: &Path, rel: &str) -> Result<Vec<u8>, Refused> {
     let real = resolve(real_root, root, rel, false)?;
     read_regular(&real)
 }

@@ -131,7 +131,7 @@ fn table(t: &mut Table, order: &[&str], children: &[(&str, &[&str])]) {
 /// `None` when it does not parse (the loader reports why). Line endings
 /// (CRLF or LF, whichever most lines use) and a byte-order mark are kept as
 /// found.
-pub fn format(rel: &str, text: &str) -> Option<String> {
+pub(crate) fn format(rel: &str, text: &str) -> Option<String> {
     let (bom, body) = match text.strip_prefix('\u{FEFF}') {
         Some(rest) => ("\u{FEFF}", rest),
         None => ("", text),

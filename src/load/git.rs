@@ -208,7 +208,7 @@ fn walk(
 
 /// A commit as the walk needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommitMeta {
+pub(crate) struct CommitMeta {
     pub id: ObjectId,
     /// The committer's date, in the committer's time zone (what
     /// `git log --date=short` shows).
@@ -225,7 +225,7 @@ pub struct CommitMeta {
 /// lists a commit tree's claims files (`claims/**/*.toml` under the
 /// workspace's folder, with their blob ids), [`WorkspaceRepo::blob`] reads
 /// a file's bytes.
-pub struct WorkspaceRepo {
+pub(crate) struct WorkspaceRepo {
     repo: gix::Repository,
     /// The workspace folder inside the repository (`/`-separated; empty at
     /// the root).
@@ -239,7 +239,7 @@ impl WorkspaceRepo {
     /// the workspace is in no git repository (or in a bare one).
     /// Open the repository holding the workspace at `root`, for a command
     /// that needs one (`history`): not being in a checkout is an error.
-    pub fn discover(root: &Path) -> Result<Self, String> {
+    pub(crate) fn discover(root: &Path) -> Result<Self, String> {
         let repo = gix::discover(root)
             .map_err(|e| format!("{} is not inside a git checkout ({e})", root.display()))?;
         let workdir = repo
@@ -254,11 +254,11 @@ impl WorkspaceRepo {
     }
 
     /// The repository itself, for what the methods here do not cover.
-    pub fn repo(&self) -> &gix::Repository {
+    pub(crate) fn repo(&self) -> &gix::Repository {
         &self.repo
     }
 
-    pub fn open(root: &Path) -> Result<Option<Self>, String> {
+    pub(crate) fn open(root: &Path) -> Result<Option<Self>, String> {
         let Ok(repo) = gix::discover(root) else {
             return Ok(None);
         };
@@ -286,17 +286,17 @@ impl WorkspaceRepo {
 
     /// Whether the clone is shallow (its oldest commits' parents are
     /// missing, so "first appeared" cannot be told).
-    pub fn is_shallow(&self) -> bool {
+    pub(crate) fn is_shallow(&self) -> bool {
         self.repo.is_shallow().unwrap_or(true)
     }
 
     /// The commit HEAD points to; `None` before the first commit.
-    pub fn head(&self) -> Option<ObjectId> {
+    pub(crate) fn head(&self) -> Option<ObjectId> {
         self.repo.head_id().ok().map(|id| id.detach())
     }
 
     /// The cache file for this workspace's walk.
-    pub fn cache_path(&self) -> PathBuf {
+    pub(crate) fn cache_path(&self) -> PathBuf {
         let crc = crc32fast::hash(self.prefix.as_bytes());
         self.repo
             .git_dir()
@@ -305,7 +305,7 @@ impl WorkspaceRepo {
     }
 
     /// Read one commit: its date, parents and tree.
-    pub fn commit(&self, id: ObjectId) -> Result<CommitMeta, String> {
+    pub(crate) fn commit(&self, id: ObjectId) -> Result<CommitMeta, String> {
         let c = self
             .repo
             .find_commit(id)
@@ -333,7 +333,10 @@ impl WorkspaceRepo {
     /// (path relative to the workspace, blob id), sorted by path. Empty when
     /// the workspace or its `claims` folder is not in that tree. Each
     /// subtree is listed once a run.
-    pub fn claim_files(&mut self, tree: ObjectId) -> Result<Vec<(String, ObjectId)>, String> {
+    pub(crate) fn claim_files(
+        &mut self,
+        tree: ObjectId,
+    ) -> Result<Vec<(String, ObjectId)>, String> {
         let Some(at) = self.claims_tree(tree)? else {
             return Ok(Vec::new());
         };
@@ -341,7 +344,7 @@ impl WorkspaceRepo {
     }
 
     /// The workspace's `claims` folder in the commit tree `tree`, if there.
-    pub fn claims_tree(&self, tree: ObjectId) -> Result<Option<ObjectId>, String> {
+    pub(crate) fn claims_tree(&self, tree: ObjectId) -> Result<Option<ObjectId>, String> {
         let mut at = tree;
         let path = if self.prefix.is_empty() {
             "claims".to_string()
@@ -368,7 +371,10 @@ impl WorkspaceRepo {
 
     /// The claims files under the `claims` folder tree `at`, as
     /// [`WorkspaceRepo::claim_files`] gives them.
-    pub fn claim_files_in(&mut self, at: ObjectId) -> Result<Vec<(String, ObjectId)>, String> {
+    pub(crate) fn claim_files_in(
+        &mut self,
+        at: ObjectId,
+    ) -> Result<Vec<(String, ObjectId)>, String> {
         let listed = self.list(at)?;
         Ok(listed
             .iter()
@@ -411,14 +417,14 @@ impl WorkspaceRepo {
     }
 
     /// A blob's bytes.
-    pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, String> {
+    pub(crate) fn blob(&self, id: ObjectId) -> Result<Vec<u8>, String> {
         read_blob(&self.repo, id).map_err(|e| format!("cannot read blob {id}: {e}"))
     }
 }
 
 /// The workspace root's path inside the repository, with `/` separators
 /// (empty when the workspace is the repository's root).
-pub fn repo_path(root: &Path, workdir: &Path) -> Result<String, GitError> {
+pub(crate) fn repo_path(root: &Path, workdir: &Path) -> Result<String, GitError> {
     let canon = |p: &Path| {
         std::fs::canonicalize(p)
             .map_err(|e| GitError::Other(format!("cannot resolve {}: {e}", p.display())))

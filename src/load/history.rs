@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// One commit that changed the claim.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Change {
+pub(crate) struct Change {
     pub commit: String,
     pub short: String,
     pub author: String,
@@ -37,7 +37,7 @@ pub struct Change {
 /// One field that changed: `credibility`, `ratings.elite-coup`,
 /// `revision 2022-01-10`, `assessment ann`, …
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Field {
+pub(crate) struct Field {
     pub field: String,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -47,7 +47,7 @@ pub struct Field {
 type State = Option<(String, toml::Table)>;
 
 /// The history of claim `id` in the workspace at `root`, newest first.
-pub fn claim_history(root: &Path, id: &str) -> Result<Vec<Change>, String> {
+pub(crate) fn claim_history(root: &Path, id: &str) -> Result<Vec<Change>, String> {
     let mut w = Walker {
         wr: WorkspaceRepo::discover(root)?,
         needle: format!("\"{id}\""),
@@ -227,7 +227,7 @@ fn describe(before: &State, now: &State) -> Option<Change> {
 }
 
 /// Field-by-field changes between two versions of a claim's table.
-pub fn fields(a: &toml::Table, b: &toml::Table) -> Vec<Field> {
+pub(crate) fn fields(a: &toml::Table, b: &toml::Table) -> Vec<Field> {
     let (fa, fb) = (flatten(a), flatten(b));
     let mut out = Vec::new();
     let mut keys: Vec<&String> = fa.keys().chain(fb.keys()).collect();

@@ -9,27 +9,27 @@
 //!
 //! The rooms:
 //! - `disk`: which files a workspace on disk has, read by the rule of
-//!   [`files`] (nothing outside the workspace, only regular files, a size
+//!   `files` (nothing outside the workspace, only regular files, a size
 //!   limit);
 //! - `parse`: each file into raw records with their spans (`parse/config`,
 //!   `parse/scenarios`, `parse/claims`; the TOML syntax errors in `parse`
 //!   itself), through the typed reads of `toml_walk`;
 //! - this file: the checks that span files (ids, references, priors) and the
 //!   finished workspace;
-//! - git: [`git`] reads the files at a revision and opens a repository for
-//!   the two walks over its history, [`recorded`] (when each record first
-//!   appeared, cached) and [`history`] (`kzclaims history CLAIM_ID`);
-//! - [`fmt`] (`kzclaims fmt`) and [`schema`] (JSON Schema) share the
+//! - git: `git` reads the files at a revision and opens a repository for
+//!   the two walks over its history, `recorded` (when each record first
+//!   appeared, cached) and `history` (`kzclaims history CLAIM_ID`);
+//! - `fmt` (`kzclaims fmt`) and `schema` (JSON Schema) share the
 //!   parser's key lists.
 
 mod disk;
-pub mod files;
-pub mod fmt;
-pub mod git;
-pub mod history;
+pub(crate) mod files;
+pub(crate) mod fmt;
+pub(crate) mod git;
+pub(crate) mod history;
 mod parse;
-pub mod recorded;
-pub mod schema;
+pub(crate) mod recorded;
+pub(crate) mod schema;
 mod toml_walk;
 
 #[cfg(test)]
@@ -45,6 +45,7 @@ use parse::*;
 pub use disk::read_files;
 use disk::{decode, read_files_with, NOT_UTF8};
 use foldhash::{HashMap, HashMapExt, HashSet};
+pub use git::read_at;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml_walk::{FileCx, Span};

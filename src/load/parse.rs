@@ -167,7 +167,7 @@ pub(super) fn url_of(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, revision: bool) -> Op
 
 /// [`is_slug`] as a regular expression, for the JSON Schema (load/schema.rs;
 /// a test keeps the two in step).
-pub const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
+pub(super) const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
 
 pub fn is_slug(s: &str) -> bool {
     let mut chars = s.chars();
@@ -197,7 +197,7 @@ pub(super) fn slug(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>) -> Option<(String, Span
 /// and the 1-based lines of its three markers (`=======` and `>>>>>>>` when
 /// present).
 #[derive(Debug, PartialEq)]
-pub struct ConflictMarkers {
+pub(super) struct ConflictMarkers {
     pub span: Span,
     pub start: usize,
     pub sep: Option<usize>,
@@ -215,7 +215,7 @@ fn is_marker(line: &str, c: char) -> bool {
 
 /// The git conflicts left in a file (`<<<<<<<` … `=======` … `>>>>>>>` at
 /// line starts); none unless a `<<<<<<<` line is there.
-pub fn conflict_markers(text: &str) -> Vec<ConflictMarkers> {
+pub(super) fn conflict_markers(text: &str) -> Vec<ConflictMarkers> {
     let mut out: Vec<ConflictMarkers> = Vec::new();
     let mut open = false;
     let mut pos = 0;
@@ -246,7 +246,7 @@ pub fn conflict_markers(text: &str) -> Vec<ConflictMarkers> {
 
 /// How many TOML syntax errors of one file are reported; the rest are
 /// counted in one more diagnostic ("… and N more in this file").
-pub const SYNTAX_ERRORS_SHOWN: usize = 20;
+pub(super) const SYNTAX_ERRORS_SHOWN: usize = 20;
 
 pub(super) fn parse_file<'i>(
     cx: &mut FileCx<'_>,

@@ -18,7 +18,7 @@
 //! Objects are read through [`super::git::WorkspaceRepo`], which `history`
 //! shares; the work tree and the index are never read or written.
 
-pub use super::git::{CommitMeta, WorkspaceRepo};
+pub(crate) use super::git::WorkspaceRepo;
 use crate::model::{GitLog, RecordKey};
 use chrono::{Datelike, NaiveDate};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -28,7 +28,7 @@ use std::rc::Rc;
 
 /// What a walk cost: how much it found in the cache and how much it read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WalkStats {
+pub(crate) struct WalkStats {
     /// Commits reachable from HEAD.
     pub commits: usize,
     /// Of those, commits read from the object store (not in the cache).
@@ -41,7 +41,7 @@ pub struct WalkStats {
 /// that claim's revisions of the same date) a claims file's text holds, in
 /// file order. A text that is not valid TOML holds none; a claim without a
 /// string `id`, or a revision without a date, is left out.
-pub fn records_in(text: &str) -> Vec<RecordKey> {
+pub(crate) fn records_in(text: &str) -> Vec<RecordKey> {
     #[derive(serde::Deserialize)]
     struct File {
         #[serde(default)]
@@ -231,7 +231,8 @@ fn decode(bytes: &[u8]) -> Option<Cache> {
 
 /// Where the cache lives and whether to use it.
 #[derive(Debug, Clone, Default)]
-pub enum CacheAt {
+#[cfg_attr(not(test), allow(dead_code))] // File and None: for the tests
+pub(crate) enum CacheAt {
     /// `<git dir>/kzclaims/` (see the module's documentation).
     #[default]
     GitDir,
@@ -246,7 +247,7 @@ pub enum CacheAt {
 /// the cache. `Ok(None)` when there is nothing to tell: the workspace is in
 /// no git repository, HEAD has no commit yet, or the clone is shallow.
 /// A cache that cannot be written is no error (the next run reads again).
-pub fn read(root: &Path, cache_at: &CacheAt) -> Result<Option<(GitLog, WalkStats)>, String> {
+pub(crate) fn read(root: &Path, cache_at: &CacheAt) -> Result<Option<(GitLog, WalkStats)>, String> {
     let Some(mut wr) = WorkspaceRepo::open(root)? else {
         return Ok(None);
     };

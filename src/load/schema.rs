@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A calendar day: a TOML date (`2022-01-05`) or the same as a string.
-pub struct Date;
+pub(crate) struct Date;
 impl JsonSchema for Date {
     fn schema_name() -> Cow<'static, str> {
         "Date".into()
@@ -27,7 +27,7 @@ impl JsonSchema for Date {
 }
 
 /// Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged).
-pub struct Credibility;
+pub(crate) struct Credibility;
 impl JsonSchema for Credibility {
     fn schema_name() -> Cow<'static, str> {
         "Credibility".into()
@@ -44,7 +44,7 @@ impl JsonSchema for Credibility {
 }
 
 /// A rating of a claim against a scenario.
-pub struct Rating;
+pub(crate) struct Rating;
 impl JsonSchema for Rating {
     fn schema_name() -> Cow<'static, str> {
         "Rating".into()
@@ -59,7 +59,7 @@ impl JsonSchema for Rating {
 }
 
 /// A probability strictly inside (0, 1].
-pub struct Weight;
+pub(crate) struct Weight;
 impl JsonSchema for Weight {
     fn schema_name() -> Cow<'static, str> {
         "Weight".into()
@@ -70,7 +70,7 @@ impl JsonSchema for Weight {
 }
 
 /// A web or mail address.
-pub struct Url;
+pub(crate) struct Url;
 impl JsonSchema for Url {
     fn schema_name() -> Cow<'static, str> {
         "Url".into()
@@ -85,7 +85,7 @@ impl JsonSchema for Url {
 }
 
 /// A revision's citation: a full address, or "" to drop the earlier link.
-pub struct RevisionUrl;
+pub(crate) struct RevisionUrl;
 impl JsonSchema for RevisionUrl {
     fn schema_name() -> Cow<'static, str> {
         "RevisionUrl".into()
@@ -120,7 +120,7 @@ fn any_case(names: &[&str]) -> String {
 }
 
 /// An id: a slug, by the loader's rule ([`super::is_slug`]).
-pub struct Slug;
+pub(crate) struct Slug;
 impl JsonSchema for Slug {
     fn schema_name() -> Cow<'static, str> {
         "Slug".into()
@@ -137,7 +137,7 @@ impl JsonSchema for Slug {
 /// A value from a fixed list, in any case: `Relevance::NAMES` and the like.
 macro_rules! any_case_type {
     ($name:ident, $names:expr, $desc:expr) => {
-        pub struct $name;
+        pub(crate) struct $name;
         impl JsonSchema for $name {
             fn schema_name() -> Cow<'static, str> {
                 stringify!($name).into()
@@ -186,7 +186,7 @@ fn silence_at(level: crate::diag::codes::Level) -> Schema {
 }
 macro_rules! silence_type {
     ($name:ident, $level:ident) => {
-        pub struct $name;
+        pub(crate) struct $name;
         impl JsonSchema for $name {
             fn schema_name() -> Cow<'static, str> {
                 stringify!($name).into()
@@ -208,7 +208,7 @@ type Ratings = BTreeMap<String, Rating>;
 /// `kzclaims.toml`: what the workspace is about and how it is scored.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Config {
+pub(crate) struct Config {
     /// The memo's title.
     title: String,
     /// The question the scenarios answer.
@@ -233,7 +233,7 @@ pub struct Config {
 /// `[[assumption]]`: a key assumption.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Assumption {
+pub(crate) struct Assumption {
     /// The assumption, in a sentence.
     text: String,
     /// Ids of the scenarios that depend on it.
@@ -247,7 +247,7 @@ pub struct Assumption {
 /// `[scoring]`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Scoring {
+pub(crate) struct Scoring {
     /// "bayes" (default) or "ach".
     engine: Option<EngineName>,
     /// Override the likelihood of any rating.
@@ -262,7 +262,7 @@ pub struct Scoring {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 #[allow(non_snake_case)]
-pub struct Likelihood {
+pub(crate) struct Likelihood {
     CC: Option<Weight>,
     C: Option<Weight>,
     N: Option<Weight>,
@@ -278,7 +278,7 @@ pub struct Likelihood {
 /// `[memo]`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Memo {
+pub(crate) struct Memo {
     organization: Option<String>,
     author: Option<String>,
     /// Printed at the top and bottom of the memo (default UNCLASSIFIED).
@@ -290,7 +290,7 @@ pub struct Memo {
 /// `[resolution]`: how the question turned out, for calibration.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Resolution {
+pub(crate) struct Resolution {
     date: Date,
     /// The id of the scenario that proved true.
     scenario: String,
@@ -300,14 +300,14 @@ pub struct Resolution {
 /// A file under `scenarios/`: the competing explanations.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ScenariosFile {
+pub(crate) struct ScenariosFile {
     scenario: Option<Vec<Scenario>>,
 }
 
 /// `[[scenario]]`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Scenario {
+pub(crate) struct Scenario {
     id: Slug,
     title: String,
     summary: String,
@@ -326,7 +326,7 @@ pub struct Scenario {
 /// A proponent: a name, or a table with the day it took this position.
 #[derive(JsonSchema)]
 #[serde(untagged)]
-pub enum ProponentEntry {
+pub(crate) enum ProponentEntry {
     Always(String),
     Dated(Proponent),
 }
@@ -334,7 +334,7 @@ pub enum ProponentEntry {
 /// `{ name = "…", since = DATE }`: a proponent from `since` on.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Proponent {
+pub(crate) struct Proponent {
     name: String,
     /// From this day on (memos as of an earlier day do not name it).
     since: Option<Date>,
@@ -343,7 +343,7 @@ pub struct Proponent {
 /// `[[scenario.revision]]`: the scenario's wording from a date on.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ScenarioRevision {
+pub(crate) struct ScenarioRevision {
     date: Date,
     /// What changed and why.
     note: String,
@@ -356,7 +356,7 @@ pub struct ScenarioRevision {
 /// `[[scenario.indicator]]`: what would be observed if the scenario were true.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Indicator {
+pub(crate) struct Indicator {
     id: Slug,
     text: String,
     due: Option<Date>,
@@ -378,7 +378,7 @@ pub struct Indicator {
 /// `[[scenario.indicator.observation]]`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Observation {
+pub(crate) struct Observation {
     date: Date,
     observed: bool,
     /// false: the claims already carry the fact; it only resolves the indicator.
@@ -391,7 +391,7 @@ pub struct Observation {
 /// A file under `claims/`: sources and the claims that cite them.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ClaimsFile {
+pub(crate) struct ClaimsFile {
     source: Option<Vec<Source>>,
     claim: Option<Vec<Claim>>,
 }
@@ -399,7 +399,7 @@ pub struct ClaimsFile {
 /// `[[source]]`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Source {
+pub(crate) struct Source {
     id: Slug,
     name: String,
     /// A short label for sentences that name the source ("Cornell's analysis"); without it the memo shortens `name`.
@@ -421,7 +421,7 @@ pub struct Source {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 #[schemars(extend("anyOf" = [{ "required": ["ratings"] }, { "required": ["assessment"] }]))]
-pub struct Claim {
+pub(crate) struct Claim {
     id: Slug,
     /// When it happened or was reported; it counts from the later of this and its earliest source's `published`.
     date: Date,
@@ -448,7 +448,7 @@ pub struct Claim {
 
 #[derive(JsonSchema)]
 #[serde(untagged)]
-pub enum Rationale {
+pub(crate) enum Rationale {
     Text(String),
     PerScenario(BTreeMap<String, String>),
 }
@@ -456,7 +456,7 @@ pub enum Rationale {
 /// `[[claim.revision]]`: a later change, from its date on.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Revision {
+pub(crate) struct Revision {
     date: Date,
     /// What changed and why.
     note: String,
@@ -475,14 +475,14 @@ pub struct Revision {
 /// `[[claim.assessment]]`: one analyst's ratings.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct Assessment {
+pub(crate) struct Assessment {
     analyst: String,
     ratings: Ratings,
     note: Option<String>,
 }
 
 /// The three schemas: (file name, JSON text).
-pub fn schemas() -> Vec<(&'static str, String)> {
+pub(crate) fn schemas() -> Vec<(&'static str, String)> {
     let text = |s: Schema| {
         let mut t = serde_json::to_string_pretty(&s).expect("schemas serialise");
         t.push('\n');

@@ -7,17 +7,22 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-pub type Span = Range<usize>;
-pub type Val<'i> = Spanned<DeValue<'i>>;
+pub(super) type Span = Range<usize>;
+pub(super) type Val<'i> = Spanned<DeValue<'i>>;
 
 /// Collects diagnostics for one file.
-pub struct FileCx<'a> {
+pub(super) struct FileCx<'a> {
     pub rel: &'a str,
     pub diags: &'a mut Vec<Diagnostic>,
 }
 
 impl FileCx<'_> {
-    pub fn err(&mut self, code: Code, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
+    pub(super) fn err(
+        &mut self,
+        code: Code,
+        span: Span,
+        msg: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.diags
             .push(Diagnostic::error(code, msg).at(self.rel, span));
         self.diags.last_mut().expect("just pushed")
@@ -37,7 +42,7 @@ impl FileCx<'_> {
 }
 
 /// A table being read: reports unknown and missing keys.
-pub struct Tbl<'t, 'i> {
+pub(super) struct Tbl<'t, 'i> {
     pub t: &'t DeTable<'i>,
     /// Span used for "missing key" errors (the table header).
     pub span: Span,
@@ -46,7 +51,7 @@ pub struct Tbl<'t, 'i> {
 }
 
 impl<'t, 'i> Tbl<'t, 'i> {
-    pub fn new(t: &'t DeTable<'i>, span: Span, what: impl Into<String>) -> Self {
+    pub(super) fn new(t: &'t DeTable<'i>, span: Span, what: impl Into<String>) -> Self {
         Tbl {
             t,
             span,
@@ -55,7 +60,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
     }
 
     /// Report every key not in `allowed`, with a suggestion.
-    pub fn check_keys(&self, cx: &mut FileCx<'_>, allowed: &[&str]) {
+    pub(super) fn check_keys(&self, cx: &mut FileCx<'_>, allowed: &[&str]) {
         for (k, _) in self.t.iter() {
             let key = k.get_ref().as_ref();
             if !allowed.contains(&key) {
@@ -73,13 +78,13 @@ impl<'t, 'i> Tbl<'t, 'i> {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&'t Val<'i>> {
+    pub(super) fn get(&self, key: &str) -> Option<&'t Val<'i>> {
         self.t.get(key)
     }
 
     /// Report a missing key, unless a misspelt key already stands for it (the
     /// unknown-key error then says "did you mean").
-    pub fn missing(&self, cx: &mut FileCx<'_>, key: &str) {
+    pub(super) fn missing(&self, cx: &mut FileCx<'_>, key: &str) {
         let misspelt = self.t.iter().any(|(k, _)| {
             k.get_ref().as_ref() != key && did_you_mean(k.get_ref(), [key]).is_some()
         });
@@ -94,7 +99,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
         d.label = Some(format!("this table needs `{key}`"));
     }
 
-    pub fn opt_str(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(String, Span)> {
+    pub(super) fn opt_str(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(String, Span)> {
         let v = self.get(key)?;
         match v.get_ref() {
             DeValue::String(s) => Some((s.to_string(), v.span())),
@@ -105,7 +110,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
         }
     }
 
-    pub fn req_str(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(String, Span)> {
+    pub(super) fn req_str(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(String, Span)> {
         if self.get(key).is_none() {
             self.missing(cx, key);
             return None;
@@ -113,12 +118,12 @@ impl<'t, 'i> Tbl<'t, 'i> {
         self.opt_str(cx, key)
     }
 
-    pub fn opt_date(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(NaiveDate, Span)> {
+    pub(super) fn opt_date(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(NaiveDate, Span)> {
         let v = self.get(key)?;
         date_value(cx, &self.what, key, v).map(|d| (d, v.span()))
     }
 
-    pub fn req_date(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(NaiveDate, Span)> {
+    pub(super) fn req_date(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(NaiveDate, Span)> {
         if self.get(key).is_none() {
             self.missing(cx, key);
             return None;
@@ -126,7 +131,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
         self.opt_date(cx, key)
     }
 
-    pub fn opt_float(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(f64, Span)> {
+    pub(super) fn opt_float(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(f64, Span)> {
         let v = self.get(key)?;
         let n = number(v.get_ref());
         if n.is_none() {
@@ -135,7 +140,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
         n.map(|n| (n, v.span()))
     }
 
-    pub fn opt_bool(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(bool, Span)> {
+    pub(super) fn opt_bool(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(bool, Span)> {
         let v = self.get(key)?;
         match v.get_ref() {
             DeValue::Boolean(b) => Some((*b, v.span())),
@@ -146,7 +151,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
         }
     }
 
-    pub fn req_bool(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(bool, Span)> {
+    pub(super) fn req_bool(&self, cx: &mut FileCx<'_>, key: &str) -> Option<(bool, Span)> {
         if self.get(key).is_none() {
             self.missing(cx, key);
             return None;
@@ -156,7 +161,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
 
     /// An integer, or a string holding one (`2` or `"2"`).
     /// `help` is attached to the error when the value is not a whole number.
-    pub fn opt_int_or_str(
+    pub(super) fn opt_int_or_str(
         &self,
         cx: &mut FileCx<'_>,
         key: &str,
@@ -194,7 +199,11 @@ impl<'t, 'i> Tbl<'t, 'i> {
         n.map(|n| (n, v.span()))
     }
 
-    pub fn opt_str_list(&self, cx: &mut FileCx<'_>, key: &str) -> Option<Vec<(String, Span)>> {
+    pub(super) fn opt_str_list(
+        &self,
+        cx: &mut FileCx<'_>,
+        key: &str,
+    ) -> Option<Vec<(String, Span)>> {
         let v = self.get(key)?;
         let DeValue::Array(a) = v.get_ref() else {
             cx.type_error(&self.what, key, "a list of strings", v);
@@ -211,7 +220,12 @@ impl<'t, 'i> Tbl<'t, 'i> {
     }
 
     /// A sub-table (`[claim.ratings]` or an inline table), named `what` in messages.
-    pub fn opt_table(&self, cx: &mut FileCx<'_>, key: &str, what: &str) -> Option<Tbl<'t, 'i>> {
+    pub(super) fn opt_table(
+        &self,
+        cx: &mut FileCx<'_>,
+        key: &str,
+        what: &str,
+    ) -> Option<Tbl<'t, 'i>> {
         let v = self.get(key)?;
         match v.get_ref() {
             DeValue::Table(t) => Some(Tbl::new(t, v.span(), what)),
@@ -223,7 +237,12 @@ impl<'t, 'i> Tbl<'t, 'i> {
     }
 
     /// An array of tables (`[[scenario.indicator]]`); each with its header span.
-    pub fn array_of_tables(&self, cx: &mut FileCx<'_>, key: &str, what: &str) -> Vec<Tbl<'t, 'i>> {
+    pub(super) fn array_of_tables(
+        &self,
+        cx: &mut FileCx<'_>,
+        key: &str,
+        what: &str,
+    ) -> Vec<Tbl<'t, 'i>> {
         let Some(v) = self.get(key) else {
             return Vec::new();
         };
@@ -233,7 +252,7 @@ impl<'t, 'i> Tbl<'t, 'i> {
 
 /// The tables of an array of tables, reporting non-table items.
 /// A TOML float, or a decimal integer, as an f64.
-pub fn number(v: &DeValue<'_>) -> Option<f64> {
+pub(super) fn number(v: &DeValue<'_>) -> Option<f64> {
     match v {
         DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
         DeValue::Integer(i) if i.radix() == 10 => i
@@ -246,7 +265,7 @@ pub fn number(v: &DeValue<'_>) -> Option<f64> {
     }
 }
 
-pub fn tables_in<'t, 'i>(
+pub(super) fn tables_in<'t, 'i>(
     cx: &mut FileCx<'_>,
     v: &'t Val<'i>,
     key: &str,
@@ -281,7 +300,12 @@ pub fn tables_in<'t, 'i>(
 }
 
 /// Read a date written as a TOML date or as a `"YYYY-MM-DD"` string.
-pub fn date_value(cx: &mut FileCx<'_>, what: &str, key: &str, v: &Val<'_>) -> Option<NaiveDate> {
+pub(super) fn date_value(
+    cx: &mut FileCx<'_>,
+    what: &str,
+    key: &str,
+    v: &Val<'_>,
+) -> Option<NaiveDate> {
     match v.get_ref() {
         DeValue::Datetime(dt) => match (dt.date, dt.time) {
             (Some(d), None) => {

@@ -9,7 +9,7 @@ use lsp_types::{
 use std::collections::HashMap;
 
 /// The words a silence's reason starts as, for the analyst to replace.
-pub const REASON_PLACEHOLDER: &str = "REASON: why this warning does not apply here";
+pub(super) const REASON_PLACEHOLDER: &str = "REASON: why this warning does not apply here";
 
 fn action(
     store: &Store,
@@ -40,7 +40,7 @@ fn block_end(text: &str, b: &Block) -> usize {
     b.span.start + text[b.span.clone()].trim_end().len()
 }
 
-pub fn code_actions(
+pub(super) fn code_actions(
     store: &Store,
     rel: &str,
     range: Range,
@@ -199,7 +199,7 @@ fn silence_actions(
 
 /// The whole document as `kzclaims fmt` writes it (nothing when it does not
 /// parse, or is already formatted).
-pub fn format(store: &Store, rel: &str) -> Option<Vec<TextEdit>> {
+pub(super) fn format(store: &Store, rel: &str) -> Option<Vec<TextEdit>> {
     let doc = store.docs.get(rel)?;
     let formatted = crate::load::fmt::format(rel, &doc.text)?;
     if formatted == doc.text {

@@ -38,7 +38,7 @@ fn value(c: &Cursor, s: &str) -> String {
     }
 }
 
-pub fn complete(store: &Store, rel: &str, offset: usize) -> Vec<CompletionItem> {
+pub(super) fn complete(store: &Store, rel: &str, offset: usize) -> Vec<CompletionItem> {
     let Some(doc) = store.docs.get(rel) else {
         return Vec::new();
     };

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// The diagnostics to publish: for every file that has some now or had some
 /// at the last publication (to clear them), its URI, diagnostics and the
 /// open document's version.
-pub fn publish(store: &mut Store) -> Vec<(Uri, Vec<lsp_types::Diagnostic>, Option<i32>)> {
+pub(super) fn publish(store: &mut Store) -> Vec<(Uri, Vec<lsp_types::Diagnostic>, Option<i32>)> {
     let mut by_file: BTreeMap<String, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
     for d in &store.analysis.diagnostics {
         // A diagnostic about no file in particular (a folder, a memo

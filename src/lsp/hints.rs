@@ -12,7 +12,7 @@ use lsp_types::{InlayHint, InlayHintKind, InlayHintLabel, Range};
 
 /// Per scenario (workspace order): the probability with the claim, and its
 /// effect p − p'. `None` when the claim is not in force as of the date.
-pub fn effects(store: &Store, claim: usize) -> Option<(Vec<f64>, Vec<f64>)> {
+pub(super) fn effects(store: &Store, claim: usize) -> Option<(Vec<f64>, Vec<f64>)> {
     let ws = store.analysis.ws.as_ref()?;
     let a = store.analysis.assessment.as_ref()?;
     let totals = store.analysis.totals.as_ref()?;
@@ -32,7 +32,7 @@ pub fn effects(store: &Store, claim: usize) -> Option<(Vec<f64>, Vec<f64>)> {
 }
 
 /// `elite-coup +0.12`: the scenario the claim moves most, and by how much.
-pub fn largest(store: &Store, claim: usize) -> Option<String> {
+pub(super) fn largest(store: &Store, claim: usize) -> Option<String> {
     let ws = store.analysis.ws.as_ref()?;
     let (_, eff) = effects(store, claim)?;
     let (j, e) = eff
@@ -42,7 +42,7 @@ pub fn largest(store: &Store, claim: usize) -> Option<String> {
     Some(format!("{} {e:+.2}", ws.scenarios[j].id))
 }
 
-pub fn inlay_hints(store: &Store, rel: &str, range: Range) -> Vec<InlayHint> {
+pub(super) fn inlay_hints(store: &Store, rel: &str, range: Range) -> Vec<InlayHint> {
     let Some(doc) = store.docs.get(rel) else {
         return Vec::new();
     };

@@ -6,7 +6,7 @@ use super::syntax::Kind;
 use crate::model::Rating;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
-pub fn hover(store: &Store, rel: &str, offset: usize) -> Option<Hover> {
+pub(super) fn hover(store: &Store, rel: &str, offset: usize) -> Option<Hover> {
     let doc = store.docs.get(rel)?;
     let t = doc.syntax(rel).token_at(offset)?;
     let text = match t.kind {

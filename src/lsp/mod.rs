@@ -13,11 +13,11 @@ mod diagnostics;
 mod hints;
 mod hover;
 mod navigate;
-pub mod position;
+pub(crate) mod position;
 mod schema_docs;
-pub mod store;
-pub mod syntax;
-pub mod uri;
+pub(crate) mod store;
+pub(crate) mod syntax;
+pub(crate) mod uri;
 
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::*;
@@ -26,7 +26,7 @@ use store::Store;
 
 /// Settings from the client's `initializationOptions`.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Inlay hints after each claim's id (`{"inlayHints": false}` turns them off).
     pub inlay_hints: bool,
 }
@@ -42,7 +42,7 @@ struct Server {
 
 /// Run the server on stdin/stdout until the client says `exit`.
 /// `workspace`: the root to use when the client names no folder (`--workspace`).
-pub fn run(workspace: Option<std::path::PathBuf>) -> Result<(), String> {
+pub(crate) fn run(workspace: Option<std::path::PathBuf>) -> Result<(), String> {
     let (conn, io) = Connection::stdio();
     serve(conn, workspace)?;
     io.join().map_err(|e| e.to_string())
@@ -80,7 +80,7 @@ fn capabilities() -> ServerCapabilities {
 }
 
 /// Serve one connection: the handshake, then messages until `exit`.
-pub fn serve(conn: Connection, workspace: Option<std::path::PathBuf>) -> Result<(), String> {
+pub(crate) fn serve(conn: Connection, workspace: Option<std::path::PathBuf>) -> Result<(), String> {
     let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
     let init: InitializeParams =
         serde_json::from_value(params).map_err(|e| format!("bad initialize: {e}"))?;

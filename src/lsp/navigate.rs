@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 /// The places where `id` is defined as a scenario, source or claim of the
 /// loaded workspace: the id's text inside its record.
-pub fn definitions_of(store: &Store, id: &str) -> Vec<Location> {
+pub(super) fn definitions_of(store: &Store, id: &str) -> Vec<Location> {
     let Some(ws) = store.analysis.ws.as_ref() else {
         return Vec::new();
     };
@@ -70,7 +70,7 @@ fn same<'s>(store: &'s Store, t: &Token) -> Vec<(&'s str, &'s Token)> {
     out
 }
 
-pub fn definition(store: &Store, rel: &str, offset: usize) -> Option<Vec<Location>> {
+pub(super) fn definition(store: &Store, rel: &str, offset: usize) -> Option<Vec<Location>> {
     let t = token(store, rel, offset)?;
     let locs: Vec<Location> = match t.kind {
         Kind::Scenario | Kind::Source | Kind::Claim => {
@@ -102,7 +102,12 @@ pub fn definition(store: &Store, rel: &str, offset: usize) -> Option<Vec<Locatio
     (!locs.is_empty()).then_some(locs)
 }
 
-pub fn references(store: &Store, rel: &str, offset: usize, declaration: bool) -> Vec<Location> {
+pub(super) fn references(
+    store: &Store,
+    rel: &str,
+    offset: usize,
+    declaration: bool,
+) -> Vec<Location> {
     let Some(t) = token(store, rel, offset) else {
         return Vec::new();
     };
@@ -127,7 +132,7 @@ fn symbol_kind(k: Kind) -> SymbolKind {
 }
 
 /// The ids defined in one file (`only`), or in every file matching `query`.
-pub fn symbols(store: &Store, only: Option<&str>, query: &str) -> Vec<SymbolInformation> {
+pub(super) fn symbols(store: &Store, only: Option<&str>, query: &str) -> Vec<SymbolInformation> {
     let q = query.to_lowercase();
     let mut out = Vec::new();
     for (rel, d) in &store.docs {
@@ -161,7 +166,7 @@ pub fn symbols(store: &Store, only: Option<&str>, query: &str) -> Vec<SymbolInfo
     out
 }
 
-pub fn prepare_rename(store: &Store, rel: &str, offset: usize) -> Option<Range> {
+pub(super) fn prepare_rename(store: &Store, rel: &str, offset: usize) -> Option<Range> {
     let t = token(store, rel, offset)?;
     matches!(t.kind, Kind::Scenario | Kind::Source | Kind::Claim)
         .then(|| super::location(store, rel, t.span.clone()))
@@ -171,7 +176,7 @@ pub fn prepare_rename(store: &Store, rel: &str, offset: usize) -> Option<Range> 
 
 /// Rename a scenario, source or claim id everywhere: one edit per place,
 /// each replacing the id's text only (quotes, layout and comments stay).
-pub fn rename(
+pub(super) fn rename(
     store: &Store,
     rel: &str,
     offset: usize,

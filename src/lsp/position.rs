@@ -7,12 +7,12 @@ use lsp_types::{Position, Range};
 /// Where each line of a text starts, to turn offsets into positions without
 /// rescanning the text.
 #[derive(Debug, Clone, Default)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(
             text.bytes()
@@ -25,7 +25,7 @@ impl LineIndex {
 
     /// The position of byte `offset` (clamped to the text, and back to the
     /// start of a character cut in the middle).
-    pub fn position(&self, text: &str, offset: usize) -> Position {
+    pub(crate) fn position(&self, text: &str, offset: usize) -> Position {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
@@ -38,7 +38,7 @@ impl LineIndex {
 
     /// The byte offset of `pos` (a column past the end of its line is the
     /// end of the line; a line past the end is the end of the text).
-    pub fn offset(&self, text: &str, pos: Position) -> usize {
+    pub(crate) fn offset(&self, text: &str, pos: Position) -> usize {
         let Some(&start) = self.starts.get(pos.line as usize) else {
             return text.len();
         };
@@ -56,7 +56,7 @@ impl LineIndex {
         end
     }
 
-    pub fn range(&self, text: &str, span: std::ops::Range<usize>) -> Range {
+    pub(crate) fn range(&self, text: &str, span: std::ops::Range<usize>) -> Range {
         Range::new(
             self.position(text, span.start),
             self.position(text, span.end),

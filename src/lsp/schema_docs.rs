@@ -56,7 +56,7 @@ fn description(root: &Value, node: &Value) -> String {
 
 /// The keys of the table at `path` in the file `rel`, each with its
 /// description and whether it is required.
-pub fn keys(rel: &str, path: &[String]) -> Vec<(String, String, bool)> {
+pub(super) fn keys(rel: &str, path: &[String]) -> Vec<(String, String, bool)> {
     let name = if rel == crate::load::CONFIG_FILE {
         "kzclaims.schema.json"
     } else if rel.starts_with("scenarios/") {

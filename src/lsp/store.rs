@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// One workspace file.
-pub struct Doc {
+pub(crate) struct Doc {
     pub text: String,
     /// Open in the editor (its text is the editor's, not the disk's).
     pub open: bool,
@@ -27,7 +27,7 @@ pub struct Doc {
 }
 
 impl Doc {
-    pub fn new(text: String, open: bool, version: Option<i32>) -> Self {
+    pub(crate) fn new(text: String, open: bool, version: Option<i32>) -> Self {
         Doc {
             lines: LineIndex::new(&text),
             text,
@@ -38,21 +38,21 @@ impl Doc {
         }
     }
 
-    pub fn set_text(&mut self, text: String) {
+    pub(crate) fn set_text(&mut self, text: String) {
         self.lines = LineIndex::new(&text);
         self.text = text;
         self.syntax = OnceCell::new();
     }
 
     /// The file's ids and records (indexed on first use after each change).
-    pub fn syntax(&self, rel: &str) -> &Syntax {
+    pub(crate) fn syntax(&self, rel: &str) -> &Syntax {
         self.syntax.get_or_init(|| syntax::index(rel, &self.text))
     }
 }
 
 /// The analysis of the workspace as it stands.
 #[derive(Default)]
-pub struct Analysis {
+pub(crate) struct Analysis {
     /// The workspace as loaded (texts let go: the documents hold them).
     /// While a document is broken, the workspace loaded with its last good
     /// text; `None` when no version loads.
@@ -68,7 +68,7 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub struct Store {
+pub(crate) struct Store {
     pub root: PathBuf,
     /// Every workspace file by path relative to the root.
     pub docs: BTreeMap<String, Doc>,
@@ -81,7 +81,7 @@ pub struct Store {
 
 impl Store {
     /// Read the workspace's files at `root`.
-    pub fn open(root: &Path) -> Store {
+    pub(crate) fn open(root: &Path) -> Store {
         let mut docs = BTreeMap::new();
         let files = match load::read_files(root) {
             Ok(f) => f,
@@ -102,7 +102,7 @@ impl Store {
 
     /// The path relative to the root of a file in the workspace (one the
     /// loader would read), or `None`.
-    pub fn rel(&self, path: &Path) -> Option<String> {
+    pub(crate) fn rel(&self, path: &Path) -> Option<String> {
         let rel = path.strip_prefix(&self.root).ok()?;
         let rel: Vec<&str> = rel.iter().map(|c| c.to_str()).collect::<Option<_>>()?;
         let rel = rel.join("/");
@@ -114,7 +114,7 @@ impl Store {
     }
 
     /// Re-read a closed file from disk (gone: forgotten).
-    pub fn reload_from_disk(&mut self, rel: &str) {
+    pub(crate) fn reload_from_disk(&mut self, rel: &str) {
         if self.docs.get(rel).is_some_and(|d| d.open) {
             return;
         }
@@ -222,7 +222,7 @@ impl Store {
     }
 
     /// Load and check the workspace as the documents stand.
-    pub fn analyse(&mut self) {
+    pub(crate) fn analyse(&mut self) {
         let t0 = std::time::Instant::now();
         let mut lap = Lap::new();
         let none = Default::default();

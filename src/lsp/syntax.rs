@@ -9,7 +9,7 @@ use toml_edit::{Item, Key, TableLike, Value};
 
 /// What an id names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub(crate) enum Kind {
     Scenario,
     Source,
     Claim,
@@ -22,7 +22,7 @@ pub enum Kind {
 
 /// An id in a file: defined there (`id = "…"`) or cited.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     /// The id's bytes, without quotes.
     pub span: Range<usize>,
     pub kind: Kind,
@@ -32,7 +32,7 @@ pub struct Token {
 
 /// A top-level record: from its header to the next record's header.
 #[derive(Debug, Clone, Default)]
-pub struct Block {
+pub(crate) struct Block {
     pub kind: Option<Kind>,
     pub id: String,
     pub span: Range<usize>,
@@ -50,7 +50,7 @@ pub struct Block {
 
 /// A date written as a string (`date = "2022-01-05"`), which could be a TOML date.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringDate {
+pub(crate) struct StringDate {
     /// With the quotes.
     pub span: Range<usize>,
     pub date: String,
@@ -58,7 +58,8 @@ pub struct StringDate {
 
 /// One file's ids and records.
 #[derive(Debug, Clone, Default)]
-pub struct Syntax {
+pub(crate) struct Syntax {
+    #[cfg_attr(not(test), allow(dead_code))] // read by the tests
     pub parsed: bool,
     pub tokens: Vec<Token>,
     pub blocks: Vec<Block>,
@@ -66,12 +67,12 @@ pub struct Syntax {
 }
 
 impl Syntax {
-    pub fn token_at(&self, offset: usize) -> Option<&Token> {
+    pub(crate) fn token_at(&self, offset: usize) -> Option<&Token> {
         self.tokens
             .iter()
             .find(|t| t.span.start <= offset && offset <= t.span.end)
     }
-    pub fn block_at(&self, offset: usize) -> Option<&Block> {
+    pub(crate) fn block_at(&self, offset: usize) -> Option<&Block> {
         self.blocks
             .iter()
             .find(|b| b.span.start <= offset && offset < b.span.end.max(b.span.start + 1))
@@ -240,7 +241,7 @@ fn aot<'a>(t: &'a toml_edit::Table, key: &str) -> Vec<&'a toml_edit::Table> {
 
 /// Index one file (`rel` says which kind it is). A file that does not parse
 /// gives an empty index with `parsed = false`.
-pub fn index(rel: &str, text: &str) -> Syntax {
+pub(crate) fn index(rel: &str, text: &str) -> Syntax {
     let Ok(doc) = toml_edit::Document::parse(text) else {
         return Syntax::default();
     };
@@ -296,7 +297,7 @@ pub fn index(rel: &str, text: &str) -> Syntax {
 
 /// Where the cursor is, for completion.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
+pub(crate) struct Cursor {
     /// The header path of the table it is in: `["claim", "ratings"]` under
     /// `[claim.ratings]`, extended by the key of an inline table or array the
     /// cursor is inside (`ratings = { |`).
@@ -316,7 +317,7 @@ fn is_word(c: char) -> bool {
 }
 
 /// The context at byte `offset` of `text`.
-pub fn cursor(text: &str, offset: usize) -> Cursor {
+pub(crate) fn cursor(text: &str, offset: usize) -> Cursor {
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..offset];

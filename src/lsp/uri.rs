@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// The path of a `file://` URI, or `None` for any other scheme.
-pub fn to_path(uri: &Uri) -> Option<PathBuf> {
+pub(crate) fn to_path(uri: &Uri) -> Option<PathBuf> {
     let s = uri.as_str();
     let rest = s.strip_prefix("file://")?;
     // An authority (`file://host/…`) other than localhost is not local.
@@ -31,7 +31,7 @@ pub fn to_path(uri: &Uri) -> Option<PathBuf> {
 }
 
 /// The `file://` URI of an absolute path.
-pub fn from_path(path: &Path) -> Uri {
+pub(crate) fn from_path(path: &Path) -> Uri {
     let mut s = String::from("file://");
     for &b in path.to_string_lossy().as_bytes() {
         if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {

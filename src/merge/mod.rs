@@ -17,22 +17,22 @@
 //! whole table, so the result parses once each conflict is resolved to either
 //! side (a property test in tests below checks it on generated edits).
 
-pub mod tree;
+pub(crate) mod tree;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use tree::{Leaf, Node, TableKey};
 
 /// The opening conflict marker line's start, as git writes it.
-pub const MARKER_OURS: &str = "<<<<<<< ours";
+pub(crate) const MARKER_OURS: &str = "<<<<<<< ours";
 /// The separator line.
-pub const MARKER_SEP: &str = "=======";
+pub(crate) const MARKER_SEP: &str = "=======";
 /// The closing marker line's start.
-pub const MARKER_THEIRS: &str = ">>>>>>> theirs";
+pub(crate) const MARKER_THEIRS: &str = ">>>>>>> theirs";
 
 /// A merged file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Merged {
+pub(crate) struct Merged {
     pub text: String,
     /// One line per conflict: where it is (`claim `x`, key `statement``).
     pub conflicts: Vec<String>,
@@ -40,7 +40,7 @@ pub struct Merged {
 
 /// One side that is not TOML: which side and the parser's message.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Unparsable {
+pub(crate) struct Unparsable {
     pub side: &'static str,
     pub message: String,
 }
@@ -49,7 +49,7 @@ pub struct Unparsable {
 /// path in the workspace (`claims/a.toml`, `scenarios/x.toml`,
 /// `kzclaims.toml`), which tells `fmt` which kind of file it is. An empty
 /// base is a file both sides added.
-pub fn merge(base: &str, ours: &str, theirs: &str, rel: &str) -> Result<Merged, Unparsable> {
+pub(crate) fn merge(base: &str, ours: &str, theirs: &str, rel: &str) -> Result<Merged, Unparsable> {
     for (side, text) in [("base", base), ("ours", ours), ("theirs", theirs)] {
         if let Err(e) = text.parse::<toml_edit::DocumentMut>() {
             let message = e.to_string();
@@ -146,7 +146,7 @@ impl Out {
 /// The kind of workspace file at a repository path (git's %P), as `fmt`
 /// names it: `kzclaims.toml`, `scenarios/NAME` or `claims/NAME`. The
 /// workspace may sit in a sub-folder of the repository.
-pub fn workspace_rel(path: &str) -> String {
+pub(crate) fn workspace_rel(path: &str) -> String {
     let p = std::path::Path::new(path);
     let name = p
         .file_name()
@@ -406,7 +406,7 @@ impl Textual for Node<'_> {
 /// Each conflict resolved to one side: `ours` keeps what is between
 /// `<<<<<<<` and `=======`, else what is between `=======` and `>>>>>>>`.
 /// For tests and for reading a merged file.
-pub fn resolve(text: &str, ours: bool) -> String {
+pub(crate) fn resolve(text: &str, ours: bool) -> String {
     let mut out = String::new();
     let mut state = 0; // 0 outside, 1 ours, 2 theirs
     for line in text.split_inclusive('\n') {

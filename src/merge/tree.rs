@@ -12,7 +12,7 @@
 
 /// What identifies a table among its siblings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TableKey {
+pub(crate) struct TableKey {
     /// The header's path below the parent table, joined with `.`.
     pub path: String,
     /// `[[…]]` (an element of an array of tables) rather than `[…]`.
@@ -29,7 +29,7 @@ pub struct TableKey {
 /// A key/value entry: its dotted key (with its position among same-keyed
 /// siblings, 0 unless a side repeats a key) and its text.
 #[derive(Debug, Clone)]
-pub struct Leaf<'a> {
+pub(crate) struct Leaf<'a> {
     pub key: (String, usize),
     pub text: &'a str,
 }
@@ -37,7 +37,7 @@ pub struct Leaf<'a> {
 /// A table (or the file's root): its header text, its key/value entries, then
 /// its sub-tables, in the file's order.
 #[derive(Debug, Clone)]
-pub struct Node<'a> {
+pub(crate) struct Node<'a> {
     pub key: TableKey,
     /// Comments and blank lines above the header, and the header line. For
     /// the root: the file's head.
@@ -52,7 +52,7 @@ pub struct Node<'a> {
 
 impl Node<'_> {
     /// The node's text, as in the file.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut s = String::from(self.head);
         for l in &self.leaves {
             s.push_str(l.text);
@@ -73,7 +73,7 @@ enum Kind {
 }
 
 /// Cut `text` (valid TOML) into its tree of pieces.
-pub fn build(text: &str) -> Node<'_> {
+pub(crate) fn build(text: &str) -> Node<'_> {
     let entries = lex(text);
     let mut root = Node {
         key: TableKey {

@@ -43,17 +43,17 @@ fn escaped(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
 }
 
 /// Text for one terminal table cell: every control character escaped.
-pub fn terminal(s: &str) -> Cow<'_, str> {
+pub(crate) fn terminal(s: &str) -> Cow<'_, str> {
     escaped(s, |_| false)
 }
 
 /// Lines of terminal output: control characters escaped, newlines kept.
-pub fn terminal_lines(s: &str) -> Cow<'_, str> {
+pub(crate) fn terminal_lines(s: &str) -> Cow<'_, str> {
     escaped(s, |c| c == '\n')
 }
 
 /// Record text as one Markdown table cell.
-pub fn md_cell(s: &str) -> String {
+pub(crate) fn md_cell(s: &str) -> String {
     let inert = md_inert(s);
     let mut out = String::with_capacity(inert.len() + 4);
     let mut chars = inert.chars().peekable();
@@ -76,7 +76,7 @@ fn xml_char(c: char) -> bool {
 
 /// Text that XML 1.0 can hold: disallowed characters replaced by U+FFFD.
 /// (`<`, `&` and quotes are the XML writer's to escape.)
-pub fn xml_text(s: &str) -> Cow<'_, str> {
+pub(crate) fn xml_text(s: &str) -> Cow<'_, str> {
     if s.chars().all(xml_char) {
         return Cow::Borrowed(s);
     }
@@ -89,7 +89,7 @@ pub fn xml_text(s: &str) -> Cow<'_, str> {
 
 /// Text or an attribute value in HTML (or XML): `&`, `<`, `>`, `"` and `'`
 /// as entities.
-pub fn html(s: &str) -> String {
+pub(crate) fn html(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -105,7 +105,7 @@ pub fn html(s: &str) -> String {
 }
 
 /// Text in an SVG (XML) document: [`xml_text`], then [`html`].
-pub fn svg(s: &str) -> String {
+pub(crate) fn svg(s: &str) -> String {
     html(&xml_text(s))
 }
 
@@ -116,7 +116,7 @@ pub fn svg(s: &str) -> String {
 /// end too, since the template's own text follows it (`{{ name }}: …` with a
 /// name `[x]` would make `[x]: …`). What a reader sees is unchanged once
 /// rendered.
-pub fn md_inert(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn md_inert(s: &str) -> std::borrow::Cow<'_, str> {
     let b = s.as_bytes();
     let needs = b.windows(2).any(|w| {
         (w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
@@ -159,7 +159,7 @@ fn starts_formula(c: char) -> bool {
 /// that [`restore_cell`] gives back exactly what was written
 /// (docs/interop.md, "Formulas in CSV cells"). Used by every CSV the program
 /// writes (`export`, `timeline`).
-pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.trim_start_matches('\'').chars().next() {
         Some(c) if starts_formula(c) => format!("'{cell}").into(),
         _ => cell.into(),
@@ -168,7 +168,7 @@ pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// The cell [`neutralise_cell`] was given: one leading apostrophe taken off
 /// a cell whose apostrophes are followed by a formula character.
-pub fn restore_cell(cell: &str) -> &str {
+pub(crate) fn restore_cell(cell: &str) -> &str {
     match cell.trim_start_matches('\'').chars().next() {
         Some(c) if starts_formula(c) && cell.starts_with('\'') => &cell[1..],
         _ => cell,

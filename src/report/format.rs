@@ -3,10 +3,10 @@
 //! fixed decimals. A leaf module: it imports nothing else from `report`, so
 //! any view or the memo may use it. Escaping is [`crate::report::escape`].
 
-pub use crate::engine::words::percent;
+pub(crate) use crate::engine::words::percent;
 
 /// A number for the table; −∞ (a probability of 0 on what happened) spelt out.
-pub fn num(x: f64, decimals: usize) -> String {
+pub(crate) fn num(x: f64, decimals: usize) -> String {
     if x == f64::NEG_INFINITY {
         "-inf".into()
     } else {

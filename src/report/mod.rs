@@ -1,18 +1,18 @@
 //! Turns results into what people read (presentation only: every figure is
 //! computed in `engine`). Split by what it makes:
 //! - [`memo`]: the memo (context, rendering, Word, matrix, chart);
-//! - [`views`]: one view per command (score, collect, sensitivity,
+//! - `views`: one view per command (score, collect, sensitivity,
 //!   calibration, history, timeline, diagnostics);
 //! - [`diff`]: `kzclaims diff` in every format, and the memo redline;
 //! - shared leaves used by all of them: [`format`] (percent, numbers),
-//!   [`escape`] (HTML, Markdown, terminal, XML) and [`table`] (text tables).
+//!   `escape` (HTML, Markdown, terminal, XML) and `table` (text tables).
 
 pub mod diff;
-pub mod escape;
-pub mod format;
+pub(crate) mod escape;
+pub(crate) mod format;
 pub mod memo;
-pub mod table;
-pub mod views;
+pub(crate) mod table;
+pub(crate) mod views;
 
 use memo::{context, render};
 

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 /// A table line: cells, or a rule of dashes under each column.
-pub enum Line {
+pub(crate) enum Line {
     Cells(Vec<String>),
     Rule,
 }
@@ -14,7 +14,7 @@ pub enum Line {
 /// with `indent`.
 /// Cells are record text: control characters in them are shown escaped
 /// ([`crate::report::escape::terminal`]), never sent to the terminal.
-pub fn render(lines: &[Line], left: impl Fn(usize) -> bool, indent: &str) -> String {
+pub(crate) fn render(lines: &[Line], left: impl Fn(usize) -> bool, indent: &str) -> String {
     use crate::report::escape::terminal;
     let ncol = lines
         .iter()
@@ -55,7 +55,7 @@ pub fn render(lines: &[Line], left: impl Fn(usize) -> bool, indent: &str) -> Str
 }
 
 /// Rows with a rule under the first (the header).
-pub fn with_header(rows: Vec<Vec<String>>) -> Vec<Line> {
+pub(crate) fn with_header(rows: Vec<Vec<String>>) -> Vec<Line> {
     let mut lines = Vec::with_capacity(rows.len() + 1);
     for (k, r) in rows.into_iter().enumerate() {
         lines.push(Line::Cells(r));

@@ -12,7 +12,7 @@ use std::net::{IpAddr, SocketAddr};
 
 /// The hosts a request may name.
 #[derive(Debug, Clone)]
-pub struct Allowed {
+pub(super) struct Allowed {
     port: u16,
     /// Host names and addresses (IPv6 in brackets), lower case.
     names: Vec<String>,
@@ -31,7 +31,7 @@ fn host_form(ip: IpAddr) -> String {
 
 impl Allowed {
     /// For a server listening on `addr`.
-    pub fn new(addr: SocketAddr) -> Self {
+    pub(super) fn new(addr: SocketAddr) -> Self {
         let ip = addr.ip();
         let mut extra = Vec::new();
         if ip.is_unspecified() {
@@ -50,7 +50,7 @@ impl Allowed {
 
     /// Loopback names, the bound address unless a wildcard, and `extra`
     /// addresses (the interfaces').
-    pub fn with(port: u16, bound: IpAddr, extra: &[IpAddr]) -> Self {
+    pub(super) fn with(port: u16, bound: IpAddr, extra: &[IpAddr]) -> Self {
         let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
             .map(String::from)
             .to_vec();
@@ -64,7 +64,7 @@ impl Allowed {
     }
 
     /// Whether a Host header (lower case) names this server.
-    pub fn permits(&self, host: &str) -> bool {
+    pub(super) fn permits(&self, host: &str) -> bool {
         let (name, port) = match host.rsplit_once(':') {
             // `[::1]` alone has colons inside brackets only.
             Some((n, p)) if !p.contains(']') => (n, p.parse::<u16>().ok()),

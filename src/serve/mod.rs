@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The script every served page loads: live reload, and sorting the matrix.
-pub const LIVE_JS: &str = concat!(
+pub(crate) const LIVE_JS: &str = concat!(
     include_str!("live.js"),
     include_str!("../report/memo/sort.js")
 );
@@ -38,25 +38,25 @@ pub const LIVE_JS: &str = concat!(
 /// Content-Security-Policy of every response. Styles are inline in the memo
 /// template ('unsafe-inline' for style only: no script can run from it);
 /// the one script is served from here ('self').
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Threads that answer requests (a page renders in well under a second).
-pub const WORKERS: usize = 8;
+pub(crate) const WORKERS: usize = 8;
 /// Accepted connections waiting for a worker; past this a connection is
 /// answered 503 by the accepting thread and closed.
-pub const QUEUE: usize = 64;
+pub(crate) const QUEUE: usize = 64;
 /// Open live-reload streams (one per open page); past this, 503.
-pub const MAX_STREAMS: usize = 256;
+pub(crate) const MAX_STREAMS: usize = 256;
 /// How long a request's head may take to arrive, counted from the accept
 /// (time spent waiting in the queue counts too).
-pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long writing a response may block.
-pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest request head read (request line and headers).
 const MAX_HEAD: usize = 16 * 1024;
 
 /// What the server needs to know.
-pub struct Options {
+pub(crate) struct Options {
     pub root: PathBuf,
     pub addr: SocketAddr,
     /// Open the page in the default browser once listening (at the port
@@ -68,7 +68,7 @@ pub struct Options {
 /// every reload is written to all of them; one that cannot take it (closed,
 /// or not reading) is dropped.
 #[derive(Default, Clone)]
-pub struct Clients(Arc<Mutex<Vec<TcpStream>>>);
+pub(crate) struct Clients(Arc<Mutex<Vec<TcpStream>>>);
 
 impl Clients {
     /// Keep a stream whose headers were sent; false when [`MAX_STREAMS`] are
@@ -94,18 +94,13 @@ impl Clients {
     }
 
     /// Tell every open page to reload; forget the ones that went away.
-    pub fn broadcast(&self, version: u64) {
+    pub(crate) fn broadcast(&self, version: u64) {
         self.send(&format!("event: reload\ndata: {version}\n\n"));
     }
 
     /// How many streams are open.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    /// Whether no stream is open.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Close every stream.
@@ -381,7 +376,7 @@ fn local_url(addr: SocketAddr) -> String {
 }
 
 /// Run until Ctrl-C (or `stop` is set). Prints the address on stdout first.
-pub fn run(opts: Options, stop: Arc<AtomicBool>) -> Result<(), String> {
+pub(crate) fn run(opts: Options, stop: Arc<AtomicBool>) -> Result<(), String> {
     let listener = TcpListener::bind(opts.addr).map_err(|e| {
         format!(
             "cannot listen on {}: {e} (is the port taken? try --port 0 for a free one)",

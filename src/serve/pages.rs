@@ -12,10 +12,10 @@ use crate::report::memo::{chart, context, render};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-pub type Query = BTreeMap<String, String>;
+pub(super) type Query = BTreeMap<String, String>;
 
 /// `a=1&b=x%20y` → {a: 1, b: "x y"} (values percent-decoded, `+` as space).
-pub fn query(q: &str) -> Query {
+pub(super) fn query(q: &str) -> Query {
     let decode = |s: &str| {
         let b = s.as_bytes();
         let mut out = Vec::with_capacity(b.len());
@@ -163,7 +163,7 @@ fn template_error_page(e: render::TemplateError) -> String {
 }
 
 /// (status, HTML) of a page.
-pub fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
+pub(super) fn page(state: &State, path: &str, q: &Query) -> (u16, String) {
     let (_, loaded) = state.current();
     let ws = match &*loaded {
         Loaded::Ok(ws) => ws,

@@ -16,20 +16,20 @@ use std::time::Duration;
 const QUIET: Duration = Duration::from_millis(200);
 
 /// The workspace, or why it does not load.
-pub enum Loaded {
+pub(super) enum Loaded {
     Ok(Box<Workspace>),
     Invalid(Vec<Diagnostic>, Vec<SourceFile>),
     Unreadable(String),
 }
 
-pub struct Snapshot {
+pub(super) struct Snapshot {
     /// Bumped on every reload.
     pub version: u64,
     pub loaded: Arc<Loaded>,
 }
 
 #[derive(Clone)]
-pub struct State {
+pub(super) struct State {
     root: PathBuf,
     inner: Arc<Mutex<Snapshot>>,
 }
@@ -43,7 +43,7 @@ fn read(root: &Path) -> Loaded {
 }
 
 impl State {
-    pub fn load(root: &Path) -> State {
+    pub(super) fn load(root: &Path) -> State {
         State {
             root: root.to_path_buf(),
             inner: Arc::new(Mutex::new(Snapshot {
@@ -55,12 +55,12 @@ impl State {
 
     /// The workspace as last loaded (shared, so a page renders without
     /// holding the lock).
-    pub fn current(&self) -> (u64, Arc<Loaded>) {
+    pub(super) fn current(&self) -> (u64, Arc<Loaded>) {
         let s = self.inner.lock().expect("not poisoned");
         (s.version, s.loaded.clone())
     }
 
-    pub fn root(&self) -> &Path {
+    pub(super) fn root(&self) -> &Path {
         &self.root
     }
 
@@ -72,7 +72,7 @@ impl State {
         s.version
     }
 
-    pub fn title(&self) -> String {
+    pub(super) fn title(&self) -> String {
         match &*self.current().1 {
             Loaded::Ok(ws) => format!("“{}”", ws.config.title),
             _ => "the workspace (it has errors: open the page to see them)".into(),
@@ -92,7 +92,7 @@ fn relevant(root: &Path, p: &Path) -> bool {
 
 /// Watch the workspace; on a relevant change, wait for the saves to settle,
 /// reload and tell the pages. The watcher lives as long as the value returned.
-pub fn spawn(
+pub(super) fn spawn(
     root: PathBuf,
     state: State,
     clients: Clients,

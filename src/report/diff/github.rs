@@ -9,7 +9,7 @@ use crate::report::views::diagnostics::{esc_data, esc_prop};
 
 /// `locate(id)`: the claim's file (workspace-relative) and 1-based line on
 /// the later side.
-pub fn to_github(d: &Diff, locate: &dyn Fn(&str) -> Option<(String, usize)>) -> String {
+pub(crate) fn to_github(d: &Diff, locate: &dyn Fn(&str) -> Option<(String, usize)>) -> String {
     let mut o = String::new();
     let mut notice = |place: Option<(String, usize)>, title: &str, msg: &str| {
         let mut props = Vec::new();

@@ -224,7 +224,7 @@ pub fn to_markdown(d: &Diff, memo_unified: &str) -> String {
 
 /// The most characters a pull-request comment holds; `--format md` stays
 /// within it.
-pub const COMMENT_LIMIT: usize = 65_536;
+pub(crate) const COMMENT_LIMIT: usize = 65_536;
 
 /// Room kept for the lines that say what was left out.
 const NOTE_ROOM: usize = 600;

@@ -15,12 +15,15 @@ mod redline;
 mod text;
 mod wording;
 
-pub use github::*;
-pub use html::*;
-pub use markdown::*;
-pub use redline::*;
-pub use text::*;
-pub use wording::*;
+pub(crate) use github::*;
+pub(crate) use redline::*;
+pub(crate) use text::*;
+pub(crate) use wording::*;
+
+pub use html::to_html;
+pub use markdown::to_markdown;
+pub use redline::memo_unified;
+pub use text::to_text;
 
 #[cfg(test)]
 mod tests {

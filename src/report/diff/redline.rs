@@ -16,7 +16,7 @@ pub fn memo_unified(before: &str, after: &str, from: &str, to: &str) -> String {
 }
 
 /// Colour a unified diff for a terminal.
-pub fn colorize_unified(text: &str) -> String {
+pub(crate) fn colorize_unified(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for line in text.split_inclusive('\n') {
         let (body, nl) = match line.strip_suffix('\n') {
@@ -130,7 +130,7 @@ pub(crate) fn redline_words(out: &mut String, old: &str, new: &str) {
 /// The whole memo with word-level insertions and deletions marked, as HTML
 /// body content: unchanged lines lightly formatted, each changed passage one
 /// block where deleted words are struck through and inserted words underlined.
-pub fn memo_redline_html(before: &str, after: &str) -> String {
+pub(crate) fn memo_redline_html(before: &str, after: &str) -> String {
     let lines = similar::TextDiff::from_lines(before, after);
     let mut out = String::new();
     let mut old_block = String::new();

@@ -8,7 +8,7 @@ const BOLD_ON: char = '\u{f8f0}';
 const BOLD_OFF: char = '\u{f8f1}';
 
 /// Plain text for a terminal; `color` adds ANSI colours. Control characters
-/// of the record are shown escaped ([`crate::report::escape::terminal_lines`]);
+/// of the record are shown escaped (`crate::report::escape::terminal_lines`);
 /// the colours are added after.
 pub fn to_text(d: &Diff, memo_unified: &str, color: bool) -> String {
     let marked = marked_text(d, !memo_unified.is_empty());

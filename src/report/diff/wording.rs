@@ -5,7 +5,7 @@
 use super::*;
 
 /// One sentence on the leading scenario.
-pub fn headline(d: &Diff) -> String {
+pub(crate) fn headline(d: &Diff) -> String {
     match (&d.leader.from, &d.leader.to) {
         (Some(a), Some(b)) if a != b => format!(
             "The leading scenario changed: “{}” ({}) now leads; “{}” ({}) led before.",
@@ -26,7 +26,7 @@ pub fn headline(d: &Diff) -> String {
 /// Why it changed, in one or two plain sentences: the scenarios that moved
 /// most and the parts of the record that moved them. `None` when nothing
 /// moved.
-pub fn why(d: &Diff) -> Option<String> {
+pub(crate) fn why(d: &Diff) -> Option<String> {
     let mut moves: Vec<(&ScenarioMove, f64, f64)> = d
         .scenarios
         .iter()
@@ -97,7 +97,7 @@ fn capital(s: &str) -> String {
 }
 
 /// Record changes counted in one line, or `None` when there are none.
-pub fn record_counts(r: &RecordDiff) -> Option<String> {
+pub(crate) fn record_counts(r: &RecordDiff) -> Option<String> {
     let mut bits = Vec::new();
     let mut count = |n: usize, noun: &str, verb: &str| {
         if n > 0 {
@@ -125,7 +125,7 @@ pub fn record_counts(r: &RecordDiff) -> Option<String> {
 }
 
 /// "25% → 61% (unlikely → likely), rank 3 → 1".
-pub fn move_text(m: &ScenarioMove, engine: &str) -> String {
+pub(crate) fn move_text(m: &ScenarioMove, engine: &str) -> String {
     let s = |o: &Option<Standing>, f: &dyn Fn(&Standing) -> String| {
         o.as_ref().map(f).unwrap_or_else(|| "—".into())
     };
@@ -164,7 +164,7 @@ pub fn move_text(m: &ScenarioMove, engine: &str) -> String {
 
 /// The part's numbers, worded: "toward elite-coup (+1.52 log-odds), away
 /// from spontaneous-protest (−0.84)".
-pub fn part_effect(p: &Part, engine: &str) -> String {
+pub(crate) fn part_effect(p: &Part, engine: &str) -> String {
     let m = if engine == "ach" {
         &p.weighted_inconsistency
     } else {
@@ -204,7 +204,7 @@ pub fn part_effect(p: &Part, engine: &str) -> String {
 }
 
 /// "+1.52", "−0.84", "0.00".
-pub fn signed(v: f64) -> String {
+pub(crate) fn signed(v: f64) -> String {
     let s = format!("{:.2}", v.abs());
     if s == "0.00" {
         s
@@ -216,7 +216,7 @@ pub fn signed(v: f64) -> String {
 }
 
 /// "added", "revised: credibility, ratings.elite-coup".
-pub fn part_kind_text(p: &Part) -> String {
+pub(crate) fn part_kind_text(p: &Part) -> String {
     let mut t = p.kind.as_str().to_string();
     let mut extra: Vec<String> = p
         .fields
@@ -252,7 +252,7 @@ fn title_of<'a>(d: &'a Diff, id: &'a str) -> &'a str {
 /// The memo's "What changed since …" block, in the shape the built-in
 /// templates read: `label`, `summary`, `moves` and `drivers` (strings), plus
 /// `flipped` and `changed`.
-pub fn since_block(d: &Diff) -> serde_json::Value {
+pub(crate) fn since_block(d: &Diff) -> serde_json::Value {
     let mut summary = headline(d);
     if let Some(c) = record_counts(&d.record) {
         let _ = write!(summary, " Since then: {c}.");

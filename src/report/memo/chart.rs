@@ -414,7 +414,7 @@ fn detail_window(
 }
 
 /// The chart as SVG text.
-pub fn svg(ws: &Workspace, t: &Timeline) -> String {
+pub(crate) fn svg(ws: &Workspace, t: &Timeline) -> String {
     let mut o = String::new();
     let engine = t.engine;
     let what = match engine {

@@ -7,7 +7,7 @@ use crate::report::format::percent;
 
 /// The verdict as the memo writes it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Worded {
+pub(crate) struct Worded {
     /// "Moderate confidence".
     pub title: String,
     /// What follows the title: the reasons in one sentence, then what stands
@@ -48,7 +48,7 @@ fn disputed(share: f64, [d, n]: [usize; 2]) -> String {
 }
 
 /// One reason as a clause.
-pub fn reason(ws: &Workspace, r: &Reason) -> String {
+pub(crate) fn reason(ws: &Workspace, r: &Reason) -> String {
     match r {
         Reason::NoSeparation => {
             "nothing in the record yet separates the leading explanation from the next".into()
@@ -124,7 +124,7 @@ fn capitalised(s: &str) -> String {
 }
 
 /// The verdict in words; `runner_up` is the title of the runner-up, if any.
-pub fn words(ws: &Workspace, v: &Verdict, runner_up: Option<&str>) -> Worded {
+pub(crate) fn words(ws: &Workspace, v: &Verdict, runner_up: Option<&str>) -> Worded {
     let title = format!("{} confidence", capitalised(v.level.as_str()));
     let reasons: Vec<String> = v.reasons.iter().map(|r| reason(ws, r)).collect();
     let f = &v.figures;

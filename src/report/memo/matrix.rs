@@ -62,7 +62,7 @@ pub struct MatrixView {
 
 /// Sorting the matrix by a column: inline in the HTML report, and part of the
 /// script `kzclaims serve` serves (its CSP allows no inline script).
-pub const SORT_JS: &str = include_str!("sort.js");
+pub(crate) const SORT_JS: &str = include_str!("sort.js");
 
 fn cell(r: Rating) -> MatrixCell {
     let class = match r {
@@ -93,7 +93,7 @@ fn superseded(ws: &Workspace, r: &Row) -> Vec<String> {
     out
 }
 
-pub fn matrix_view(ws: &Workspace, a: &Assessment) -> MatrixView {
+pub(crate) fn matrix_view(ws: &Workspace, a: &Assessment) -> MatrixView {
     let ranking = a.ranking();
     let mut rows: Vec<&Row> = a.rows.iter().collect();
     rows.sort_by(|x, y| {
@@ -158,7 +158,7 @@ pub struct Charts {
     pub calibration_svg: Option<String>,
 }
 
-pub fn charts(ws: &Workspace, a: &Assessment) -> Charts {
+pub(crate) fn charts(ws: &Workspace, a: &Assessment) -> Charts {
     let t = timeline::timeline(ws, a.engine, None, Some(a.as_of));
     let timeline_svg = chart::svg(ws, &t);
     let ranking = a.ranking();
@@ -201,7 +201,7 @@ pub fn charts(ws: &Workspace, a: &Assessment) -> Charts {
 /// `s` as the content of a CSS string: every character but ASCII letters,
 /// digits and spaces as a six-digit escape, so that neither CSS nor HTML
 /// escaping can change it (the print marking in `@page` margin boxes).
-pub fn css_string(s: &str) -> String {
+pub(crate) fn css_string(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == ' ' {

@@ -37,7 +37,7 @@ fn title(ws: &Workspace, j: usize, as_of: chrono::NaiveDate) -> String {
 
 /// Build the sections for assessment `a` with its sensitivity analysis and
 /// the checks of the record ([`checks::run_on_record`]).
-pub fn sections(
+pub(crate) fn sections(
     ws: &Workspace,
     a: &Assessment,
     sens: &sensitivity::Sensitivity,

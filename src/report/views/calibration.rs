@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::fmt::Write;
 
 #[derive(Debug, Serialize)]
-pub struct CalibrationJson {
+pub(crate) struct CalibrationJson {
     /// The shape's version: raised only when a field is renamed or removed.
     pub version: u32,
     pub questions: Vec<QuestionJson>,
@@ -27,13 +27,13 @@ pub struct CalibrationJson {
 /// Real forecasts and reconstructions scored apart (docs/scoring.md, "Real
 /// forecasts and reconstructions"); `null` for a part with nothing in it.
 #[derive(Debug, Serialize)]
-pub struct PartsJson {
+pub(crate) struct PartsJson {
     pub real: Option<PartJson>,
     pub reconstructed: Option<PartJson>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PartJson {
+pub(crate) struct PartJson {
     /// Assessments (or indicator forecasts) in the part.
     pub assessments: usize,
     /// Days they stood (0 for indicator forecasts).
@@ -54,7 +54,7 @@ fn part_json(p: Option<PartScore>) -> Option<PartJson> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct QuestionJson {
+pub(crate) struct QuestionJson {
     pub title: String,
     pub question: String,
     pub resolved: String,
@@ -68,7 +68,7 @@ pub struct QuestionJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ViewJson {
+pub(crate) struct ViewJson {
     pub view: String,
     /// Time-averaged scores.
     pub brier: f64,
@@ -78,7 +78,7 @@ pub struct ViewJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct UpdateJson {
+pub(crate) struct UpdateJson {
     pub date: String,
     pub days: i64,
     /// Scenario id → posterior.
@@ -93,7 +93,7 @@ pub struct UpdateJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct IndicatorJson {
+pub(crate) struct IndicatorJson {
     pub workspace: String,
     pub scenario: String,
     pub indicator: String,
@@ -111,7 +111,7 @@ pub struct IndicatorJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct BinJson {
+pub(crate) struct BinJson {
     pub low: f64,
     pub high: f64,
     pub count: usize,
@@ -121,14 +121,14 @@ pub struct BinJson {
 }
 
 /// Everything resolved in a set of workspaces (by `cutoff`, or ever).
-pub fn collect(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> CalibrationJson {
+pub(crate) fn collect(workspaces: &[Workspace], cutoff: Option<NaiveDate>) -> CalibrationJson {
     collect_with(workspaces, &vec![None; workspaces.len()], cutoff)
 }
 
 /// [`collect`], each workspace with when its records were first committed
 /// (`None`: no history read), which splits real forecasts from
 /// reconstructions.
-pub fn collect_with(
+pub(crate) fn collect_with(
     workspaces: &[Workspace],
     recorded: &[Option<&Recorded>],
     cutoff: Option<NaiveDate>,
@@ -324,7 +324,7 @@ fn question_table(out: &mut String, q: &QuestionJson) {
     }
 }
 
-pub fn to_table(c: &CalibrationJson) -> String {
+pub(crate) fn to_table(c: &CalibrationJson) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -473,7 +473,7 @@ fn esc(s: &str) -> String {
 /// A reliability diagram: stated probability (x) against observed frequency
 /// (y) per bin, dot area proportional to weight, the diagonal for perfect
 /// calibration. Deterministic: fixed size, fixed number formats.
-pub fn to_svg(c: &CalibrationJson) -> String {
+pub(crate) fn to_svg(c: &CalibrationJson) -> String {
     const W: f64 = 480.0;
     let h: f64 = 480.0 + 16.0 * c.questions.len().saturating_sub(1) as f64;
     let mut out = String::new();

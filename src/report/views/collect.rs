@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 /// `kzclaims collect --format json` (docs/json.md).
 #[derive(Debug, Serialize)]
-pub struct CollectJson {
+pub(crate) struct CollectJson {
     /// The shape's version: raised only when a field is renamed or removed.
     pub version: u32,
     pub as_of: String,
@@ -20,7 +20,7 @@ pub struct CollectJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct CandidateJson {
+pub(crate) struct CandidateJson {
     pub id: String,
     pub scenario: String,
     pub text: String,
@@ -33,7 +33,7 @@ pub struct CandidateJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct OutcomeJson {
+pub(crate) struct OutcomeJson {
     pub leader: String,
     pub probability: f64,
 }
@@ -42,7 +42,7 @@ fn indicator<'a>(ws: &'a Workspace, c: &Candidate) -> &'a Indicator {
     &ws.scenarios[c.scenario].indicators[c.indicator]
 }
 
-pub fn to_json(ws: &Workspace, c: &Collection) -> CollectJson {
+pub(crate) fn to_json(ws: &Workspace, c: &Collection) -> CollectJson {
     let outcome = |o: &Outcome| OutcomeJson {
         leader: ws.scenarios[o.leader].id.clone(),
         probability: o.probability,
@@ -95,7 +95,7 @@ fn blind_pair(pair: (usize, usize), name: impl Fn(usize) -> String) -> String {
     )
 }
 
-pub fn to_table(ws: &Workspace, c: &Collection) -> String {
+pub(crate) fn to_table(ws: &Workspace, c: &Collection) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "What to find out next, as of {}", c.as_of);
     let _ = writeln!(
@@ -222,7 +222,7 @@ pub struct CollectItem {
 /// How many indicators the memo leads with.
 const TOP: usize = 3;
 
-pub fn memo_view(ws: &Workspace, c: &Collection) -> CollectView {
+pub(crate) fn memo_view(ws: &Workspace, c: &Collection) -> CollectView {
     let title = |j: usize| ws.scenarios[j].title_as_of(c.as_of);
     let top: Vec<CollectItem> = c
         .candidates

@@ -7,10 +7,10 @@ use crate::model::SourceFile;
 use serde::Serialize;
 
 /// Bumped only when a field is renamed or removed.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Debug, Serialize)]
-pub struct DiagnosticJson {
+pub(crate) struct DiagnosticJson {
     pub severity: &'static str,
     pub code: &'static str,
     /// Relative to the workspace root; empty when the problem has no file.
@@ -31,7 +31,7 @@ pub struct DiagnosticJson {
 
 /// A place a diagnostic refers to besides its own.
 #[derive(Debug, Serialize)]
-pub struct RelatedJson {
+pub(crate) struct RelatedJson {
     pub file: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
@@ -39,14 +39,14 @@ pub struct RelatedJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub silenced: usize,
 }
 
 #[derive(Debug, Serialize)]
-pub struct CheckJson {
+pub(crate) struct CheckJson {
     pub version: u32,
     /// No error (and, with `--strict`, no warning left unsilenced).
     pub ok: bool,
@@ -97,10 +97,6 @@ fn place_with(
     }
 }
 
-pub fn to_json_one(d: &Diagnostic, files: &[SourceFile]) -> DiagnosticJson {
-    to_json_counted(d, files, &LineCounter::default())
-}
-
 fn to_json_counted(d: &Diagnostic, files: &[SourceFile], lines: &LineCounter) -> DiagnosticJson {
     let [line, column, end_line, end_column] = place_with(d, files, lines, false);
     DiagnosticJson {
@@ -136,7 +132,7 @@ fn to_json_counted(d: &Diagnostic, files: &[SourceFile], lines: &LineCounter) ->
     }
 }
 
-pub fn to_json(
+pub(crate) fn to_json(
     diags: &[Diagnostic],
     files: &[SourceFile],
     as_of: Option<String>,
@@ -175,7 +171,7 @@ pub(crate) fn esc_prop(s: &str) -> String {
 }
 
 /// One line per diagnostic: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=E002::message`.
-pub fn to_github(diags: &[Diagnostic], files: &[SourceFile]) -> String {
+pub(crate) fn to_github(diags: &[Diagnostic], files: &[SourceFile]) -> String {
     let mut out = String::new();
     let lines = LineCounter::default();
     for d in diags {

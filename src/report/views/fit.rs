@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 /// `kzclaims calibration --fit --format json` (docs/json.md).
 #[derive(Debug, Serialize)]
-pub struct FitJson {
+pub(crate) struct FitJson {
     /// The shape's version: raised only when a field is renamed or removed.
     pub version: u32,
     /// Titles of the workspaces whose resolved questions were re-scored.
@@ -28,7 +28,7 @@ pub struct FitJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PointJson {
+pub(crate) struct PointJson {
     pub eta: f64,
     pub log: f64,
     pub brier: f64,
@@ -46,7 +46,7 @@ fn point(p: &FitPoint) -> PointJson {
 const NEGLIGIBLE: f64 = 0.01;
 
 /// The plain sentence on the best η and how much it matters.
-pub fn summary(f: &Fit) -> String {
+pub(crate) fn summary(f: &Fit) -> String {
     let n = f.questions.len();
     let best = &f.points[f.best];
     let cfg = &f.configured;
@@ -102,7 +102,7 @@ pub fn summary(f: &Fit) -> String {
     )
 }
 
-pub fn to_json(workspaces: &[Workspace], f: Option<&Fit>) -> FitJson {
+pub(crate) fn to_json(workspaces: &[Workspace], f: Option<&Fit>) -> FitJson {
     match f {
         None => FitJson {
             version: 1,
@@ -139,7 +139,7 @@ pub fn to_json(workspaces: &[Workspace], f: Option<&Fit>) -> FitJson {
 const NOTHING: &str =
     "Nothing to fit: no question has resolved. Add [resolution] to kzclaims.toml when it does.";
 
-pub fn to_table(workspaces: &[Workspace], f: Option<&Fit>) -> String {
+pub(crate) fn to_table(workspaces: &[Workspace], f: Option<&Fit>) -> String {
     let Some(f) = f else {
         return format!("{NOTHING}\n");
     };

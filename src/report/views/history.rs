@@ -28,7 +28,7 @@ pub struct ReconstructionView {
 
 /// "in November 2026", "between March and November 2026", "between
 /// November 2025 and February 2026".
-pub fn month_span(first: NaiveDate, last: NaiveDate) -> String {
+pub(crate) fn month_span(first: NaiveDate, last: NaiveDate) -> String {
     let (a, b) = (
         first.format("%B %Y").to_string(),
         last.format("%B %Y").to_string(),
@@ -47,7 +47,7 @@ fn claims(n: usize) -> String {
 }
 
 /// The sentence for a reconstruction.
-pub fn sentence(r: &Reconstruction) -> String {
+pub(crate) fn sentence(r: &Reconstruction) -> String {
     let of = if r.later() == r.in_force && r.in_force > 1 {
         format!("all {} in force on {}", claims(r.in_force), r.as_of)
     } else if r.later() == r.in_force {
@@ -88,7 +88,7 @@ pub fn sentence(r: &Reconstruction) -> String {
 }
 
 /// The memo's view of a reconstruction.
-pub fn reconstruction_view(r: &Reconstruction) -> ReconstructionView {
+pub(crate) fn reconstruction_view(r: &Reconstruction) -> ReconstructionView {
     ReconstructionView {
         sentence: sentence(r),
         claims_in_force: r.in_force,
@@ -142,7 +142,7 @@ fn assessments(n: usize) -> String {
 
 /// The calibration section's lead, from the question's two parts (when it
 /// resolved) and how many indicator forecasts were real.
-pub fn calibration_parts(
+pub(crate) fn calibration_parts(
     question: Option<(Option<&PartScore>, Option<&PartScore>)>,
     real_indicators: usize,
     reconstructed_indicators: usize,

@@ -4,11 +4,11 @@
 //! uses only the shared formatting (`report::format`, `report::escape`,
 //! `report::table`), never the memo or another view.
 
-pub mod calibration;
-pub mod collect;
-pub mod diagnostics;
-pub mod fit;
-pub mod history;
-pub mod score;
-pub mod sensitivity;
-pub mod timeline;
+pub(crate) mod calibration;
+pub(crate) mod collect;
+pub(crate) mod diagnostics;
+pub(crate) mod fit;
+pub(crate) mod history;
+pub(crate) mod score;
+pub(crate) mod sensitivity;
+pub(crate) mod timeline;

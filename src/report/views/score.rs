@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 #[derive(Serialize)]
-pub struct ScoreJson<'a> {
+pub(crate) struct ScoreJson<'a> {
     /// The shape's version: raised only when a field is renamed or removed.
     pub version: u32,
     pub as_of: String,
@@ -31,7 +31,7 @@ pub struct ScoreJson<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ScenarioJson {
+pub(crate) struct ScenarioJson {
     pub id: String,
     pub title: String,
     pub rank: usize,
@@ -45,7 +45,7 @@ pub struct ScenarioJson {
 }
 
 /// The claims of an assessment, serialised one row at a time.
-pub struct ClaimsJson<'a> {
+pub(crate) struct ClaimsJson<'a> {
     ws: &'a Workspace,
     a: &'a Assessment,
 }
@@ -105,7 +105,7 @@ impl Serialize for ClaimsJson<'_> {
 
 /// An observed indicator in the score JSON.
 #[derive(Debug, Serialize)]
-pub struct IndicatorJson {
+pub(crate) struct IndicatorJson {
     /// `scenario/indicator`.
     pub id: String,
     /// Date of the observation in force.
@@ -136,7 +136,7 @@ impl IndicatorJson {
     }
 }
 
-pub fn to_json<'a>(ws: &'a Workspace, a: &'a Assessment) -> ScoreJson<'a> {
+pub(crate) fn to_json<'a>(ws: &'a Workspace, a: &'a Assessment) -> ScoreJson<'a> {
     ScoreJson {
         version: 1,
         as_of: a.as_of.to_string(),
@@ -215,7 +215,7 @@ fn indicator_rows(ws: &Workspace, a: &Assessment, order: &[usize]) -> Vec<Vec<St
 }
 
 /// The matrix as an aligned text table. Columns are scenarios in rank order.
-pub fn to_table(ws: &Workspace, a: &Assessment) -> String {
+pub(crate) fn to_table(ws: &Workspace, a: &Assessment) -> String {
     let order = a.ranking();
     let mut header = vec![
         "date".to_string(),

@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::fmt::Write;
 
 #[derive(Debug, Serialize)]
-pub struct SensitivityJson {
+pub(crate) struct SensitivityJson {
     /// The shape's version: raised only when a field is renamed or removed.
     pub version: u32,
     pub as_of: String,
@@ -29,14 +29,14 @@ pub struct SensitivityJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct DecidingJson {
+pub(crate) struct DecidingJson {
     pub items: Vec<String>,
     pub new_leader: String,
     pub method: &'static str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct VariantJson {
+pub(crate) struct VariantJson {
     pub margin: f64,
     pub change: f64,
     pub leader: String,
@@ -44,7 +44,7 @@ pub struct VariantJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ItemJson {
+pub(crate) struct ItemJson {
     pub id: String,
     pub kind: &'static str,
     pub date: String,
@@ -55,7 +55,7 @@ pub struct ItemJson {
     pub linchpin: bool,
 }
 
-pub fn margin_kind(engine: EngineKind) -> &'static str {
+pub(crate) fn margin_kind(engine: EngineKind) -> &'static str {
     match engine {
         EngineKind::Bayes => "log posterior odds",
         EngineKind::Ach => "weighted inconsistency",
@@ -64,7 +64,7 @@ pub fn margin_kind(engine: EngineKind) -> &'static str {
 
 /// The date an item entered the record: the claim's date, or the date of the
 /// observation in force.
-pub fn item_date(ws: &Workspace, a: &Assessment, kind: ItemKind) -> String {
+pub(crate) fn item_date(ws: &Workspace, a: &Assessment, kind: ItemKind) -> String {
     match kind {
         ItemKind::Claim(c) => ws.claims[c].date.to_string(),
         ItemKind::Indicator {
@@ -113,7 +113,7 @@ fn noun(kinds: &[ItemKind], n: usize) -> &'static str {
 }
 
 /// One sentence on what the conclusion rests on.
-pub fn summary(ws: &Workspace, s: &Sensitivity) -> String {
+pub(crate) fn summary(ws: &Workspace, s: &Sensitivity) -> String {
     let lead = &ws.scenarios[s.leader].id;
     let Some(b) = s.runner_up else {
         return format!("`{lead}` is the only scenario: there is nothing to compare it with.");
@@ -151,7 +151,7 @@ pub fn summary(ws: &Workspace, s: &Sensitivity) -> String {
     }
 }
 
-pub fn to_json(ws: &Workspace, a: &Assessment, s: &Sensitivity) -> SensitivityJson {
+pub(crate) fn to_json(ws: &Workspace, a: &Assessment, s: &Sensitivity) -> SensitivityJson {
     let label = |e: &Effect| e.kind.label(ws);
     SensitivityJson {
         version: 1,
@@ -192,7 +192,7 @@ pub fn to_json(ws: &Workspace, a: &Assessment, s: &Sensitivity) -> SensitivityJs
 }
 
 /// The table: items by contribution to the margin, largest first.
-pub fn to_table(ws: &Workspace, a: &Assessment, s: &Sensitivity) -> String {
+pub(crate) fn to_table(ws: &Workspace, a: &Assessment, s: &Sensitivity) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -17,7 +17,7 @@ use std::fmt::Write;
 /// it is serialised: the JSON of a large record's timeline outweighs the
 /// record, and nothing of it is built in memory first.
 #[derive(Serialize)]
-pub struct TimelineJson<'a> {
+pub(crate) struct TimelineJson<'a> {
     /// The shape's version: raised only when a field is renamed or removed.
     pub version: u32,
     pub title: &'a str,
@@ -33,13 +33,13 @@ pub struct TimelineJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ScenarioRef<'a> {
+pub(crate) struct ScenarioRef<'a> {
     pub id: &'a str,
     pub title: &'a str,
 }
 
 /// Every point, serialised one at a time.
-pub struct Points<'a> {
+pub(crate) struct Points<'a> {
     ws: &'a Workspace,
     t: &'a Timeline,
 }
@@ -141,7 +141,7 @@ impl Serialize for ByScenario<'_> {
     }
 }
 
-pub fn to_json<'a>(ws: &'a Workspace, t: &'a Timeline) -> TimelineJson<'a> {
+pub(crate) fn to_json<'a>(ws: &'a Workspace, t: &'a Timeline) -> TimelineJson<'a> {
     TimelineJson {
         version: 1,
         title: &ws.config.title,
@@ -170,7 +170,7 @@ pub fn to_json<'a>(ws: &'a Workspace, t: &'a Timeline) -> TimelineJson<'a> {
 /// cell holds a comma, a quote or a line break). A cell a spreadsheet would
 /// run as a formula (the `changes` column starts with `+id`) gets an
 /// apostrophe first ([`neutralise_cell`]).
-pub fn to_csv(ws: &Workspace, t: &Timeline) -> String {
+pub(crate) fn to_csv(ws: &Workspace, t: &Timeline) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let row = |w: &mut csv::Writer<Vec<u8>>, cells: [&str; 9]| {
         w.write_record(cells).expect("writing to memory")
@@ -240,7 +240,7 @@ fn change_list(ws: &Workspace, p: &crate::engine::timeline::Point) -> String {
 
 /// One line per date: each scenario's probability (bayes) or weighted
 /// inconsistency (ach), the leader, and the claims that changed.
-pub fn to_table(ws: &Workspace, t: &Timeline) -> String {
+pub(crate) fn to_table(ws: &Workspace, t: &Timeline) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
