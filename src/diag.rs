@@ -7,15 +7,19 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 pub use codes::Code;
 use std::ops::Range;
 
+/// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// The workspace cannot be loaded or scored as written; the command fails.
     Error,
+    /// An analytic or import warning: the workspace loads, but something deserves a look.
     Warning,
 }
 
 /// A problem found in a workspace: where, which code, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning (as its code is registered).
     pub severity: Severity,
     /// Stable code from the registry ([`codes`]): `E0xx` for errors, `K1xx`
     /// for analytic warnings, `W0xx` for import warnings.
@@ -24,9 +28,11 @@ pub struct Diagnostic {
     pub file: String,
     /// Byte range into the file's text.
     pub span: Option<Range<usize>>,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// Label under the snippet.
     pub label: Option<String>,
+    /// How to fix it, if there is advice to give.
     pub help: Option<String>,
     /// Other places the diagnostic concerns (LSP's related information), e.g.
     /// the source whose publication date sets a claim's effective date.
@@ -38,7 +44,9 @@ pub struct Diagnostic {
 pub struct Related {
     /// Path relative to the workspace root.
     pub file: String,
+    /// Byte range into that file's text.
     pub span: Range<usize>,
+    /// What the place has to do with the diagnostic.
     pub message: String,
 }
 
@@ -71,19 +79,23 @@ impl Diagnostic {
             related: Vec::new(),
         }
     }
+    /// Point the diagnostic at bytes `span` of `file` (relative to the workspace root).
     pub fn at(mut self, file: impl Into<String>, span: Range<usize>) -> Self {
         self.file = file.into();
         self.span = Some(span);
         self
     }
+    /// Name the file the diagnostic concerns, without pointing at bytes in it.
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
         self.file = file.into();
         self
     }
+    /// Set the label shown under the snippet.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
+    /// Set the advice on how to fix it.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -102,6 +114,7 @@ impl Diagnostic {
         });
         self
     }
+    /// Whether it is an error (rather than a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -186,12 +199,15 @@ pub const ERRORS_SHOWN_PER_FILE: usize = 20;
 
 /// Renders diagnostics; `source` looks up a file's text by its relative path.
 pub struct DiagnosticRenderer<'a> {
+    /// Whether to colour the output with ANSI escapes.
     pub color: bool,
+    /// Looks up a file's text by its path relative to the workspace root.
     pub source: &'a dyn Fn(&str) -> Option<&'a str>,
     lines: LineCounter,
 }
 
 impl<'a> DiagnosticRenderer<'a> {
+    /// A renderer, coloured or not, quoting files through `source`.
     pub fn new(color: bool, source: &'a dyn Fn(&str) -> Option<&'a str>) -> Self {
         DiagnosticRenderer {
             color,
@@ -249,6 +265,7 @@ impl<'a> DiagnosticRenderer<'a> {
         }
     }
 
+    /// The diagnostic as printed: code, message, location, snippet, related places, help.
     pub fn render(&self, d: &Diagnostic) -> String {
         let level = match d.severity {
             Severity::Error => Level::ERROR,

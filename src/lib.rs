@@ -20,6 +20,7 @@
 //! tests/architecture.rs).
 
 #![deny(unreachable_pub)]
+#![deny(missing_docs)]
 
 mod checks;
 mod cli;

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 pub struct Loc {
     /// Index into [`Workspace::files`].
     pub file: usize,
+    /// Byte range of the item within that file's text.
     pub span: Range<usize>,
 }
 
@@ -24,21 +25,29 @@ pub struct Loc {
 pub struct SourceFile {
     /// Path relative to the workspace root, with `/` separators.
     pub rel: String,
+    /// The file's full text, as read.
     pub text: String,
 }
 
 /// ACH rating of one claim against one scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Rating {
+    /// Strongly consistent: the claim is strong evidence for the scenario.
     CC,
+    /// Consistent with the scenario.
     C,
+    /// Neutral: the claim neither supports nor undermines the scenario.
     N,
+    /// Inconsistent with the scenario.
     I,
+    /// Strongly inconsistent: the claim is strong evidence against the scenario.
     II,
+    /// Not applicable: the claim says nothing about the scenario.
     NA,
 }
 
 impl Rating {
+    /// Every rating, strongest support first.
     pub const ALL: [Rating; 6] = [
         Rating::CC,
         Rating::C,
@@ -48,6 +57,7 @@ impl Rating {
         Rating::NA,
     ];
 
+    /// The rating as written in TOML (`"CC"`, `"NA"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Rating::CC => "CC",
@@ -194,15 +204,19 @@ impl Ratings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Relevance {
+    /// Low relevance (ACH weight 1/√2).
     Low,
+    /// Medium relevance, the default (ACH weight 1).
     #[default]
     Medium,
+    /// High relevance (ACH weight √2).
     High,
 }
 
 impl Relevance {
     /// Every relevance, as written (the loader reads any case).
     pub const NAMES: [&'static str; 3] = ["low", "medium", "high"];
+    /// Reads `low`, `medium` or `high` in any case; `None` for anything else.
     pub fn parse(s: &str) -> Option<Relevance> {
         match s.to_ascii_lowercase().as_str() {
             "low" => Some(Relevance::Low),
@@ -211,6 +225,7 @@ impl Relevance {
             _ => None,
         }
     }
+    /// The relevance as `fmt` writes it (lower case).
     pub fn as_str(self) -> &'static str {
         match self {
             Relevance::Low => "low",
@@ -231,15 +246,22 @@ impl Relevance {
 /// Admiralty source reliability, A (completely reliable) to F (cannot be judged).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Reliability {
+    /// Completely reliable.
     A,
+    /// Usually reliable.
     B,
+    /// Fairly reliable.
     C,
+    /// Not usually reliable.
     D,
+    /// Unreliable.
     E,
+    /// Reliability cannot be judged.
     F,
 }
 
 impl Reliability {
+    /// Reads a letter `A`–`F` (any case, surrounding spaces ignored).
     pub fn parse(s: &str) -> Option<Reliability> {
         match s.trim().to_ascii_uppercase().as_str() {
             "A" => Some(Reliability::A),
@@ -251,6 +273,7 @@ impl Reliability {
             _ => None,
         }
     }
+    /// The grade as a capital letter.
     pub fn as_str(self) -> &'static str {
         match self {
             Reliability::A => "A",
@@ -272,6 +295,7 @@ impl Reliability {
             Reliability::F => 0.5,
         }
     }
+    /// The grade's Admiralty wording ("usually reliable").
     pub fn label(self) -> &'static str {
         match self {
             Reliability::A => "completely reliable",
@@ -289,6 +313,7 @@ impl Reliability {
 pub struct Credibility(pub u8);
 
 impl Credibility {
+    /// The grade `n` if it is 1–6, else `None`.
     pub fn new(n: i64) -> Option<Credibility> {
         (1..=6).contains(&n).then_some(Credibility(n as u8))
     }
@@ -319,6 +344,7 @@ impl Credibility {
             _ => 1.0,
         }
     }
+    /// The grade's Admiralty wording ("probably true").
     pub fn label(self) -> &'static str {
         match self.0 {
             1 => "confirmed by other sources",
@@ -335,12 +361,15 @@ impl Credibility {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EngineKind {
+    /// Bayesian engine: posterior probabilities from likelihood ratios (the default).
     #[default]
     Bayes,
+    /// PARC ACH engine: weighted inconsistency scores.
     Ach,
 }
 
 impl EngineKind {
+    /// Reads `bayes` or `ach` as written in `[scoring] engine`.
     pub fn parse(s: &str) -> Option<EngineKind> {
         match s {
             "bayes" => Some(EngineKind::Bayes),
@@ -348,6 +377,7 @@ impl EngineKind {
             _ => None,
         }
     }
+    /// The engine's name as written in `[scoring] engine`.
     pub fn as_str(self) -> &'static str {
         match self {
             EngineKind::Bayes => "bayes",
@@ -359,10 +389,15 @@ impl EngineKind {
 /// Likelihoods P(E|H) for each rating (NA excluded: it is derived per row).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Likelihoods {
+    /// P(E|H) for a CC rating (`[scoring.likelihood] CC`, default 0.95).
     pub cc: f64,
+    /// P(E|H) for a C rating (default 0.80).
     pub c: f64,
+    /// P(E|H) for an N rating (default 0.50).
     pub n: f64,
+    /// P(E|H) for an I rating (default 0.20).
     pub i: f64,
+    /// P(E|H) for an II rating (default 0.05).
     pub ii: f64,
 }
 
@@ -395,18 +430,24 @@ impl Likelihoods {
 /// `[memo]` settings.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MemoConfig {
+    /// `organization`: the issuing organization shown on the memo.
     pub organization: Option<String>,
+    /// `author`: the memo's author.
     pub author: Option<String>,
+    /// `marking`: the classification marking printed on the memo (default `UNCLASSIFIED`).
     pub marking: String,
+    /// `template`: the name of the memo template to render with (default `memo`).
     pub template: String,
 }
 
 /// `[resolution]`: how the question turned out, for calibration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolution {
+    /// `date`: the day the question was resolved.
     pub date: NaiveDate,
     /// Id of the scenario that proved true.
     pub scenario: String,
+    /// `note`: how it turned out, in the analyst's words.
     pub note: Option<String>,
 }
 
@@ -474,17 +515,24 @@ pub const DEFAULT_BAND: [f64; 2] = [0.25, 1.0];
 /// `kzclaims.toml`.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// `title`: the title of the analysis, shown on the memo.
     pub title: String,
+    /// `question`: the question the scenarios answer.
     pub question: String,
+    /// `as_of`: default as-of date for reports; `None`: the latest date in the record.
     pub as_of: Option<NaiveDate>,
+    /// `[scoring] engine`: which scoring engine reports use.
     pub engine: EngineKind,
+    /// `[scoring.likelihood]`: P(E|H) for each rating.
     pub likelihood: Likelihoods,
     /// `[scoring] evidence_weight`: η in (0, 1], the power every group's mean
     /// log likelihood is raised to in the Bayesian engine.
     pub evidence_weight: f64,
     /// `[scoring] band`: two evidence weights in (0, 1], low first.
     pub band: [f64; 2],
+    /// `[memo]`: organization, author, marking and template of the memo.
     pub memo: MemoConfig,
+    /// `[resolution]`: how the question turned out, if it has been resolved.
     pub resolution: Option<Resolution>,
     /// `[[assumption]]`: what the judgment takes for granted.
     pub assumptions: Vec<Assumption>,
@@ -502,7 +550,12 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorLikelihood {
     /// `if_true` for the scenario that owns the indicator, `if_false` for every other.
-    Probabilities { if_true: f64, if_false: f64 },
+    Probabilities {
+        /// `if_true`: P(observed) if the owning scenario is true.
+        if_true: f64,
+        /// `if_false`: P(observed) under every other scenario.
+        if_false: f64,
+    },
     /// Scenario id → rating, read through `[scoring.likelihood]` like a claim's.
     Ratings(BTreeMap<String, Rating>),
 }
@@ -510,21 +563,29 @@ pub enum IndicatorLikelihood {
 /// `[[scenario.indicator.observation]]`: whether the indicator was seen, from a date.
 #[derive(Debug, Clone)]
 pub struct Observation {
+    /// `date`: when it was seen, or when it was judged not to have come.
     pub date: NaiveDate,
+    /// `observed`: whether it was seen.
     pub observed: bool,
     /// Whether it updates the assessment (`update = false`: its claims already
     /// carry the fact; it only resolves the indicator).
     pub update: bool,
     /// Ids of the claims that document the observation.
     pub claims: Vec<String>,
+    /// `note`: shown in the memo.
     pub note: Option<String>,
+    /// Where the observation is written.
     pub loc: Loc,
 }
 
+/// `[[scenario.indicator]]`: something we would expect to observe if the scenario is true.
 #[derive(Debug, Clone)]
 pub struct Indicator {
+    /// `id`: unique within its scenario.
     pub id: String,
+    /// `text`: what would be observed.
     pub text: String,
+    /// `due`: when we expect to know; an open indicator past it is overdue.
     pub due: Option<NaiveDate>,
     /// Where one would look for it (court records, a ministry's report).
     pub look: Option<String>,
@@ -532,10 +593,13 @@ pub struct Indicator {
     /// does not state it while it is open, nor rank it among what to collect
     /// (an indicator worded with later knowledge). Scores ignore it.
     pub since: Option<NaiveDate>,
+    /// What observing it says about each scenario (`if_true`/`if_false` or `ratings`); `None`: it cannot be observed into a score.
     pub likelihood: Option<IndicatorLikelihood>,
     /// Sorted by date (stable: same-day observations keep file order).
     pub observations: Vec<Observation>,
+    /// `silence`: warnings acknowledged for this indicator, code → reason.
     pub silence: Silences,
+    /// Where the indicator is written.
     pub loc: Loc,
 }
 
@@ -565,6 +629,7 @@ impl Indicator {
 /// One of a scenario's proponents: who asserts it, and from when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proponent {
+    /// Who asserts the scenario.
     pub name: String,
     /// From this day on (`{ name = "…", since = DATE }`); `None`: always (a
     /// plain string).
@@ -574,17 +639,22 @@ pub struct Proponent {
 /// `[[scenario.revision]]`: a dated change to a scenario's wording.
 #[derive(Debug, Clone)]
 pub struct ScenarioRevision {
+    /// `date`: from when the new wording holds.
     pub date: NaiveDate,
+    /// `note`: what changed and why.
     pub note: String,
     /// The title from this date on.
     pub title: Option<String>,
     /// The summary from this date on.
     pub summary: Option<String>,
+    /// Where the revision is written.
     pub loc: Loc,
 }
 
+/// `[[scenario]]`: one of the competing explanations.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// `id`: the slug claims' ratings refer to.
     pub id: String,
     /// The title as first written; [`Scenario::title_as_of`] applies the
     /// revisions.
@@ -593,11 +663,15 @@ pub struct Scenario {
     pub summary: String,
     /// The prior as written, if any.
     pub prior: Option<f64>,
+    /// `proponents`: who asserts the scenario, each from a date or from the start.
     pub proponents: Vec<Proponent>,
     /// Sorted by date (stable: same-day revisions keep file order).
     pub revisions: Vec<ScenarioRevision>,
+    /// `[[scenario.indicator]]`: what we would expect to observe if it is true.
     pub indicators: Vec<Indicator>,
+    /// `silence`: warnings acknowledged for this scenario, code → reason.
     pub silence: Silences,
+    /// Where the scenario is written.
     pub loc: Loc,
 }
 
@@ -634,19 +708,28 @@ impl Scenario {
     }
 }
 
+/// `kind` of a source: what sort of outlet it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
+    /// A news outlet.
     Media,
+    /// An official body (a government, a ministry, a court).
     Official,
+    /// Someone who saw the events.
     Eyewitness,
+    /// An analysis (a think tank, a scholar).
     Analysis,
+    /// Social media.
     Social,
+    /// A non-governmental organization.
     Ngo,
+    /// Anything else.
     Other,
 }
 
 impl SourceKind {
+    /// Every kind, as written in TOML.
     pub const NAMES: [&'static str; 7] = [
         "media",
         "official",
@@ -656,6 +739,7 @@ impl SourceKind {
         "ngo",
         "other",
     ];
+    /// Reads a kind as written in TOML (any case); `None` for anything else.
     pub fn parse(s: &str) -> Option<SourceKind> {
         Some(match s {
             "media" => SourceKind::Media,
@@ -670,14 +754,20 @@ impl SourceKind {
     }
 }
 
+/// `[[source]]`: an outlet that claims cite.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// `id`: the slug claims' `sources` refer to.
     pub id: String,
+    /// `name`: the source's full name ("Akorda (presidential office)").
     pub name: String,
     /// `short`: a label for sentences that name the source.
     pub short: Option<String>,
+    /// `url`: the source's home page.
     pub url: Option<String>,
+    /// `kind`: what sort of outlet it is.
     pub kind: SourceKind,
+    /// `reliability`: Admiralty source reliability, A–F.
     pub reliability: Reliability,
     /// Where the source's reports come from, when it relays another outlet.
     pub origin: Option<String>,
@@ -686,6 +776,7 @@ pub struct Source {
     /// `published`: the day the source's report appeared. `None`: it counts
     /// as published on the date of each record that cites it.
     pub published: Option<NaiveDate>,
+    /// Where the source is written.
     pub loc: Loc,
 }
 
@@ -725,19 +816,26 @@ impl Source {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// In force.
     Active,
+    /// Withdrawn by a revision: it no longer counts from that date.
     Retracted,
 }
 
 /// A dated change to a claim.
 #[derive(Debug, Clone)]
 pub struct Revision {
+    /// `date`: the day of the change.
     pub date: NaiveDate,
+    /// `note`: what changed and why.
     pub note: String,
+    /// The new credibility from this date on.
     pub credibility: Option<Credibility>,
+    /// The new relevance from this date on.
     pub relevance: Option<Relevance>,
     /// The ratings it changes.
     pub ratings: Ratings,
+    /// The new statement from this date on.
     pub statement: Option<String>,
     /// Replaces the claim's source list from this date on.
     pub sources: Option<Vec<String>>,
@@ -746,6 +844,7 @@ pub struct Revision {
     pub reliability: Option<f64>,
     /// Replaces the claim's citation from this date on.
     pub url: Option<String>,
+    /// The new status from this date on (`retracted` withdraws the claim).
     pub status: Option<Status>,
     /// The day the revision counts from: the later of `date` and the earliest
     /// `published` among its `sources` (filled in by the loader; see
@@ -754,6 +853,7 @@ pub struct Revision {
     /// The source whose publication sets `effective`, when that is later
     /// than `date`.
     pub effective_by: Option<String>,
+    /// Where the revision is written.
     pub loc: Loc,
 }
 
@@ -780,9 +880,12 @@ pub fn effective_date(
     }
 }
 
+/// `[[claim]]`: one piece of evidence, rated against every scenario.
 #[derive(Debug, Clone)]
 pub struct Claim {
+    /// `id`: unique across the workspace.
     pub id: String,
+    /// `date`: the day of the event or report.
     pub date: NaiveDate,
     /// The day the claim enters the record: the later of `date` and the
     /// earliest `published` among its `sources` (filled in by the loader; see
@@ -791,15 +894,20 @@ pub struct Claim {
     /// The source whose publication sets `effective`, when that is later
     /// than `date`.
     pub effective_by: Option<String>,
+    /// `statement`: what is claimed, in one or two sentences.
     pub statement: String,
+    /// `sources`: ids of the sources that report it (at least one).
     pub sources: Vec<String>,
     /// R = 1 − Π(1 − R_k) over the distinct `sources` (docs/scoring.md),
     /// filled in by the loader once the sources are known: every assessment
     /// needs it, and looking each source up by id on every one cost more
     /// than the rest of the claim's row.
     pub reliability: f64,
+    /// `url`: the citation.
     pub url: Option<String>,
+    /// `credibility`: Admiralty information credibility, 1–6.
     pub credibility: Credibility,
+    /// `relevance`: how much the claim bears on the question (default medium).
     pub relevance: Relevance,
     /// `[claim.ratings]` when given, else the analysts' consensus (filled in
     /// by the loader).
@@ -808,9 +916,11 @@ pub struct Claim {
     pub ratings_given: bool,
     /// `[[claim.assessment]]`: ratings by named analysts.
     pub assessments: Vec<AnalystRatings>,
+    /// `silence`: warnings acknowledged for this claim, code → reason.
     pub silence: Silences,
     /// Scenario id → one-line reason; key `""` holds a claim-wide rationale.
     pub rationale: BTreeMap<String, String>,
+    /// `tags`: free labels.
     pub tags: Vec<String>,
     /// `group`: claims reporting the same underlying event or coming through
     /// the same channel; the Bayesian engine counts a group once (the mean of
@@ -822,6 +932,7 @@ pub struct Claim {
     /// Sorted by effective date (stable: revisions that count from the same
     /// day keep file order).
     pub revisions: Vec<Revision>,
+    /// Where the claim is written.
     pub loc: Loc,
 }
 
@@ -912,10 +1023,13 @@ pub(crate) fn combined_reliability(factor: impl Fn(&str) -> Option<f64>, ids: &[
 /// One analyst's ratings of a claim (`[[claim.assessment]]`).
 #[derive(Debug, Clone)]
 pub struct AnalystRatings {
+    /// `analyst`: who rated it (one assessment per analyst per claim).
     pub analyst: String,
     /// May leave scenarios out.
     pub ratings: Ratings,
+    /// `note`: the analyst's reasoning.
     pub note: Option<String>,
+    /// Where the assessment is written.
     pub loc: Loc,
 }
 
@@ -952,6 +1066,7 @@ pub fn find_source<'s>(sources: &'s [Source], id: &str) -> Option<&'s Source> {
 /// A key assumption (`[[assumption]]` in kzclaims.toml).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Assumption {
+    /// `text`: the assumption, in a sentence.
     pub text: String,
     /// Ids of the scenarios that depend on it.
     pub scenarios: Vec<String>,
@@ -965,7 +1080,9 @@ pub struct Assumption {
 /// A loaded, validated workspace.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
+    /// The workspace folder (the one holding `kzclaims.toml`).
     pub root: PathBuf,
+    /// `kzclaims.toml`'s settings.
     pub config: Config,
     /// In declaration order (files sorted by path).
     pub scenarios: Vec<Scenario>,
@@ -975,6 +1092,7 @@ pub struct Workspace {
     pub claims: Vec<Claim>,
     /// Names of the claim groups, sorted and distinct.
     pub groups: Vec<String>,
+    /// Every file read, indexed by [`Loc::file`], for quoting in diagnostics.
     pub files: Vec<SourceFile>,
 }
 
@@ -988,6 +1106,7 @@ impl Workspace {
         }
     }
 
+    /// The source with id `id`, if any.
     pub fn source(&self, id: &str) -> Option<&Source> {
         find_source(&self.sources, id)
     }
@@ -997,6 +1116,7 @@ impl Workspace {
         self.claims[claim].group_index
     }
 
+    /// Index into `scenarios` of the scenario with id `id`, if any.
     pub fn scenario_index(&self, id: &str) -> Option<usize> {
         self.scenarios.iter().position(|s| s.id == id)
     }
@@ -1094,6 +1214,7 @@ impl Workspace {
 /// order). Claims may move between files: the file is not part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RecordKey {
+    /// Id of the claim.
     pub claim: String,
     /// `None`: the claim itself.
     pub revision: Option<(NaiveDate, u32)>,

@@ -38,7 +38,9 @@ impl Level {
 /// One registered code.
 #[derive(Debug, Clone, Copy)]
 pub struct Info {
+    /// The code itself (`E012`, `K102`, …).
     pub code: Code,
+    /// Whether the code is an error or a warning.
     pub severity: Severity,
     /// Where a warning of this code is silenced (`None`: it cannot be).
     pub silenced_in: Option<Level>,

@@ -65,9 +65,13 @@ pub struct Candidate {
     pub indicator: usize,
     /// q_j = P(observed | H_j), scenario order.
     pub q: Vec<f64>,
+    /// P(observed) under the current posterior: Σ_j p_j q_j.
     pub p_seen: f64,
+    /// Expected information gain in bits: the expected drop in the posterior's entropy.
     pub gain_bits: f64,
+    /// The assessment if it is seen.
     pub if_seen: Outcome,
+    /// The assessment if it is not seen.
     pub if_not_seen: Outcome,
     /// Whether either outcome would put another scenario first.
     pub changes_leader: bool,
@@ -76,6 +80,7 @@ pub struct Candidate {
 /// What to find out next, as of a date.
 #[derive(Debug, Clone)]
 pub struct Collection {
+    /// The date the collection is computed as of.
     pub as_of: NaiveDate,
     /// The current (Bayesian) posterior, scenario order.
     pub posterior: Vec<f64>,

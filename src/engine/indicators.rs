@@ -103,6 +103,7 @@ pub struct IndicatorRow {
     pub indicator: usize,
     /// Index of the observation in force.
     pub observation: usize,
+    /// Whether the observation in force says it was seen.
     pub observed: bool,
     /// P(observed | H_j).
     pub p_obs: Vec<f64>,
@@ -119,6 +120,7 @@ pub struct IndicatorRow {
 pub(crate) const ACH_CREDIBILITY: Credibility = Credibility(1);
 
 impl IndicatorRow {
+    /// ACH inconsistency value against scenario `j` (I = 1, II = 2; 0 for `if_true`/`if_false` indicators).
     pub fn plain(&self, j: usize) -> u32 {
         self.ach_ratings
             .as_ref()

@@ -32,6 +32,7 @@ pub const TIE_EPS: f64 = 1e-9;
 /// One claim's part in the assessment.
 #[derive(Debug, Clone)]
 pub struct Row {
+    /// The claim as of the assessment's date (revisions applied).
     pub state: ClaimState,
     /// r = R × c.
     pub trust: f64,
@@ -52,6 +53,7 @@ pub struct Row {
 }
 
 impl Row {
+    /// Whether the claim counts (it is active, not retracted).
     pub fn counts(&self) -> bool {
         self.state.status == Status::Active
     }
@@ -98,6 +100,7 @@ pub fn row(ws: &Workspace, st: ClaimState, engine: EngineKind) -> Row {
 pub struct ScenarioScore {
     /// Index into `Workspace::scenarios`.
     pub index: usize,
+    /// Prior probability, after sharing the remainder among scenarios without one.
     pub prior: f64,
     /// η · Σ_g C_g: the evidence weight times the sum over groups of each
     /// group's mean log L'' row.
@@ -117,7 +120,9 @@ pub struct ScenarioScore {
 /// The whole assessment as of a date.
 #[derive(Debug, Clone)]
 pub struct Assessment {
+    /// The date the record is evaluated as of.
     pub as_of: NaiveDate,
+    /// The engine that ranks the scenarios.
     pub engine: EngineKind,
     /// In `Workspace::scenarios` order.
     pub scores: Vec<ScenarioScore>,
@@ -134,6 +139,7 @@ impl Assessment {
         idx.sort_by_key(|&i| self.scores[i].rank);
         idx
     }
+    /// Index of the rank-1 scenario; `None` without scenarios.
     pub fn leader(&self) -> Option<usize> {
         self.ranking().first().copied()
     }
@@ -173,14 +179,18 @@ impl GroupSum {
 /// evidence").
 #[derive(Debug, Clone)]
 pub struct Totals {
+    /// Σ_g C_g,j per scenario: the groups' log-likelihood rows, before the evidence weight.
     pub log_l: Vec<f64>,
+    /// Weighted inconsistency per scenario.
     pub weighted: Vec<f64>,
+    /// Plain inconsistency per scenario (I = 1, II = 2).
     pub plain: Vec<u32>,
     /// By index into `Workspace::groups`; grown on demand.
     groups: Vec<GroupSum>,
 }
 
 impl Totals {
+    /// Zero totals for `n` scenarios.
     pub fn new(n: usize) -> Self {
         Totals {
             log_l: vec![0.0; n],

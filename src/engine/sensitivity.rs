@@ -27,7 +27,12 @@ pub enum ItemKind {
     /// Index into `Workspace::claims`.
     Claim(usize),
     /// An observed indicator: scenario index, indicator index.
-    Indicator { scenario: usize, indicator: usize },
+    Indicator {
+        /// Index into `Workspace::scenarios` of the owning scenario.
+        scenario: usize,
+        /// Index into that scenario's indicators.
+        indicator: usize,
+    },
 }
 
 impl ItemKind {
@@ -44,6 +49,7 @@ impl ItemKind {
             ),
         }
     }
+    /// Whether the item is a claim (not an observed indicator).
     pub fn is_claim(self) -> bool {
         matches!(self, ItemKind::Claim(_))
     }
@@ -290,15 +296,18 @@ pub struct Variant {
 /// What each what-if does to one item's part in the conclusion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effect {
+    /// Which claim or observed indicator.
     pub kind: ItemKind,
     /// The item's contribution to the margin over the runner-up: minus the
     /// change of the margin on its removal. bayes: η·(log L''_A − log L''_B)
     /// for a claim of its own group, η times its share of its group's mean
     /// otherwise; ach: w_B − w_A.
     pub contribution: f64,
+    /// What removing the item does.
     pub removal: Variant,
     /// `None` when the credibility has no worse grade (5 and 6).
     pub trust_drop: Option<Variant>,
+    /// What deception does: the item's ratings mirrored (CC ↔ II, C ↔ I).
     pub deception: Variant,
     /// Removal alone changes the leader.
     pub linchpin: bool,
@@ -314,6 +323,7 @@ pub enum Method {
 }
 
 impl Method {
+    /// The method's name, `exact` or `greedy`.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Exact => "exact",
@@ -329,14 +339,18 @@ pub struct DecidingSet {
     pub items: Vec<usize>,
     /// Who leads once they are removed.
     pub new_leader: usize,
+    /// Whether the set is proven smallest or only found greedily.
     pub method: Method,
 }
 
 /// The sensitivity of one assessment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sensitivity {
+    /// The engine the assessment was scored with.
     pub engine: EngineKind,
+    /// Index of the leading scenario.
     pub leader: usize,
+    /// Index of the runner-up; `None` with a single scenario.
     pub runner_up: Option<usize>,
     /// bayes: log posterior odds of leader over runner-up; ach: weighted
     /// inconsistency of the runner-up minus that of the leader.
@@ -345,12 +359,14 @@ pub struct Sensitivity {
     pub tied: bool,
     /// Items in force: claims by (date, id), then observed indicators.
     pub effects: Vec<Effect>,
+    /// The smallest deciding set; `None` when no set of items changes the leader.
     pub deciding: Option<DecidingSet>,
     /// How many items favour the leader over at least one other scenario.
     pub favouring: usize,
 }
 
 impl Sensitivity {
+    /// Items whose removal alone changes the leader.
     pub fn linchpins(&self) -> impl Iterator<Item = &Effect> {
         self.effects.iter().filter(|e| e.linchpin)
     }

@@ -26,10 +26,13 @@ pub struct ClaimState {
     pub sources_from: Option<usize>,
     /// The revision whose `url` is in force.
     pub url_from: Option<usize>,
+    /// Credibility in force (revisions applied).
     pub credibility: Credibility,
+    /// Relevance in force (revisions applied).
     pub relevance: Relevance,
     /// One rating per scenario, in `Workspace::scenarios` order.
     pub ratings: Vec<Rating>,
+    /// Active, or retracted by a revision in force.
     pub status: Status,
     /// How many revisions were applied (a prefix of `Claim::revisions`).
     pub revisions_applied: usize,

@@ -30,6 +30,7 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    /// The kind as printed (`added`, `revised`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::Added => "added",
@@ -69,7 +70,9 @@ impl Subject {
 /// to the scores.
 #[derive(Debug, Clone)]
 pub struct Change {
+    /// The claim or indicator that changed.
     pub subject: Subject,
+    /// What kind of change it was.
     pub kind: ChangeKind,
     /// For revisions: the fields whose value changed (`credibility`,
     /// `relevance`, `statement`, `status`, `ratings.<scenario id>`).
@@ -97,6 +100,7 @@ impl Change {
 /// The assessment from one event date until the next.
 #[derive(Debug, Clone)]
 pub struct Point {
+    /// The event date the point starts on.
     pub date: NaiveDate,
     /// In `Workspace::scenarios` order, ranked.
     pub scores: Vec<ScenarioScore>,
@@ -115,9 +119,13 @@ impl Point {
 /// Assessments over time.
 #[derive(Debug, Clone)]
 pub struct Timeline {
+    /// The engine the points are ranked under.
     pub engine: EngineKind,
+    /// The window's first date, as asked (`None`: from the first event).
     pub from: Option<NaiveDate>,
+    /// The window's last date, as asked (`None`: up to the last event).
     pub to: Option<NaiveDate>,
+    /// One point per event date in the window, earliest first.
     pub points: Vec<Point>,
 }
 

@@ -50,6 +50,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml_walk::{FileCx, Span};
 
+/// The workspace's configuration file; the folder holding it is the workspace root.
 pub const CONFIG_FILE: &str = "kzclaims.toml";
 
 /// Why a workspace could not be loaded.
@@ -60,7 +61,9 @@ pub enum LoadError {
     /// The files were read but are invalid (exit code 1). The files are kept so
     /// the diagnostics can quote them.
     Invalid {
+        /// Every problem found, errors and warnings.
         diagnostics: Vec<Diagnostic>,
+        /// The files as read, to quote in the diagnostics.
         files: Vec<SourceFile>,
     },
 }
@@ -105,7 +108,9 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 /// Told how far a load has got, for a progress bar: `total` steps, one for
 /// each file read and one for each file parsed.
 pub trait Progress: Sync {
+    /// Called once the number of steps is known.
     fn set_total(&self, steps: u64);
+    /// Called after each step.
     fn step(&self);
 }
 
@@ -279,6 +284,7 @@ pub struct TextStamp {
 }
 
 impl TextStamp {
+    /// The stamp of a file's bytes.
     pub fn of(bytes: &[u8]) -> Self {
         TextStamp {
             len: bytes.len(),

@@ -169,6 +169,7 @@ pub(super) fn url_of(cx: &mut FileCx<'_>, t: &Tbl<'_, '_>, revision: bool) -> Op
 /// a test keeps the two in step).
 pub(super) const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
 
+/// Whether `s` is a valid id: lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit.
 pub fn is_slug(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())

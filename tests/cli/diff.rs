@@ -542,6 +542,30 @@ fn brief_since_a_date() {
         section.contains("- c2 (retracted): The second observation."),
         "{section}"
     );
+    // Plain words, no engine jargon (docs/memo.md, "What changed since").
+    assert!(section.contains("pushed toward “"), "{section}");
+    assert!(section.contains("push)"), "{section}");
+    for jargon in ["log-odds", "bits", "posterior", "likelihood term"] {
+        assert!(!section.contains(jargon), "{jargon}: {section}");
+    }
+    let out = kz(&fixture("history"))
+        .args([
+            "brief",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-01-05",
+            "--since",
+            "2024-01-03",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let drivers = json["context"]["since"]["drivers"].to_string();
+    assert!(
+        drivers.contains("push)") && !drivers.contains("log-odds"),
+        "{drivers}"
+    );
     // HTML shows it too; without --since there is no section.
     let out = kz(&fixture("history"))
         .args([
@@ -742,4 +766,26 @@ fn a_blob_over_the_file_limit_is_refused_naming_revision_and_path() {
     let err = stderr(&out);
     assert!(err.contains("claims/huge.toml"), "{err}");
     assert!(err.contains("more than the 16 MiB"), "{err}");
+}
+
+/// A revised rating reads as words in the human formats ("rating for h2"),
+/// while the JSON keeps the field name.
+#[test]
+fn revised_ratings_read_as_words() {
+    let out = kz(&fixture("history"))
+        .args(["diff", "2024-01-03", "2024-01-05"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("c3 (2024-01-03): rating for h2: N → II"),
+        "{text}"
+    );
+    assert!(!text.contains("ratings.h2"), "{text}");
+    let out = kz(&fixture("history"))
+        .args(["diff", "2024-01-03", "2024-01-05", "--format", "md"])
+        .output()
+        .unwrap();
+    let md = stdout(&out);
+    assert!(md.contains("revised: rating for h2"), "{md}");
 }

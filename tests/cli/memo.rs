@@ -141,6 +141,21 @@ fn the_ach_memo_keeps_one_order_and_labels_the_bayesian_figures() {
         !memo.contains("the leading scenario changes with the weight"),
         "{memo}"
     );
+    // The confidence sentence quotes the range only as the Bayesian
+    // engine's, and the cross-check names the engine in plain words.
+    let conf = memo
+        .lines()
+        .find(|l| l.contains(" confidence**"))
+        .expect("the confidence sentence");
+    assert!(conf.contains("the Bayesian engine's range"), "{conf}");
+    assert!(!conf.contains(" the range "), "{conf}");
+    assert!(
+        memo.contains(
+            "Ranking by the Bayesian engine's probabilities puts the same scenario first."
+        ),
+        "{memo}"
+    );
+    assert!(!memo.contains("posterior"), "{memo}");
     // Both counts of diagnostic claims, and why they differ.
     assert!(memo.contains("56 are rated differently across the scenarios, which is what ACH counts; 55 of them also move the probabilities"), "{memo}");
 }

@@ -212,6 +212,18 @@ fn table_marks_the_leader_and_the_changes() {
     let out = kz(&fixture("history")).arg("timeline").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(text.contains("2024-01-04  88.4%*  11.6%   ×c2"), "{text}");
-    assert!(text.contains("~c3(ratings.h2)"), "{text}");
+    // Changes read as words; the CSV keeps the structured notation.
+    assert!(
+        text.contains("2024-01-04  88.4%*  11.6%   retracted c2"),
+        "{text}"
+    );
+    assert!(text.contains("c3: rating for h2 revised"), "{text}");
+    assert!(!text.contains('~') && !text.contains('×'), "{text}");
+    let csv = stdout(
+        &kz(&fixture("history"))
+            .args(["timeline", "--format", "csv"])
+            .output()
+            .unwrap(),
+    );
+    assert!(csv.contains("~c3(ratings.h2)"), "{csv}");
 }

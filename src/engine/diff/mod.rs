@@ -25,8 +25,11 @@ pub const ZERO: f64 = 1e-12;
 
 /// One side of a diff: a workspace, evaluated as of a date.
 pub struct Side<'a> {
+    /// The workspace as read on this side.
     pub ws: &'a Workspace,
+    /// Its assessment as of the side's date.
     pub assessment: &'a Assessment,
+    /// How the side was named and what it resolved to.
     pub info: SideInfo,
 }
 
@@ -37,6 +40,7 @@ pub struct SideInfo {
     pub spec: String,
     /// For people: `2022-01-06`, `HEAD~1 (1a2b3c4, 2022-03-16)`.
     pub label: String,
+    /// The side's as-of date, `YYYY-MM-DD`.
     pub as_of: String,
     /// Set when the side was read from a git revision.
     pub revision: Option<RevisionInfo>,
@@ -60,6 +64,7 @@ impl IdMap {
     fn max_abs(&self) -> f64 {
         self.0.iter().fold(0.0, |m, (_, v)| m.max(v.abs()))
     }
+    /// The number for scenario `id`, if it is in the map.
     pub fn get(&self, id: &str) -> Option<f64> {
         self.0.iter().find(|(k, _)| k == id).map(|(_, v)| *v)
     }
@@ -68,21 +73,30 @@ impl IdMap {
 /// A scenario's standing on one side.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Standing {
+    /// Rank, 1 for the leader.
     pub rank: usize,
+    /// Probability, 0–1.
     pub probability: f64,
+    /// The probability as printed ("61%").
     pub percent: String,
     /// ICD 203 term.
     pub term: &'static str,
+    /// ACH weighted inconsistency.
     pub weighted_inconsistency: f64,
+    /// ACH inconsistency (I = 1, II = 2, summed).
     pub inconsistency: u32,
 }
 
 /// One scenario before and after (`None`: absent on that side).
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioMove {
+    /// Scenario id.
     pub id: String,
+    /// Title (on the later side when present there).
     pub title: String,
+    /// Its standing on the earlier side.
     pub from: Option<Standing>,
+    /// Its standing on the later side.
     pub to: Option<Standing>,
 }
 
@@ -104,8 +118,11 @@ impl ScenarioMove {
 /// The rank-1 scenario on each side.
 #[derive(Debug, Clone, Serialize)]
 pub struct Leader {
+    /// Id of the leader on the earlier side.
     pub from: Option<String>,
+    /// Id of the leader on the later side.
     pub to: Option<String>,
+    /// Whether the leader changed.
     pub flipped: bool,
 }
 
@@ -121,7 +138,9 @@ pub enum PartKind {
     Added,
     /// The claim left the record (deleted, or dated after the `to` side).
     Removed,
+    /// The claim was retracted (by a revision in force on the `to` side).
     Retracted,
+    /// The claim's retraction is no longer in force (it was reinstated).
     Reinstated,
     /// One or more fields changed (see `fields`).
     Revised,
@@ -133,6 +152,7 @@ pub enum PartKind {
 }
 
 impl PartKind {
+    /// The kind as printed ("source re-graded").
     pub fn as_str(self) -> &'static str {
         match self {
             PartKind::Prior => "prior",
@@ -163,6 +183,7 @@ impl PartKind {
 pub struct Part {
     /// Claim id; `None` for the priors.
     pub claim: Option<String>,
+    /// What kind of change the part stands for.
     pub kind: PartKind,
     /// Fields that changed (`credibility`, `ratings.<id>`, …).
     pub fields: Vec<String>,
@@ -184,6 +205,7 @@ pub struct Attribution {
     pub scenarios: Vec<String>,
     /// lo_after − lo_before per scenario.
     pub total_log_odds: IdMap,
+    /// Change in each scenario's weighted inconsistency (ACH).
     pub total_weighted_inconsistency: IdMap,
     /// Largest first (by log-odds for bayes, weighted inconsistency for ach).
     pub parts: Vec<Part>,
@@ -192,15 +214,21 @@ pub struct Attribution {
 /// Everything `kzclaims diff` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diff {
+    /// The earlier side.
     pub from: SideInfo,
+    /// The later side.
     pub to: SideInfo,
+    /// The engine both sides were scored with, `bayes` or `ach`.
     pub engine: &'static str,
     /// Whether the record or the assessment changed at all.
     pub changed: bool,
+    /// The leading scenario on each side.
     pub leader: Leader,
     /// Scenarios in the `to` side's rank order, then those retired.
     pub scenarios: Vec<ScenarioMove>,
+    /// Each scenario's change split exactly into parts.
     pub attribution: Attribution,
+    /// The record's changes, field by field.
     pub record: RecordDiff,
 }
 

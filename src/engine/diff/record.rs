@@ -12,57 +12,84 @@ use std::collections::BTreeSet;
 /// A field's value before and after.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FieldChange {
+    /// The field's name (`credibility`, `ratings.<id>`, `reliability`, …).
     pub field: String,
+    /// Its value on the earlier side, as text.
     pub from: String,
+    /// Its value on the later side, as text.
     pub to: String,
 }
 
+/// A claim added, retracted or removed between the two sides.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimBrief {
+    /// Claim id.
     pub id: String,
+    /// The claim's date, `YYYY-MM-DD`.
     pub date: String,
+    /// Its statement (on the side where it is present).
     pub statement: String,
+    /// Its status on that side.
     pub status: Status,
 }
 
+/// A claim present on both sides whose fields differ.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimRevised {
+    /// Claim id.
     pub id: String,
+    /// The claim's date, `YYYY-MM-DD`.
     pub date: String,
+    /// Its statement on the later side.
     pub statement: String,
+    /// The fields that differ, before and after.
     pub fields: Vec<FieldChange>,
     /// Notes of revisions in force on one side and not the other (`+ ` new,
     /// `- ` gone).
     pub notes: Vec<String>,
 }
 
+/// A source or scenario added or removed, by id and name.
 #[derive(Debug, Clone, Serialize)]
 pub struct Named {
+    /// Source or scenario id.
     pub id: String,
+    /// The source's name or the scenario's title.
     pub name: String,
 }
 
+/// A source, scenario or indicator on both sides whose fields differ.
 #[derive(Debug, Clone, Serialize)]
 pub struct NamedChange {
+    /// Its id (`scenario/indicator` for an indicator).
     pub id: String,
+    /// The source's name or the scenario's (indicator's) title or text.
     pub name: String,
+    /// The fields that differ, before and after.
     pub fields: Vec<FieldChange>,
 }
 
 /// The record, side by side.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RecordDiff {
+    /// Claims new on the later side and in force there.
     pub claims_added: Vec<ClaimBrief>,
     /// New on the later side but already retracted there: added and
     /// retracted within the span (listed as retracted, not as added).
     pub claims_retracted: Vec<ClaimBrief>,
+    /// Claims on the earlier side that are gone from the later one.
     pub claims_removed: Vec<ClaimBrief>,
+    /// Claims on both sides whose fields differ.
     pub claims_revised: Vec<ClaimRevised>,
+    /// Sources new on the later side.
     pub sources_added: Vec<Named>,
+    /// Sources gone from the later side.
     pub sources_removed: Vec<Named>,
     /// Re-graded (`reliability`) or otherwise edited.
     pub sources_changed: Vec<NamedChange>,
+    /// Scenarios new on the later side.
     pub scenarios_added: Vec<Named>,
+    /// Scenarios gone from the later side.
     pub scenarios_retired: Vec<Named>,
     /// Re-worded (`title`, `summary`) or re-weighted (`prior`).
     pub scenarios_changed: Vec<NamedChange>,
@@ -74,6 +101,7 @@ pub struct RecordDiff {
 }
 
 impl RecordDiff {
+    /// Whether nothing in the record changed.
     pub fn is_empty(&self) -> bool {
         self.claims_added.is_empty()
             && self.claims_retracted.is_empty()

@@ -70,148 +70,10 @@ pub fn to_markdown(d: &Diff, memo_unified: &str) -> String {
     // The details, each folded (`<details>`), cut to fit a pull-request
     // comment if need be (the memo redline first, then the record, then the
     // attribution).
-    let mut sections = Vec::new();
-    let a = &d.attribution;
-    if !a.parts.is_empty() {
-        let mut o = String::new();
-        let _ = writeln!(
-            o,
-            "{}\n",
-            if ach {
-                "Change in each scenario's weighted inconsistency (lower is better), split by claim. The parts add up to the total."
-            } else {
-                "Change in each scenario's log-odds against the other scenarios, split by claim. The parts add up to the total."
-            }
-        );
-        let _ = write!(o, "| Claim | Change |");
-        for s in &a.scenarios {
-            let _ = write!(o, " {s} |");
-        }
-        let _ = write!(o, "\n|---|---|");
-        for _ in &a.scenarios {
-            let _ = write!(o, "---:|");
-        }
-        o.push('\n');
-        for p in &a.parts {
-            let m = if ach {
-                &p.weighted_inconsistency
-            } else {
-                &p.log_odds
-            };
-            let _ = write!(
-                o,
-                "| {} | {} |",
-                p.claim
-                    .as_deref()
-                    .map(|c| format!("`{c}`"))
-                    .unwrap_or_else(|| "priors".into()),
-                md_cell(&part_kind_text(p))
-            );
-            for (_, v) in &m.0 {
-                let _ = write!(o, " {} |", signed(*v));
-            }
-            o.push('\n');
-        }
-        let total = if ach {
-            &a.total_weighted_inconsistency
-        } else {
-            &a.total_log_odds
-        };
-        let _ = write!(o, "| **total** | |");
-        for (_, v) in &total.0 {
-            let _ = write!(o, " **{}** |", signed(*v));
-        }
-        o.push('\n');
-        sections.push(Section::new(
-            format!("Why: attribution by claim ({} parts)", a.parts.len()),
-            &o,
-            None,
-        ));
-    }
-    let r = &d.record;
-    if !r.is_empty() {
-        let mut o = String::new();
-        for c in &r.claims_added {
-            let _ = writeln!(
-                o,
-                "- **Added** `{}` ({}): {}",
-                c.id,
-                c.date,
-                md_cell(&c.statement)
-            );
-        }
-        for c in &r.claims_retracted {
-            let _ = writeln!(
-                o,
-                "- **Added and retracted** `{}` ({}): {}",
-                c.id,
-                c.date,
-                md_cell(&c.statement)
-            );
-        }
-        for c in &r.claims_removed {
-            let _ = writeln!(
-                o,
-                "- **Removed** `{}` ({}): {}",
-                c.id,
-                c.date,
-                md_cell(&c.statement)
-            );
-        }
-        for c in &r.claims_revised {
-            let _ = writeln!(
-                o,
-                "- **Revised** `{}` ({}): {}",
-                c.id,
-                c.date,
-                md_cell(&fields_text(&c.fields))
-            );
-            for n in &c.notes {
-                let _ = writeln!(o, "  - note {}", md_cell(n));
-            }
-        }
-        for s in &r.sources_added {
-            let _ = writeln!(o, "- **Source added** `{}`: {}", s.id, md_cell(&s.name));
-        }
-        for s in &r.sources_removed {
-            let _ = writeln!(o, "- **Source removed** `{}`: {}", s.id, md_cell(&s.name));
-        }
-        for s in &r.sources_changed {
-            let _ = writeln!(
-                o,
-                "- **Source changed** `{}`: {}",
-                s.id,
-                md_cell(&fields_text(&s.fields))
-            );
-        }
-        for s in &r.scenarios_added {
-            let _ = writeln!(o, "- **Scenario added** `{}`: {}", s.id, md_cell(&s.name));
-        }
-        for s in &r.scenarios_retired {
-            let _ = writeln!(o, "- **Scenario retired** `{}`: {}", s.id, md_cell(&s.name));
-        }
-        for s in &r.scenarios_changed {
-            let _ = writeln!(
-                o,
-                "- **Scenario changed** `{}`: {}",
-                s.id,
-                md_cell(&fields_text(&s.fields))
-            );
-        }
-        for s in &r.indicators_changed {
-            let _ = writeln!(
-                o,
-                "- **Indicator changed** `{}`: {}",
-                s.id,
-                md_cell(&fields_text(&s.fields))
-            );
-        }
-        if !r.settings.is_empty() {
-            let _ = writeln!(o, "- **Settings**: {}", md_cell(&fields_text(&r.settings)));
-        }
-        let items = o.lines().filter(|l| l.starts_with("- ")).count();
-        sections.push(Section::new(format!("Record ({items} changes)"), &o, None));
-    }
+    let mut sections: Vec<Section> = attribution_section(d, ach)
+        .into_iter()
+        .chain(record_section(d))
+        .collect();
     if !memo_unified.is_empty() {
         sections.push(Section::new(
             "Memo redline".to_string(),
@@ -220,6 +82,158 @@ pub fn to_markdown(d: &Diff, memo_unified: &str) -> String {
         ));
     }
     fit(o, sections, COMMENT_LIMIT)
+}
+
+/// The attribution table, folded; `None` when nothing was attributed.
+fn attribution_section(d: &Diff, ach: bool) -> Option<Section> {
+    let a = &d.attribution;
+    if a.parts.is_empty() {
+        return None;
+    }
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}\n",
+        if ach {
+            "Change in each scenario's weighted inconsistency (lower is better), split by claim. The parts add up to the total."
+        } else {
+            "Change in each scenario's log-odds against the other scenarios, split by claim. The parts add up to the total."
+        }
+    );
+    let _ = write!(o, "| Claim | Change |");
+    for s in &a.scenarios {
+        let _ = write!(o, " {s} |");
+    }
+    let _ = write!(o, "\n|---|---|");
+    for _ in &a.scenarios {
+        let _ = write!(o, "---:|");
+    }
+    o.push('\n');
+    for p in &a.parts {
+        let m = if ach {
+            &p.weighted_inconsistency
+        } else {
+            &p.log_odds
+        };
+        let _ = write!(
+            o,
+            "| {} | {} |",
+            p.claim
+                .as_deref()
+                .map(|c| format!("`{c}`"))
+                .unwrap_or_else(|| "priors".into()),
+            md_cell(&part_kind_text(p))
+        );
+        for (_, v) in &m.0 {
+            let _ = write!(o, " {} |", signed(*v));
+        }
+        o.push('\n');
+    }
+    let total = if ach {
+        &a.total_weighted_inconsistency
+    } else {
+        &a.total_log_odds
+    };
+    let _ = write!(o, "| **total** | |");
+    for (_, v) in &total.0 {
+        let _ = write!(o, " **{}** |", signed(*v));
+    }
+    o.push('\n');
+    Some(Section::new(
+        format!("Why: attribution by claim ({} parts)", a.parts.len()),
+        &o,
+        None,
+    ))
+}
+
+/// The record's changes, one bullet each, folded; `None` when the record
+/// did not change.
+fn record_section(d: &Diff) -> Option<Section> {
+    let r = &d.record;
+    if r.is_empty() {
+        return None;
+    }
+    let mut o = String::new();
+    for c in &r.claims_added {
+        let _ = writeln!(
+            o,
+            "- **Added** `{}` ({}): {}",
+            c.id,
+            c.date,
+            md_cell(&c.statement)
+        );
+    }
+    for c in &r.claims_retracted {
+        let _ = writeln!(
+            o,
+            "- **Added and retracted** `{}` ({}): {}",
+            c.id,
+            c.date,
+            md_cell(&c.statement)
+        );
+    }
+    for c in &r.claims_removed {
+        let _ = writeln!(
+            o,
+            "- **Removed** `{}` ({}): {}",
+            c.id,
+            c.date,
+            md_cell(&c.statement)
+        );
+    }
+    for c in &r.claims_revised {
+        let _ = writeln!(
+            o,
+            "- **Revised** `{}` ({}): {}",
+            c.id,
+            c.date,
+            md_cell(&fields_text(&c.fields))
+        );
+        for n in &c.notes {
+            let _ = writeln!(o, "  - note {}", md_cell(n));
+        }
+    }
+    for s in &r.sources_added {
+        let _ = writeln!(o, "- **Source added** `{}`: {}", s.id, md_cell(&s.name));
+    }
+    for s in &r.sources_removed {
+        let _ = writeln!(o, "- **Source removed** `{}`: {}", s.id, md_cell(&s.name));
+    }
+    for s in &r.sources_changed {
+        let _ = writeln!(
+            o,
+            "- **Source changed** `{}`: {}",
+            s.id,
+            md_cell(&fields_text(&s.fields))
+        );
+    }
+    for s in &r.scenarios_added {
+        let _ = writeln!(o, "- **Scenario added** `{}`: {}", s.id, md_cell(&s.name));
+    }
+    for s in &r.scenarios_retired {
+        let _ = writeln!(o, "- **Scenario retired** `{}`: {}", s.id, md_cell(&s.name));
+    }
+    for s in &r.scenarios_changed {
+        let _ = writeln!(
+            o,
+            "- **Scenario changed** `{}`: {}",
+            s.id,
+            md_cell(&fields_text(&s.fields))
+        );
+    }
+    for s in &r.indicators_changed {
+        let _ = writeln!(
+            o,
+            "- **Indicator changed** `{}`: {}",
+            s.id,
+            md_cell(&fields_text(&s.fields))
+        );
+    }
+    if !r.settings.is_empty() {
+        let _ = writeln!(o, "- **Settings**: {}", md_cell(&fields_text(&r.settings)));
+    }
+    let items = o.lines().filter(|l| l.starts_with("- ")).count();
+    Some(Section::new(format!("Record ({items} changes)"), &o, None))
 }
 
 /// The most characters a pull-request comment holds; `--format md` stays

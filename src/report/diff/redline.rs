@@ -95,13 +95,34 @@ pub(crate) fn line_kind(line: &str) -> (&'static str, &str) {
     }
 }
 
+/// A passage is redlined word by word only when at least this share of the
+/// words of its longer version is kept unchanged (spaces not counted); below
+/// it, the old text is struck through whole and the new text follows whole
+/// (docs/timeline.md, "Memo redline").
+pub(crate) const WORDS_KEPT_FOR_WORD_REDLINE: f64 = 0.5;
+
+/// The share of the words of the longer version that the word diff keeps
+/// (1 when both are empty).
+fn words_kept(words: &similar::TextDiff<'_, '_, str>, old: &str, new: &str) -> f64 {
+    let count = |s: &str| s.split_whitespace().count();
+    let longer = count(old).max(count(new));
+    if longer == 0 {
+        return 1.0;
+    }
+    let kept = words
+        .iter_all_changes()
+        .filter(|c| c.tag() == similar::ChangeTag::Equal && !c.value().trim().is_empty())
+        .count();
+    kept as f64 / longer as f64
+}
+
 /// One changed passage: word by word when the two versions are alike, else
 /// the old text struck through followed by the new (interleaving words of two
 /// unrelated sentences helps nobody read either).
 pub(crate) fn redline_words(out: &mut String, old: &str, new: &str) {
     let words = similar::TextDiff::from_words(old, new);
     let clean = |s: &str| esc(s).replace('*', "");
-    if words.ratio() < 0.65 {
+    if words_kept(&words, old, new) < WORDS_KEPT_FOR_WORD_REDLINE {
         if !old.is_empty() {
             let _ = write!(out, "<del>{}</del>", clean(old));
         }
@@ -177,3 +198,42 @@ pub(crate) fn memo_redline_html(before: &str, after: &str) -> String {
 
 // ---------------------------------------------------------------------------
 // Output formats.
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn red(old: &str, new: &str) -> String {
+        let mut o = String::new();
+        redline_words(&mut o, old, new);
+        o
+    }
+
+    #[test]
+    fn a_line_mostly_rewritten_is_struck_whole_and_replaced_whole() {
+        // 2 of 8 words kept (25%): whole lines.
+        let old = "The two methods agree on the leader here.";
+        let new = "The evidence now favours a different explanation entirely.";
+        assert_eq!(red(old, new), format!("<del>{old}</del>\n<ins>{new}</ins>"));
+        // 7 of 8 words kept: word by word.
+        let h = red(
+            "The two methods agree on the leader here.",
+            "The two methods disagree on the leader here.",
+        );
+        assert!(h.contains("<del>agree</del><ins>disagree</ins>"), "{h}");
+        assert!(h.starts_with("The two methods "), "{h}");
+        // Exactly at the threshold (2 of 4 words kept) stays word by word.
+        let h = red("alpha beta gamma delta", "alpha beta one two");
+        assert!(h.starts_with("alpha beta "), "{h}");
+        // An added or removed passage is whole either way.
+        assert_eq!(red("", "new text"), "<ins>new text</ins>");
+        assert_eq!(red("old text", ""), "<del>old text</del>");
+    }
+
+    #[test]
+    fn words_kept_ignores_spaces() {
+        let (a, b) = ("a b c d", "a x y z");
+        let w = similar::TextDiff::from_words(a, b);
+        assert!((words_kept(&w, a, b) - 0.25).abs() < 1e-12);
+    }
+}

@@ -123,7 +123,13 @@ pub(crate) fn section_attribution_text(o: &mut String, d: &Diff, bold: &dyn Fn(&
 
 pub(crate) fn fields_text(f: &[FieldChange]) -> String {
     f.iter()
-        .map(|c| format!("{}: {} → {}", c.field, shorten(&c.from), shorten(&c.to)))
+        .map(|c| {
+            let field = match c.field.strip_prefix("ratings.") {
+                Some(id) => format!("rating for {id}"),
+                None => c.field.clone(),
+            };
+            format!("{field}: {} → {}", shorten(&c.from), shorten(&c.to))
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

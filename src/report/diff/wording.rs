@@ -162,18 +162,26 @@ pub(crate) fn move_text(m: &ScenarioMove, engine: &str) -> String {
     format!("{main}{rank}")
 }
 
-/// The part's numbers, worded: "toward elite-coup (+1.52 log-odds), away
-/// from spontaneous-protest (−0.84)".
-pub(crate) fn part_effect(p: &Part, engine: &str) -> String {
-    let m = if engine == "ach" {
+/// The part's effect in plain words, for the memo: "pushed toward “Elite
+/// coup” (a small push) and away from “Spontaneous protest” (a moderate
+/// push)". The size follows [`push_size`]; the numbers themselves stay in
+/// `diff`.
+pub(crate) fn part_effect(p: &Part, d: &Diff) -> String {
+    let ach = d.engine == "ach";
+    let m = if ach {
         &p.weighted_inconsistency
     } else {
         &p.log_odds
     };
-    let (unit, up, down) = if engine == "ach" {
-        ("weighted inconsistency", "against", "for")
+    effect_words(m, ach, &|id| title_of(d, id))
+}
+
+fn effect_words<'a>(m: &'a IdMap, ach: bool, title: &dyn Fn(&'a str) -> &'a str) -> String {
+    // Under ACH a positive change is more evidence against the scenario.
+    let (up, down) = if ach {
+        ("counted against", "counted for")
     } else {
-        ("log-odds", "toward", "away from")
+        ("pushed toward", "away from")
     };
     let best =
         m.0.iter()
@@ -182,24 +190,39 @@ pub(crate) fn part_effect(p: &Part, engine: &str) -> String {
         m.0.iter()
             .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     let mut bits: Vec<String> = Vec::new();
-    let mut push = |word: &str, id: &str, v: f64| {
-        let u = if bits.is_empty() {
-            format!(" {unit}")
-        } else {
-            String::new()
-        };
-        bits.push(format!("{word} {id} ({}{u})", signed(v)));
-    };
     if let Some((id, v)) = best.filter(|x| x.1 > ZERO) {
-        push(up, id, *v);
+        bits.push(format!("{up} “{}” ({})", title(id), push_size(*v, ach)));
     }
     if let Some((id, v)) = worst.filter(|x| x.1 < -ZERO) {
-        push(down, id, *v);
+        let word = if bits.is_empty() && !ach {
+            "pushed away from"
+        } else {
+            down
+        };
+        bits.push(format!("{word} “{}” ({})", title(id), push_size(*v, ach)));
     }
     if bits.is_empty() {
-        format!("no {unit} change")
+        "no effect on the assessment".into()
     } else {
-        bits.join(", ")
+        bits.join(" and ")
+    }
+}
+
+/// How big a part's push is, in words (docs/memo.md, "What changed since"):
+/// for the Bayesian engine by the change in the scenario's log-odds against
+/// the others, under 0.25 small (odds moved by less than about a quarter),
+/// 0.25 to under 1 moderate (up to about 2.7 times), 1 or more large; under
+/// ACH by the change in weighted inconsistency, under 0.5 small, 0.5 to
+/// under 2 moderate, 2 or more large.
+pub(crate) fn push_size(v: f64, ach: bool) -> &'static str {
+    let (moderate, large) = if ach { (0.5, 2.0) } else { (0.25, 1.0) };
+    let a = v.abs();
+    if a >= large {
+        "a large push"
+    } else if a >= moderate {
+        "a moderate push"
+    } else {
+        "a small push"
     }
 }
 
@@ -215,14 +238,17 @@ pub(crate) fn signed(v: f64) -> String {
     }
 }
 
-/// "added", "revised: credibility, ratings.elite-coup".
+/// "added", "revised: credibility, rating for elite-coup".
 pub(crate) fn part_kind_text(p: &Part) -> String {
     let mut t = p.kind.as_str().to_string();
     let mut extra: Vec<String> = p
         .fields
         .iter()
         .filter(|f| !(p.kind != PartKind::Revised && f.as_str() == "status"))
-        .cloned()
+        .map(|f| match f.strip_prefix("ratings.") {
+            Some(id) => format!("rating for {id}"),
+            None => f.replace('_', " "),
+        })
         .collect();
     extra.extend(
         p.sources_regraded
@@ -236,6 +262,38 @@ pub(crate) fn part_kind_text(p: &Part) -> String {
         let _ = write!(t, ": {}", extra.join(", "));
     }
     t
+}
+
+/// The part's kind as the memo says it: "added", "revised (its credibility
+/// and its rating for “Elite coup”)", "a cited source re-graded (cornell)".
+fn part_kind_words(p: &Part, d: &Diff) -> String {
+    let field = |f: &str| match f.strip_prefix("ratings.") {
+        Some(id) => format!("its rating for “{}”", title_of(d, id)),
+        None => format!("its {}", f.replace(['_', '.'], " ")),
+    };
+    let mut what: Vec<String> = p
+        .fields
+        .iter()
+        .filter(|f| !(p.kind != PartKind::Revised && f.as_str() == "status"))
+        .map(|f| field(f))
+        .collect();
+    if p.kind == PartKind::SourceRegraded {
+        return format!(
+            "a cited source re-graded ({})",
+            p.sources_regraded.join(", ")
+        );
+    }
+    what.extend(
+        p.sources_regraded
+            .iter()
+            .map(|s| format!("the grade of source {s}")),
+    );
+    let kind = p.kind.as_str();
+    match what.len() {
+        0 => kind.to_string(),
+        1 => format!("{kind}: {}", what[0]),
+        n => format!("{kind}: {} and {}", what[..n - 1].join(", "), what[n - 1]),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -271,13 +329,13 @@ pub(crate) fn since_block(d: &Diff) -> serde_json::Value {
         .map(|p| match &p.claim {
             Some(c) => format!(
                 "{c} ({}): {} — {}",
-                part_kind_text(p),
+                part_kind_words(p, d),
                 p.statement.clone().unwrap_or_default(),
-                part_effect(p, d.engine)
+                part_effect(p, d)
             ),
             None => format!(
-                "the prior probabilities changed — {}",
-                part_effect(p, d.engine)
+                "the starting weights of the scenarios changed — {}",
+                part_effect(p, d)
             ),
         })
         .collect();
@@ -289,4 +347,50 @@ pub(crate) fn since_block(d: &Diff) -> serde_json::Value {
         "moves": moves,
         "drivers": drivers,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(v: &[(&str, f64)]) -> IdMap {
+        IdMap(v.iter().map(|(k, x)| (k.to_string(), *x)).collect())
+    }
+
+    #[test]
+    fn push_sizes_follow_the_documented_cut_points() {
+        assert_eq!(push_size(0.249, false), "a small push");
+        assert_eq!(push_size(-0.25, false), "a moderate push");
+        assert_eq!(push_size(0.999, false), "a moderate push");
+        assert_eq!(push_size(-1.0, false), "a large push");
+        assert_eq!(push_size(0.49, true), "a small push");
+        assert_eq!(push_size(0.5, true), "a moderate push");
+        assert_eq!(push_size(2.0, true), "a large push");
+    }
+
+    #[test]
+    fn effects_read_as_words_with_titles_and_no_numbers() {
+        let t = |id: &str| if id == "a" { "Elite coup" } else { "Protest" };
+        let m = map(&[("a", 0.26), ("b", -0.54)]);
+        let s = effect_words(&m, false, &t);
+        assert_eq!(
+            s,
+            "pushed toward “Elite coup” (a moderate push) and away from “Protest” (a moderate push)"
+        );
+        assert!(!s.contains("log-odds"));
+        let m = map(&[("a", 0.0), ("b", -1.2)]);
+        assert_eq!(
+            effect_words(&m, false, &t),
+            "pushed away from “Protest” (a large push)"
+        );
+        let m = map(&[("a", 0.3), ("b", -0.1)]);
+        assert_eq!(
+            effect_words(&m, true, &t),
+            "counted against “Elite coup” (a small push) and counted for “Protest” (a small push)"
+        );
+        assert_eq!(
+            effect_words(&map(&[("a", 0.0)]), false, &t),
+            "no effect on the assessment"
+        );
+    }
 }

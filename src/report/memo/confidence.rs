@@ -123,10 +123,24 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-/// The verdict in words; `runner_up` is the title of the runner-up, if any.
-pub(crate) fn words(ws: &Workspace, v: &Verdict, runner_up: Option<&str>) -> Worded {
+/// The range is always the Bayesian engine's (docs/scoring.md); a memo
+/// under `--engine ach` says so wherever it quotes it.
+fn range_label(clause: String, ach: bool) -> String {
+    match clause.strip_prefix("the range ") {
+        Some(rest) if ach => format!("the Bayesian engine's range {rest}"),
+        _ => clause,
+    }
+}
+
+/// The verdict in words; `runner_up` is the title of the runner-up, if any;
+/// `ach`: the memo is under `--engine ach`.
+pub(crate) fn words(ws: &Workspace, v: &Verdict, runner_up: Option<&str>, ach: bool) -> Worded {
     let title = format!("{} confidence", capitalised(v.level.as_str()));
-    let reasons: Vec<String> = v.reasons.iter().map(|r| reason(ws, r)).collect();
+    let reasons: Vec<String> = v
+        .reasons
+        .iter()
+        .map(|r| range_label(reason(ws, r), ach))
+        .collect();
     let f = &v.figures;
     let behind = match runner_up {
         Some(r) if f.sources > 0 => format!(
@@ -141,8 +155,9 @@ pub(crate) fn words(ws: &Workspace, v: &Verdict, runner_up: Option<&str>) -> Wor
     let first = if v.level == Confidence::High {
         let top = f.source_shares.first().map(|s| s.1).unwrap_or(0.0);
         format!(
-            "no source carries more than {} of the lead, most of it was rated by two analysts or more who largely agree, and the range stays within two likelihood words.",
-            percent(top)
+            "no source carries more than {} of the lead, most of it was rated by two analysts or more who largely agree, and {} within two likelihood words.",
+            percent(top),
+            range_label("the range stays".into(), ach)
         )
     } else {
         format!("{}.", join(&reasons))
@@ -163,6 +178,34 @@ pub(crate) fn words(ws: &Workspace, v: &Verdict, runner_up: Option<&str>) -> Wor
 mod tests {
     use super::*;
     use crate::engine::confidence::{rule, Inputs, MarginItem};
+
+    /// Under ACH the range, which only the Bayesian engine has, is labelled.
+    #[test]
+    fn the_range_is_labelled_bayesian_under_ach() {
+        let wide = |low: f64| reason_range(Reason::WideBand { low, high: 0.95 });
+        fn reason_range(r: Reason) -> String {
+            let root =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small");
+            let ws = crate::load::Loader::new(&root).load().unwrap();
+            reason(&ws, &r)
+        }
+        assert_eq!(
+            range_label(wide(0.53), true),
+            "the Bayesian engine's range reaches below “likely” (53% to 95%)"
+        );
+        assert_eq!(
+            range_label(wide(0.53), false),
+            "the range reaches below “likely” (53% to 95%)"
+        );
+        assert_eq!(
+            range_label(wide(0.6), true),
+            "the Bayesian engine's range is wide (60% to 95%)"
+        );
+        assert_eq!(
+            range_label("one analyst rated the evidence".into(), true),
+            "one analyst rated the evidence"
+        );
+    }
 
     /// The dispute says how many ratings it counts.
     #[test]
@@ -210,7 +253,7 @@ mod tests {
             disputed_cells: [0, 0],
             reconstruction: false,
         };
-        let w = words(&ws, &rule(&x), Some("Staged purge"));
+        let w = words(&ws, &rule(&x), Some("Staged purge"), false);
         assert_eq!(w.title, "Moderate confidence");
         assert_eq!(
             w.basis,

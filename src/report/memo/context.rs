@@ -21,20 +21,28 @@ use serde::Serialize;
 pub struct SensitiveItem {
     /// Claim id, or `scenario/indicator` for an observation.
     pub id: String,
+    /// Its date, `YYYY-MM-DD` (an observation's date for an indicator).
     pub date: String,
+    /// What it says: the claim's statement as revised, or the indicator's text.
     pub statement: String,
+    /// Its citation, if any.
     pub url: Option<String>,
     /// Contribution to the margin over the runner-up, "+0.80".
     pub contribution: String,
 }
 
+/// The sensitivity section: how far the leading scenario's lead depends on single items (docs/scoring.md).
 #[derive(Debug, Clone, Serialize)]
 pub struct SensitivityView {
+    /// Id of the leading scenario.
     pub leader: String,
+    /// Id of the runner-up; `None` with a single scenario.
     pub runner_up: Option<String>,
+    /// The leader's margin over the runner-up: bayes, log posterior odds; ach, the weighted inconsistency gap.
     pub margin: f64,
     /// "2.02 (log posterior odds)".
     pub margin_text: String,
+    /// Whether the leader and the runner-up are tied.
     pub tied: bool,
     /// "claim", or "claim or observation" when indicators have been observed.
     pub item_noun: &'static str,
@@ -42,10 +50,13 @@ pub struct SensitivityView {
     pub rests_on: Option<usize>,
     /// "The conclusion rests on 2 claims: …".
     pub summary: String,
+    /// The smallest set of items whose removal changes the leader.
     pub deciding: Vec<SensitiveItem>,
     /// "exact" or "greedy".
     pub method: Option<&'static str>,
+    /// Id of the scenario that would lead without the deciding set.
     pub new_leader: Option<String>,
+    /// Items whose removal alone changes the leader.
     pub linchpins: Vec<SensitiveItem>,
     /// Items whose deception (ratings mirrored) alone would change the leader.
     pub deception_flips: Vec<SensitiveItem>,
@@ -56,7 +67,9 @@ pub struct SensitivityView {
 /// A claim carrying part of the lead over one alternative.
 #[derive(Debug, Clone, Serialize)]
 pub struct CarrierView {
+    /// Claim id.
     pub id: String,
+    /// The claim's date, `YYYY-MM-DD`.
     pub date: String,
     /// Its share of the lead, "26%".
     pub share: String,
@@ -69,36 +82,50 @@ pub struct CarrierView {
 /// What the lead over one alternative rests on.
 #[derive(Debug, Clone, Serialize)]
 pub struct RestsOnView {
+    /// Id of the alternative the lead is measured against.
     pub against: String,
+    /// The alternative's title as of the memo's date.
     pub against_title: String,
     /// "Against “X”, 6 claims carry 82% of the lead:".
     pub intro: String,
+    /// The fewest claims carrying at least 80% of the lead, largest share first.
     pub claims: Vec<CarrierView>,
 }
 
+/// One claim × scenario cell the named analysts disagree on.
 #[derive(Debug, Clone, Serialize)]
 pub struct DisputedCell {
+    /// Claim id.
     pub claim: String,
+    /// Scenario id.
     pub scenario: String,
     /// "Alice C, Bob II".
     pub votes: String,
+    /// The consensus rating of the cell.
     pub consensus: String,
+    /// How far apart the analysts' ratings are (docs/scoring.md).
     pub disagreement: f64,
+    /// The disagreement as printed ("1.50").
     pub disagreement_text: String,
     /// "mild dispute", "large dispute", "extreme dispute".
     pub label: &'static str,
 }
 
+/// One analyst's view (or the pool's): the probabilities their ratings give.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnalystRow {
+    /// The analyst's name ("pooled" for the linear pool).
     pub name: String,
     /// Percent per scenario, in the order of `AnalystsView::scenarios`.
     pub percents: Vec<String>,
+    /// Probability per scenario (0–1), in the order of `AnalystsView::scenarios`.
     pub probabilities: Vec<f64>,
 }
 
+/// The analysts section: each named analyst's ratings scored apart, and where they disagree.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnalystsView {
+    /// The analysts' names, as written in `[[claim.assessment]]`.
     pub names: Vec<String>,
     /// Scenario ids in rank order (the columns).
     pub scenarios: Vec<String>,
@@ -106,57 +133,83 @@ pub struct AnalystsView {
     pub rows: Vec<AnalystRow>,
     /// The linear pool: the mean of the analysts' posteriors.
     pub pooled: AnalystRow,
+    /// How many claim × scenario cells the analysts rated.
     pub cells_rated: usize,
     /// Cells not in consensus, most disputed first.
     pub disputed: Vec<DisputedCell>,
 }
 
+/// One view's time-averaged scores against the resolved question.
 #[derive(Debug, Clone, Serialize)]
 pub struct CalibrationScores {
+    /// Whose view: the team, an analyst, or their pool.
     pub view: String,
+    /// Brier score, as text.
     pub brier: String,
+    /// Log score, as text.
     pub log: String,
+    /// Baseline score (100 · log₂(p / (1/K))), as text.
     pub baseline: String,
 }
 
+/// An indicator resolved (observed either way) as of the memo's date, with the forecast it scored.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResolvedIndicator {
+    /// Id of the indicator's scenario.
     pub scenario: String,
+    /// Indicator id, unique within its scenario.
     pub id: String,
+    /// What would be observed.
     pub text: String,
+    /// Date of the resolving observation, `YYYY-MM-DD`.
     pub date: String,
+    /// Whether it was seen.
     pub observed: bool,
     /// Probability of observing it the day before, "62%".
     pub forecast: String,
+    /// Brier score of that forecast, as text.
     pub brier: String,
     /// Whether that forecast rested only on claims recorded by then; present
     /// when the git history is read.
     pub real: Option<bool>,
 }
 
+/// The calibration section: how the record's forecasts scored against what happened.
 #[derive(Debug, Clone, Serialize)]
 pub struct CalibrationView {
     /// When the question resolved (as of the memo's date).
     pub resolved: Option<String>,
+    /// Id of the scenario that proved true, if the question has resolved.
     pub outcome: Option<String>,
+    /// That scenario's title.
     pub outcome_title: Option<String>,
     /// Time-averaged scores: team first, then analysts and their pool.
     pub scores: Vec<CalibrationScores>,
+    /// Indicators resolved as of the memo's date.
     pub indicators: Vec<ResolvedIndicator>,
     /// Real forecasts and reconstructions scored apart, with the sentences
     /// the section leads with; present when the git history is read.
     pub parts: Option<crate::report::views::history::CalibrationParts>,
 }
 
+/// Everything a memo template can show (docs/templates.md, "The data"); `kzclaims brief --format json` prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct MemoContext {
+    /// `title` from kzclaims.toml.
     pub title: String,
+    /// `question` from kzclaims.toml.
     pub question: String,
+    /// The memo's date, `YYYY-MM-DD`.
     pub as_of: String,
+    /// The scoring engine, `bayes` or `ach`.
     pub engine: &'static str,
+    /// `[memo] marking`, the classification line.
     pub marking: String,
+    /// `[memo] author`.
     pub author: Option<String>,
+    /// `[memo] organization`.
     pub organization: Option<String>,
+    /// The bottom line up front, one or two sentences.
     pub bluf: String,
     /// `[scoring] evidence_weight`.
     pub evidence_weight: f64,
@@ -166,6 +219,7 @@ pub struct MemoContext {
     pub band_leader_holds: bool,
     /// How the numbers treat dependent evidence, in two sentences.
     pub dependence_note: String,
+    /// `low`, `moderate` or `high` (rule: docs/scoring.md, Confidence).
     pub confidence: &'static str,
     /// "Moderate confidence".
     pub confidence_title: String,
@@ -175,14 +229,19 @@ pub struct MemoContext {
     pub confidence_reasons: Vec<String>,
     /// Whether the other engine agrees on the leading scenario, in a sentence.
     pub cross_check: String,
+    /// The leading scenario (the first of `scenarios`).
     pub leader: ScenarioView,
+    /// Every scenario, ranked, best first.
     pub scenarios: Vec<ScenarioView>,
     /// Every indicator, open ones first by due date.
     pub indicators: Vec<IndicatorView>,
+    /// Indicators not observed as of the date, by due date.
     pub open_indicators: Vec<IndicatorView>,
+    /// Indicators observed (either way) as of the date, by observation date.
     pub observed_indicators: Vec<IndicatorView>,
     /// What to find out next: the open indicators that would tell the most.
     pub collect: crate::report::views::collect::CollectView,
+    /// The sensitivity analysis.
     pub sensitivity: SensitivityView,
     /// What the judgment rests on: against the runner-up and each close
     /// alternative, the fewest claims carrying 80% of the lead (at most 8).
@@ -199,9 +258,13 @@ pub struct MemoContext {
     /// Present when the git history shows that claims in force were
     /// recorded after the memo's date: the memo is a reconstruction.
     pub reconstruction: Option<crate::report::views::history::ReconstructionView>,
+    /// The sources cited by claims in the record, by name.
     pub sources: Vec<SourceView>,
+    /// Claims in force on the date.
     pub claims_in_force: usize,
+    /// Claims retracted by the date.
     pub claims_retracted: usize,
+    /// Claims in force that discriminate between the scenarios under the memo's engine.
     pub claims_diagnostic: usize,
     /// Claims in force rated differently across the scenarios (ACH's count).
     pub claims_rated_apart: usize,
@@ -341,7 +404,8 @@ fn context_parts<'a>(
             reconstruction.is_some(),
         ));
         let runner_title = sens.runner_up.map(|j| ws.scenarios[j].title_as_of(a.as_of));
-        let worded = super::confidence::words(ws, &verdict, runner_title);
+        let worded =
+            super::confidence::words(ws, &verdict, runner_title, a.engine == EngineKind::Ach);
         MemoContext {
             title: ws.config.title.clone(),
             question: ws.config.question.clone(),

@@ -116,6 +116,32 @@ impl Body {
     }
 }
 
+/// "What changed since …" (`brief --since`), as the Markdown and HTML
+/// templates show it.
+fn since_section(b: &mut Body, since: &serde_json::Value) {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let list = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| a.iter().map(text).collect())
+            .unwrap_or_default()
+    };
+    b.text(
+        Some("Heading1"),
+        &format!("What changed since {}", text(&since["label"])),
+    );
+    b.text(None, &text(&since["summary"]));
+    for m in list(&since["moves"]) {
+        b.text(Some("ListParagraph"), &m);
+    }
+    let drivers = list(&since["drivers"]);
+    if !drivers.is_empty() {
+        b.text(None, "Claims that moved the assessment most:");
+        for d in drivers {
+            b.text(Some("ListParagraph"), &d);
+        }
+    }
+}
+
 fn body(ctx: &MemoContext) -> Body {
     let mut b = Body {
         xml: String::new(),
@@ -172,6 +198,9 @@ fn bottom_line(b: &mut Body, ctx: &MemoContext) {
     b.para(None, &conf);
     if ctx.engine == "bayes" && !ctx.dependence_note.is_empty() {
         b.text(None, &ctx.dependence_note);
+    }
+    if let Some(since) = &ctx.since {
+        since_section(&mut b, since);
     }
 
     b.text(Some("Heading1"), "Key judgments");
@@ -598,6 +627,35 @@ mod tests {
             assert_eq!(r[1], s.title);
             assert_eq!(r[2], s.percent);
         }
+    }
+
+    #[test]
+    fn the_since_block_is_shown_as_in_the_other_formats() {
+        let mut ctx = context();
+        ctx.since = Some(serde_json::json!({
+            "label": "2024-01-03",
+            "summary": "“A” still leads.",
+            "moves": ["A: 29% → 40%"],
+            "drivers": ["c2 (added): Seen. — pushed toward “A” (a small push)"],
+        }));
+        let p = parts(&render(&ctx));
+        let doc = roxmltree::Document::parse(part(&p, "word/document.xml")).unwrap();
+        let h1 = styled(&doc, "Heading1");
+        let at = h1.iter().position(|h| h == "What changed since 2024-01-03");
+        let kj = h1.iter().position(|h| h == "Key judgments");
+        assert!(at.is_some() && at < kj, "{h1:?}");
+        let items = styled(&doc, "ListParagraph");
+        assert!(items.iter().any(|x| x == "A: 29% → 40%"), "{items:?}");
+        assert!(
+            items.iter().any(|x| x.ends_with("(a small push)")),
+            "{items:?}"
+        );
+        // Without it there is no such section.
+        let p = parts(&render(&context()));
+        let doc = roxmltree::Document::parse(part(&p, "word/document.xml")).unwrap();
+        assert!(!styled(&doc, "Heading1")
+            .iter()
+            .any(|h| h.starts_with("What changed since")));
     }
 
     #[test]

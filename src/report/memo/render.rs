@@ -16,11 +16,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
 /// Output format of a memo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum MemoFormat {
+    /// Markdown (`memo.md`).
     Md,
+    /// HTML (`memo.html`).
     Html,
 }
 
 impl MemoFormat {
+    /// The file extension of the format, without the dot.
     pub fn ext(self) -> &'static str {
         match self {
             MemoFormat::Md => "md",
@@ -41,6 +44,7 @@ pub fn template_file_name(name: &str, format: MemoFormat) -> String {
 /// A template that failed: the diagnostic and the template's text to quote.
 #[derive(Debug)]
 pub struct TemplateError {
+    /// What went wrong, pointing into the template when it can.
     pub diagnostic: Diagnostic,
     /// (display path, text) of the template, when known.
     pub source: Option<(String, String)>,
@@ -240,7 +244,9 @@ pub fn render<T: Serialize + Scale>(
 /// 2.8 M fuel and 10.6 MB, against 12 M and 48 MiB here (docs/templates.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
+    /// Instructions (and data made, one per 64 bytes) a template may spend.
     pub fuel: u64,
+    /// Bytes of output a template may write.
     pub output: usize,
 }
 

@@ -10,26 +10,41 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::cmp::Ordering;
 
+/// One claim listed for or against a scenario in the memo.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
+    /// Claim id.
     pub id: String,
+    /// The claim's date, `YYYY-MM-DD`.
     pub date: String,
+    /// The claim's statement as revised by the memo's date.
     pub statement: String,
+    /// The claim's citation as revised, if any.
     pub url: Option<String>,
+    /// Names of the sources it cites.
     pub sources: Vec<String>,
+    /// Its rating against this scenario (`CC`…`II`).
     pub rating: String,
+    /// Why it is rated so: the revision's note or the claim's rationale, if any.
     pub rationale: Option<String>,
+    /// The claim's trust in [0, 1], from its sources' reliability and its credibility (docs/scoring.md).
     pub trust: f64,
     /// Centred log-likelihood: log L''_j minus the row's mean.
     pub weight: f64,
 }
 
+/// One indicator as the memo shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorView {
+    /// Id of the scenario the indicator belongs to.
     pub scenario: String,
+    /// That scenario's title as of the memo's date.
     pub scenario_title: String,
+    /// Indicator id, unique within its scenario.
     pub id: String,
+    /// What would be observed.
     pub text: String,
+    /// When we expect to know, `YYYY-MM-DD`, if given.
     pub due: Option<String>,
     /// Where one would look for it.
     pub look: Option<String>,
@@ -42,7 +57,9 @@ pub struct IndicatorView {
     pub open: bool,
     /// The observation in force: true (seen), false (not seen), none if open.
     pub observed: Option<bool>,
+    /// Date of the observation in force, `YYYY-MM-DD`; none if open.
     pub observed_on: Option<String>,
+    /// The observation's note, if any.
     pub observation_note: Option<String>,
     /// Whether the scenarios predict it differently; `None` without likelihoods.
     pub diagnostic: Option<bool>,
@@ -52,22 +69,33 @@ pub struct IndicatorView {
     pub discriminates: String,
 }
 
+/// P(observed | one scenario).
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorProbability {
+    /// Scenario id.
     pub scenario: String,
+    /// The probability, 0–1.
     pub probability: f64,
     /// "80%".
     pub percent: String,
 }
 
+/// One scenario as the memo shows it, with its figures as of the memo's date.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioView {
+    /// Scenario id.
     pub id: String,
+    /// Title as of the memo's date (revisions applied).
     pub title: String,
+    /// Summary as of the memo's date.
     pub summary: String,
+    /// Proponents in force on the memo's date.
     pub proponents: Vec<String>,
+    /// Rank, 1 for the leader.
     pub rank: usize,
+    /// Prior probability (after sharing the remainder).
     pub prior: f64,
+    /// Posterior probability, 0–1, at the workspace's evidence weight.
     pub probability: f64,
     /// "61%".
     pub percent: String,
@@ -85,23 +113,36 @@ pub struct ScenarioView {
     /// 99% depending on how much the sources depend on each other" (under
     /// ACH: the weighted inconsistency, the Bayesian figure labelled).
     pub judgment: String,
+    /// ACH inconsistency: Σ over claims in force of I = 1, II = 2 against it.
     pub inconsistency: u32,
+    /// ACH weighted inconsistency (docs/scoring.md).
     pub weighted_inconsistency: f64,
+    /// The weighted inconsistency as printed ("1.41").
     pub weighted_inconsistency_text: String,
+    /// The claims that most support it, strongest first.
     pub support: Vec<Evidence>,
+    /// The claims that most count against it, strongest first.
     pub against: Vec<Evidence>,
 }
 
+/// One source cited in the record, as the memo lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {
+    /// Source id.
     pub id: String,
+    /// The source's full name.
     pub name: String,
+    /// The source's home page, if given.
     pub url: Option<String>,
+    /// What sort of outlet it is.
     pub kind: SourceKind,
+    /// Admiralty reliability grade, `A`–`F`.
     pub reliability: &'static str,
+    /// The grade's wording ("usually reliable").
     pub reliability_label: &'static str,
     /// The day the source's report appeared (`published`), if given.
     pub published: Option<String>,
+    /// How many claims cite it.
     pub cited_by: usize,
 }
 
@@ -433,7 +474,7 @@ pub(super) fn cross_check(
 ) -> String {
     let other_leader = other_tie.first().copied();
     let other_name = match other {
-        EngineKind::Bayes => "the Bayesian posterior",
+        EngineKind::Bayes => "the Bayesian engine's probabilities",
         EngineKind::Ach => "ACH's weighted inconsistency",
     };
     if empty || ranking.len() < 2 {
@@ -447,7 +488,7 @@ pub(super) fn cross_check(
                 wi(other_tie[0])
             ),
             EngineKind::Bayes => format!(
-                "The Bayesian posterior cannot separate {} ({} each).",
+                "The Bayesian engine's probabilities cannot separate {} ({} each).",
                 titles(ws, other_tie, a.as_of),
                 percent(a.scores[other_tie[0]].probability)
             ),

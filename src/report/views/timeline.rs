@@ -238,6 +238,57 @@ fn change_list(ws: &Workspace, p: &crate::engine::timeline::Point) -> String {
         .join(" ")
 }
 
+/// The changes of one date as words, for the table a person reads (the CSV
+/// and JSON keep their structured form): "added a, b; c: statement revised;
+/// d: credibility and statement revised; retracted e; reinstated f; observed
+/// indicator s/i". Claims added, retracted, reinstated or observed are listed
+/// together in the order of the record; each revision gets its own clause.
+fn change_words(ws: &Workspace, p: &crate::engine::timeline::Point) -> String {
+    use crate::engine::timeline::ChangeKind::*;
+    let and = |v: &[String]| match v.len() {
+        0 => String::new(),
+        1 => v[0].clone(),
+        n => format!("{} and {}", v[..n - 1].join(", "), v[n - 1]),
+    };
+    let mut clauses: Vec<String> = Vec::new();
+    for verb in ["added", "retracted", "reinstated", "observed"] {
+        let ids: Vec<String> = p
+            .changes
+            .iter()
+            .filter(|c| {
+                matches!(
+                    (c.kind, verb),
+                    (Added, "added")
+                        | (Retracted, "retracted")
+                        | (Reinstated, "reinstated")
+                        | (Observed, "observed")
+                )
+            })
+            .map(|c| c.subject.id(ws))
+            .collect();
+        if !ids.is_empty() {
+            clauses.push(format!("{verb} {}", ids.join(", ")));
+        }
+    }
+    for c in p.changes.iter().filter(|c| c.kind == Revised) {
+        let id = c.subject.id(ws);
+        let fields: Vec<String> = c
+            .fields
+            .iter()
+            .map(|f| match f.strip_prefix("ratings.") {
+                Some(s) => format!("rating for {s}"),
+                None => f.replace('_', " "),
+            })
+            .collect();
+        clauses.push(if fields.is_empty() {
+            format!("{id}: revised")
+        } else {
+            format!("{id}: {} revised", and(&fields))
+        });
+    }
+    clauses.join("; ")
+}
+
 /// One line per date: each scenario's probability (bayes) or weighted
 /// inconsistency (ach), the leader, and the claims that changed.
 pub(crate) fn to_table(ws: &Workspace, t: &Timeline) -> String {
@@ -281,7 +332,7 @@ pub(crate) fn to_table(ws: &Workspace, t: &Timeline) -> String {
         r.push(if p.changes.is_empty() {
             "(window start)".into()
         } else {
-            change_list(ws, p)
+            change_words(ws, p)
         });
         rows.push(r);
     }
@@ -290,7 +341,7 @@ pub(crate) fn to_table(ws: &Workspace, t: &Timeline) -> String {
     o.push_str(&table::render(&lines, |i| i == 0 || i == n - 1, ""));
     let _ = writeln!(
         o,
-        "\n* = ranked first. changes: +added ~revised(fields) ×retracted ↺reinstated.{}",
+        "\n* = ranked first.{}",
         if t.engine == EngineKind::Ach {
             " Values: weighted inconsistency (lower is better)."
         } else {
@@ -298,4 +349,53 @@ pub(crate) fn to_table(ws: &Workspace, t: &Timeline) -> String {
         }
     );
     o
+}
+
+#[cfg(test)]
+mod change_word_tests {
+    use super::*;
+    use crate::engine::timeline::{Change, ChangeKind, Point, Subject};
+
+    #[test]
+    fn changes_read_as_words_not_symbols() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small");
+        let ws = crate::load::Loader::new(&root).load().unwrap();
+        assert!(ws.claims.len() >= 3, "the fixture has three claims or more");
+        let change = |i: usize, kind: ChangeKind, fields: &[&str]| Change {
+            subject: Subject::Claim(i),
+            kind,
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+            log_odds: Vec::new(),
+            weighted: Vec::new(),
+        };
+        let id = |i: usize| ws.claims[i].id.clone();
+        let p = Point {
+            date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            scores: Vec::new(),
+            changes: vec![
+                change(0, ChangeKind::Added, &[]),
+                change(1, ChangeKind::Revised, &["credibility", "statement"]),
+                change(2, ChangeKind::Added, &[]),
+                change(2, ChangeKind::Revised, &["ratings.h1"]),
+                change(1, ChangeKind::Retracted, &["status"]),
+            ],
+        };
+        assert_eq!(
+            change_words(&ws, &p),
+            format!(
+                "added {}, {}; retracted {}; {}: credibility and statement revised; {}: rating for h1 revised",
+                id(0),
+                id(2),
+                id(1),
+                id(1),
+                id(2)
+            )
+        );
+        // The CSV keeps the structured form (docs/timeline.md).
+        assert!(change_list(&ws, &p).starts_with(&format!(
+            "+{} ~{}(credibility statement)",
+            id(0),
+            id(1)
+        )));
+    }
 }
