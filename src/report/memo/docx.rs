@@ -200,7 +200,7 @@ fn bottom_line(b: &mut Body, ctx: &MemoContext) {
         b.text(None, &ctx.dependence_note);
     }
     if let Some(since) = &ctx.since {
-        since_section(&mut b, since);
+        since_section(b, since);
     }
 
     b.text(Some("Heading1"), "Key judgments");
