@@ -946,6 +946,80 @@ impl Claim {
     }
 }
 
+/// The consensus of a cell's votes, or `None` when nobody voted.
+///
+/// NA when NA votes outnumber rated votes; otherwise the mean of the rated
+/// votes (CC 5 … II 1) rounded to the nearest level, a tie (x.5) going to the
+/// side of neutral (3): 2.5 → 3, 3.5 → 3, 4.5 → 4, 1.5 → 2.
+pub(crate) fn consensus(votes: &[Rating]) -> Option<Rating> {
+    if votes.is_empty() {
+        return None;
+    }
+    let rated: Vec<u32> = votes
+        .iter()
+        .filter(|r| **r != Rating::NA)
+        .map(|r| r.vote() as u32)
+        .collect();
+    let na = votes.len() - rated.len();
+    if na > rated.len() {
+        return Some(Rating::NA);
+    }
+    let n = rated.len() as u32;
+    let sum: u32 = rated.iter().sum();
+    // Integer arithmetic: no float can mistake 2.4999… for a tie.
+    let lo = sum / n;
+    let twice_rem = 2 * (sum % n);
+    let v = match twice_rem.cmp(&n) {
+        std::cmp::Ordering::Less => lo,
+        std::cmp::Ordering::Greater => lo + 1,
+        std::cmp::Ordering::Equal => {
+            if lo < 3 {
+                lo + 1
+            } else {
+                lo
+            }
+        }
+    };
+    Rating::from_vote(v as u8)
+}
+
+/// The votes cast on one cell (claim × scenario index): (analyst, rating),
+/// in file order.
+pub(crate) fn votes(claim: &Claim, scenario: usize) -> Vec<(&str, Rating)> {
+    claim
+        .assessments
+        .iter()
+        .filter_map(|a| a.ratings.get(scenario).map(|r| (a.analyst.as_str(), r)))
+        .collect()
+}
+
+/// The consensus rating of every scenario (of `n`) a claim's analysts rated.
+pub(crate) fn consensus_ratings(claim: &Claim, n: usize) -> Ratings {
+    let mut out = Ratings::new(n);
+    for j in 0..n {
+        let v: Vec<Rating> = votes(claim, j).into_iter().map(|x| x.1).collect();
+        if let Some(r) = consensus(&v) {
+            out.set(j, r);
+        }
+    }
+    out
+}
+
+/// R = 1 − Π(1 − R_k) over the distinct ids in `ids`, with the reliability
+/// factor R_k of each source id given by `factor` (`None`: an unknown id,
+/// which counts for nothing).
+pub(crate) fn combined_reliability(factor: impl Fn(&str) -> Option<f64>, ids: &[String]) -> f64 {
+    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let miss: f64 = ids
+        .iter()
+        .filter_map(|id| factor(id))
+        .map(|f| 1.0 - f)
+        .product();
+    1.0 - miss
+}
+
 /// One analyst's ratings of a claim (`[[claim.assessment]]`).
 #[derive(Debug, Clone)]
 pub struct AnalystRatings {

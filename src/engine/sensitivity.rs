@@ -420,17 +420,89 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
     let margin = margin_of(engine, &base, &priors, eta, leader, b);
     let tied = engine_order(engine, &a.scores[leader], &a.scores[b]) == Ordering::Equal;
 
-    // Buffers shared by every what-if: a large record runs three per item.
-    let mut scratch = WhatIf::default();
-    let log_priors = ws.log_priors();
-    let mut what_if = |item: &Item, replacement: Option<&Cells>| -> Variant {
+    let mut what_ifs = WhatIfs {
+        ws,
+        engine,
+        eta,
+        base: &base,
+        log_priors: ws.log_priors(),
+        leader,
+        b,
+        margin,
+        scratch: WhatIf::default(),
+    };
+    let mut bufs = Replacements::default();
+    let effects: Vec<Effect> = items
+        .iter()
+        .map(|it| {
+            let mut e = what_ifs.effect(it, &mut bufs);
+            e.linchpin = e.removal.flips && !tied;
+            e
+        })
+        .collect();
+
+    let others: Vec<usize> = ranking[1..].to_vec();
+    let favouring: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            others
+                .iter()
+                .any(|&j| contribution(engine, eta, &items[i], leader, j) > 0.0)
+        })
+        .collect();
+    let deciding = if tied {
+        None
+    } else {
+        smallest_deciding_set(ws, engine, eta, &base, &items, leader, &others, &favouring)
+    };
+    Sensitivity {
+        engine,
+        leader,
+        runner_up,
+        margin,
+        tied,
+        effects,
+        deciding,
+        favouring: favouring.len(),
+    }
+}
+
+/// The what-ifs of one assessment: the totals they start from, the leader
+/// and runner-up whose margin they move, and buffers shared by every one (a
+/// large record runs three per item).
+struct WhatIfs<'a> {
+    ws: &'a Workspace,
+    engine: EngineKind,
+    eta: f64,
+    base: &'a Totals,
+    log_priors: Vec<f64>,
+    leader: usize,
+    /// The runner-up.
+    b: usize,
+    margin: f64,
+    scratch: WhatIf,
+}
+
+/// The replacements (one grade less trust, deception) of one claim at a
+/// time, in reused buffers.
+#[derive(Default)]
+struct Replacements {
+    drop: CellsBuf,
+    deceive: CellsBuf,
+    mirrored: Vec<Rating>,
+}
+
+impl WhatIfs<'_> {
+    /// The assessment with `item` replaced by `replacement` (`None`: removed).
+    fn variant(&mut self, item: &Item, replacement: Option<&Cells>) -> Variant {
+        let (engine, eta, leader, b, base) =
+            (self.engine, self.eta, self.leader, self.b, self.base);
         let WhatIf {
             d,
             log_l,
             weighted,
             plain,
             rank,
-        } = &mut scratch;
+        } = &mut self.scratch;
         let into: &[&[f64]] = match replacement {
             Some(c) => &[&c.log_l[..]],
             None => &[],
@@ -455,79 +527,63 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
                 new - old
             }
         };
-        let new_leader = leader_of_sums(ws, engine, &log_priors, log_l, weighted, plain, rank);
+        let new_leader = leader_of_sums(
+            self.ws,
+            engine,
+            &self.log_priors,
+            log_l,
+            weighted,
+            plain,
+            rank,
+        );
         Variant {
-            margin: margin + change,
+            margin: self.margin + change,
             change,
             leader: new_leader,
             flips: new_leader != leader,
         }
-    };
-    // The replacements (one grade less trust, deception) of one claim at a
-    // time, in reused buffers.
-    let (mut drop_buf, mut deceive_buf) = (CellsBuf::default(), CellsBuf::default());
-    let mut mirrored: Vec<Rating> = Vec::new();
-    let mut effects: Vec<Effect> = Vec::with_capacity(items.len());
-    for it in &items {
-        let removal = what_if(it, None);
+    }
+
+    /// The effects of removing, distrusting and reversing `it`
+    /// (`linchpin` left for the caller, who knows whether the lead is tied).
+    fn effect(&mut self, it: &Item, bufs: &mut Replacements) -> Effect {
+        let ws = self.ws;
+        let removal = self.variant(it, None);
         let now = it.now();
         let (trust_drop, deception) = match it.origin {
             Origin::Claim(r, _) => {
                 let st = &r.state;
                 let worse = st.credibility.one_grade_worse();
                 let drop = (worse != st.credibility
-                    && claim_cells_into(ws, r, &st.ratings, worse, &mut drop_buf))
-                .then(|| what_if(it, Some(&drop_buf.view())));
-                mirrored.clear();
-                mirrored.extend(st.ratings.iter().map(|x| x.mirrored()));
+                    && claim_cells_into(ws, r, &st.ratings, worse, &mut bufs.drop))
+                .then(|| self.variant(it, Some(&bufs.drop.view())));
+                bufs.mirrored.clear();
+                bufs.mirrored
+                    .extend(st.ratings.iter().map(|x| x.mirrored()));
                 let deception =
-                    if claim_cells_into(ws, r, &mirrored, st.credibility, &mut deceive_buf) {
-                        what_if(it, Some(&deceive_buf.view()))
+                    if claim_cells_into(ws, r, &bufs.mirrored, st.credibility, &mut bufs.deceive) {
+                        self.variant(it, Some(&bufs.deceive.view()))
                     } else {
-                        what_if(it, Some(&now))
+                        self.variant(it, Some(&now))
                     };
                 (drop, deception)
             }
             Origin::Indicator(r) => {
                 let (drop, deceive) = Item::indicator_alternatives(ws, r);
                 (
-                    drop.as_ref().map(|d| what_if(it, Some(d))),
-                    what_if(it, Some(deceive.as_ref().unwrap_or(&now))),
+                    drop.as_ref().map(|d| self.variant(it, Some(d))),
+                    self.variant(it, Some(deceive.as_ref().unwrap_or(&now))),
                 )
             }
         };
-        effects.push(Effect {
+        Effect {
             kind: it.kind(),
-            contribution: contribution(engine, eta, it, leader, b),
-            linchpin: removal.flips && !tied,
+            contribution: contribution(self.engine, self.eta, it, self.leader, self.b),
+            linchpin: false,
             removal,
             trust_drop,
             deception,
-        });
-    }
-
-    let others: Vec<usize> = ranking[1..].to_vec();
-    let favouring: Vec<usize> = (0..items.len())
-        .filter(|&i| {
-            others
-                .iter()
-                .any(|&j| contribution(engine, eta, &items[i], leader, j) > 0.0)
-        })
-        .collect();
-    let deciding = if tied {
-        None
-    } else {
-        smallest_deciding_set(ws, engine, eta, &base, &items, leader, &others, &favouring)
-    };
-    Sensitivity {
-        engine,
-        leader,
-        runner_up,
-        margin,
-        tied,
-        effects,
-        deciding,
-        favouring: favouring.len(),
+        }
     }
 }
 

@@ -167,18 +167,3 @@ pub(crate) fn record_as_of_view(
 pub(crate) fn trust(ws: &Workspace, st: &ClaimState) -> f64 {
     st.reliability(ws) * st.credibility.factor()
 }
-
-/// R = 1 − Π(1 − R_k) over the distinct ids in `ids`, with the reliability
-/// factor R_k of each source id given by `factor` (`None`: an unknown id,
-/// which counts for nothing).
-pub(crate) fn combined_reliability(factor: impl Fn(&str) -> Option<f64>, ids: &[String]) -> f64 {
-    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let miss: f64 = ids
-        .iter()
-        .filter_map(|id| factor(id))
-        .map(|f| 1.0 - f)
-        .product();
-    1.0 - miss
-}

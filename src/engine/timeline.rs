@@ -271,10 +271,84 @@ pub fn timeline(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Timeline {
-    let n = ws.scenarios.len();
-    // Events: (date, what changed). Every observation date is an event for its
-    // indicator: the observation in force changes there (one marked
-    // `update = false` takes the indicator out of the totals, as in `assess`).
+    let events = events(ws);
+    let mut walk = Walk {
+        ws,
+        engine,
+        n: ws.scenarios.len(),
+        eta: ws.config.evidence_weight,
+        rows: vec![None; ws.claims.len()],
+        ind_rows: Default::default(),
+        totals: Totals::new(ws.scenarios.len()),
+    };
+    let mut points: Vec<Point> = Vec::new();
+    let in_window = |d: NaiveDate| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
+    let mut started = false;
+    let mut k = 0;
+    while k < events.len() {
+        let date = events[k].0;
+        if to.is_some_and(|t| date > t) {
+            break;
+        }
+        if let Some(f) = from {
+            if !started && date > f && k > 0 {
+                // The window opens between two events: show where it starts.
+                points.push(Point {
+                    date: f,
+                    scores: walk.totals.scores(ws, engine),
+                    changes: Vec::new(),
+                });
+            }
+        }
+        let record = in_window(date);
+        let mut changes = Vec::new();
+        while k < events.len() && events[k].0 == date {
+            let subject = events[k].1;
+            k += 1;
+            let change = match subject {
+                Subject::Claim(ci) => walk.claim(date, ci, record),
+                Subject::Indicator(j, ki) => walk.indicator(date, j, ki, record),
+            };
+            changes.extend(change);
+        }
+        if record {
+            started = true;
+            changes.sort_by(|a, b| {
+                b.magnitude(engine)
+                    .total_cmp(&a.magnitude(engine))
+                    .then_with(|| a.subject.id(ws).cmp(&b.subject.id(ws)))
+            });
+            points.push(Point {
+                date,
+                scores: walk.totals.scores(ws, engine),
+                changes,
+            });
+        }
+    }
+    if let (Some(f), false) = (from, started) {
+        // No event inside the window: it opens (and stays) on the record as
+        // it stood, if anything was in it.
+        if k > 0 && to.is_none_or(|t| f <= t) {
+            points.push(Point {
+                date: f,
+                scores: walk.totals.scores(ws, engine),
+                changes: Vec::new(),
+            });
+        }
+    }
+    Timeline {
+        engine,
+        from,
+        to,
+        points,
+    }
+}
+
+/// Every event of the record, sorted by date, once each: (date, what
+/// changed). Every observation date is an event for its indicator: the
+/// observation in force changes there (one marked `update = false` takes the
+/// indicator out of the totals, as in `assess`).
+fn events(ws: &Workspace) -> Vec<(NaiveDate, Subject)> {
     let mut events: Vec<(NaiveDate, Subject)> = Vec::new();
     for (i, c) in ws.claims.iter().enumerate() {
         events.push((c.effective, Subject::Claim(i)));
@@ -295,154 +369,116 @@ pub fn timeline(
     }
     events.sort_unstable();
     events.dedup();
+    events
+}
 
-    let mut rows: Vec<Option<Row>> = vec![None; ws.claims.len()];
-    let mut ind_rows: std::collections::BTreeMap<(usize, usize), IndicatorRow> = Default::default();
-    let mut totals = Totals::new(n);
-    let eta = ws.config.evidence_weight;
-    let mut points: Vec<Point> = Vec::new();
-    let in_window = |d: NaiveDate| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
-    let mut started = false;
-    let mut k = 0;
-    while k < events.len() {
-        let date = events[k].0;
-        if to.is_some_and(|t| date > t) {
-            break;
+/// The record as the timeline walks through its events: each claim's row and
+/// each indicator's row as they stand, and their totals.
+struct Walk<'a> {
+    ws: &'a Workspace,
+    engine: EngineKind,
+    /// The number of scenarios.
+    n: usize,
+    eta: f64,
+    rows: Vec<Option<Row>>,
+    ind_rows: std::collections::BTreeMap<(usize, usize), IndicatorRow>,
+    totals: Totals,
+}
+
+impl Walk<'_> {
+    /// Indicator `ki` of scenario `j` on `date`: the observation in force
+    /// replaces the one before in the totals. The change, when `record` and
+    /// something moved.
+    fn indicator(&mut self, date: NaiveDate, j: usize, ki: usize, record: bool) -> Option<Change> {
+        let (ws, n) = (self.ws, self.n);
+        let ind = &ws.scenarios[j].indicators[ki];
+        let old = self.ind_rows.remove(&(j, ki));
+        let new = ind
+            .observation_as_of(date)
+            .filter(|(_, o)| o.update)
+            .and_then(|(o, obs)| indicators::row(ws, j, ki, o, obs.observed, 1.0));
+        let before = self.totals.log_l.clone();
+        if let Some(o) = &old {
+            self.totals.add_indicator(o, -1.0);
         }
-        if let Some(f) = from {
-            if !started && date > f && k > 0 {
-                // The window opens between two events: show where it starts.
-                points.push(Point {
-                    date: f,
-                    scores: totals.scores(ws, engine),
-                    changes: Vec::new(),
-                });
+        if let Some(nw) = &new {
+            self.totals.add_indicator(nw, 1.0);
+        }
+        let wi = |r: Option<&IndicatorRow>| {
+            r.map(|r| r.weighted.clone())
+                .unwrap_or_else(|| vec![0.0; n])
+        };
+        let log_odds = moved(&before, &self.totals.log_l, self.eta);
+        let weighted: Vec<f64> = wi(new.as_ref())
+            .iter()
+            .zip(wi(old.as_ref()))
+            .map(|(a, b)| a - b)
+            .collect();
+        let change =
+            (record && log_odds.iter().chain(&weighted).any(|x| x.abs() > 0.0)).then(|| Change {
+                subject: Subject::Indicator(j, ki),
+                kind: ChangeKind::Observed,
+                fields: vec!["observed".to_string()],
+                log_odds,
+                weighted,
+            });
+        if let Some(nw) = new {
+            self.ind_rows.insert((j, ki), nw);
+        }
+        change
+    }
+
+    /// Claim `ci` on `date`: it enters the record, or its revisions up to
+    /// `date` apply. The change, when `record`.
+    fn claim(&mut self, date: NaiveDate, ci: usize, record: bool) -> Option<Change> {
+        let (ws, engine) = (self.ws, self.engine);
+        let claim = &ws.claims[ci];
+        let old = self.rows[ci].take();
+        let st = match &old {
+            None => state::claim_as_of(ws, ci, date).expect("claim dated on or before its event"),
+            Some(r) => {
+                let mut st = r.state.clone();
+                for rev in claim
+                    .revisions
+                    .iter()
+                    .skip(st.revisions_applied)
+                    .take_while(|rev| rev.effective <= date)
+                {
+                    state::apply(&mut st, rev);
+                }
+                st
             }
+        };
+        let new = row(ws, st, engine);
+        let before = self.totals.log_l.clone();
+        if let Some(o) = &old {
+            self.totals.add(o, -1.0);
         }
-        let mut changes = Vec::new();
-        while k < events.len() && events[k].0 == date {
-            let subject = events[k].1;
-            k += 1;
-            let ci = match subject {
-                Subject::Claim(ci) => ci,
-                Subject::Indicator(j, ki) => {
-                    let ind = &ws.scenarios[j].indicators[ki];
-                    let old = ind_rows.remove(&(j, ki));
-                    let new = ind
-                        .observation_as_of(date)
-                        .filter(|(_, o)| o.update)
-                        .and_then(|(o, obs)| indicators::row(ws, j, ki, o, obs.observed, 1.0));
-                    let before = totals.log_l.clone();
-                    if let Some(o) = &old {
-                        totals.add_indicator(o, -1.0);
-                    }
-                    if let Some(nw) = &new {
-                        totals.add_indicator(nw, 1.0);
-                    }
-                    let wi = |r: Option<&IndicatorRow>| {
-                        r.map(|r| r.weighted.clone())
-                            .unwrap_or_else(|| vec![0.0; n])
+        self.totals.add(&new, 1.0);
+        let change = record.then(|| {
+            let (kind, fields) = match &old {
+                None => (ChangeKind::Added, Vec::new()),
+                Some(o) => {
+                    let kind = match (o.state.status, new.state.status) {
+                        (Status::Active, Status::Retracted) => ChangeKind::Retracted,
+                        (Status::Retracted, Status::Active) => ChangeKind::Reinstated,
+                        _ => ChangeKind::Revised,
                     };
-                    let log_odds = moved(&before, &totals.log_l, eta);
-                    let weighted: Vec<f64> = wi(new.as_ref())
-                        .iter()
-                        .zip(wi(old.as_ref()))
-                        .map(|(a, b)| a - b)
-                        .collect();
-                    if in_window(date) && log_odds.iter().chain(&weighted).any(|x| x.abs() > 0.0) {
-                        changes.push(Change {
-                            subject,
-                            kind: ChangeKind::Observed,
-                            fields: vec!["observed".to_string()],
-                            log_odds,
-                            weighted,
-                        });
-                    }
-                    if let Some(nw) = new {
-                        ind_rows.insert((j, ki), nw);
-                    }
-                    continue;
+                    (kind, changed_fields(ws, &o.state, &new.state))
                 }
             };
-            let claim = &ws.claims[ci];
-            let old = rows[ci].take();
-            let st = match &old {
-                None => {
-                    state::claim_as_of(ws, ci, date).expect("claim dated on or before its event")
-                }
-                Some(r) => {
-                    let mut st = r.state.clone();
-                    for rev in claim
-                        .revisions
-                        .iter()
-                        .skip(st.revisions_applied)
-                        .take_while(|rev| rev.effective <= date)
-                    {
-                        state::apply(&mut st, rev);
-                    }
-                    st
-                }
-            };
-            let new = row(ws, st, engine);
-            let before = totals.log_l.clone();
-            if let Some(o) = &old {
-                totals.add(o, -1.0);
+            let wb = weighted_row(old.as_ref(), self.n);
+            let wa = weighted_row(Some(&new), self.n);
+            Change {
+                subject: Subject::Claim(ci),
+                kind,
+                fields,
+                log_odds: moved(&before, &self.totals.log_l, self.eta),
+                weighted: wa.iter().zip(&wb).map(|(a, b)| a - b).collect(),
             }
-            totals.add(&new, 1.0);
-            if in_window(date) {
-                let (kind, fields) = match &old {
-                    None => (ChangeKind::Added, Vec::new()),
-                    Some(o) => {
-                        let kind = match (o.state.status, new.state.status) {
-                            (Status::Active, Status::Retracted) => ChangeKind::Retracted,
-                            (Status::Retracted, Status::Active) => ChangeKind::Reinstated,
-                            _ => ChangeKind::Revised,
-                        };
-                        (kind, changed_fields(ws, &o.state, &new.state))
-                    }
-                };
-                let wb = weighted_row(old.as_ref(), n);
-                let wa = weighted_row(Some(&new), n);
-                changes.push(Change {
-                    subject,
-                    kind,
-                    fields,
-                    log_odds: moved(&before, &totals.log_l, eta),
-                    weighted: wa.iter().zip(&wb).map(|(a, b)| a - b).collect(),
-                });
-            }
-            rows[ci] = Some(new);
-        }
-        if in_window(date) {
-            started = true;
-            changes.sort_by(|a, b| {
-                b.magnitude(engine)
-                    .total_cmp(&a.magnitude(engine))
-                    .then_with(|| a.subject.id(ws).cmp(&b.subject.id(ws)))
-            });
-            points.push(Point {
-                date,
-                scores: totals.scores(ws, engine),
-                changes,
-            });
-        }
-    }
-    if let (Some(f), false) = (from, started) {
-        // No event inside the window: it opens (and stays) on the record as
-        // it stood, if anything was in it.
-        if k > 0 && to.is_none_or(|t| f <= t) {
-            points.push(Point {
-                date: f,
-                scores: totals.scores(ws, engine),
-                changes: Vec::new(),
-            });
-        }
-    }
-    Timeline {
-        engine,
-        from,
-        to,
-        points,
+        });
+        self.rows[ci] = Some(new);
+        change
     }
 }
 

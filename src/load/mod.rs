@@ -915,7 +915,7 @@ fn finish(
         .collect();
     let factor = |id: &str| by_id.get(id).map(|x| x.0);
     let published = |id: &str| by_id.get(id).and_then(|x| x.1);
-    let reliability = |ids: &[String]| crate::engine::state::combined_reliability(factor, ids);
+    let reliability = |ids: &[String]| crate::model::combined_reliability(factor, ids);
     // Each claim on its own, on every core, in place.
     claims.par_iter_mut().for_each(|c| {
         let c = &mut c.c;
@@ -932,7 +932,7 @@ fn finish(
             r.reliability = r.sources.as_deref().map(reliability);
         }
         if !c.ratings_given {
-            c.ratings = crate::engine::analysts::consensus_ratings(c, n_scenarios);
+            c.ratings = crate::model::consensus_ratings(c, n_scenarios);
         }
     });
     let mut claims: Vec<Claim> = claims.into_iter().map(|c| c.c).collect();

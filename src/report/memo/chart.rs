@@ -208,6 +208,22 @@ fn draw_panel(
     caption: &str,
     moves: &[(usize, &Move)],
 ) {
+    axes(o, t, p, caption);
+    // Step lines: each assessment holds until the next change.
+    let pts: Vec<&Point> = t.points.iter().collect();
+    // Lowest-ranked first, so the leader's line is drawn on top.
+    let last = t.points.last().expect("a panel has points");
+    let mut order: Vec<usize> = (0..ws.scenarios.len()).collect();
+    order.sort_by_key(|&j| std::cmp::Reverse(last.scores[j].rank));
+    if t.engine == EngineKind::Bayes {
+        bands(o, p, &pts, &order);
+    }
+    lines(o, t, p, &pts, order);
+    panel_moves(o, t, p, moves);
+}
+
+/// The panel's caption, grid with y labels, x ticks and frame.
+fn axes(o: &mut String, t: &Timeline, p: &Panel, caption: &str) {
     let x0 = LEFT;
     let x1 = WIDTH - RIGHT;
     let _ = writeln!(
@@ -254,49 +270,48 @@ fn draw_panel(
         x1 - x0,
         p.height
     );
-    // Step lines: each assessment holds until the next change.
-    let pts: Vec<&Point> = t.points.iter().collect();
-    // Lowest-ranked first, so the leader's line is drawn on top.
-    let last = t.points.last().expect("a panel has points");
-    let mut order: Vec<usize> = (0..ws.scenarios.len()).collect();
-    order.sort_by_key(|&j| std::cmp::Reverse(last.scores[j].rank));
-    // The band behind each line: from the probability at the band's low
-    // evidence weight to that at its high one, as a shaded step area.
-    if t.engine == EngineKind::Bayes {
-        for &j in &order {
-            let mut upper: Vec<(f64, f64, f64)> = Vec::new();
-            let mut lower: Vec<(f64, f64, f64)> = Vec::new();
-            for (i, pt) in pts.iter().enumerate() {
-                let next = pts.get(i + 1).map(|q| q.date).unwrap_or(p.b);
-                if next < p.a || pt.date > p.b {
-                    continue;
-                }
-                let [lo, hi] = pt.scores[j].band;
-                let (xa, xb) = (p.x(pt.date), p.x(next));
-                upper.push((xa, xb, p.y(lo.max(hi))));
-                lower.push((xa, xb, p.y(lo.min(hi))));
-            }
-            if upper.is_empty() {
+}
+
+/// The band behind each line: from the probability at the band's low
+/// evidence weight to that at its high one, as a shaded step area.
+fn bands(o: &mut String, p: &Panel, pts: &[&Point], order: &[usize]) {
+    for &j in order {
+        let mut upper: Vec<(f64, f64, f64)> = Vec::new();
+        let mut lower: Vec<(f64, f64, f64)> = Vec::new();
+        for (i, pt) in pts.iter().enumerate() {
+            let next = pts.get(i + 1).map(|q| q.date).unwrap_or(p.b);
+            if next < p.a || pt.date > p.b {
                 continue;
             }
-            let mut d = String::new();
-            for (k, (xa, xb, y)) in upper.iter().enumerate() {
-                if k == 0 {
-                    let _ = write!(d, "M{xa:.1} {y:.1} H{xb:.1}");
-                } else {
-                    let _ = write!(d, " V{y:.1} H{xb:.1}");
-                }
-            }
-            for (xa, _, y) in lower.iter().rev().map(|(xa, xb, y)| (xb, xa, y)) {
-                let _ = write!(d, " V{y:.1} H{:.1}", xa);
-            }
-            let _ = writeln!(
-                o,
-                "<path d=\"{d} Z\" fill=\"{}\" class=\"band\"/>",
-                COLORS[j % COLORS.len()]
-            );
+            let [lo, hi] = pt.scores[j].band;
+            let (xa, xb) = (p.x(pt.date), p.x(next));
+            upper.push((xa, xb, p.y(lo.max(hi))));
+            lower.push((xa, xb, p.y(lo.min(hi))));
         }
+        if upper.is_empty() {
+            continue;
+        }
+        let mut d = String::new();
+        for (k, (xa, xb, y)) in upper.iter().enumerate() {
+            if k == 0 {
+                let _ = write!(d, "M{xa:.1} {y:.1} H{xb:.1}");
+            } else {
+                let _ = write!(d, " V{y:.1} H{xb:.1}");
+            }
+        }
+        for (xa, _, y) in lower.iter().rev().map(|(xa, xb, y)| (xb, xa, y)) {
+            let _ = write!(d, " V{y:.1} H{:.1}", xa);
+        }
+        let _ = writeln!(
+            o,
+            "<path d=\"{d} Z\" fill=\"{}\" class=\"band\"/>",
+            COLORS[j % COLORS.len()]
+        );
     }
+}
+
+/// One step line per scenario, in `order`.
+fn lines(o: &mut String, t: &Timeline, p: &Panel, pts: &[&Point], order: Vec<usize>) {
     for j in order {
         let mut d = String::new();
         let mut started = false;
@@ -323,8 +338,12 @@ fn draw_panel(
             );
         }
     }
-    // Numbered moves: markers on the line, labels in a row above the panel,
-    // spread apart when dates crowd together.
+}
+
+/// Numbered moves: markers on the line, labels in a row above the panel,
+/// spread apart when dates crowd together.
+fn panel_moves(o: &mut String, t: &Timeline, p: &Panel, moves: &[(usize, &Move)]) {
+    let x1 = WIDTH - RIGHT;
     let visible: Vec<(usize, &Move, f64)> = moves
         .iter()
         .filter(|(_, m)| {
@@ -403,12 +422,7 @@ pub(crate) fn svg(ws: &Workspace, t: &Timeline) -> String {
         EngineKind::Ach => "Weighted inconsistency of each scenario (ACH engine; lower is better)",
     };
     let (Some(first), Some(last)) = (t.points.first(), t.points.last()) else {
-        let _ = write!(
-            o,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"120\" viewBox=\"0 0 {WIDTH} 120\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n<text x=\"24\" y=\"40\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"18\">{}</text>\n<text x=\"24\" y=\"70\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\">No change to the record in this window.</text>\n</svg>\n",
-            esc(&ws.config.title)
-        );
-        return o;
+        return empty_svg(ws);
     };
     let a = t.from.unwrap_or(first.date).min(first.date);
     let mut b = t.to.unwrap_or(last.date).max(last.date);
@@ -417,18 +431,7 @@ pub(crate) fn svg(ws: &Workspace, t: &Timeline) -> String {
     if t.to.is_none() {
         b += chrono::Duration::days(tail);
     }
-    let (ymax, ystep) = match engine {
-        EngineKind::Bayes => (1.0, 0.25),
-        EngineKind::Ach => {
-            let m = t
-                .points
-                .iter()
-                .flat_map(|p| p.scores.iter().map(|s| s.weighted_inconsistency))
-                .fold(0.0, f64::max);
-            let step = nice_step(m * 1.1 / 5.0);
-            (step * (m * 1.1 / step).ceil().max(1.0), step)
-        }
-    };
+    let (ymax, ystep) = y_scale(t);
     let moves = largest_moves(ws, t);
     let numbered: Vec<(usize, &Move)> = moves.iter().enumerate().collect();
     let detail = detail_window(t, &moves, a, b);
@@ -512,7 +515,50 @@ pub(crate) fn svg(ws: &Workspace, t: &Timeline) -> String {
         );
         draw_panel(&mut o, ws, t, dp, &cap, &within);
     }
-    // Legend, in the final ranking.
+    legend(&mut o, ws, last, engine, legend_top, legend_h);
+    moves_list(&mut o, ws, t, &moves, moves_top);
+    o.push_str("</svg>\n");
+    o
+}
+
+/// The chart of a window without changes: the title and a line saying so.
+fn empty_svg(ws: &Workspace) -> String {
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"120\" viewBox=\"0 0 {WIDTH} 120\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n<text x=\"24\" y=\"40\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"18\">{}</text>\n<text x=\"24\" y=\"70\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\">No change to the record in this window.</text>\n</svg>\n",
+        esc(&ws.config.title)
+    );
+    o
+}
+
+/// The top of the y axis and the grid step: 0 to 100% in quarters for
+/// probabilities, a round step over the largest weighted inconsistency.
+fn y_scale(t: &Timeline) -> (f64, f64) {
+    match t.engine {
+        EngineKind::Bayes => (1.0, 0.25),
+        EngineKind::Ach => {
+            let m = t
+                .points
+                .iter()
+                .flat_map(|p| p.scores.iter().map(|s| s.weighted_inconsistency))
+                .fold(0.0, f64::max);
+            let step = nice_step(m * 1.1 / 5.0);
+            (step * (m * 1.1 / step).ceil().max(1.0), step)
+        }
+    }
+}
+
+/// The legend, in the final ranking, and for the Bayesian engine what the
+/// lines and shading show.
+fn legend(
+    o: &mut String,
+    ws: &Workspace,
+    last: &Point,
+    engine: EngineKind,
+    legend_top: f64,
+    legend_h: f64,
+) {
     let mut order: Vec<usize> = (0..ws.scenarios.len()).collect();
     order.sort_by_key(|&j| last.scores[j].rank);
     for (k, &j) in order.iter().enumerate() {
@@ -541,6 +587,11 @@ pub(crate) fn svg(ws: &Workspace, t: &Timeline) -> String {
             ws.config.evidence_weight
         );
     }
+}
+
+/// The numbered list of the largest moves and the claims behind them.
+fn moves_list(o: &mut String, ws: &Workspace, t: &Timeline, moves: &[Move], moves_top: f64) {
+    let engine = t.engine;
     let _ = writeln!(
         o,
         "<text x=\"{LEFT}\" y=\"{moves_top:.1}\" class=\"mvh\">Largest moves and the claims that caused them</text>"
@@ -564,8 +615,6 @@ pub(crate) fn svg(ws: &Workspace, t: &Timeline) -> String {
             esc(&m.claims.join(", "))
         );
     }
-    o.push_str("</svg>\n");
-    o
 }
 
 /// The smallest of 1, 2, 2.5, 5 × 10^k at least `raw` (grid steps that read

@@ -354,15 +354,7 @@ fn context_parts<'a>(
     rec: Option<&Recorded>,
 ) -> impl FnOnce(&sensitivity::Sensitivity, &crate::checks::Report) -> MemoContext + Send + 'a {
     let calibration = calibration_view(ws, a, rec);
-    let reconstruction = rec
-        .and_then(|r| {
-            history::reconstruction(
-                r,
-                a.rows.iter().filter(|r| r.counts()).map(|r| &r.state),
-                a.as_of,
-            )
-        })
-        .map(|r| crate::report::views::history::reconstruction_view(&r));
+    let reconstruction = reconstruction_view(a, rec);
     let ranking = a.ranking();
     let scenarios = scenario_views(ws, a, &ranking);
     let leader = scenarios[0].clone();
@@ -370,24 +362,12 @@ fn context_parts<'a>(
         EngineKind::Bayes => EngineKind::Ach,
         EngineKind::Ach => EngineKind::Bayes,
     };
-    let in_force: Vec<&Row> = a.rows.iter().filter(|r| r.counts()).collect();
-    let diag: Vec<&&Row> = in_force.iter().filter(|r| r.diagnostic).collect();
-    // Rated differently across the scenarios (what ACH counts) and moving
-    // the probabilities (what the Bayesian engine counts): they differ when a
-    // claim's ratings differ only in ways the likelihoods do not (NA beside
-    // N, say) or its trust is nil.
-    let rated_apart = in_force
-        .iter()
-        .filter(|r| crate::engine::ach::row_varies(&r.state.ratings))
-        .count();
-    let moving = in_force
-        .iter()
-        .filter(|r| {
-            r.log_l
-                .as_deref()
-                .is_some_and(|l| crate::engine::bayes::spread(l) > 1e-12)
-        })
-        .count();
+    let Counts {
+        in_force,
+        diagnostic,
+        rated_apart,
+        moving,
+    } = counts(a);
     let empty = moving == 0 && rated_apart == 0 && a.indicators.is_empty();
     let own_tie = tied_first(ws, a, a.engine);
     let other_tie = tied_first(ws, a, other);
@@ -402,7 +382,7 @@ fn context_parts<'a>(
     let sources = source_views(ws, a);
     let collect = collect_view(ws, a);
     let analysts = analysts_view(ws, a, &ranking);
-    let (claims_in_force, claims_diagnostic) = (in_force.len(), diag.len());
+    let (claims_in_force, claims_diagnostic) = (in_force, diagnostic);
     let claims_note = diagnostic_note(
         a.engine,
         claims_in_force,
@@ -471,6 +451,57 @@ fn context_parts<'a>(
             charts: None,
         }
     }
+}
+
+/// How many claims are in force, diagnostic, rated apart and moving.
+struct Counts {
+    in_force: usize,
+    diagnostic: usize,
+    rated_apart: usize,
+    moving: usize,
+}
+
+/// The claims in force of `a`, counted four ways.
+fn counts(a: &Assessment) -> Counts {
+    let in_force: Vec<&Row> = a.rows.iter().filter(|r| r.counts()).collect();
+    // Rated differently across the scenarios (what ACH counts) and moving
+    // the probabilities (what the Bayesian engine counts): they differ when a
+    // claim's ratings differ only in ways the likelihoods do not (NA beside
+    // N, say) or its trust is nil.
+    let rated_apart = in_force
+        .iter()
+        .filter(|r| crate::engine::ach::row_varies(&r.state.ratings))
+        .count();
+    let moving = in_force
+        .iter()
+        .filter(|r| {
+            r.log_l
+                .as_deref()
+                .is_some_and(|l| crate::engine::bayes::spread(l) > 1e-12)
+        })
+        .count();
+    Counts {
+        in_force: in_force.len(),
+        diagnostic: in_force.iter().filter(|r| r.diagnostic).count(),
+        rated_apart,
+        moving,
+    }
+}
+
+/// The note for a memo reconstructed from the record's history, when its
+/// claims in force were recorded after its date.
+fn reconstruction_view(
+    a: &Assessment,
+    rec: Option<&Recorded>,
+) -> Option<crate::report::views::history::ReconstructionView> {
+    rec.and_then(|r| {
+        history::reconstruction(
+            r,
+            a.rows.iter().filter(|r| r.counts()).map(|r| &r.state),
+            a.as_of,
+        )
+    })
+    .map(|r| crate::report::views::history::reconstruction_view(&r))
 }
 
 fn rests_on_view(ws: &Workspace, a: &Assessment) -> Vec<RestsOnView> {

@@ -147,6 +147,19 @@ fn body(ctx: &MemoContext) -> Body {
         xml: String::new(),
         links: Vec::new(),
     };
+    heading(&mut b, ctx);
+    bottom_line(&mut b, ctx);
+    scenarios_ranked(&mut b, ctx);
+    rests_on(&mut b, ctx);
+    assumptions_and_gaps(&mut b, ctx);
+    diagnostic_evidence(&mut b, ctx);
+    indicators(&mut b, ctx);
+    sources(&mut b, ctx);
+    b
+}
+
+/// The title and the line under it (question, date, method, author), and a reconstruction's note.
+fn heading(b: &mut Body, ctx: &MemoContext) {
     b.text(Some("Title"), &ctx.title);
     let mut meta = vec![
         format!("Question: {}", ctx.question),
@@ -170,7 +183,10 @@ fn body(ctx: &MemoContext) -> Body {
     if let Some(r) = &ctx.reconstruction {
         b.para(None, &run(&r.sentence, true, false));
     }
+}
 
+/// Bottom line up front, and the key judgments.
+fn bottom_line(b: &mut Body, ctx: &MemoContext) {
     b.text(Some("Heading1"), "Bottom line up front");
     b.text(None, &ctx.bluf);
     let mut conf = run(&ctx.confidence_title, true, false);
@@ -184,7 +200,7 @@ fn body(ctx: &MemoContext) -> Body {
         b.text(None, &ctx.dependence_note);
     }
     if let Some(since) = &ctx.since {
-        since_section(&mut b, since);
+        since_section(b, since);
     }
 
     b.text(Some("Heading1"), "Key judgments");
@@ -193,7 +209,10 @@ fn body(ctx: &MemoContext) -> Body {
         runs.push_str(&run(&format!(": {}.", s.judgment), false, false));
         b.para(Some("ListParagraph"), &runs);
     }
+}
 
+/// The scenarios ranked, as a table.
+fn scenarios_ranked(b: &mut Body, ctx: &MemoContext) {
     b.text(Some("Heading1"), "Scenarios ranked");
     let rows: Vec<Vec<String>> = ctx
         .scenarios
@@ -233,7 +252,10 @@ fn body(ctx: &MemoContext) -> Body {
             ctx.claims_note
         ),
     );
+}
 
+/// The claims the judgment rests on.
+fn rests_on(b: &mut Body, ctx: &MemoContext) {
     b.text(Some("Heading1"), "What the judgment rests on");
     for r in &ctx.rests_on {
         b.text(None, &r.intro);
@@ -256,7 +278,10 @@ fn body(ctx: &MemoContext) -> Body {
     if !ctx.rests_on_note.is_empty() {
         b.text(None, &ctx.rests_on_note);
     }
+}
 
+/// Key assumptions, what we do not know, and what would change the judgment.
+fn assumptions_and_gaps(b: &mut Body, ctx: &MemoContext) {
     let sec = &ctx.sections;
     b.text(Some("Heading1"), "Key assumptions");
     for x in &sec.assumptions {
@@ -286,7 +311,10 @@ fn body(ctx: &MemoContext) -> Body {
     if sec.would_change.is_empty() {
         b.text(None, "Nothing in the record yet separates the explanations, so any evidence that tells them apart would shape the judgment.");
     }
+}
 
+/// The most diagnostic evidence, scenario by scenario.
+fn diagnostic_evidence(b: &mut Body, ctx: &MemoContext) {
     b.text(Some("Heading1"), "The most diagnostic evidence");
     for s in &ctx.scenarios {
         b.text(Some("Heading2"), &s.title);
@@ -304,7 +332,10 @@ fn body(ctx: &MemoContext) -> Body {
             b.text(None, "No diagnostic evidence bears on this scenario yet.");
         }
     }
+}
 
+/// The indicators to watch, and the calibration's lead.
+fn indicators(b: &mut Body, ctx: &MemoContext) {
     b.text(Some("Heading1"), "Indicators to watch");
     b.text(None, &ctx.collect.lead);
     for (k, i) in ctx.collect.top.iter().enumerate() {
@@ -339,7 +370,11 @@ fn body(ctx: &MemoContext) -> Body {
         b.text(Some("Heading1"), "Calibration");
         b.text(None, &parts.lead);
     }
+}
 
+/// Sources and limits, how to read the numbers, and the sources cited.
+fn sources(b: &mut Body, ctx: &MemoContext) {
+    let sec = &ctx.sections;
     b.text(Some("Heading1"), "Sources and limits");
     for l in &sec.sources_limits {
         b.text(None, l);
@@ -379,7 +414,6 @@ fn body(ctx: &MemoContext) -> Body {
         }
         b.para(Some("ListParagraph"), &runs);
     }
-    b
 }
 
 const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;

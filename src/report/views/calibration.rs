@@ -476,11 +476,6 @@ fn esc(s: &str) -> String {
 pub(crate) fn to_svg(c: &CalibrationJson) -> String {
     const W: f64 = 480.0;
     let h: f64 = 480.0 + 16.0 * c.questions.len().saturating_sub(1) as f64;
-    const L: f64 = 60.0; // plot left
-    const T: f64 = 50.0; // plot top
-    const S: f64 = 360.0; // plot side
-    let x = |p: f64| L + p * S;
-    let y = |p: f64| T + (1.0 - p) * S;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -501,7 +496,23 @@ pub(crate) fn to_svg(c: &CalibrationJson) -> String {
         W / 2.0,
         esc(&title)
     );
-    // Grid and axes.
+    grid_and_axes(&mut out);
+    points(&mut out, c);
+    scores(&mut out, c);
+    let _ = writeln!(out, "</svg>");
+    out
+}
+
+/// The reliability diagram's plot: left, top and side.
+const L: f64 = 60.0;
+const T: f64 = 50.0;
+const S: f64 = 360.0;
+
+/// The grid every 10% (labelled every 20%), the frame, the diagonal of
+/// perfect calibration and the axis titles.
+fn grid_and_axes(out: &mut String) {
+    let x = |p: f64| L + p * S;
+    let y = |p: f64| T + (1.0 - p) * S;
     for k in 0..=10 {
         let p = k as f64 / 10.0;
         let _ = writeln!(
@@ -561,7 +572,12 @@ pub(crate) fn to_svg(c: &CalibrationJson) -> String {
         T + S / 2.0,
         T + S / 2.0
     );
-    // Points, joined in order.
+}
+
+/// The bins as dots (area by weight), joined in order.
+fn points(out: &mut String, c: &CalibrationJson) {
+    let x = |p: f64| L + p * S;
+    let y = |p: f64| T + (1.0 - p) * S;
     let max_w = c.bins.iter().map(|b| b.weight).fold(0.0f64, f64::max);
     if c.bins.len() > 1 {
         let pts: Vec<String> = c
@@ -595,7 +611,11 @@ pub(crate) fn to_svg(c: &CalibrationJson) -> String {
             b.observed_frequency
         );
     }
-    // Scores.
+}
+
+/// Each question's Brier and log scores under the plot, or a note that
+/// nothing is resolved.
+fn scores(out: &mut String, c: &CalibrationJson) {
     let mut line = T + S + 58.0;
     for q in &c.questions {
         if let Some(v) = q.views.first() {
@@ -619,8 +639,6 @@ pub(crate) fn to_svg(c: &CalibrationJson) -> String {
             T + S / 2.0
         );
     }
-    let _ = writeln!(out, "</svg>");
-    out
 }
 
 #[cfg(test)]
