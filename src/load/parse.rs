@@ -269,26 +269,7 @@ pub(super) fn parse_file<'i>(
     // multi-line string of a valid file is text, not a conflict).
     let conflicts = conflict_markers(text);
     if !conflicts.is_empty() {
-        for c in conflicts {
-            let lines = match (c.sep, c.end) {
-                (Some(s), Some(e)) => format!(
-                    "lines {}–{}: ours up to `=======` on line {s}, theirs up to `>>>>>>>` on line {e}",
-                    c.start, e
-                ),
-                (_, Some(e)) => format!("lines {}–{e}", c.start),
-                _ => format!("from line {}, with no `>>>>>>>` line closing it", c.start),
-            };
-            let d = cx.err(
-                codes::CONFLICT_MARKERS,
-                c.span,
-                format!("unresolved git merge conflict ({lines})"),
-            );
-            d.label = Some("a merge left both sides here".into());
-            d.help = Some(
-                "keep ours, theirs or both, delete the three marker lines (<<<<<<<, =======, >>>>>>>), then run `kzclaims check` again; docs/collaboration.md"
-                    .into(),
-            );
-        }
+        report_conflicts(cx, conflicts);
         return None;
     }
 
@@ -322,36 +303,7 @@ pub(super) fn parse_file<'i>(
         total
     };
     for (span, msg) in shown {
-        let msg = msg.trim();
-        let first = msg.lines().next().unwrap_or("invalid TOML").to_string();
-        // A TOML date with no such day (2024-02-30) is refused by the TOML
-        // parser itself; it is filed with every other invalid date (E009).
-        if first.starts_with("invalid date") {
-            let written = text.get(span.clone()).unwrap_or_default().to_string();
-            let d = cx.err(
-                Code::E009,
-                span,
-                format!("`{written}` is not a calendar date ({first})"),
-            );
-            d.label = Some("no such day in the calendar".into());
-            d.help = Some("dates are written YYYY-MM-DD, with a day that exists".into());
-            continue;
-        }
-        // `[claim]` written for `[[claim]]` makes `claim` one table, and the
-        // next `[[claim]]` a key defined twice: say so.
-        let single = |name: &str| {
-            text.lines()
-                .any(|l| l.trim_start().starts_with(&format!("[{name}]")))
-        };
-        let hint = match (first.as_str(), text.get(span.clone())) {
-            ("duplicate key", Some(k @ ("claim" | "source" | "scenario"))) if single(k) => Some(
-                format!("`[{k}]` (one pair of brackets) above makes `{k}` a single table; each {k} is written `[[{k}]]`, with two"),
-            ),
-            _ => None,
-        };
-        let d = cx.err(Code::E001, span, format!("TOML syntax error: {first}"));
-        d.label = Some(first);
-        d.help = hint;
+        report_syntax_error(cx, text, span, &msg);
     }
     if total > SYNTAX_ERRORS_SHOWN {
         let more = total - SYNTAX_ERRORS_SHOWN;
@@ -380,6 +332,66 @@ pub(super) fn parse_file<'i>(
         );
     }
     None
+}
+
+/// Every merge conflict left in a file, as an error naming its lines.
+fn report_conflicts(cx: &mut FileCx<'_>, conflicts: Vec<ConflictMarkers>) {
+    for c in conflicts {
+        let lines = match (c.sep, c.end) {
+            (Some(s), Some(e)) => format!(
+                "lines {}–{}: ours up to `=======` on line {s}, theirs up to `>>>>>>>` on line {e}",
+                c.start, e
+            ),
+            (_, Some(e)) => format!("lines {}–{e}", c.start),
+            _ => format!("from line {}, with no `>>>>>>>` line closing it", c.start),
+        };
+        let d = cx.err(
+            codes::CONFLICT_MARKERS,
+            c.span,
+            format!("unresolved git merge conflict ({lines})"),
+        );
+        d.label = Some("a merge left both sides here".into());
+        d.help = Some(
+            "keep ours, theirs or both, delete the three marker lines (<<<<<<<, =======, >>>>>>>), then run `kzclaims check` again; docs/collaboration.md"
+                .into(),
+        );
+    }
+}
+
+/// One TOML syntax error as a diagnostic: an impossible date filed under
+/// E009, `[claim]` for `[[claim]]` explained, anything else as the parser
+/// says it.
+fn report_syntax_error(cx: &mut FileCx<'_>, text: &str, span: Span, msg: &str) {
+    let msg = msg.trim();
+    let first = msg.lines().next().unwrap_or("invalid TOML").to_string();
+    // A TOML date with no such day (2024-02-30) is refused by the TOML
+    // parser itself; it is filed with every other invalid date (E009).
+    if first.starts_with("invalid date") {
+        let written = text.get(span.clone()).unwrap_or_default().to_string();
+        let d = cx.err(
+            Code::E009,
+            span,
+            format!("`{written}` is not a calendar date ({first})"),
+        );
+        d.label = Some("no such day in the calendar".into());
+        d.help = Some("dates are written YYYY-MM-DD, with a day that exists".into());
+        return;
+    }
+    // `[claim]` written for `[[claim]]` makes `claim` one table, and the
+    // next `[[claim]]` a key defined twice: say so.
+    let single = |name: &str| {
+        text.lines()
+            .any(|l| l.trim_start().starts_with(&format!("[{name}]")))
+    };
+    let hint = match (first.as_str(), text.get(span.clone())) {
+        ("duplicate key", Some(k @ ("claim" | "source" | "scenario"))) if single(k) => Some(
+            format!("`[{k}]` (one pair of brackets) above makes `{k}` a single table; each {k} is written `[[{k}]]`, with two"),
+        ),
+        _ => None,
+    };
+    let d = cx.err(Code::E001, span, format!("TOML syntax error: {first}"));
+    d.label = Some(first);
+    d.help = hint;
 }
 
 /// The longest start of a file [`flood_in_prefix`] parses (and never more
