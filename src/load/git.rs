@@ -456,32 +456,11 @@ pub(crate) fn repo_path(root: &Path, workdir: &Path) -> Result<String, GitError>
 mod tests {
     use super::*;
 
+    use crate::load::test_repo::write;
+
     /// Run git in `dir` with a fixed identity and date.
     fn git(dir: &Path, args: &[&str]) {
-        let ok = std::process::Command::new("git")
-            .current_dir(dir)
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .env("GIT_AUTHOR_DATE", "2022-01-06T12:00:00+00:00")
-            .env("GIT_COMMITTER_DATE", "2022-01-06T12:00:00+00:00")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE")
-            .status()
-            .expect("git runs")
-            .success();
-        assert!(ok, "git {args:?}");
-    }
-
-    fn write(dir: &Path, rel: &str, text: &str) {
-        let p = dir.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+        crate::load::test_repo::git(dir, "2022-01-06", args);
     }
 
     fn commit(dir: &Path, message: &str) {

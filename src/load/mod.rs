@@ -30,6 +30,8 @@ pub(crate) mod history;
 mod parse;
 pub(crate) mod recorded;
 pub(crate) mod schema;
+#[cfg(test)]
+mod test_repo;
 mod toml_walk;
 
 #[cfg(test)]
