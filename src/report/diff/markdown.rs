@@ -154,32 +154,20 @@ fn record_section(d: &Diff) -> Option<Section> {
         return None;
     }
     let mut o = String::new();
-    for c in &r.claims_added {
-        let _ = writeln!(
-            o,
-            "- **Added** `{}` ({}): {}",
-            c.id,
-            c.date,
-            md_cell(&c.statement)
-        );
-    }
-    for c in &r.claims_retracted {
-        let _ = writeln!(
-            o,
-            "- **Added and retracted** `{}` ({}): {}",
-            c.id,
-            c.date,
-            md_cell(&c.statement)
-        );
-    }
-    for c in &r.claims_removed {
-        let _ = writeln!(
-            o,
-            "- **Removed** `{}` ({}): {}",
-            c.id,
-            c.date,
-            md_cell(&c.statement)
-        );
+    for (label, claims) in [
+        ("Added", &r.claims_added),
+        ("Added and retracted", &r.claims_retracted),
+        ("Removed", &r.claims_removed),
+    ] {
+        for c in claims {
+            let _ = writeln!(
+                o,
+                "- **{label}** `{}` ({}): {}",
+                c.id,
+                c.date,
+                md_cell(&c.statement)
+            );
+        }
     }
     for c in &r.claims_revised {
         let _ = writeln!(
