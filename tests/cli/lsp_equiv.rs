@@ -1,14 +1,18 @@
 //! `kzclaims lsp` publishes what `kzclaims check` reports, edit after edit.
 //!
-//! A fixed pseudo-random sequence of edits goes to the server through
+//! Fixed pseudo-random sequences of edits (three on the bundled workspace,
+//! one on a generated one of 300 claims) go to the server through
 //! `didChange` (incremental ranges, sometimes several in one notification):
 //! ratings, dates, ids, sources, syntax broken and fixed, claim tables deleted
-//! and put back, trust, groups, retractions, the scenarios file and
-//! kzclaims.toml. After each notification the test waits until the server has
-//! analysed (it answers a request only after that, and publishes before it
-//! answers), writes the same texts to a second copy of the workspace, runs
-//! `check --format json` there, and compares, file by file, the multisets of
-//! (code, severity, start, end, message) on both sides.
+//! and put back, trust, groups, retractions, silences taken away, the
+//! scenarios file and kzclaims.toml; while check finds errors, sometimes an
+//! undo back to a document's last good text. One notification at a time
+//! (so the server never analyses a state the test does not see): after each
+//! the test waits until the server has analysed (it answers a request only
+//! after that, and publishes before it answers), writes the same texts to a
+//! second copy of the workspace, runs `check --format json` there, and
+//! compares, file by file, the multisets of (code, severity, start, end,
+//! message) on both sides.
 //!
 //! The server differs from `check` in two documented ways, modelled here
 //! rather than compared loosely:
@@ -30,24 +34,28 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The documents opened in the editor (every edit goes to one of them).
-const OPEN: [&str; 5] = [
-    "kzclaims.toml",
-    "scenarios/kazakhstan.toml",
-    "claims/2019-2021.toml",
-    "claims/2022-01-early.toml",
-    "claims/2022-02-03.toml",
-];
-const CLAIMS: [&str; 3] = [
-    "claims/2019-2021.toml",
-    "claims/2022-01-early.toml",
-    "claims/2022-02-03.toml",
-];
-const SCENARIOS: &str = "scenarios/kazakhstan.toml";
+#[path = "../../benches/gen/mod.rs"]
+#[allow(dead_code)]
+mod gen;
+
 const CONFIG: &str = "kzclaims.toml";
 
-/// How many notifications of edits are sent.
-const STEPS: usize = 50;
+/// The documents opened in the editor: every edit goes to one of them.
+struct Layout {
+    /// The claims files opened.
+    claims: Vec<String>,
+    /// The scenarios file (opened).
+    scenarios: String,
+}
+
+impl Layout {
+    /// Every open document: kzclaims.toml, the scenarios, the claims files.
+    fn open(&self) -> Vec<String> {
+        let mut v = vec![CONFIG.to_string(), self.scenarios.clone()];
+        v.extend(self.claims.iter().cloned());
+        v
+    }
+}
 
 /// xorshift64: a fixed sequence without a dependency.
 struct Rng(u64);
@@ -97,6 +105,7 @@ struct Change {
 /// The editing session: the open documents' texts as the editor has them,
 /// and what the edits leave to be undone later.
 struct Session {
+    lay: Layout,
     /// Every workspace file's text (closed ones as on disk, unchanged).
     texts: BTreeMap<String, String>,
     versions: BTreeMap<String, i64>,
@@ -153,7 +162,12 @@ fn head_line(text: &str, t: (usize, usize), key: &str) -> Option<(usize, usize)>
 /// The quoted rating values in the `[claim.ratings]` table of a claim table.
 fn rating_values(text: &str, (s, e): (usize, usize)) -> Vec<(usize, usize)> {
     let Some(r) = text[s..e].find("\n[claim.ratings]\n") else {
-        return Vec::new();
+        // Written inline: `ratings = { h0 = "C", h1 = "N" }`.
+        let Some((a, b)) = head_value(text, (s, e), "ratings") else {
+            return Vec::new();
+        };
+        let quotes: Vec<usize> = text[a..b].match_indices('"').map(|(i, _)| a + i).collect();
+        return quotes.chunks_exact(2).map(|q| (q[0] + 1, q[1])).collect();
     };
     let body = s + r + "\n[claim.ratings]\n".len();
     let body_end = text[body..e].find("\n\n").map_or(e, |i| body + i);
@@ -189,8 +203,10 @@ impl Session {
     /// editor's undo would.
     fn undo(&mut self, rng: &mut Rng) -> Option<(String, Change, String)> {
         let good = self.good.as_ref()?;
-        let changed: Vec<&str> = OPEN
-            .into_iter()
+        let open = self.lay.open();
+        let changed: Vec<&str> = open
+            .iter()
+            .map(String::as_str)
             .filter(|r| self.texts[*r] != good[*r])
             .collect();
         let erring: Vec<&str> = changed
@@ -224,7 +240,7 @@ impl Session {
 
     /// A claim table of one of the open claims files, with the file.
     fn some_claim(&self, rng: &mut Rng, file: Option<&str>) -> Option<(String, (usize, usize))> {
-        let file = file.map_or_else(|| rng.pick(&CLAIMS).to_string(), str::to_string);
+        let file = file.map_or_else(|| rng.pick(&self.lay.claims).clone(), str::to_string);
         let tables = claim_tables(self.text(&file));
         (!tables.is_empty()).then(|| (file, *rng.pick(&tables)))
     }
@@ -233,7 +249,8 @@ impl Session {
     fn edit(&mut self, rng: &mut Rng, file: Option<&str>) -> Option<(String, Change, String)> {
         self.n += 1;
         let n = self.n;
-        let in_claims = file.is_none_or(|f| CLAIMS.contains(&f));
+        let in_claims = file.is_none_or(|f| self.lay.claims.iter().any(|c| c == f));
+        let sc = self.lay.scenarios.clone();
         // Pending repairs come first, half of the time.
         if let Some(k) = (!self.breaks.is_empty() && rng.chance(50))
             .then(|| rng.below(self.breaks.len()))
@@ -247,7 +264,7 @@ impl Session {
         let kind = match file {
             Some(_) if in_claims && std::mem::take(&mut self.second_group) => 15,
             Some(CONFIG) => 20,
-            Some(SCENARIOS) => 17 + rng.below(3),
+            Some(f) if f == sc => 17 + rng.below(3),
             // A claims file: any kind but those of the other files.
             Some(_) => [rng.below(17), 21 + rng.below(4)][usize::from(rng.chance(20))],
             None => rng.below(25),
@@ -332,7 +349,7 @@ impl Session {
             12 | 13 if in_claims => {
                 if !self.deleted.is_empty() && rng.chance(60) {
                     let table = self.deleted.remove(rng.below(self.deleted.len()));
-                    let f = file.map_or_else(|| rng.pick(&CLAIMS).to_string(), str::to_string);
+                    let f = file.map_or_else(|| rng.pick(&self.lay.claims).clone(), str::to_string);
                     let tables = claim_tables(self.text(&f));
                     let at = if tables.is_empty() || rng.chance(30) {
                         self.text(&f).len()
@@ -408,7 +425,7 @@ impl Session {
             }
             // The scenarios: a prior.
             17 => {
-                let text = self.text(SCENARIOS);
+                let text = self.text(&sc);
                 let at: Vec<usize> = text
                     .match_indices("\nprior = ")
                     .map(|(i, _)| i + 9)
@@ -417,17 +434,17 @@ impl Session {
                 let b = a + text[a..].find('\n')?;
                 let new = *rng.pick(&["0.25", "0.3", "0.1", "1.5", "0.2"]);
                 let what = format!("prior {} -> {new}", &text[a..b]);
-                Some((SCENARIOS.into(), change(a, b, new), what))
+                Some((sc.clone(), change(a, b, new), what))
             }
             // An indicator's ratings line taken away, or put back.
             18 => {
-                let text = &self.texts[SCENARIOS];
+                let text = &self.texts[&sc];
                 if !self.removed_ratings.is_empty() && rng.chance(60) {
                     let (id, line) = self.removed_ratings.remove(0);
                     let pat = format!("\nid = \"{id}\"\n");
                     let at = text.find(&pat)? + pat.len();
                     let what = format!("put back the ratings of indicator {id}");
-                    Some((SCENARIOS.into(), change(at, at, &line), what))
+                    Some((sc.clone(), change(at, at, &line), what))
                 } else {
                     let lines: Vec<usize> = text
                         .match_indices("\nratings = {")
@@ -440,12 +457,12 @@ impl Session {
                     self.removed_ratings
                         .push((id.clone(), text[a..b].to_string()));
                     let what = format!("take away the ratings of indicator {id}");
-                    Some((SCENARIOS.into(), change(a, b, ""), what))
+                    Some((sc.clone(), change(a, b, ""), what))
                 }
             }
             // An indicator's rating, or whether it was observed.
             19 => {
-                let text = self.text(SCENARIOS);
+                let text = self.text(&sc);
                 if rng.chance(30) {
                     let at: Vec<usize> = text
                         .match_indices("\nobserved = ")
@@ -459,7 +476,7 @@ impl Session {
                         "true"
                     };
                     let what = format!("observed -> {new}");
-                    return Some((SCENARIOS.into(), change(a, b, new), what));
+                    return Some((sc.clone(), change(a, b, new), what));
                 }
                 let at: Vec<usize> = text
                     .match_indices(" = \"")
@@ -473,7 +490,7 @@ impl Session {
                 let b = a + text[a..].find('"')?;
                 let new = *rng.pick(&["CC", "C", "N", "I", "II", "NA", "X"]);
                 let what = format!("indicator rating {:?} -> {new:?}", &text[a..b]);
-                Some((SCENARIOS.into(), change(a, b, new), what))
+                Some((sc.clone(), change(a, b, new), what))
             }
             // kzclaims.toml: the workspace date, or the evidence weight.
             20 => {
@@ -489,16 +506,24 @@ impl Session {
                         rng.pick(&["0.5", "0.25", "1.0", "1.5"]).to_string(),
                     )
                 };
-                let a = text.find(key)? + key.len();
-                let b = a + text[a..].find('\n')?;
                 let name = key.trim().trim_end_matches(" =");
+                let Some(a) = text.find(key).map(|a| a + key.len()) else {
+                    // Not written (a generated workspace): as_of added on top.
+                    let new = format!("{name} = {new}\n");
+                    let what = format!("add {new:?}");
+                    return (name == "as_of").then(|| (CONFIG.into(), change(0, 0, &new), what));
+                };
+                let b = a + text[a..].find('\n')?;
                 let what = format!("{name} {} -> {new}", &text[a..b]);
                 Some((CONFIG.into(), change(a, b, &new), what))
             }
             // A silence taken away: its warnings come.
             21..=23 if in_claims => {
-                let silenced: Vec<(&str, (usize, usize))> = CLAIMS
-                    .into_iter()
+                let silenced: Vec<(&str, (usize, usize))> = self
+                    .lay
+                    .claims
+                    .iter()
+                    .map(String::as_str)
                     .filter(|r| file.is_none_or(|f| f == *r))
                     .flat_map(|r| {
                         let text = self.text(r);
@@ -641,8 +666,13 @@ fn expected(dir: &Path, s: &mut Session) -> (BTreeMap<String, Vec<Key>>, Stands)
         .collect();
     if !now.iter().any(is_error) {
         s.good = Some(
-            OPEN.iter()
-                .map(|r| (r.to_string(), s.texts[*r].clone()))
+            s.lay
+                .open()
+                .into_iter()
+                .map(|r| {
+                    let t = s.texts[&r].clone();
+                    (r, t)
+                })
                 .collect(),
         );
         let all = as_published(&now.iter().collect::<Vec<_>>(), &s.texts);
@@ -664,7 +694,6 @@ fn expected(dir: &Path, s: &mut Session) -> (BTreeMap<String, Vec<Key>>, Stands)
         texts.insert(r.to_string(), good[*r].clone());
     }
     let then = check(dir, &texts);
-    // Back to the current texts on disk (the next step writes them anyway).
     if then.iter().any(is_error) {
         return (all, Stands::BrokenErrorsOnly);
     }
@@ -748,16 +777,16 @@ fn lsp_publishes_what_check_reports_edit_after_edit() {
     // Three fixed sequences, chosen among the first sixteen seeds for the
     // codes they provoke together; `KZCLAIMS_EQUIV_SEEDS=1,2,3` runs others
     // (to look for a divergence; a failure names its seed).
-    let (seeds, fixed) = match std::env::var("KZCLAIMS_EQUIV_SEEDS") {
-        Ok(v) => (
-            v.split(',').map(|s| s.trim().parse().unwrap()).collect(),
-            false,
-        ),
-        Err(_) => (vec![6, 12, 13], true),
-    };
+    let (seeds, fixed) = seeds(&[6, 12, 13]);
     let mut codes = BTreeSet::new();
     for seed in seeds {
-        codes.extend(run(seed));
+        let lay = Layout {
+            claims: ["2019-2021", "2022-01-early", "2022-02-03"]
+                .map(|f| format!("claims/{f}.toml"))
+                .into(),
+            scenarios: "scenarios/kazakhstan.toml".into(),
+        };
+        codes.extend(run(seed, &bundled_copy, lay, 50));
     }
     eprintln!("lsp_equiv: codes compared: {codes:?}");
     // A change of the generator that loses one of these weakens the test:
@@ -775,25 +804,99 @@ fn lsp_publishes_what_check_reports_edit_after_edit() {
     }
 }
 
-/// One sequence of edits from `seed`: the codes seen.
-fn run(seed: u64) -> BTreeSet<String> {
-    let ws = tempfile::tempdir().unwrap();
-    bundled_copy(ws.path());
-    let disk = tempfile::tempdir().unwrap();
-    bundled_copy(disk.path());
-    let mut texts = BTreeMap::new();
-    for rel in ["claims/2022-01-late.toml", "claims/sources.toml"]
-        .into_iter()
-        .chain(OPEN)
-    {
-        texts.insert(
-            rel.to_string(),
-            std::fs::read_to_string(ws.path().join(rel)).unwrap(),
+/// The seeds to run: `KZCLAIMS_EQUIV_SEEDS`'s, or the fixed ones (then true).
+fn seeds(fixed: &[u64]) -> (Vec<u64>, bool) {
+    match std::env::var("KZCLAIMS_EQUIV_SEEDS") {
+        Ok(v) => (
+            v.split(',').map(|s| s.trim().parse().unwrap()).collect(),
+            false,
+        ),
+        Err(_) => (fixed.to_vec(), true),
+    }
+}
+
+/// The same on a generated workspace of 300 claims in five files (inline
+/// ratings, groups, revisions and retractions as benches/gen writes them).
+#[test]
+fn lsp_publishes_what_check_reports_on_a_generated_workspace() {
+    let generated = |dir: &Path| {
+        let spec = gen::Spec {
+            claims: 300,
+            scenarios: 4,
+            sources: 40,
+            revisions: 40,
+            days: 800,
+            seed: 7,
+        };
+        let (files, blocks) = gen::parts(&spec);
+        let claims = blocks.chunks(60).enumerate().map(|(k, c)| {
+            (
+                format!("claims/gen{k}.toml"),
+                c.iter().map(|b| b.text.as_str()).collect(),
+            )
+        });
+        for (rel, text) in files.into_iter().chain(claims) {
+            let p = dir.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+    };
+    let (seeds, fixed) = seeds(&[7]);
+    let mut codes = BTreeSet::new();
+    for seed in seeds {
+        let lay = Layout {
+            claims: (0..3).map(|k| format!("claims/gen{k}.toml")).collect(),
+            scenarios: "scenarios/scenarios.toml".into(),
+        };
+        codes.extend(run(seed, &generated, lay, 40));
+    }
+    let wanted = [
+        "E001", "E005", "E007", "E010", "E011", "E013", "K101", "K104",
+    ];
+    if fixed {
+        let missing: Vec<&str> = wanted.into_iter().filter(|c| !codes.contains(*c)).collect();
+        assert!(
+            missing.is_empty(),
+            "the sequence no longer provokes {missing:?}"
         );
     }
+}
+
+/// Every file of the workspace at `dir` the server reads: (path, text).
+fn workspace_files(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(dir: &Path, rel: &str, out: &mut BTreeMap<String, String>) {
+        for e in std::fs::read_dir(dir.join(rel)).unwrap() {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            let r = format!("{rel}/{name}");
+            if dir.join(&r).is_dir() {
+                walk(dir, &r, out);
+            } else if name.ends_with(".toml") {
+                out.insert(r.clone(), std::fs::read_to_string(dir.join(&r)).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    out.insert(
+        CONFIG.to_string(),
+        std::fs::read_to_string(dir.join(CONFIG)).unwrap(),
+    );
+    walk(dir, "claims", &mut out);
+    walk(dir, "scenarios", &mut out);
+    out
+}
+
+/// One sequence of `steps` notifications from `seed` on the workspace
+/// `make` writes, editing the documents of `lay`: the codes seen.
+fn run(seed: u64, make: &dyn Fn(&Path), lay: Layout, steps: usize) -> BTreeSet<String> {
+    let ws = tempfile::tempdir().unwrap();
+    make(ws.path());
+    let disk = tempfile::tempdir().unwrap();
+    make(disk.path());
+    let open = lay.open();
     let mut s = Session {
-        texts,
-        versions: OPEN.iter().map(|r| (r.to_string(), 1)).collect(),
+        texts: workspace_files(ws.path()),
+        versions: open.iter().map(|r| (r.clone(), 1)).collect(),
+        lay,
         good: None,
         deleted: Vec::new(),
         breaks: Vec::new(),
@@ -805,7 +908,7 @@ fn run(seed: u64) -> BTreeSet<String> {
         log: Vec::new(),
     };
     let mut c = Client::start(ws.path(), true, json!({}));
-    for rel in OPEN {
+    for rel in &open {
         c.open(rel);
     }
     let mut latest: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -815,7 +918,7 @@ fn run(seed: u64) -> BTreeSet<String> {
     let mut stood: BTreeMap<Stands, usize> = BTreeMap::new();
     loop {
         // Wait for the analysis: the server publishes before it answers.
-        let rel = OPEN[step % OPEN.len()];
+        let rel = &open[step % open.len()];
         c.request(
             "textDocument/documentSymbol",
             json!({"textDocument": {"uri": uri(&ws.path().join(rel))}}),
@@ -839,7 +942,7 @@ fn run(seed: u64) -> BTreeSet<String> {
         for keys in want.values() {
             codes.extend(keys.iter().map(|k| k.0.clone()));
         }
-        if step == STEPS {
+        if step == steps {
             break;
         }
         step += 1;
@@ -897,7 +1000,7 @@ fn run(seed: u64) -> BTreeSet<String> {
         );
     }
     eprintln!(
-        "lsp_equiv: seed {seed}, {STEPS} notifications; states: {stood:?}; codes: {codes:?}\n{}",
+        "lsp_equiv: seed {seed}, {steps} notifications; states: {stood:?}; codes: {codes:?}\n{}",
         s.log.join("\n")
     );
     codes
