@@ -31,7 +31,8 @@
 use super::common::*;
 use super::lsp_client::*;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 #[path = "../../benches/gen/mod.rs"]
@@ -127,6 +128,8 @@ struct Session {
     second_group: bool,
     /// What was done, step by step, for the failure message.
     log: Vec<String>,
+    /// check's diagnostics by the hash of the texts checked.
+    checked: HashMap<u64, Vec<Value>>,
 }
 
 /// The `[[claim]]` tables of a text: byte ranges up to the next one.
@@ -621,8 +624,23 @@ fn as_published(diags: &[&Value], texts: &BTreeMap<String, String>) -> BTreeMap<
     out
 }
 
-/// Run `check --format json` on `texts` written into `dir`: its diagnostics.
-fn check(dir: &Path, texts: &BTreeMap<String, String>) -> Vec<Value> {
+/// Run `check --format json` on `texts` written into `dir`: its diagnostics
+/// (kept in `cache` by the texts' hash: an undo comes back to a state
+/// checked before, and a broken state's last good texts are checked again
+/// at every step until it is fixed).
+fn check(
+    dir: &Path,
+    texts: &BTreeMap<String, String>,
+    cache: &mut HashMap<u64, Vec<Value>>,
+) -> Vec<Value> {
+    let key = {
+        let mut h = std::hash::DefaultHasher::new();
+        texts.hash(&mut h);
+        h.finish()
+    };
+    if let Some(d) = cache.get(&key) {
+        return d.clone();
+    }
     for (rel, text) in texts {
         std::fs::write(dir.join(rel), text).unwrap();
     }
@@ -637,7 +655,9 @@ fn check(dir: &Path, texts: &BTreeMap<String, String>) -> Vec<Value> {
             stderr(&out)
         )
     });
-    json["diagnostics"].as_array().unwrap().clone()
+    let d = json["diagnostics"].as_array().unwrap().clone();
+    cache.insert(key, d.clone());
+    d
 }
 
 fn is_error(d: &Value) -> bool {
@@ -658,7 +678,7 @@ enum Stands {
 /// What the server should publish now, from check on the same texts (and,
 /// while they do not load, on the broken documents' last good texts).
 fn expected(dir: &Path, s: &mut Session) -> (BTreeMap<String, Vec<Key>>, Stands) {
-    let now = check(dir, &s.texts);
+    let now = check(dir, &s.texts, &mut s.checked);
     s.errors = now
         .iter()
         .filter(|d| is_error(d))
@@ -693,7 +713,7 @@ fn expected(dir: &Path, s: &mut Session) -> (BTreeMap<String, Vec<Key>>, Stands)
     for r in &broken {
         texts.insert(r.to_string(), good[*r].clone());
     }
-    let then = check(dir, &texts);
+    let then = check(dir, &texts, &mut s.checked);
     if then.iter().any(is_error) {
         return (all, Stands::BrokenErrorsOnly);
     }
@@ -906,6 +926,7 @@ fn run(seed: u64, make: &dyn Fn(&Path), lay: Layout, steps: usize) -> BTreeSet<S
         groups: 0,
         second_group: false,
         log: Vec::new(),
+        checked: HashMap::new(),
     };
     let mut c = Client::start(ws.path(), true, json!({}));
     for rel in &open {
