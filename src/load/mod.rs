@@ -27,6 +27,7 @@ pub(crate) mod files;
 pub(crate) mod fmt;
 pub(crate) mod git;
 pub(crate) mod history;
+pub(crate) mod live;
 mod parse;
 pub(crate) mod recorded;
 pub(crate) mod schema;
@@ -569,15 +570,15 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
             "no kzclaims.toml in the workspace",
         ));
     }
-    duplicate_ids(&files, &scenarios, &sources, &claims, &mut diags);
-    check_priors(&files, config.is_some(), &scenarios, &mut diags);
+    let texts: &Vec<SourceFile> = &files;
+    duplicate_ids(texts, &scenarios, &sources, claims.iter(), &mut diags);
+    check_priors(texts, config.is_some(), &scenarios, &mut diags);
     let refs = Records {
         config: config.as_ref(),
         scenarios: &scenarios,
         sources: &sources,
-        claims: &claims,
     };
-    check_references(&files, refs, &mut diags);
+    check_references(texts, refs, claims.iter(), &mut diags);
     let errors = errors_in_order(diags);
     if !errors.is_empty() || config.is_none() {
         return Err(LoadError::Invalid {
@@ -589,16 +590,68 @@ fn assemble(files: Vec<SourceFile>, parsed: Vec<Parsed>) -> Result<Workspace, Lo
     Ok(finish(files, config, scenarios, sources, claims))
 }
 
+/// The workspace's files by index, as the checks across files read them:
+/// a path for each diagnostic, a text to give the line and column of a
+/// first definition.
+trait Texts {
+    fn rel(&self, file: usize) -> &str;
+    fn text(&self, file: usize) -> &str;
+}
+
+impl Texts for Vec<SourceFile> {
+    fn rel(&self, file: usize) -> &str {
+        &self[file].rel
+    }
+    fn text(&self, file: usize) -> &str {
+        &self[file].text
+    }
+}
+
+/// What the checks across files read of a claim: its id and where it is
+/// written, its date, the sources it cites and its revisions' dates. A
+/// parsed claim has them; the language server keeps only these of each
+/// claim between edits (`live`).
+trait ClaimKeys {
+    fn id(&self) -> &str;
+    fn file(&self) -> usize;
+    fn id_span(&self) -> &Span;
+    fn date(&self) -> chrono::NaiveDate;
+    fn source_refs(&self) -> &[(String, Span)];
+    /// The `k`-th revision's date and the span of its `date`, in file order.
+    fn revision(&self, k: usize) -> Option<(chrono::NaiveDate, &Span)>;
+}
+
+impl ClaimKeys for RawClaim {
+    fn id(&self) -> &str {
+        &self.c.id
+    }
+    fn file(&self) -> usize {
+        self.c.loc.file
+    }
+    fn id_span(&self) -> &Span {
+        &self.id_span
+    }
+    fn date(&self) -> chrono::NaiveDate {
+        self.c.date
+    }
+    fn source_refs(&self) -> &[(String, Span)] {
+        &self.source_refs
+    }
+    fn revision(&self, k: usize) -> Option<(chrono::NaiveDate, &Span)> {
+        Some((self.c.revisions.get(k)?.date, self.revision_dates.get(k)?))
+    }
+}
+
 /// E005 for an id defined twice: scenarios, sources and claims across the
 /// workspace, indicators within their scenario.
-fn duplicate_ids(
-    files: &[SourceFile],
+fn duplicate_ids<'c, C: ClaimKeys + 'c>(
+    files: &dyn Texts,
     scenarios: &[RawScenario],
     sources: &[RawSource],
-    claims: &[RawClaim],
+    claims: impl Iterator<Item = &'c C>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let rel = |file: usize| files[file].rel.clone();
+    let rel = |file: usize| files.rel(file).to_string();
     let ids = |kind: &'static str, items: Vec<(&str, usize, &Span)>| duplicates(kind, items, files);
     diags.extend(ids(
         "scenario",
@@ -616,10 +669,7 @@ fn duplicate_ids(
     ));
     diags.extend(ids(
         "claim",
-        claims
-            .iter()
-            .map(|c| (c.c.id.as_str(), c.c.loc.file, &c.id_span))
-            .collect(),
+        claims.map(|c| (c.id(), c.file(), c.id_span())).collect(),
     ));
     for s in scenarios {
         let mut seen = std::collections::BTreeSet::new();
@@ -640,12 +690,12 @@ fn duplicate_ids(
 
 /// E014 for a workspace without scenarios, E012 for priors that sum past 1.
 fn check_priors(
-    files: &[SourceFile],
+    files: &dyn Texts,
     has_config: bool,
     scenarios: &[RawScenario],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let rel = |file: usize| files[file].rel.clone();
+    let rel = |file: usize| files.rel(file).to_string();
     if has_config && scenarios.is_empty() && !diags.iter().any(|d| d.file.starts_with("scenarios/"))
     {
         diags.push(
@@ -679,22 +729,25 @@ struct Records<'a> {
     config: Option<&'a RawConfig>,
     scenarios: &'a [RawScenario],
     sources: &'a [RawSource],
-    claims: &'a [RawClaim],
 }
 
 /// What the records cite by id and must exist: scenarios (E006), ratings
 /// for every scenario (E008), claims (E016), sources (E007); and revisions
 /// dated before their claim (E011).
-fn check_references(files: &[SourceFile], r: Records<'_>, diags: &mut Vec<Diagnostic>) {
+fn check_references<'c, C: ClaimKeys + 'c>(
+    files: &dyn Texts,
+    r: Records<'_>,
+    claims: impl Iterator<Item = &'c C> + Clone,
+    diags: &mut Vec<Diagnostic>,
+) {
     let Records {
         config,
         scenarios,
         sources,
-        claims,
     } = r;
-    let rel = |file: usize| files[file].rel.clone();
+    let rel = |file: usize| files.rel(file).to_string();
     let scenario_ids: Vec<&str> = scenarios.iter().map(|s| s.s.id.as_str()).collect();
-    let claim_ids: Vec<&str> = claims.iter().map(|c| c.c.id.as_str()).collect();
+    let claim_ids: Vec<&str> = claims.clone().map(|c| c.id()).collect();
     // Membership by hash; only observations cite claims: no set when none
     // does.
     let claim_set: HashSet<&str> = if scenarios.iter().any(|s| !s.claim_refs.is_empty()) {
@@ -804,25 +857,25 @@ fn check_references(files: &[SourceFile], r: Records<'_>, diags: &mut Vec<Diagno
 
 /// E007 for a claim citing an unknown source, E011 for a revision dated
 /// before its claim.
-fn check_claim_refs(
-    files: &[SourceFile],
+fn check_claim_refs<'c, C: ClaimKeys + 'c>(
+    files: &dyn Texts,
     sources: &[RawSource],
-    claims: &[RawClaim],
+    claims: impl Iterator<Item = &'c C>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let rel = |file: usize| files[file].rel.clone();
+    let rel = |file: usize| files.rel(file).to_string();
     let source_ids: Vec<&str> = sources.iter().map(|s| s.s.id.as_str()).collect();
     // Membership by hash: a record cites sources hundreds of thousands of
     // times.
     let source_set: HashSet<&str> = source_ids.iter().copied().collect();
     for c in claims {
         // The path is copied only for a diagnostic.
-        let file = || rel(c.c.loc.file);
-        for (sid, span) in &c.source_refs {
+        let file = || rel(c.file());
+        for (sid, span) in c.source_refs() {
             if !source_set.contains(sid.as_str()) {
                 let mut d = Diagnostic::error(
                     Code::E007,
-                    format!("claim `{}` cites unknown source `{sid}`", c.c.id),
+                    format!("claim `{}` cites unknown source `{sid}`", c.id()),
                 )
                 .at(file(), span.clone())
                 .label("no [[source]] has this id");
@@ -833,14 +886,20 @@ fn check_claim_refs(
                 diags.push(d);
             }
         }
-        for (r, span) in c.c.revisions.iter().zip(&c.revision_dates) {
-            if r.date < c.c.date && c.c.date != chrono::NaiveDate::default() {
+        let date = c.date();
+        for k in 0.. {
+            let Some((r_date, span)) = c.revision(k) else {
+                break;
+            };
+            if r_date < date && date != chrono::NaiveDate::default() {
                 diags.push(
                     Diagnostic::error(
                         Code::E011,
                         format!(
                             "revision dated {} is before its claim `{}` ({})",
-                            r.date, c.c.id, c.c.date
+                            r_date,
+                            c.id(),
+                            date
                         ),
                     )
                     .at(file(), span.clone())
@@ -908,35 +967,11 @@ fn finish(
     let n_scenarios = scenarios.len();
     let mut sources: Vec<Source> = sources.into_iter().map(|s| s.s).collect();
     sources.sort_by(|a, b| a.id.cmp(&b.id));
-    // Each source's reliability factor and publication date by id, hashed:
-    // a binary search over the ids chases a pointer per comparison, a
-    // million claims times.
-    let by_id: HashMap<&str, (f64, Option<chrono::NaiveDate>)> = sources
-        .iter()
-        .map(|s| (s.id.as_str(), (s.reliability.factor(), s.published)))
-        .collect();
-    let factor = |id: &str| by_id.get(id).map(|x| x.0);
-    let published = |id: &str| by_id.get(id).and_then(|x| x.1);
-    let reliability = |ids: &[String]| crate::model::combined_reliability(factor, ids);
+    let by_id = SourceFacts::of(&sources);
     // Each claim on its own, on every core, in place.
-    claims.par_iter_mut().for_each(|c| {
-        let c = &mut c.c;
-        (c.effective, c.effective_by) = effective_date(c.date, &c.sources, published);
-        for r in &mut c.revisions {
-            if let Some(ids) = &r.sources {
-                (r.effective, r.effective_by) = effective_date(r.date, ids, published);
-            }
-        }
-        // In order of effective date, then file order (a stable sort).
-        c.revisions.sort_by_key(|r| r.effective);
-        c.reliability = reliability(&c.sources);
-        for r in &mut c.revisions {
-            r.reliability = r.sources.as_deref().map(reliability);
-        }
-        if !c.ratings_given {
-            c.ratings = crate::model::consensus_ratings(c, n_scenarios);
-        }
-    });
+    claims
+        .par_iter_mut()
+        .for_each(|c| finish_claim(&mut c.c, &by_id, n_scenarios));
     let mut claims: Vec<Claim> = claims.into_iter().map(|c| c.c).collect();
     // Sorted through a permutation of indices, applied in place: a claim is
     // a few hundred bytes, which a sort would move many times (and copy into
@@ -969,6 +1004,47 @@ fn finish(
         claims,
         groups,
         files,
+    }
+}
+
+/// Each source's reliability factor and publication date by id, hashed: a
+/// binary search over the ids chases a pointer per comparison, a million
+/// claims times.
+struct SourceFacts<'a>(HashMap<&'a str, (f64, Option<chrono::NaiveDate>)>);
+
+impl<'a> SourceFacts<'a> {
+    fn of(sources: &'a [Source]) -> Self {
+        SourceFacts(
+            sources
+                .iter()
+                .map(|s| (s.id.as_str(), (s.reliability.factor(), s.published)))
+                .collect(),
+        )
+    }
+}
+
+/// What a claim takes from the rest of the record once it is valid: its
+/// effective dates (and its revisions', in order of them), the combined
+/// reliability of its sources, and (without `[claim.ratings]`) the
+/// consensus of its analysts' ratings.
+fn finish_claim(c: &mut Claim, by_id: &SourceFacts<'_>, n_scenarios: usize) {
+    let factor = |id: &str| by_id.0.get(id).map(|x| x.0);
+    let published = |id: &str| by_id.0.get(id).and_then(|x| x.1);
+    let reliability = |ids: &[String]| crate::model::combined_reliability(factor, ids);
+    (c.effective, c.effective_by) = effective_date(c.date, &c.sources, published);
+    for r in &mut c.revisions {
+        if let Some(ids) = &r.sources {
+            (r.effective, r.effective_by) = effective_date(r.date, ids, published);
+        }
+    }
+    // In order of effective date, then file order (a stable sort).
+    c.revisions.sort_by_key(|r| r.effective);
+    c.reliability = reliability(&c.sources);
+    for r in &mut c.revisions {
+        r.reliability = r.sources.as_deref().map(reliability);
+    }
+    if !c.ratings_given {
+        c.ratings = crate::model::consensus_ratings(c, n_scenarios);
     }
 }
 
@@ -1034,20 +1110,25 @@ impl Parsed {
 }
 
 fn parse_one(i: usize, f: &SourceFile, scenario_ids: &[&str]) -> Parsed {
+    parse_one_text(i, &f.rel, &f.text, scenario_ids)
+}
+
+/// Parse the file at index `i`, `rel`, whose text is `text`.
+fn parse_one_text(i: usize, rel: &str, text: &str, scenario_ids: &[&str]) -> Parsed {
     let mut p = Parsed::default();
     let mut cx = FileCx {
-        rel: &f.rel,
+        rel,
         diags: &mut p.diags,
     };
-    if f.rel == CONFIG_FILE {
-        p.config = parse_config(&mut cx, &f.text);
-    } else if f.rel.starts_with("scenarios/") {
-        parse_scenarios(&mut cx, i, &f.text, &mut p.scenarios);
-    } else if f.rel.starts_with("claims/") {
+    if rel == CONFIG_FILE {
+        p.config = parse_config(&mut cx, text);
+    } else if rel.starts_with("scenarios/") {
+        parse_scenarios(&mut cx, i, text, &mut p.scenarios);
+    } else if rel.starts_with("claims/") {
         parse_claims(
             &mut cx,
             i,
-            &f.text,
+            text,
             scenario_ids,
             &mut p.sources,
             &mut p.claims,
@@ -1064,11 +1145,7 @@ fn list_ids(ids: &[&str]) -> String {
 }
 
 /// E005 for every id seen before, pointing back at its first definition.
-fn duplicates(
-    kind: &str,
-    items: Vec<(&str, usize, &Span)>,
-    files: &[SourceFile],
-) -> Vec<Diagnostic> {
+fn duplicates(kind: &str, items: Vec<(&str, usize, &Span)>, files: &dyn Texts) -> Vec<Diagnostic> {
     let mut first: HashMap<&str, (usize, &Span)> = HashMap::with_capacity(items.len());
     let mut out = Vec::new();
     for (id, file, span) in items {
@@ -1077,14 +1154,14 @@ fn duplicates(
                 first.insert(id, (file, span));
             }
             Some(&(f0, sp0)) => {
-                let (line, col) = crate::diag::line_col(&files[f0].text, sp0.start);
+                let (line, col) = crate::diag::line_col(files.text(f0), sp0.start);
                 out.push(
                     Diagnostic::error(Code::E005, format!("duplicate {kind} id `{id}`"))
-                        .at(files[file].rel.clone(), span.clone())
+                        .at(files.rel(file).to_string(), span.clone())
                         .label("defined again here")
                         .help(format!(
                             "first defined at {}:{line}:{col}; ids must be unique across all files",
-                            files[f0].rel
+                            files.rel(f0)
                         )),
                 );
             }
