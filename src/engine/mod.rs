@@ -11,6 +11,7 @@ pub(crate) mod confidence;
 pub mod diff;
 pub(crate) mod history;
 pub(crate) mod indicators;
+pub(crate) mod patch;
 #[cfg(test)]
 mod props;
 pub(crate) mod rests_on;
