@@ -91,6 +91,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let mut sizes = vec![1_000usize, 10_000];
     let mut edits = 40usize;
+    let mut keep: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -103,6 +104,9 @@ fn main() {
                     .collect()
             }
             "--edits" => edits = args.next().unwrap().parse().unwrap(),
+            // Keep the generated workspaces under this folder (one per size,
+            // reused when there), to profile `check` on the same record.
+            "--keep" => keep = Some(std::path::PathBuf::from(args.next().unwrap())),
             _ => {} // cargo bench passes --bench
         }
     }
@@ -118,7 +122,8 @@ fn main() {
     );
     println!("kzclaims lsp benchmark: {edits} edits per size, each waiting for the edited file's diagnostics");
     for n in sizes {
-        let dir = tempfile::tempdir().unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let kept = keep.as_ref().map(|k| k.join(format!("ws-{n}")));
         let spec = gen::Spec {
             claims: n,
             scenarios: 12,
@@ -127,8 +132,11 @@ fn main() {
             days: 2000,
             seed: 7,
         };
-        gen::write(dir.path(), &spec).unwrap();
-        let root = dir.path();
+        let root = kept.as_deref().unwrap_or(temp.path());
+        if !root.join("kzclaims.toml").exists() {
+            std::fs::create_dir_all(root).unwrap();
+            gen::write(root, &spec).unwrap();
+        }
         let check_peak = peak_rss_kb(&bin, root, &["check"]);
 
         let started = Instant::now();
@@ -197,7 +205,10 @@ fn main() {
         let at = text.find(" = \"C\"").unwrap() + " = \"".len();
         let mut times = Vec::new();
         for k in 0..edits {
-            let new = if k % 2 == 0 { "Q" } else { "C" };
+            // Four kinds in turn: an error made (an unknown rating), the
+            // error fixed, a valid change (C to I: the assessment moves) and
+            // the change undone.
+            let new = ["Q", "C", "I", "C"][k % 4];
             let (s, e) = (pos(&text, at), pos(&text, at + 1));
             text.replace_range(at..at + 1, new);
             let t = Instant::now();
@@ -216,19 +227,27 @@ fn main() {
         send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}));
         send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
         let _ = child.wait();
-        let mut broken: Vec<Duration> = times.iter().step_by(2).copied().collect();
-        let mut fixed: Vec<Duration> = times.iter().skip(1).step_by(2).copied().collect();
+        let kind = |r: usize| {
+            let mut v: Vec<Duration> = times
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| k % 4 == r || (r == 2 && k % 4 == 3))
+                .map(|(_, t)| *t)
+                .collect();
+            v.sort();
+            v
+        };
+        let (broken, fixed, valid) = (kind(0), kind(1), kind(2));
         times.sort();
-        broken.sort();
-        fixed.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
-            "{n:>7} claims: start {:.0} ms; after an edit p50 {:.1} ms, p95 {:.1} ms (error made: p95 {:.1}; error fixed: p95 {:.1}); peak {} MiB (check {} MiB, ratio {})",
+            "{n:>7} claims: start {:.0} ms; after an edit p50 {:.1} ms, p95 {:.1} ms (error made: p95 {:.1}; error fixed: p95 {:.1}; valid change: p95 {:.1}); peak {} MiB (check {} MiB, ratio {})",
             ms(startup),
             ms(percentile(&times, 0.5)),
             ms(percentile(&times, 0.95)),
             ms(percentile(&broken, 0.95)),
             ms(percentile(&fixed, 0.95)),
+            ms(percentile(&valid, 0.95)),
             hwm.map_or("?".into(), |k| (k / 1024).to_string()),
             check_peak.map_or("?".into(), |k| (k / 1024).to_string()),
             match (hwm, check_peak) {

@@ -27,6 +27,7 @@ mod cli;
 pub mod diag;
 pub mod engine;
 mod interop;
+mod live;
 pub mod load;
 mod lsp;
 mod merge;

@@ -20,12 +20,17 @@ fn allowed(room: &str) -> &'static [&'static str] {
         "report" => BELOW_REPORT,
         "merge" => &["model", "diag", "load", "engine"],
         "interop" => &["model", "diag", "load", "engine", "checks", "report"],
-        "serve" => &["model", "diag", "load", "engine", "checks", "report"],
-        "lsp" => &["model", "diag", "load", "engine", "checks", "report"],
+        "serve" => &[
+            "model", "diag", "load", "engine", "checks", "report", "live",
+        ],
+        "live" => &["model", "diag", "load", "engine", "checks", "report"],
+        "lsp" => &[
+            "model", "diag", "load", "engine", "checks", "report", "live",
+        ],
         // One module per subcommand: it may use every room.
         "cli" | "lib" | "main" => &[
             "model", "diag", "load", "engine", "checks", "report", "interop", "merge", "serve",
-            "lsp", "cli",
+            "live", "lsp", "cli",
         ],
         other => panic!("src/{other} is a room docs/architecture.md does not know"),
     }

@@ -57,7 +57,7 @@ pub(super) fn code_actions(
     );
     let mut out = Vec::new();
     let block = syntax.block_at(from);
-    if let (Some(b), Some(ws)) = (block, store.analysis.ws.as_ref()) {
+    if let (Some(b), Some(ws)) = (block, store.ws()) {
         if b.kind == Some(Kind::Claim) {
             out.extend(claim_actions(store, rel, text, b, ws));
         }

@@ -43,7 +43,7 @@ pub(super) fn complete(store: &Store, rel: &str, offset: usize) -> Vec<Completio
         return Vec::new();
     };
     let c = cursor(&doc.text, offset);
-    let ws = store.analysis.ws.as_ref();
+    let ws = store.ws();
     let last = c.table.last().map(String::as_str);
     let mut items = match (last, c.key.as_deref()) {
         // A scenario id as a key of a ratings (or rationale) table.

@@ -4,48 +4,99 @@
 //! information: the first definition of a duplicate id, the source or
 //! scenario or claim a warning names.
 
-use super::store::Store;
+use super::store::{Published, Store};
 use crate::diag::{Diagnostic, Severity};
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Position, Range, Uri,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// The diagnostics to publish: for every file that has some now or had some
-/// at the last publication (to clear them), its URI, diagnostics and the
-/// open document's version.
-pub(super) fn publish(store: &mut Store) -> Vec<(Uri, Vec<lsp_types::Diagnostic>, Option<i32>)> {
-    let mut by_file: BTreeMap<String, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
-    for d in &store.analysis.diagnostics {
+/// The diagnostics to publish: for every file whose diagnostics may have
+/// changed since the last publication (they differ, its text changed, or
+/// the text of a file their related information points into changed), its
+/// URI, diagnostics and the open document's version. A file that had some
+/// and has none now is published empty, to clear them.
+pub(super) fn publish(
+    store: &mut Store,
+    changed: &BTreeSet<String>,
+) -> Vec<(Uri, Vec<lsp_types::Diagnostic>, Option<i32>)> {
+    let Some(analysis) = store.analysis.as_ref() else {
+        return Vec::new();
+    };
+    let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    for d in analysis.diagnostics() {
         // A diagnostic about no file in particular (a folder, a memo
         // template) goes on kzclaims.toml, naming its place.
-        let (rel, mut lsp) = if store.docs.contains_key(&d.file) {
-            (d.file.clone(), convert(store, d))
+        let rel = if store.docs.contains_key(&d.file) {
+            d.file.clone()
         } else {
-            let mut l = convert(store, d);
-            if !d.file.is_empty() {
-                l.message = format!("{}: {}", d.file, l.message);
-            }
-            l.range = Range::default();
-            (crate::load::CONFIG_FILE.to_string(), l)
+            crate::load::CONFIG_FILE.to_string()
         };
-        lsp.related_information = related(store, d, &rel);
-        by_file.entry(rel).or_default().push(lsp);
+        by_file.entry(rel).or_default().push(d);
     }
+    // The open documents that changed are published even without
+    // diagnostics: the editor then knows this version was checked.
+    let edited = changed
+        .iter()
+        .filter(|r| store.docs.get(*r).is_some_and(|d| d.open));
+    let files: BTreeSet<String> = store
+        .published
+        .keys()
+        .chain(by_file.keys())
+        .chain(edited)
+        .cloned()
+        .collect();
     let mut out = Vec::new();
-    let before = std::mem::take(&mut store.published);
-    for rel in before.iter().chain(by_file.keys()) {
-        if out.iter().any(|(r, _, _): &(String, _, _)| r == rel) {
+    for rel in files {
+        let now = by_file.remove(&rel).unwrap_or_default();
+        let stale = match store.published.get(&rel) {
+            None => true,
+            Some(p) => {
+                p.diagnostics != now
+                    || changed.contains(&rel)
+                    || p.points_into.iter().any(|f| changed.contains(f))
+            }
+        };
+        if !stale {
             continue;
         }
-        let diags = by_file.get(rel).cloned().unwrap_or_default();
-        let version = store.docs.get(rel).and_then(|d| d.version);
-        out.push((rel.clone(), diags, version));
+        let mut points_into = BTreeSet::new();
+        let lsp: Vec<lsp_types::Diagnostic> = now
+            .iter()
+            .map(|d| {
+                let mut l = convert(store, d);
+                if !store.docs.contains_key(&d.file) {
+                    if !d.file.is_empty() {
+                        l.message = format!("{}: {}", d.file, l.message);
+                    }
+                    l.range = Range::default();
+                }
+                l.related_information = related(store, d, &rel);
+                for r in l.related_information.iter().flatten() {
+                    if let Some(f) =
+                        super::uri::to_path(&r.location.uri).and_then(|p| store.rel(&p))
+                    {
+                        points_into.insert(f);
+                    }
+                }
+                l
+            })
+            .collect();
+        let version = store.docs.get(&rel).and_then(|d| d.version);
+        out.push((super::uri::from_path(&store.root.join(&rel)), lsp, version));
+        if now.is_empty() {
+            store.published.remove(&rel);
+        } else {
+            store.published.insert(
+                rel,
+                Published {
+                    diagnostics: now,
+                    points_into,
+                },
+            );
+        }
     }
-    store.published = by_file.into_keys().collect();
-    out.into_iter()
-        .map(|(rel, d, v)| (super::uri::from_path(&store.root.join(&rel)), d, v))
-        .collect()
+    out
 }
 
 /// One diagnostic, in its file.
@@ -123,7 +174,7 @@ fn related(store: &Store, d: &Diagnostic, rel: &str) -> Option<Vec<DiagnosticRel
             }
         }
     }
-    if let Some(ws) = store.analysis.ws.as_ref() {
+    if let Some(ws) = store.ws() {
         for (i, part) in d.message.split('`').enumerate() {
             if i % 2 == 0 || part.is_empty() {
                 continue;
@@ -132,7 +183,7 @@ fn related(store: &Store, d: &Diagnostic, rel: &str) -> Option<Vec<DiagnosticRel
                 "source"
             } else if ws.scenario_index(part).is_some() {
                 "scenario"
-            } else if store.analysis.claim_index.contains_key(part) {
+            } else if store.claim_index(part).is_some() {
                 "claim"
             } else {
                 continue;

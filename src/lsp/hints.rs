@@ -13,10 +13,10 @@ use lsp_types::{InlayHint, InlayHintKind, InlayHintLabel, Range};
 /// Per scenario (workspace order): the probability with the claim, and its
 /// effect p − p'. `None` when the claim is not in force as of the date.
 pub(super) fn effects(store: &Store, claim: usize) -> Option<(Vec<f64>, Vec<f64>)> {
-    let ws = store.analysis.ws.as_ref()?;
-    let a = store.analysis.assessment.as_ref()?;
-    let totals = store.analysis.totals.as_ref()?;
-    let row = &a.rows[*store.analysis.row_of.get(&claim)?];
+    let ws = store.ws()?;
+    let a = store.assessment()?;
+    let totals = store.totals()?;
+    let row = &a.rows[store.row_of(claim)?];
     let log_l = row.log_l.as_deref()?;
     let priors = ws.priors();
     let eta = ws.config.evidence_weight;
@@ -33,7 +33,7 @@ pub(super) fn effects(store: &Store, claim: usize) -> Option<(Vec<f64>, Vec<f64>
 
 /// `elite-coup +0.12`: the scenario the claim moves most, and by how much.
 pub(super) fn largest(store: &Store, claim: usize) -> Option<String> {
-    let ws = store.analysis.ws.as_ref()?;
+    let ws = store.ws()?;
     let (_, eff) = effects(store, claim)?;
     let (j, e) = eff
         .iter()
@@ -58,7 +58,7 @@ pub(super) fn inlay_hints(store: &Store, rel: &str, range: Range) -> Vec<InlayHi
         {
             continue;
         }
-        let Some(&c) = store.analysis.claim_index.get(&t.id) else {
+        let Some(c) = store.claim_index(&t.id) else {
             continue;
         };
         let Some(label) = largest(store, c) else {

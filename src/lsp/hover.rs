@@ -18,7 +18,7 @@ pub(super) fn hover(store: &Store, rel: &str, offset: usize) -> Option<Hover> {
         Kind::Source => source(store, &t.id)?,
         Kind::Claim => claim(store, &t.id)?,
         Kind::Group => {
-            let ws = store.analysis.ws.as_ref()?;
+            let ws = store.ws()?;
             let n = ws
                 .claims
                 .iter()
@@ -42,11 +42,11 @@ pub(super) fn hover(store: &Store, rel: &str, offset: usize) -> Option<Hover> {
 }
 
 fn scenario(store: &Store, id: &str) -> Option<String> {
-    let ws = store.analysis.ws.as_ref()?;
+    let ws = store.ws()?;
     let j = ws.scenario_index(id)?;
     let s = &ws.scenarios[j];
     let mut out = format!("**{}** (scenario `{id}`)\n\n{}", s.title, s.summary);
-    if let Some(a) = store.analysis.assessment.as_ref() {
+    if let Some(a) = store.assessment() {
         let sc = &a.scores[j];
         out.push_str(&format!(
             "\n\nAs of {}: probability **{:.2}** (range {:.2}–{:.2} over evidence weights {}–{}), ranked {} of {}",
@@ -64,7 +64,7 @@ fn scenario(store: &Store, id: &str) -> Option<String> {
 }
 
 fn source(store: &Store, id: &str) -> Option<String> {
-    let ws = store.analysis.ws.as_ref()?;
+    let ws = store.ws()?;
     let s = ws.source(id)?;
     let citing = ws
         .claims
@@ -105,11 +105,11 @@ fn source(store: &Store, id: &str) -> Option<String> {
 }
 
 fn claim(store: &Store, id: &str) -> Option<String> {
-    let ws = store.analysis.ws.as_ref()?;
-    let &c = store.analysis.claim_index.get(id)?;
+    let ws = store.ws()?;
+    let c = store.claim_index(id)?;
     let claim = &ws.claims[c];
-    let a = store.analysis.assessment.as_ref();
-    let row = a.and_then(|a| Some(&a.rows[*store.analysis.row_of.get(&c)?]));
+    let a = store.assessment();
+    let row = a.and_then(|a| Some(&a.rows[store.row_of(c)?]));
     let statement = row.map_or(claim.statement.as_str(), |r| r.state.statement(ws));
     let mut out = format!("**claim `{id}`**, dated {}\n\n{statement}", claim.date);
     if let Some(r) = row {

@@ -163,8 +163,8 @@ impl Server {
     fn refresh(&mut self) {
         self.dirty = false;
         if let Some(store) = self.store.as_mut() {
-            store.analyse();
-            for (uri, diags, version) in diagnostics::publish(store) {
+            let changed = store.analyse();
+            for (uri, diags, version) in diagnostics::publish(store, &changed) {
                 let params = PublishDiagnosticsParams {
                     uri,
                     diagnostics: diags,
@@ -255,7 +255,6 @@ impl Server {
                     if let Some(d) = store.docs.get_mut(&rel) {
                         d.open = false;
                         d.version = None;
-                        d.good = None;
                     }
                     // Back to what the disk says (an unsaved edit is gone).
                     store.reload_from_disk(&rel);

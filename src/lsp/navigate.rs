@@ -12,7 +12,7 @@ use std::collections::HashMap;
 /// The places where `id` is defined as a scenario, source or claim of the
 /// loaded workspace: the id's text inside its record.
 pub(super) fn definitions_of(store: &Store, id: &str) -> Vec<Location> {
-    let Some(ws) = store.analysis.ws.as_ref() else {
+    let Some(ws) = store.ws() else {
         return Vec::new();
     };
     let mut locs = Vec::new();
@@ -22,7 +22,7 @@ pub(super) fn definitions_of(store: &Store, id: &str) -> Vec<Location> {
     if let Some(j) = ws.scenario_index(id) {
         locs.push(&ws.scenarios[j].loc);
     }
-    if let Some(&c) = store.analysis.claim_index.get(id) {
+    if let Some(c) = store.claim_index(id) {
         locs.push(&ws.claims[c].loc);
     }
     locs.into_iter()

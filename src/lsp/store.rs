@@ -1,15 +1,17 @@
 //! The workspace in memory: every file's text (the editor's unsaved text for
-//! open documents, the disk's for the rest), and the analysis of them all —
-//! the loaded workspace, its assessment and what `check` would report.
+//! open documents, the disk's for the rest), and the analysis of them all
+//! (`crate::live`: the loaded workspace, its assessment and what `check`
+//! would report, brought up to date file by file).
 
 use super::position::LineIndex;
 use super::syntax::{self, Syntax};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::engine::{Assessment, Totals};
+use crate::load::live::TextSource;
 use crate::load::{self, LoadError};
-use crate::model::{SourceFile, Workspace};
+use crate::model::Workspace;
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One workspace file.
@@ -20,10 +22,8 @@ pub(crate) struct Doc {
     pub version: Option<i32>,
     pub lines: LineIndex,
     syntax: OnceCell<Syntax>,
-    /// The last text of an open document with which the workspace loaded:
-    /// while the document is broken, the rest of the workspace is checked
-    /// with it, so its warnings stay.
-    pub good: Option<String>,
+    /// Its text changed since the last analysis.
+    pub changed: bool,
 }
 
 impl Doc {
@@ -34,7 +34,7 @@ impl Doc {
             open,
             version,
             syntax: OnceCell::new(),
-            good: None,
+            changed: true,
         }
     }
 
@@ -42,6 +42,7 @@ impl Doc {
         self.lines = LineIndex::new(&text);
         self.text = text;
         self.syntax = OnceCell::new();
+        self.changed = true;
     }
 
     /// The file's ids and records (indexed on first use after each change).
@@ -50,33 +51,33 @@ impl Doc {
     }
 }
 
-/// The analysis of the workspace as it stands.
-#[derive(Default)]
-pub(crate) struct Analysis {
-    /// The workspace as loaded (texts let go: the documents hold them).
-    /// While a document is broken, the workspace loaded with its last good
-    /// text; `None` when no version loads.
-    pub ws: Option<Workspace>,
-    pub assessment: Option<Assessment>,
-    /// The assessment's sums, to take a claim out of them.
-    pub totals: Option<Totals>,
-    /// Claim id → index into `ws.claims`.
-    pub claim_index: HashMap<String, usize>,
-    /// Claim index → index into `assessment.rows`.
-    pub row_of: HashMap<usize, usize>,
-    /// Every diagnostic, errors and warnings, as `check` words them.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 pub(crate) struct Store {
     pub root: PathBuf,
     /// Every workspace file by path relative to the root.
     pub docs: BTreeMap<String, Doc>,
-    pub analysis: Analysis,
-    /// Files given diagnostics in the last publication (to clear them).
-    pub published: std::collections::BTreeSet<String>,
-    /// The claims files as last parsed: an edit re-parses only its file.
-    cache: load::ParseCache,
+    /// The workspace, its assessment and diagnostics, kept up to date by
+    /// the edits (`None` until the first analysis).
+    pub analysis: Option<crate::live::Analysis>,
+    /// Each file's diagnostics at the last publication, and the files
+    /// their related information points into (to publish a file again only
+    /// when what it shows may have changed).
+    pub published: BTreeMap<String, Published>,
+}
+
+/// What was last published for one file.
+pub(crate) struct Published {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files its diagnostics' related information points into.
+    pub points_into: std::collections::BTreeSet<String>,
+}
+
+/// The documents' texts, as the live analysis reads them.
+struct Texts<'a>(&'a BTreeMap<String, Doc>);
+
+impl TextSource for Texts<'_> {
+    fn text(&self, rel: &str) -> &str {
+        self.0.get(rel).map_or("", |d| d.text.as_str())
+    }
 }
 
 impl Store {
@@ -94,9 +95,8 @@ impl Store {
         Store {
             root: root.to_path_buf(),
             docs,
-            analysis: Analysis::default(),
+            analysis: None,
             published: Default::default(),
-            cache: Default::default(),
         }
     }
 
@@ -135,204 +135,78 @@ impl Store {
         }
     }
 
-    /// The documents' texts moved out (not copied: a large record is tens
-    /// of megabytes) for a load; a file in `substitute` goes with its last
-    /// good text, its own kept aside. [`Store::give_back`] puts them back.
-    fn take_files(
-        &mut self,
-        substitute: &std::collections::BTreeSet<String>,
-    ) -> (Vec<SourceFile>, Vec<(String, String)>) {
-        let mut kept = Vec::new();
-        let files = self
-            .docs
-            .iter_mut()
-            .map(|(rel, d)| {
-                let text = match (&d.good, substitute.contains(rel)) {
-                    (Some(g), true) => {
-                        kept.push((rel.clone(), std::mem::take(&mut d.text)));
-                        g.clone()
-                    }
-                    _ => std::mem::take(&mut d.text),
-                };
-                SourceFile {
-                    rel: rel.clone(),
-                    text,
-                }
-            })
-            .collect();
-        (files, kept)
-    }
-
-    /// The texts back into their documents (from a loaded workspace's files,
-    /// or from a failed load's).
-    fn give_back(&mut self, files: &mut [SourceFile], kept: Vec<(String, String)>) {
-        for (rel, text) in kept {
-            if let Some(d) = self.docs.get_mut(&rel) {
-                d.text = text;
-            }
-        }
-        for f in files {
-            if let Some(d) = self.docs.get_mut(&f.rel) {
-                if d.text.is_empty() {
-                    d.text = std::mem::take(&mut f.text);
-                }
-            }
-        }
-    }
-
-    /// Load the documents as they stand (`substitute`: with these files'
-    /// last good texts), through the parse cache; the texts stay with the
-    /// documents, the workspace keeps none.
-    fn load(
-        &mut self,
-        substitute: &std::collections::BTreeSet<String>,
-    ) -> Result<Workspace, Vec<Diagnostic>> {
-        let (files, kept) = self.take_files(substitute);
-        match load::from_files_cached(files, &mut self.cache) {
-            Ok(mut ws) => {
-                let mut files = std::mem::take(&mut ws.files);
-                self.give_back(&mut files, kept);
-                ws.files = files;
-                Ok(ws)
-            }
-            Err(LoadError::Invalid {
-                diagnostics,
-                mut files,
-            }) => {
-                self.give_back(&mut files, kept);
-                Err(diagnostics)
-            }
-            Err(LoadError::Io(m)) => {
-                // The loader reads no file here; were it to fail so, the
-                // closed files are read again.
-                let closed: Vec<String> = self
-                    .docs
-                    .iter()
-                    .filter(|(_, d)| !d.open)
-                    .map(|(r, _)| r.clone())
-                    .collect();
-                for rel in closed {
-                    self.reload_from_disk(&rel);
-                }
-                Err(vec![
-                    Diagnostic::error(Code::E001, m).in_file(load::CONFIG_FILE)
-                ])
-            }
-        }
-    }
-
-    /// Load and check the workspace as the documents stand.
-    pub(crate) fn analyse(&mut self) {
+    /// Bring the analysis up to date with the documents: the files whose
+    /// text changed are parsed again and put in (every file, when files
+    /// came or went).
+    /// Returns the files whose text changed.
+    pub(crate) fn analyse(&mut self) -> std::collections::BTreeSet<String> {
         let t0 = std::time::Instant::now();
-        let mut lap = Lap::new();
-        let none = Default::default();
-        let mut diagnostics = Vec::new();
-        let mut broken = std::collections::BTreeSet::new();
-        let loaded = match self.load(&none) {
-            Ok(ws) => {
-                for d in self.docs.values_mut().filter(|d| d.open) {
-                    if d.good.as_deref() != Some(d.text.as_str()) {
-                        d.good = Some(d.text.clone());
-                    }
-                }
-                Some(ws)
-            }
-            Err(errors) => {
-                // Check the rest of the workspace with the broken open
-                // documents' last good texts, for the warnings elsewhere.
-                broken = errors.iter().map(|d| d.file.clone()).collect();
-                diagnostics = errors;
-                let can = broken
-                    .iter()
-                    .all(|rel| self.docs.get(rel).is_some_and(|d| d.good.is_some()));
-                if can && !broken.is_empty() {
-                    self.load(&broken).ok()
-                } else {
-                    None
+        let texts = Texts(&self.docs);
+        let same_files = self
+            .analysis
+            .as_ref()
+            .is_some_and(|a| a.rels().iter().eq(self.docs.keys()));
+        let mut timing = Vec::new();
+        match self.analysis.as_mut() {
+            Some(a) if same_files => {
+                for (rel, _) in self.docs.iter().filter(|(_, d)| d.changed) {
+                    a.edit(rel, &texts);
+                    timing.push(a.timing.line());
                 }
             }
-        };
-        lap.at("load");
-        let mut analysis = Analysis::default();
-        if let Some(mut ws) = loaded {
-            ws.root = self.root.clone();
-            if let Some(date) = ws.default_as_of() {
-                let a = crate::engine::assess(&ws, date, ws.config.engine);
-                lap.at("assess");
-                let checked = crate::report::checked(&ws, &a);
-                lap.at("checks");
-                match checked {
-                    Ok((report, _)) => diagnostics.extend(
-                        report
-                            .warnings
-                            .into_iter()
-                            .filter(|d| !broken.contains(&d.file)),
-                    ),
-                    Err(e) => diagnostics.push(e.diagnostic),
-                }
-                analysis.totals = Some(crate::engine::totals_of(
-                    ws.scenarios.len(),
-                    &a.rows,
-                    &a.indicators,
-                ));
-                analysis.row_of = a
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.state.claim, i))
-                    .collect();
-                analysis.assessment = Some(a);
+            Some(a) => {
+                a.reload(self.docs.keys().cloned().collect(), &texts);
+                timing.push(a.timing.line());
             }
-            analysis.claim_index = ws
-                .claims
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id.clone(), i))
-                .collect();
-            analysis.ws = Some(ws);
+            None => {
+                let a = crate::live::Analysis::load(
+                    &self.root,
+                    self.docs.keys().cloned().collect(),
+                    &texts,
+                );
+                timing.push(a.timing.line());
+                self.analysis = Some(a);
+            }
         }
-        analysis.diagnostics = diagnostics;
-        self.analysis = analysis;
-        lap.at("index");
-        lap.done(t0);
-    }
-}
-
-/// Where an analysis spends its time, on stderr when `KZCLAIMS_LSP_TIMING`
-/// is set (for docs/performance.md; editors show a server's stderr in a log).
-struct Lap {
-    on: bool,
-    last: std::time::Instant,
-    parts: Vec<(&'static str, std::time::Duration)>,
-}
-
-impl Lap {
-    fn new() -> Self {
-        Lap {
-            on: std::env::var_os("KZCLAIMS_LSP_TIMING").is_some(),
-            last: std::time::Instant::now(),
-            parts: Vec::new(),
+        let mut changed = std::collections::BTreeSet::new();
+        for (rel, d) in self.docs.iter_mut() {
+            if d.changed || !same_files {
+                changed.insert(rel.clone());
+            }
+            d.changed = false;
         }
-    }
-    fn at(&mut self, what: &'static str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            self.parts.push((what, now - self.last));
-            self.last = now;
-        }
-    }
-    fn done(self, t0: std::time::Instant) {
-        if self.on {
-            let parts: Vec<String> = self
-                .parts
-                .iter()
-                .map(|(w, d)| format!("{w} {:.1} ms", d.as_secs_f64() * 1e3))
-                .collect();
+        if std::env::var_os("KZCLAIMS_LSP_TIMING").is_some() {
             eprintln!(
                 "kzclaims lsp: analysis {:.1} ms ({})",
                 t0.elapsed().as_secs_f64() * 1e3,
-                parts.join(", ")
+                timing.join("; ")
             );
         }
+        changed
+    }
+
+    /// The workspace of the last state without errors.
+    pub(crate) fn ws(&self) -> Option<&Workspace> {
+        self.analysis.as_ref()?.workspace()
+    }
+
+    /// Its assessment as of its date.
+    pub(crate) fn assessment(&self) -> Option<&Assessment> {
+        self.analysis.as_ref()?.assessment()
+    }
+
+    /// The assessment's sums.
+    pub(crate) fn totals(&self) -> Option<&Totals> {
+        self.analysis.as_ref()?.totals()
+    }
+
+    /// The index of claim `id` in the workspace.
+    pub(crate) fn claim_index(&self, id: &str) -> Option<usize> {
+        self.analysis.as_ref()?.claim_index(id)
+    }
+
+    /// The index into the assessment's rows of claim `claim`'s row.
+    pub(crate) fn row_of(&self, claim: usize) -> Option<usize> {
+        self.analysis.as_ref()?.row_of(claim)
     }
 }

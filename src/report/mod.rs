@@ -50,3 +50,76 @@ pub fn checked(
     report.add_memo_checks(ws, &rendered);
     Ok((report, rendered))
 }
+
+/// What [`checked`] reports, without building and rendering the memo when
+/// the workspace's template is a built-in one (no file of its own under
+/// templates/): the built-in templates write each likelihood word beside
+/// its own number, so K108 finds nothing in them (the test
+/// `builtin_templates_give_no_k108` renders them on every bundled and test
+/// workspace to show it). The language server and `serve` call this after
+/// each edit; `check` renders the memo whatever the template.
+pub(crate) fn checked_lean(
+    ws: &crate::model::Workspace,
+    a: &crate::engine::Assessment,
+) -> Result<crate::checks::Report, Box<render::TemplateError>> {
+    use render::MemoFormat;
+    let builtin = [MemoFormat::Md, MemoFormat::Html].into_iter().all(|f| {
+        render::is_builtin(
+            &ws.root,
+            &render::template_file_name(&ws.config.memo.template, f),
+        )
+    });
+    if !builtin {
+        return checked(ws, a).map(|(report, _)| report);
+    }
+    let sens = crate::engine::sensitivity::analyse(ws, a);
+    Ok(crate::checks::run_on_record(ws, a, &sens))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The built-in templates, rendered in both formats on the bundled
+    /// workspace, MH17 and every test workspace that loads, as of their
+    /// date and two earlier ones, under both engines: K108 finds nothing,
+    /// which is what lets [`super::checked_lean`] skip the memo.
+    #[test]
+    fn builtin_templates_give_no_k108() {
+        use crate::model::EngineKind;
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut roots = vec![base.to_path_buf(), base.join("examples/mh17")];
+        for e in std::fs::read_dir(base.join("tests/fixtures")).expect("fixtures") {
+            roots.push(e.expect("entry").path());
+        }
+        let mut rendered = 0;
+        for root in roots {
+            let Ok(mut ws) = crate::load::Loader::new(&root).load() else {
+                continue;
+            };
+            ws.root = root.clone();
+            ws.config.memo.template = "memo".into();
+            let Some(last) = ws.default_as_of() else {
+                continue;
+            };
+            let first = ws.claims.iter().map(|c| c.date).min().unwrap_or(last);
+            let mid = first + (last - first) / 2;
+            for date in [first, mid, last] {
+                for engine in [EngineKind::Bayes, EngineKind::Ach] {
+                    let a = crate::engine::assess(&ws, date, engine);
+                    let (report, memos) = super::checked(&ws, &a).expect("renders");
+                    assert!(memos.len() == 2, "{}: both formats", root.display());
+                    assert!(
+                        !report
+                            .warnings
+                            .iter()
+                            .any(|d| d.code == crate::diag::Code::K108),
+                        "{} as of {date} ({engine:?}): {:?}",
+                        root.display(),
+                        report.warnings
+                    );
+                    rendered += 2;
+                }
+            }
+        }
+        assert!(rendered > 100, "only {rendered} memos rendered");
+    }
+}

@@ -112,6 +112,9 @@ struct Session {
     versions: BTreeMap<String, i64>,
     /// The open documents' texts at the last step where check found no error.
     good: Option<BTreeMap<String, String>>,
+    /// Every file's text as it last loaded (the server checks the others
+    /// with a file that has an error as it is here).
+    loaded: Option<BTreeMap<String, String>>,
     /// Claim tables deleted, to be put back.
     deleted: Vec<String>,
     /// Syntax errors inserted (file, the text inserted), to be removed.
@@ -669,14 +672,17 @@ fn is_error(d: &Value) -> bool {
 enum Stands {
     /// No error: every warning.
     Loads,
-    /// Errors; the other files' warnings with the broken documents' last good texts.
+    /// Errors; the other files' warnings with the broken files as they last loaded.
     BrokenWithWarnings,
-    /// Errors only (a broken file without a good text, or those do not load either).
+    /// Errors only (no state has loaded yet, or the files do not load together).
     BrokenErrorsOnly,
 }
 
-/// What the server should publish now, from check on the same texts (and,
-/// while they do not load, on the broken documents' last good texts).
+/// What the server should publish now, from check on the same texts and,
+/// while they do not load, on the texts where each file with an error is as
+/// it last loaded (docs/editors.md, "While a file has an error"): the other
+/// files' warnings when that workspace loads (and they then count as
+/// loaded), errors only when it does not.
 fn expected(dir: &Path, s: &mut Session) -> (BTreeMap<String, Vec<Key>>, Stands) {
     let now = check(dir, &s.texts, &mut s.checked);
     s.errors = now
@@ -695,28 +701,30 @@ fn expected(dir: &Path, s: &mut Session) -> (BTreeMap<String, Vec<Key>>, Stands)
                 })
                 .collect(),
         );
+        s.loaded = Some(s.texts.clone());
         let all = as_published(&now.iter().collect::<Vec<_>>(), &s.texts);
         return (all, Stands::Loads);
     }
     let errors: Vec<&Value> = now.iter().filter(|d| is_error(d)).collect();
     let mut all = as_published(&errors, &s.texts);
-    let broken: BTreeSet<&str> = errors.iter().map(|d| d["file"].as_str().unwrap()).collect();
-    // The rest of the workspace is checked with the broken documents' last
-    // good texts, if every broken file is an open document that had one.
-    let Some(good) = s.good.as_ref() else {
+    let broken: BTreeSet<String> = errors
+        .iter()
+        .map(|d| d["file"].as_str().unwrap().to_string())
+        .collect();
+    let Some(loaded) = s.loaded.as_ref() else {
         return (all, Stands::BrokenErrorsOnly);
     };
-    if !broken.iter().all(|r| good.contains_key(*r)) {
-        return (all, Stands::BrokenErrorsOnly);
-    }
     let mut texts = s.texts.clone();
     for r in &broken {
-        texts.insert(r.to_string(), good[*r].clone());
+        if let Some(t) = loaded.get(r) {
+            texts.insert(r.clone(), t.clone());
+        }
     }
     let then = check(dir, &texts, &mut s.checked);
     if then.iter().any(is_error) {
         return (all, Stands::BrokenErrorsOnly);
     }
+    s.loaded = Some(texts.clone());
     let warnings: Vec<&Value> = then
         .iter()
         .filter(|d| !broken.contains(d["file"].as_str().unwrap()))
@@ -918,6 +926,7 @@ fn run(seed: u64, make: &dyn Fn(&Path), lay: Layout, steps: usize) -> BTreeSet<S
         versions: open.iter().map(|r| (r.clone(), 1)).collect(),
         lay,
         good: None,
+        loaded: None,
         deleted: Vec::new(),
         breaks: Vec::new(),
         removed_ratings: Vec::new(),
@@ -955,7 +964,8 @@ fn run(seed: u64, make: &dyn Fn(&Path), lay: Layout, steps: usize) -> BTreeSet<S
         let got = published(&latest, ws.path());
         if got != want {
             panic!(
-                "seed {seed}: after {step} steps the server publishes something else than check reports.\nEdits:\n{}\n\nDifferences (LSP keys: code, severity, start, end, message):\n{}",
+                "seed {seed}: after {step} steps the server publishes something else than check reports ({stands:?}; errors in {:?}).\nEdits:\n{}\n\nDifferences (LSP keys: code, severity, start, end, message):\n{}",
+                s.errors,
                 s.log.join("\n"),
                 diff(&got, &want)
             );

@@ -162,6 +162,12 @@ pub fn exists(root: &Path, name: &str) -> bool {
     matches!(lookup(root, name), Ok(Some(_)))
 }
 
+/// Whether `name` is a built-in template the workspace does not replace
+/// with a file of its own under templates/.
+pub(crate) fn is_builtin(root: &Path, name: &str) -> bool {
+    matches!(lookup(root, name), Ok(Some((n, _))) if n.starts_with("<built-in "))
+}
+
 /// Render `name` (a file name such as `memo.md`) with `ctx`.
 pub fn render<T: Serialize + Scale>(
     root: &Path,
