@@ -42,7 +42,10 @@ pub(super) fn complete(store: &Store, rel: &str, offset: usize) -> Vec<Completio
     let Some(doc) = store.docs.get(rel) else {
         return Vec::new();
     };
-    let c = cursor(&doc.text, offset);
+    // Nothing in a comment, a header or a multi-line string.
+    let Some(c) = cursor(&doc.text, offset) else {
+        return Vec::new();
+    };
     let ws = store.analysis.ws.as_ref();
     let last = c.table.last().map(String::as_str);
     let mut items = match (last, c.key.as_deref()) {
