@@ -884,6 +884,11 @@ mod tests {
             ctx(t),
             want("scenario.indicator.observation", "claims", true, &["c1"])
         );
+        // Analysts' assessments as an array of inline tables over several lines.
+        let t = "[[claim]]\nassessment = [\n  { analyst = \"lead\", ratings = {\n    elite-coup = \"C\",\n    |";
+        assert_eq!(ctx(t), want("claim.assessment.ratings", "", false, &[]));
+        let t = "[[claim]]\nassessment = [\n  { analyst = \"lead\" },\n  { analyst = |";
+        assert_eq!(ctx(t), want("claim.assessment", "analyst", false, &[]));
         // An inline table inside a multi-line array: its keys, not the array's ids.
         let t = "[[scenario]]\nproponents = [\n  \"A\",\n  { name = \"B\", |\n]\n";
         assert_eq!(ctx(t), want("scenario.proponents", "", false, &[]));
