@@ -421,7 +421,9 @@ impl<'t> Scan<'t> {
     }
 
     fn run(&mut self) {
-        while self.i < self.b.len() && self.items.is_none() {
+        // Done once the innermost container at the cursor closed, or the
+        // cursor is where nothing is completed.
+        while self.i < self.b.len() && self.items.is_none() && !matches!(self.at, Some(None)) {
             if self.at.is_none() && self.i >= self.offset {
                 self.capture(false);
             }
