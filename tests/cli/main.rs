@@ -24,6 +24,8 @@ mod indicators;
 mod init;
 mod interop;
 mod lsp;
+mod lsp_client;
+mod lsp_equiv;
 mod memo;
 mod outputs;
 mod progress;
