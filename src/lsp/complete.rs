@@ -42,7 +42,10 @@ pub(super) fn complete(store: &Store, rel: &str, offset: usize) -> Vec<Completio
     let Some(doc) = store.docs.get(rel) else {
         return Vec::new();
     };
-    let c = cursor(&doc.text, offset);
+    // Nothing in a comment, a header or a multi-line string.
+    let Some(c) = cursor(&doc.text, offset) else {
+        return Vec::new();
+    };
     let ws = store.ws();
     let last = c.table.last().map(String::as_str);
     let mut items = match (last, c.key.as_deref()) {
@@ -129,14 +132,32 @@ fn table_keys(rel: &str, c: &Cursor) -> Vec<CompletionItem> {
     items
 }
 
+/// An id offered inside an array of ids: quoted unless the cursor is in a
+/// quote, and those the array does not list yet first (in workspace order).
+fn listable(c: &Cursor, mut it: CompletionItem, id: &str, i: usize) -> CompletionItem {
+    let listed = c.listed.iter().any(|l| l == id);
+    if listed {
+        let detail = it.detail.take().unwrap_or_default();
+        it.detail = Some(
+            format!("{detail} (already listed)")
+                .trim_start()
+                .to_string(),
+        );
+    }
+    it.sort_text = Some(format!("{}{i:06}", u8::from(listed)));
+    it.insert_text = Some(value(c, id));
+    it
+}
+
 /// Values of `key` that name something in the workspace: sources, claims,
-/// scenarios, groups, analysts.
+/// scenarios, groups, analysts. Inside an array (`sources`, `claims`,
+/// `scenarios`), the ids it does not list yet come first.
 fn references(c: &Cursor, ws: Option<&Workspace>, key: &str) -> Vec<CompletionItem> {
     let mut items = Vec::new();
     match key {
         "sources" => {
-            for s in ws.iter().flat_map(|w| w.sources.iter()) {
-                let mut it = item(
+            for (i, s) in ws.iter().flat_map(|w| w.sources.iter()).enumerate() {
+                let it = item(
                     &s.id,
                     CompletionItemKind::REFERENCE,
                     format!(
@@ -147,20 +168,30 @@ fn references(c: &Cursor, ws: Option<&Workspace>, key: &str) -> Vec<CompletionIt
                     ),
                     None,
                 );
-                it.insert_text = Some(value(c, &s.id));
-                items.push(it);
+                items.push(listable(c, it, &s.id, i));
             }
         }
         "claims" => {
-            for cl in ws.iter().flat_map(|w| w.claims.iter()) {
-                let mut it = item(
+            for (i, cl) in ws.iter().flat_map(|w| w.claims.iter()).enumerate() {
+                let it = item(
                     &cl.id,
                     CompletionItemKind::REFERENCE,
                     cl.date.to_string(),
                     Some(cl.statement.clone()),
                 );
-                it.insert_text = Some(value(c, &cl.id));
-                items.push(it);
+                items.push(listable(c, it, &cl.id, i));
+            }
+        }
+        // An assumption's scenarios.
+        "scenarios" => {
+            for (i, s) in ws.iter().flat_map(|w| w.scenarios.iter()).enumerate() {
+                let it = item(
+                    &s.id,
+                    CompletionItemKind::ENUM_MEMBER,
+                    s.title.clone(),
+                    None,
+                );
+                items.push(listable(c, it, &s.id, i));
             }
         }
         "interest" | "scenario" => {

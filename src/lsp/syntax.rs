@@ -299,15 +299,21 @@ pub(crate) fn index(rel: &str, text: &str) -> Syntax {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Cursor {
     /// The header path of the table it is in: `["claim", "ratings"]` under
-    /// `[claim.ratings]`, extended by the key of an inline table or array the
-    /// cursor is inside (`ratings = { |`).
+    /// `[claim.ratings]`, extended by the key of each inline table or array
+    /// the cursor is inside (`ratings = { |`), on this line or an earlier one,
+    /// and by the leading parts of a dotted key (`ratings.sp = |`).
     pub table: Vec<String>,
-    /// The key whose value the cursor is in (`None`: it is at a key).
+    /// The key whose value the cursor is in, or whose array it is inside
+    /// (`None`: it is at a key).
     pub key: Option<String>,
     /// The cursor is inside an opened quote.
     pub quoted: bool,
-    /// Keys already written in the table (for "not yet rated").
+    /// Keys already written in the table (for "not yet rated"), the one at
+    /// the cursor aside.
     pub present: Vec<String>,
+    /// Strings already listed in the array the cursor is inside (for "not
+    /// yet listed"), the one at the cursor aside.
+    pub listed: Vec<String>,
     /// Start of the word being typed (what a completion replaces).
     pub word_start: usize,
 }
@@ -316,108 +322,405 @@ fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')
 }
 
-/// The context at byte `offset` of `text`.
-pub(crate) fn cursor(text: &str, offset: usize) -> Cursor {
+/// The context at byte `offset` of `text`, read from the text (the file need
+/// not parse: an array whose `]` is not typed yet still counts as open).
+/// `None` where nothing is completed: in a comment, a header or a multi-line
+/// string.
+pub(crate) fn cursor(text: &str, offset: usize) -> Option<Cursor> {
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[line_start..offset];
     let word_start = offset
-        - before
+        - text[line_start..offset]
             .chars()
             .rev()
             .take_while(|c| is_word(*c))
             .map(char::len_utf8)
             .sum::<usize>();
-    // The header this line is under.
-    let mut table: Vec<String> = Vec::new();
-    let mut header_end = 0;
-    let mut pos = line_start;
-    while pos > 0 {
-        let prev_start = text[..pos - 1].rfind('\n').map_or(0, |i| i + 1);
-        let line = text[prev_start..pos - 1].trim();
-        if line.starts_with('[') {
-            let name = line.trim_start_matches('[');
-            let name = name.split(']').next().unwrap_or("");
-            table = name
-                .split('.')
-                .map(|s| s.trim().trim_matches('"').to_string())
-                .collect();
-            header_end = pos;
-            break;
-        }
-        pos = prev_start;
-    }
-    let mut present = Vec::new();
-    // Keys under the header, up to the next header (for a table of ratings).
-    let section_end = text[header_end..]
-        .match_indices('\n')
-        .map(|(i, _)| header_end + i + 1)
-        .find(|&i| text[i..].trim_start().starts_with('['))
-        .unwrap_or(text.len());
-    for line in text[header_end..section_end].lines() {
-        if let Some((k, _)) = line.split_once('=') {
-            let k = k.trim().trim_matches('"');
-            if !k.is_empty() {
-                present.push(k.to_string());
-            }
-        }
-    }
-    // Inside an inline table or array opened on this line?
-    let mut depth: Vec<(char, usize)> = Vec::new();
-    let mut in_str = false;
-    for (i, c) in before.char_indices() {
-        match c {
-            '"' => in_str = !in_str,
-            '{' | '[' if !in_str => depth.push((c, i)),
-            '}' | ']' if !in_str => {
-                depth.pop();
-            }
-            _ => {}
-        }
-    }
-    let mut segment = before;
-    if let Some(&(open, at)) = depth.last() {
-        let key = before[..at].trim_end().trim_end_matches('=').trim();
-        let key = key
-            .rsplit([',', '{', ' '])
-            .next()
-            .unwrap_or("")
-            .trim_matches('"');
-        if !key.is_empty() {
-            table.push(key.to_string());
-        }
-        let inside = &before[at + 1..];
-        if open == '[' {
-            return Cursor {
-                key: table.pop(),
-                table,
-                quoted: inside.matches('"').count() % 2 == 1,
-                present,
-                word_start,
-            };
-        }
-        // The keys of the inline table, not the section's.
-        present = inside
-            .split(',')
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, _)| k.trim().trim_matches('"').to_string())
-            .collect();
-        segment = inside.rsplit(',').next().unwrap_or("");
-    }
-    let (key, quoted) = match segment.split_once('=') {
-        Some((k, v)) => (
-            Some(k.trim().trim_matches('"').to_string()),
-            v.matches('"').count() % 2 == 1,
-        ),
-        None => (None, false),
+    let mut scan = Scan::new(text, offset);
+    scan.run();
+    let at = scan.at??;
+    let items = scan.items.unwrap_or_default();
+    let mut table: Vec<String> = at.stack.iter().flat_map(|f| f.path.clone()).collect();
+    let top = at.stack.last()?;
+    let (key, present, listed) = if top.array {
+        (table.pop(), Vec::new(), items)
+    } else if let Some(k) = &top.value_of {
+        let mut k = k.clone();
+        let last = k.pop();
+        table.extend(k);
+        (last, items, Vec::new())
+    } else {
+        (None, items, Vec::new())
     };
-    Cursor {
+    Some(Cursor {
         table,
         key,
-        quoted,
+        quoted: at.quoted,
         present,
+        listed,
         word_start,
+    })
+}
+
+/// A container the scan is inside: the section a header opens (always the
+/// first), an inline table or an array.
+#[derive(Debug, Clone, Default)]
+struct Frame {
+    array: bool,
+    /// The path it adds: the section's header, or the dotted key an inline
+    /// table or array is the value of (nothing for an element of an array).
+    path: Vec<String>,
+    /// Keys written in it (a table) or strings listed in it (an array),
+    /// except the one at the cursor.
+    items: Vec<String>,
+    /// A table: where the key being written starts.
+    key_start: usize,
+    /// A table: the key being given a value, once its `=` is read.
+    value_of: Option<Vec<String>>,
+}
+
+/// The containers around the cursor.
+struct At {
+    stack: Vec<Frame>,
+    quoted: bool,
+}
+
+/// A forward scan of TOML text that knows strings (basic, literal, both
+/// multi-line), comments, headers, arrays and inline tables, so that a `[`
+/// or `#` inside a string or a comment is not taken for one. It stops at the
+/// cursor to note the containers around it, then goes on only until the
+/// innermost of them closes (to learn what it already holds). It recovers
+/// from an unclosed array at the next header or `key =` line, and from an
+/// unclosed inline table at the next header.
+struct Scan<'t> {
+    text: &'t str,
+    b: &'t [u8],
+    offset: usize,
+    i: usize,
+    stack: Vec<Frame>,
+    /// Only blanks so far on this line.
+    line_blank: bool,
+    /// Set on reaching the cursor: `Some(None)` where nothing is completed.
+    at: Option<Option<At>>,
+    /// What the innermost container at the cursor holds, once it closed.
+    items: Option<Vec<String>>,
+}
+
+impl<'t> Scan<'t> {
+    fn new(text: &'t str, offset: usize) -> Self {
+        Scan {
+            text,
+            b: text.as_bytes(),
+            offset,
+            i: 0,
+            stack: vec![Frame::default()],
+            line_blank: true,
+            at: None,
+            items: None,
+        }
     }
+
+    fn run(&mut self) {
+        // Done once the innermost container at the cursor closed, or the
+        // cursor is where nothing is completed.
+        while self.i < self.b.len() && self.items.is_none() && !matches!(self.at, Some(None)) {
+            if self.at.is_none() && self.i >= self.offset {
+                self.capture(false);
+            }
+            let c = self.b[self.i];
+            if self.line_blank && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+                self.line_blank = false;
+                if self.line_start() {
+                    continue;
+                }
+            }
+            match c {
+                b'\n' => self.newline(),
+                b'#' => self.comment(),
+                b'"' | b'\'' => self.string(c),
+                b'[' | b'{' => self.open(c == b'['),
+                b']' | b'}' if self.stack.len() > 1 => self.pop(),
+                b'=' => self.equals(),
+                b',' => self.comma(),
+                _ => {}
+            }
+            self.i += 1;
+        }
+        if self.at.is_none() {
+            self.capture(false);
+        }
+        if self.items.is_none() {
+            if let Some(Some(at)) = &self.at {
+                self.items = self.stack.get(at.stack.len() - 1).map(|f| f.items.clone());
+            }
+        }
+    }
+
+    fn capture(&mut self, quoted: bool) {
+        self.at = Some(Some(At {
+            stack: self.stack.clone(),
+            quoted,
+        }));
+    }
+
+    /// The cursor is in (`from`, `to`]: a place where nothing is completed.
+    fn nothing_in(&mut self, from: usize, to: usize) {
+        if self.at.is_none() && from < self.offset && self.offset <= to {
+            self.at = Some(None);
+        }
+    }
+
+    fn top(&mut self) -> &mut Frame {
+        self.stack.last_mut().expect("the section frame stays")
+    }
+
+    fn pop(&mut self) {
+        let f = self.stack.pop().expect("not the section frame");
+        if let Some(Some(at)) = &self.at {
+            if self.items.is_none() && at.stack.len() == self.stack.len() + 1 {
+                self.items = Some(f.items);
+            }
+        }
+    }
+
+    fn eol(&self) -> usize {
+        self.text[self.i..]
+            .find('\n')
+            .map_or(self.b.len(), |n| self.i + n)
+    }
+
+    /// At a line's first non-blank character: a header, or the end of an
+    /// array left unclosed. True when the line was consumed (a header).
+    fn line_start(&mut self) -> bool {
+        let eol = self.eol();
+        let line = &self.text[self.i..eol];
+        if self.stack.len() > 1 {
+            if header_like(line) {
+                while self.stack.len() > 1 {
+                    self.pop();
+                }
+                self.stack[0].value_of = None;
+            } else {
+                if self.top().array && key_like(line) {
+                    while self.stack.len() > 1 && self.top().array {
+                        self.pop();
+                    }
+                    let i = self.i;
+                    let top = self.top();
+                    top.key_start = i;
+                    top.value_of = None;
+                }
+                return false;
+            }
+        }
+        if self.b[self.i] != b'[' || self.stack[0].value_of.is_some() {
+            return false;
+        }
+        self.nothing_in(self.i, eol);
+        let path = header_path(line);
+        self.pop_section();
+        self.stack.push(Frame {
+            path,
+            key_start: eol,
+            ..Frame::default()
+        });
+        self.i = eol;
+        true
+    }
+
+    fn pop_section(&mut self) {
+        let f = std::mem::take(&mut self.stack[0]);
+        if let Some(Some(at)) = &self.at {
+            if self.items.is_none() && at.stack.len() == 1 {
+                self.items = Some(f.items);
+            }
+        }
+        self.stack.clear();
+    }
+
+    fn newline(&mut self) {
+        self.line_blank = true;
+        if self.stack.len() == 1 {
+            self.stack[0].key_start = self.i + 1;
+            self.stack[0].value_of = None;
+        }
+    }
+
+    fn comment(&mut self) {
+        let eol = self.eol();
+        self.nothing_in(self.i, eol);
+        // The newline is read next.
+        self.i = eol - 1;
+    }
+
+    fn string(&mut self, q: u8) {
+        let start = self.i;
+        let triple = self.b[start..].starts_with(&[q, q, q]);
+        let (content_end, end) = if triple {
+            self.multi_line_end(q)
+        } else {
+            let mut j = start + 1;
+            loop {
+                match self.b.get(j) {
+                    None | Some(b'\n') => break (j, j),
+                    Some(c) if *c == q => break (j, j + 1),
+                    Some(b'\\') if q == b'"' => j += 2,
+                    Some(_) => j += 1,
+                }
+            }
+        };
+        let content_end = content_end.min(self.b.len());
+        let inside = self.at.is_none() && start < self.offset && self.offset <= content_end;
+        if triple {
+            self.nothing_in(start, content_end);
+        } else if inside {
+            self.capture(true);
+        } else if self.stack.len() > 1 && self.top().array {
+            let s = self.text[start + 1..content_end].trim_end().to_string();
+            self.top().items.push(s);
+        }
+        // The newline ending an unclosed string is read next.
+        self.i = end.min(self.b.len()) - 1;
+    }
+
+    /// A multi-line string from `self.i`: the end of its content and the
+    /// index after its closing quotes (the end of the text if unclosed).
+    fn multi_line_end(&self, q: u8) -> (usize, usize) {
+        let mut j = self.i + 3;
+        while j < self.b.len() {
+            if q == b'"' && self.b[j] == b'\\' {
+                j += 2;
+            } else if self.b[j..].starts_with(&[q, q, q]) {
+                // Up to two more quotes belong to the content.
+                let mut k = j + 3;
+                while k < self.b.len() && k < j + 5 && self.b[k] == q {
+                    k += 1;
+                }
+                return (k - 3, k);
+            } else {
+                j += 1;
+            }
+        }
+        (self.b.len(), self.b.len())
+    }
+
+    fn open(&mut self, array: bool) {
+        let top = self.top();
+        let path = if top.array {
+            Vec::new()
+        } else {
+            top.value_of.clone().unwrap_or_default()
+        };
+        let key_start = self.i + 1;
+        self.stack.push(Frame {
+            array,
+            path,
+            key_start,
+            ..Frame::default()
+        });
+    }
+
+    fn equals(&mut self) {
+        let (i, offset) = (self.i, self.offset);
+        let text = self.text;
+        let top = self.top();
+        if top.array || top.value_of.is_some() {
+            return;
+        }
+        let raw = &text[top.key_start.min(i)..i];
+        let start = top.key_start + (raw.len() - raw.trim_start().len());
+        let end = top.key_start + raw.trim_end().len();
+        let key = dotted(raw);
+        let at_cursor = start < offset && offset <= end;
+        if !key.is_empty() && !at_cursor {
+            top.items.push(key.join("."));
+        }
+        top.value_of = Some(key);
+    }
+
+    fn comma(&mut self) {
+        let i = self.i;
+        if self.stack.len() > 1 && !self.top().array {
+            let top = self.top();
+            top.key_start = i + 1;
+            top.value_of = None;
+        }
+    }
+}
+
+/// The parts of a dotted key (`a."b.c" . d`), unquoted.
+fn dotted(s: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut quote = None;
+    for c in s.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '.') => parts.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    parts
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The path of a header line (`[[claim.revision]]`, `[claim."ratings"]`).
+fn header_path(line: &str) -> Vec<String> {
+    let name = line.trim_start().trim_start_matches('[');
+    let mut quote = None;
+    let end = name
+        .char_indices()
+        .find(|&(_, c)| match (quote, c) {
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                false
+            }
+            (Some(q), _) if c == q => {
+                quote = None;
+                false
+            }
+            (None, ']') => true,
+            _ => false,
+        })
+        .map_or(name.len(), |(i, _)| i);
+    dotted(&name[..end])
+}
+
+/// A line that can only be a header (`[claim.ratings]`, `[[claim]]`), not an
+/// element of an array: bare names only.
+fn header_like(line: &str) -> bool {
+    let Some(inner) = line.trim().strip_prefix('[') else {
+        return false;
+    };
+    let inner = inner.strip_prefix('[').unwrap_or(inner);
+    let Some(close) = inner.find(']') else {
+        return false;
+    };
+    let name = inner[..close].trim();
+    let after = inner[close..].trim_start_matches(']').trim_start();
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+        && !matches!(name, "true" | "false" | "inf" | "nan")
+        && (after.is_empty() || after.starts_with('#'))
+}
+
+/// A line that starts with `key =` (bare, possibly dotted): never an element
+/// of an array.
+fn key_like(line: &str) -> bool {
+    let Some((k, v)) = line.split_once('=') else {
+        return false;
+    };
+    !v.starts_with('=')
+        && !k.trim().is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '\t'))
 }
 
 #[cfg(test)]
@@ -467,7 +770,7 @@ mod tests {
     fn cursor_contexts() {
         let at = |t: &str| {
             let i = t.find('|').unwrap();
-            cursor(&t.replace('|', ""), i)
+            cursor(&t.replace('|', ""), i).expect("a context")
         };
         let c = at("[[claim]]\nid = \"x\"\n[claim.ratings]\nelite-coup = \"C\"\nsta|");
         assert_eq!(c.table, ["claim", "ratings"]);
@@ -487,9 +790,147 @@ mod tests {
             (c.table.as_slice(), c.key.as_deref()),
             (&["claim".to_string()][..], None)
         );
+        // A key the cursor is in is not counted as written; one it is before is.
+        let c = at("[claim.ratings]\n|elite-coup = \"C\"\nsp = \"I\"\n");
+        assert_eq!(c.present, ["elite-coup", "sp"]);
+        let c = at("[claim.ratings]\nelite-c|oup = \"C\"\nsp = \"I\"\n");
+        assert_eq!(c.present, ["sp"]);
         let t = "[[claim]]\ndate = |";
         let c = at(t);
         assert_eq!(c.key.as_deref(), Some("date"));
         assert_eq!(c.word_start, t.len() - 1);
+    }
+
+    /// The context at `|` in `t`: the table path (dotted), the key, whether
+    /// quoted, and the strings the array already lists.
+    type Ctx = Option<(String, Option<String>, bool, Vec<String>)>;
+
+    fn ctx(t: &str) -> Ctx {
+        let i = t.find('|').unwrap();
+        let c = cursor(&t.replace('|', ""), i)?;
+        Some((c.table.join("."), c.key, c.quoted, c.listed))
+    }
+
+    fn want(table: &str, key: &str, quoted: bool, listed: &[&str]) -> Ctx {
+        Some((
+            table.to_string(),
+            (!key.is_empty()).then(|| key.to_string()),
+            quoted,
+            listed.iter().map(|s| s.to_string()).collect(),
+        ))
+    }
+
+    #[test]
+    fn arrays_opened_on_an_earlier_line() {
+        let head = "[[claim]]\nid = \"x\"\nstatement = \"a [b] # c\"\nsources = [\n  \"akorda\",\n";
+        // On a new line, the `]` below.
+        let t = format!("{head}  |\n]\ncredibility = 1\n");
+        assert_eq!(ctx(&t), want("claim", "sources", false, &["akorda"]));
+        // Typing a string: the one typed is not counted as listed.
+        let t = format!("{head}  \"ak|\n]\n");
+        assert_eq!(ctx(&t), want("claim", "sources", true, &["akorda"]));
+        let t = format!("{head}  \"ak|\",\n  \"tass\"\n]\n");
+        assert_eq!(ctx(&t), want("claim", "sources", true, &["akorda", "tass"]));
+        let t = format!("{head}  'ak|\n]\n");
+        assert_eq!(ctx(&t), want("claim", "sources", true, &["akorda"]));
+        // After a trailing comma on the same line.
+        let t = "[[claim]]\nsources = [\n  \"akorda\", |\n]\n";
+        assert_eq!(ctx(t), want("claim", "sources", false, &["akorda"]));
+        // After a comment line holding brackets, quotes and `=`.
+        let t = format!("{head}  # see [1], \"x\" = y {{\n  |\n]\n");
+        assert_eq!(ctx(&t), want("claim", "sources", false, &["akorda"]));
+        // Strings holding brackets, `#` and escaped quotes open and close nothing.
+        let t = "[[claim]]\nsources = [\n  \"a]#\\\"[\",\n  'b]#[',\n  |\n]\n";
+        assert_eq!(
+            ctx(t),
+            want("claim", "sources", false, &["a]#\\\"[", "b]#["])
+        );
+        // The `]` not typed yet: the array still counts as open, up to the
+        // next `key =` line or header.
+        let t = format!("{head}  |\ncredibility = 1\n\n[[claim]]\nid = \"y\"\n");
+        assert_eq!(ctx(&t), want("claim", "sources", false, &["akorda"]));
+        let t = format!("{head}  \"tass\",\n  |");
+        assert_eq!(
+            ctx(&t),
+            want("claim", "sources", false, &["akorda", "tass"])
+        );
+        let t = format!("{head}credibility = |\n");
+        assert_eq!(ctx(&t), want("claim", "credibility", false, &[]));
+        let t = format!("{head}\n[[claim]]\nid = \"y\"\ncre|\n");
+        assert_eq!(ctx(&t), want("claim", "", false, &[]));
+        let t = format!("{head}\n[claim.ratings]\n|\n");
+        assert_eq!(ctx(&t), want("claim.ratings", "", false, &[]));
+        let t = format!("{head}  \"tass\",\n[[claim.revision]] # later\nsources = [\"akorda\", |");
+        assert_eq!(
+            ctx(&t),
+            want("claim.revision", "sources", false, &["akorda"])
+        );
+        // A closed array: back at a key.
+        let t = format!("{head}]\ncre|\n");
+        let c = cursor(&t.replace('|', ""), t.find('|').unwrap()).unwrap();
+        assert_eq!(c.key, None);
+        assert_eq!(c.present, ["id", "statement", "sources"]);
+    }
+
+    #[test]
+    fn the_other_arrays_of_ids_across_lines() {
+        let t = "title = \"t\"\n[[assumption]]\ntext = \"x\"\nscenarios = [\n  \"elite-coup\",\n  |\n]\n";
+        assert_eq!(
+            ctx(t),
+            want("assumption", "scenarios", false, &["elite-coup"])
+        );
+        let t = "[[claim]]\nid = \"x\"\n[[claim.revision]]\ndate = 2022-01-10\nsources = [\n  |";
+        assert_eq!(ctx(t), want("claim.revision", "sources", false, &[]));
+        let t = "[[scenario]]\n[[scenario.indicator]]\n[[scenario.indicator.observation]]\nclaims = [\n  \"c1\", # first\n  \"c|\"\n]\n";
+        assert_eq!(
+            ctx(t),
+            want("scenario.indicator.observation", "claims", true, &["c1"])
+        );
+        // Analysts' assessments as an array of inline tables over several lines.
+        let t = "[[claim]]\nassessment = [\n  { analyst = \"lead\", ratings = {\n    elite-coup = \"C\",\n    |";
+        assert_eq!(ctx(t), want("claim.assessment.ratings", "", false, &[]));
+        let t = "[[claim]]\nassessment = [\n  { analyst = \"lead\" },\n  { analyst = |";
+        assert_eq!(ctx(t), want("claim.assessment", "analyst", false, &[]));
+        // An inline table inside a multi-line array: its keys, not the array's ids.
+        let t = "[[scenario]]\nproponents = [\n  \"A\",\n  { name = \"B\", |\n]\n";
+        assert_eq!(ctx(t), want("scenario.proponents", "", false, &[]));
+        let t = "[[scenario]]\nproponents = [\n  { name = \"B\",\n    since = |";
+        assert_eq!(ctx(t), want("scenario.proponents", "since", false, &[]));
+    }
+
+    #[test]
+    fn inline_tables_across_lines_dotted_keys_and_nothing_places() {
+        let at = |t: &str| cursor(&t.replace('|', ""), t.find('|').unwrap());
+        let t = "[[claim]]\nratings = {\n  elite-coup = \"C\",\n  |\n}\ngroup = \"g\"\n";
+        let c = at(t).unwrap();
+        assert_eq!((c.table.join("."), c.key), ("claim.ratings".into(), None));
+        assert_eq!(c.present, ["elite-coup"]);
+        let t = "[[claim]]\nratings = { elite-coup = \"C\",\n  sp = \"|";
+        let c = at(t).unwrap();
+        assert_eq!(c.table.join("."), "claim.ratings");
+        assert_eq!((c.key.as_deref(), c.quoted), (Some("sp"), true));
+        let c = at("[[claim]]\nratings.sp = |").unwrap();
+        assert_eq!(c.table.join("."), "claim.ratings");
+        assert_eq!(c.key.as_deref(), Some("sp"));
+        let c = at("[[claim]]\n\"rationale\" . sp = '|").unwrap();
+        assert_eq!(c.table.join("."), "claim.rationale");
+        assert_eq!(c.key.as_deref(), Some("sp"));
+        // A header inside a multi-line string is not one.
+        let c = at("[[claim]]\nstatement = \"\"\"\n[other]\nx = [\n\"\"\"\nsou|").unwrap();
+        assert_eq!((c.table.join("."), c.key), ("claim".into(), None));
+        let c = at("[[claim]]\nstatement = '''a '' ''' \nsources = [\n  |").unwrap();
+        assert_eq!(c.key.as_deref(), Some("sources"));
+        // CRLF line ends.
+        let c = at("[[claim]]\r\nsources = [\r\n  \"a\",\r\n  |\r\n]\r\n").unwrap();
+        assert_eq!(c.key.as_deref(), Some("sources"));
+        assert_eq!(c.listed, ["a"]);
+        // Nothing in a comment, a header or a multi-line string.
+        assert_eq!(at("[[claim]]\nsources = [\n  # akorda|\n]\n"), None);
+        assert_eq!(
+            at("[[claim]]\nid = \"x\" # a comment, sources = [|\n"),
+            None
+        );
+        assert_eq!(at("[[claim]]\n[claim.rat|\n"), None);
+        assert_eq!(at("[[claim]]\nstatement = \"\"\"\nsources = [|"), None);
     }
 }

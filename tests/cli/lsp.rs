@@ -191,6 +191,190 @@ fn completion_in_ratings_sources_keys_and_dates() {
     assert_eq!(items[0]["label"], json!(today), "{items}");
 }
 
+/// The completion items at `offset`, by their sort text: (label, detail,
+/// the text inserted); each must replace `word_start..offset`.
+fn completions_at(
+    c: &mut Client,
+    rel: &str,
+    text: &str,
+    word_start: usize,
+    offset: usize,
+) -> Vec<(String, String, String)> {
+    let items = c.request("textDocument/completion", c.at(rel, text, offset));
+    let mut items = items.as_array().unwrap().clone();
+    items.sort_by_key(|i| i["sortText"].as_str().unwrap_or("").to_string());
+    items
+        .iter()
+        .map(|i| {
+            let edit = &i["textEdit"];
+            assert_eq!(edit["range"]["start"], pos(text, word_start), "{i}");
+            assert_eq!(edit["range"]["end"], pos(text, offset), "{i}");
+            (
+                i["label"].as_str().unwrap().to_string(),
+                i["detail"].as_str().unwrap_or("").to_string(),
+                edit["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn completion_in_arrays_opened_on_an_earlier_line() {
+    let (_dir, mut c) = setup();
+    let mut text = c.open(FILE);
+    let source_ids: Vec<String> = {
+        let sources = std::fs::read_to_string(c.root.join("claims/sources.toml")).unwrap();
+        sources
+            .lines()
+            .filter_map(|l| l.strip_prefix("id = \""))
+            .map(|l| l.trim_end_matches('"').to_string())
+            .collect()
+    };
+    // `sources` over several lines, a comment with brackets and quotes in it,
+    // the cursor on a new line.
+    let one = "sources = [\"eurasianet\", \"cornell-2022\"]";
+    let at = text.find(one).unwrap();
+    let multi =
+        "sources = [\n  \"eurasianet\", # [sic] \"x\" = {\n  # cornell-2022 = \"C\" [\n  \n]";
+    c.edit(FILE, &mut text, at, at + one.len(), multi, 2);
+    let cur = at + multi.find("\n  \n").unwrap() + 3;
+    let items = completions_at(&mut c, FILE, &text, cur, cur);
+    let labels: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(
+        labels.len(),
+        source_ids.len(),
+        "source ids only: {labels:?}"
+    );
+    // Listed once (the comment lists nothing): that one last.
+    assert_eq!(labels.last(), Some(&"eurasianet"), "{labels:?}");
+    let listed = |i: &(String, String, String)| i.1.ends_with("(already listed)");
+    assert_eq!(items.iter().filter(|i| listed(i)).count(), 1, "{items:?}");
+    assert!(listed(items.last().unwrap()), "{items:?}");
+    let cornell = items.iter().find(|i| i.0 == "cornell-2022").unwrap();
+    assert_eq!(cornell.2, "\"cornell-2022\"", "quoted outside a quote");
+    assert!(!labels.contains(&"date") && !labels.contains(&"credibility"));
+
+    // Inside a string being typed there: the id alone, replacing the word.
+    c.edit(FILE, &mut text, cur, cur, "\"ca", 3);
+    let items = completions_at(&mut c, FILE, &text, cur + 1, cur + 3);
+    let caci = items.iter().find(|i| i.0 == "caci-srsp").unwrap();
+    assert_eq!(caci.2, "caci-srsp", "{items:?}");
+    assert_eq!(items.len(), source_ids.len());
+
+    // After a trailing comma on the same line, with the `]` not typed yet
+    // (the file does not parse).
+    let close = cur + 3 + text[cur + 3..].find("\n]").unwrap();
+    c.edit(FILE, &mut text, cur, close + 2, "\"caci-srsp\", ", 4);
+    let cur = cur + "\"caci-srsp\", ".len();
+    assert!(
+        text[cur..].starts_with("\nurl = "),
+        "{}",
+        &text[cur - 40..cur + 20]
+    );
+    let items = completions_at(&mut c, FILE, &text, cur, cur);
+    let labels: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(labels.len(), source_ids.len(), "{labels:?}");
+    assert_eq!(&labels[labels.len() - 2..], ["caci-srsp", "eurasianet"]);
+    assert_eq!(items.iter().filter(|i| listed(i)).count(), 2, "{items:?}");
+    // The next line is a key again: its values, not source ids.
+    let rel = text[cur..].find("relevance = \"medium\"").unwrap() + cur;
+    let v = rel + "relevance = ".len();
+    let items = completions_at(&mut c, FILE, &text, v, v);
+    let labels: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(labels, ["low", "medium", "high"]);
+}
+
+#[test]
+fn completion_of_scenarios_and_claims_in_multi_line_arrays() {
+    let (_dir, mut c) = setup();
+    // An assumption's scenarios in kzclaims.toml.
+    let cfg = "kzclaims.toml";
+    let mut text = c.open(cfg);
+    let one = "scenarios = [\"elite-coup\", \"foreign-terrorists\", \"staged-purge\"]";
+    let at = text.find(one).unwrap();
+    let multi =
+        "scenarios = [\n  \"elite-coup\",\n  'foreign-terrorists', \"staged-purge\",\n  \n]";
+    c.edit(cfg, &mut text, at, at + one.len(), multi, 2);
+    let cur = at + multi.find("\n  \n").unwrap() + 3;
+    let items = completions_at(&mut c, cfg, &text, cur, cur);
+    let labels: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "spontaneous-protest",
+            "elite-coup",
+            "foreign-terrorists",
+            "staged-purge"
+        ]
+    );
+    assert!(!items[0].1.contains("already listed"), "{items:?}");
+    assert!(items[1..].iter().all(|i| i.1.ends_with("(already listed)")));
+
+    // An observation's claims in a scenarios file, in a quote being typed.
+    let scen = "scenarios/kazakhstan.toml";
+    let mut text = c.open(scen);
+    let one = "claims = [\"massimov-dismissed\", \"knb-deputies-dismissed\"]";
+    let at = text.find(one).unwrap();
+    let multi =
+        "claims = [\n  \"massimov-dismissed\",\n  \"knb-deputies-dismissed\",\n  \"nazarbayev-v\n]";
+    c.edit(scen, &mut text, at, at + one.len(), multi, 2);
+    let cur = at + multi.find("-v\n]").unwrap() + 2;
+    let word = at + multi.find("nazarbayev-v").unwrap();
+    let items = completions_at(&mut c, scen, &text, word, cur);
+    let first = &items[0];
+    assert_ne!(first.0, "massimov-dismissed");
+    let veto = items
+        .iter()
+        .find(|i| i.0 == "nazarbayev-veto-decree")
+        .unwrap();
+    assert_eq!(
+        (veto.1.as_str(), veto.2.as_str()),
+        ("2019-10-09", "nazarbayev-veto-decree")
+    );
+    let n = items.len();
+    let tail: Vec<&str> = items[n - 2..].iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(tail, ["massimov-dismissed", "knb-deputies-dismissed"]);
+}
+
+#[test]
+fn completion_in_an_assessment_array_and_after_an_unclosed_one() {
+    let (_dir, mut c) = setup();
+    let mut text = c.open(FILE);
+    let tags = "tags = [\"succession\", \"security-services\", \"elite-rift\"]\n";
+    let at = text.find(tags).unwrap() + tags.len();
+    // Analysts' assessments as an array of inline tables over several lines.
+    let add = "assessment = [\n  { analyst = \"lead\", ratings = { elite-coup = \"C\" } },\n  { analyst = \"\", ratings = {\n    elite-coup = \"N\",\n     } },\n]\n";
+    c.edit(FILE, &mut text, at, at, add, 2);
+    let a = at + add.find("analyst = \"\"").unwrap() + "analyst = \"".len();
+    let items = completions_at(&mut c, FILE, &text, a, a);
+    let got: Vec<(&str, &str)> = items.iter().map(|i| (i.0.as_str(), i.2.as_str())).collect();
+    assert_eq!(got, [("lead", "lead"), ("red-team", "red-team")]);
+    // A scenario id as a key of the nested ratings, the one rated there last.
+    let k = at + add.find("     }").unwrap() + 5;
+    let items = completions_at(&mut c, FILE, &text, k, k);
+    let labels: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(labels.len(), 4, "{labels:?}");
+    assert_eq!(labels[3], "elite-coup", "{labels:?}");
+    assert_eq!(items[0].2, format!("{} = ", labels[0]));
+    // A `group = ` line after an array left unclosed: the groups, not source ids.
+    let one = "sources = [\"eurasianet\", \"cornell-2022\"]";
+    let s = text.find(one).unwrap();
+    c.edit(
+        FILE,
+        &mut text,
+        s,
+        s + one.len(),
+        "sources = [\n  \"eurasianet\",\ngroup = ",
+        3,
+    );
+    let g = s + "sources = [\n  \"eurasianet\",\ngroup = ".len();
+    let items = completions_at(&mut c, FILE, &text, g, g);
+    let labels: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();
+    assert!(labels.contains(&"grievances"), "{labels:?}");
+    assert!(!labels.contains(&"eurasianet"), "{labels:?}");
+    assert_eq!(items[0].2, format!("\"{}\"", labels[0]));
+}
+
 #[test]
 fn hover_definition_references_symbols() {
     let (_dir, mut c) = setup();
