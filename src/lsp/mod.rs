@@ -164,7 +164,16 @@ impl Server {
         self.dirty = false;
         if let Some(store) = self.store.as_mut() {
             let changed = store.analyse();
-            for (uri, diags, version) in diagnostics::publish(store, &changed) {
+            let t = std::time::Instant::now();
+            let published = diagnostics::publish(store, &changed);
+            if std::env::var_os("KZCLAIMS_LSP_TIMING").is_some() {
+                eprintln!(
+                    "kzclaims lsp: {} files published in {:.1} ms",
+                    published.len(),
+                    t.elapsed().as_secs_f64() * 1e3
+                );
+            }
+            for (uri, diags, version) in published {
                 let params = PublishDiagnosticsParams {
                     uri,
                     diagnostics: diags,
