@@ -62,24 +62,44 @@ fn silence_of(ws: &Workspace, t: Target) -> &Silences {
 pub(crate) fn run_on_record(
     ws: &Workspace,
     a: &Assessment,
-    sens: &sensitivity::Sensitivity,
+    weighty: &sensitivity::Weighty,
 ) -> Report {
-    let cx = Cx::new(ws, a, sens);
-    let mut found: Vec<(Target, Diagnostic)> = Vec::new();
-    for r in &cx.in_force {
-        let mut srcs: Vec<&str> = r.state.sources(ws).iter().map(String::as_str).collect();
-        srcs.sort_unstable();
-        srcs.dedup();
-        found.extend(not_diagnostic(&cx, r));
-        found.extend(no_url(&cx, r));
-        found.extend(single_source(&cx, r, &srcs));
-        found.extend(interested_party(&cx, r, &srcs));
-    }
-    found.extend(circular(ws, &cx.in_force));
+    use rayon::prelude::*;
+    let cx = Cx::new(ws, a, weighty);
+    // Each claim's own checks on every core (collected in claim order),
+    // beside the checks over the whole record.
+    let (per_claim, (circle, published)) = rayon::join(
+        || {
+            cx.in_force
+                .par_iter()
+                .map(|r| {
+                    let mut srcs: Vec<&str> =
+                        r.state.sources(ws).iter().map(String::as_str).collect();
+                    srcs.sort_unstable();
+                    srcs.dedup();
+                    let mut found = Vec::new();
+                    found.extend(not_diagnostic(&cx, r));
+                    found.extend(no_url(&cx, r));
+                    found.extend(single_source(&cx, r, &srcs));
+                    found.extend(interested_party(&cx, r, &srcs));
+                    found
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            rayon::join(
+                || circular(ws, &cx.in_force),
+                || (stale_urls(ws), late_publications(ws)),
+            )
+        },
+    );
+    let mut found: Vec<(Target, Diagnostic)> = per_claim.into_iter().flatten().collect();
+    let (stale, late) = published;
+    found.extend(circle);
     found.extend(counted_twice(&cx));
     found.extend(dominant_group(ws, a));
-    found.extend(stale_urls(ws));
-    found.extend(late_publications(ws));
+    found.extend(stale);
+    found.extend(late);
     found.extend(uncontradicted_leader(&cx));
     found.extend(no_indicator(ws));
     found.extend(undiagnostic_indicators(ws));
@@ -146,23 +166,9 @@ struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(ws: &'a Workspace, a: &'a Assessment, sens: &sensitivity::Sensitivity) -> Self {
-        let deciding: BTreeSet<usize> = sens
-            .deciding
-            .iter()
-            .flat_map(|d| d.items.iter().map(|&i| sens.effects[i].kind))
-            .filter_map(|k| match k {
-                sensitivity::ItemKind::Claim(c) => Some(c),
-                _ => None,
-            })
-            .collect();
-        let linchpins: BTreeSet<usize> = sens
-            .linchpins()
-            .filter_map(|e| match e.kind {
-                sensitivity::ItemKind::Claim(c) => Some(c),
-                _ => None,
-            })
-            .collect();
+    fn new(ws: &'a Workspace, a: &'a Assessment, weighty: &sensitivity::Weighty) -> Self {
+        let deciding = weighty.deciding.clone();
+        let linchpins = weighty.linchpins.clone();
         let interested = ws
             .sources
             .iter()

@@ -15,7 +15,7 @@ use super::{
 use crate::model::*;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeSet, BinaryHeap};
 
 /// Exact search for the smallest deciding set runs when at most this many
 /// items favour the leader over some other scenario.
@@ -466,6 +466,99 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
     }
 }
 
+/// What the checks read of the sensitivity analysis (K104 weighs a claim
+/// that is a linchpin or in the smallest deciding set): the claims, by
+/// index into `Workspace::claims`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Weighty {
+    /// Claims whose removal alone changes the leader.
+    pub(crate) linchpins: BTreeSet<usize>,
+    /// Claims in the smallest deciding set.
+    pub(crate) deciding: BTreeSet<usize>,
+}
+
+impl Weighty {
+    /// The claims of a full analysis.
+    pub(crate) fn of(sens: &Sensitivity) -> Weighty {
+        let claim = |k: ItemKind| match k {
+            ItemKind::Claim(c) => Some(c),
+            ItemKind::Indicator { .. } => None,
+        };
+        Weighty {
+            linchpins: sens.linchpins().filter_map(|e| claim(e.kind)).collect(),
+            deciding: sens
+                .deciding
+                .iter()
+                .flat_map(|d| d.items.iter().map(|&i| sens.effects[i].kind))
+                .filter_map(claim)
+                .collect(),
+        }
+    }
+}
+
+/// [`Weighty::of`] the [`analyse`] of `a`, computed without the what-ifs the
+/// checks do not read (one grade less trust, deception: two thirds of the
+/// what-ifs, with the likelihoods they recompute). The language server and
+/// `serve` call it after each edit.
+pub(crate) fn weighty(ws: &Workspace, a: &Assessment) -> Weighty {
+    let engine = a.engine;
+    let ranking = a.ranking();
+    let leader = ranking[0];
+    let Some(&b) = ranking.get(1) else {
+        return Weighty::default();
+    };
+    let base = totals_of(ws.scenarios.len(), &a.rows, &a.indicators);
+    let items = items(a, &base);
+    let priors = ws.priors();
+    let eta = ws.config.evidence_weight;
+    let margin = margin_of(engine, &base, &priors, eta, leader, b);
+    let tied = engine_order(engine, &a.scores[leader], &a.scores[b]) == Ordering::Equal;
+    if tied {
+        return Weighty::default();
+    }
+    let mut what_ifs = WhatIfs {
+        ws,
+        engine,
+        eta,
+        base: &base,
+        log_priors: ws.log_priors(),
+        leader,
+        b,
+        margin,
+        scratch: WhatIf::default(),
+    };
+    let claim = |k: ItemKind| match k {
+        ItemKind::Claim(c) => Some(c),
+        ItemKind::Indicator { .. } => None,
+    };
+    let linchpins = items
+        .iter()
+        .filter(|it| it.kind().is_claim() && what_ifs.variant(it, None).flips)
+        .filter_map(|it| claim(it.kind()))
+        .collect();
+    let others: Vec<usize> = ranking[1..].to_vec();
+    let favouring: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            others
+                .iter()
+                .any(|&j| contribution(engine, eta, &items[i], leader, j) > 0.0)
+        })
+        .collect();
+    let deciding =
+        smallest_deciding_set(ws, engine, eta, &base, &items, leader, &others, &favouring)
+            .map(|d| {
+                d.items
+                    .iter()
+                    .filter_map(|&i| claim(items[i].kind()))
+                    .collect()
+            })
+            .unwrap_or_default();
+    Weighty {
+        linchpins,
+        deciding,
+    }
+}
+
 /// The what-ifs of one assessment: the totals they start from, the leader
 /// and runner-up whose margin they move, and buffers shared by every one (a
 /// large record runs three per item).
@@ -797,6 +890,43 @@ mod tests {
         assert_eq!((d.items.clone(), d.new_leader), (vec![1], 2));
     }
 
+    /// What the checks read, computed on its own, is what the full analysis
+    /// gives: on the bundled workspace, MH17 and every test workspace that
+    /// loads, at their first, middle and last dates, under both engines
+    /// (and on the random matrices below).
+    #[test]
+    fn weighty_is_what_the_full_analysis_gives() {
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut roots = vec![base.to_path_buf(), base.join("examples/mh17")];
+        for e in std::fs::read_dir(base.join("tests/fixtures")).expect("fixtures") {
+            roots.push(e.expect("entry").path());
+        }
+        let mut compared = 0;
+        let mut weighed = 0;
+        for root in roots {
+            let Ok(ws) = crate::load::Loader::new(&root).load() else {
+                continue;
+            };
+            let Some(last) = ws.default_as_of() else {
+                continue;
+            };
+            let first = ws.claims.iter().map(|c| c.date).min().unwrap_or(last);
+            for date in [first, first + (last - first) / 2, last] {
+                for engine in [EngineKind::Bayes, EngineKind::Ach] {
+                    let a = super::super::assess(&ws, date, engine);
+                    let w = weighty(&ws, &a);
+                    assert_eq!(w, Weighty::of(&analyse(&ws, &a)), "{}", root.display());
+                    compared += 1;
+                    weighed += w.linchpins.len() + w.deciding.len();
+                }
+            }
+        }
+        assert!(
+            compared > 50 && weighed > 20,
+            "{compared} compared, {weighed} weighed"
+        );
+    }
+
     #[test]
     fn matches_brute_force_on_many_matrices() {
         let levels = ["CC", "C", "N", "I", "II", "NA"];
@@ -829,6 +959,7 @@ mod tests {
                     ws.config.engine,
                 );
                 let s = analyse(&ws, &a);
+                assert_eq!(weighty(&ws, &a), Weighty::of(&s), "{engine}\n{text}");
                 if s.tied {
                     continue;
                 }

@@ -52,7 +52,8 @@ pub fn checked(
 }
 
 /// What [`checked`] reports, without building and rendering the memo when
-/// the workspace's template is a built-in one (no file of its own under
+/// the workspace's template is a built-in one, and with only the part of
+/// the sensitivity analysis the checks read (`sensitivity::weighty`) (no file of its own under
 /// templates/): the built-in templates write each likelihood word beside
 /// its own number, so K108 finds nothing in them (the test
 /// `builtin_templates_give_no_k108` renders them on every bundled and test
@@ -72,8 +73,8 @@ pub(crate) fn checked_lean(
     if !builtin {
         return checked(ws, a).map(|(report, _)| report);
     }
-    let sens = crate::engine::sensitivity::analyse(ws, a);
-    Ok(crate::checks::run_on_record(ws, a, &sens))
+    let weighty = crate::engine::sensitivity::weighty(ws, a);
+    Ok(crate::checks::run_on_record(ws, a, &weighty))
 }
 
 #[cfg(test)]

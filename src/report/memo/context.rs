@@ -340,7 +340,7 @@ pub fn analyse_check_and_context(
     } else {
         (sensitivity::analyse(ws, a), context_parts(ws, a, rec))
     };
-    let checked = crate::checks::run_on_record(ws, a, &sens);
+    let checked = crate::checks::run_on_record(ws, a, &sensitivity::Weighty::of(&sens));
     let ctx = finish(&sens, &checked);
     (sens, checked, ctx)
 }
