@@ -390,9 +390,9 @@ pub(crate) fn run(opts: Options, stop: Arc<AtomicBool>) -> Result<(), String> {
     listener
         .set_nonblocking(true)
         .map_err(|e| format!("cannot set up the listening socket: {e}"))?;
-    let state = watch::State::load(&opts.root);
+    let (state, follower) = watch::State::load(&opts.root);
     let clients = Clients::default();
-    let _watcher = watch::spawn(opts.root.clone(), state.clone(), clients.clone())?;
+    let _watcher = watch::spawn(opts.root.clone(), state.clone(), follower, clients.clone())?;
     let shared = Arc::new(Shared {
         state: state.clone(),
         clients: clients.clone(),

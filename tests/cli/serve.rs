@@ -145,6 +145,99 @@ fn the_page_follows_edits_errors_and_fixes() {
     assert!(page.contains("evidence-matrix"));
 }
 
+/// `serve` with the reload timing on stderr; its lines come on the channel.
+fn serve_timed(dir: &Path) -> (Server, std::sync::mpsc::Receiver<String>) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("kzclaims"))
+        .arg("-w")
+        .arg(dir)
+        .args(["serve", "--port", "0"])
+        .env("KZCLAIMS_SERVE_TIMING", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let start = line.find("http://").expect(&line) + 7;
+    let addr = line[start..].split('/').next().unwrap().to_string();
+    (Server { child, addr }, rx)
+}
+
+/// The next stderr line (within 15 s).
+fn next_line(rx: &std::sync::mpsc::Receiver<String>) -> String {
+    rx.recv_timeout(Duration::from_secs(15))
+        .expect("a timing line on stderr")
+}
+
+#[test]
+fn an_edit_that_breaks_a_file_then_its_fix_and_a_file_added() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("small"), dir.path());
+    let (s, timing) = serve_timed(dir.path());
+    // The first load, then each reload, print the language server's line.
+    let first = next_line(&timing);
+    assert!(
+        first.starts_with("kzclaims serve: reload ") && first.contains("(rebuilt: load "),
+        "{first}"
+    );
+    let (_, memo) = get(&s.addr, "/");
+    assert!(memo.contains("very likely, 86%"), "{memo}");
+
+    // An edit breaks a file that loaded: its error, quoted, in place of the memo.
+    edit(
+        dir.path(),
+        "claims/march.toml",
+        "date = 2024-03-04",
+        "date = 2024-03-",
+    );
+    let page = eventually(&s.addr, "/", |b| b.contains("has errors"));
+    assert!(page.contains("claims/march.toml:22:"), "{page}");
+    assert!(page.contains("date = 2024-03-"), "the snippet: {page}");
+    let line = next_line(&timing);
+    assert!(line.contains("same: load "), "an error stands: {line}");
+    // Fixed (with another change), the memo comes back with the change.
+    let march = dir.path().join("claims/march.toml");
+    let text = std::fs::read_to_string(&march).unwrap();
+    let fixed = text
+        .replacen("date = 2024-03-\n", "date = 2024-03-04\n", 1)
+        .replacen("accident = \"CC\"", "accident = \"N\"", 1);
+    std::fs::write(&march, fixed).unwrap();
+    let memo = eventually(&s.addr, "/", |b| b.contains("evidence-matrix"));
+    assert!(
+        !memo.contains("very likely, 86%"),
+        "the number moved: {memo}"
+    );
+    let line = next_line(&timing);
+    assert!(line.contains("patched: load "), "{line}");
+
+    // An id used twice across files: the error names both places.
+    let dup = "[[claim]]\nid = \"cut-cables\"\ndate = 2024-03-05\nstatement = \"Seen again.\"\nsources = [\"wire\"]\ncredibility = 2\nrelevance = \"low\"\n\n[claim.ratings]\naccident = \"C\"\nsabotage = \"N\"\ncyberattack = \"N\"\n";
+    std::fs::write(dir.path().join("claims/more.toml"), dup).unwrap();
+    let page = eventually(&s.addr, "/", |b| b.contains("has errors"));
+    assert!(page.contains("claims/more.toml:2:"), "{page}");
+    assert!(page.contains("cut-cables"), "{page}");
+    // Renamed, the file's claim is in the memo.
+    std::fs::write(
+        dir.path().join("claims/more.toml"),
+        dup.replace("cut-cables", "seen-again"),
+    )
+    .unwrap();
+    let memo = eventually(&s.addr, "/", |b| b.contains("evidence-matrix"));
+    assert!(memo.contains("seen-again"), "{memo}");
+}
+
 #[test]
 fn read_only_host_checked_and_no_files_served() {
     let dir = tempfile::tempdir().unwrap();
