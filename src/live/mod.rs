@@ -1,5 +1,6 @@
-//! The analysis kept in memory and brought up to date edit by edit: the
-//! core that `kzclaims lsp` and `serve` share (docs/performance.md, "kzclaims
+//! The analysis kept in memory and brought up to date edit by edit, for
+//! `kzclaims lsp` (`serve` uses its loading part, [`crate::load::live`],
+//! since its pages assess the workspace at their own dates) (docs/performance.md, "kzclaims
 //! lsp"). It holds the loaded workspace ([`crate::load::live`]: an edit
 //! re-parses its file and replaces that file's claims), the assessment as of
 //! the workspace's date (after a patch only the new claims' rows are
@@ -153,12 +154,6 @@ impl Analysis {
     /// Its assessment as of its date (`None` without a date: no claims).
     pub(crate) fn assessment(&self) -> Option<&Assessment> {
         self.assessment.as_ref()
-    }
-
-    /// The errors of the texts as they stand.
-    #[allow(dead_code)] // `serve` reads them (next step)
-    pub(crate) fn errors(&self) -> &[Diagnostic] {
-        self.live.errors()
     }
 
     /// What `check` reports: every error; the warnings of the files that

@@ -640,11 +640,21 @@ impl Live {
             claims.push(c);
         }
         ws.claims = claims;
-        let mut groups: Vec<String> = ws.claims.iter().filter_map(|c| c.group.clone()).collect();
-        groups.sort_unstable();
-        groups.dedup();
-        patch.groups_changed = groups != ws.groups;
-        ws.groups = groups;
+        // The group names: copied only when they changed.
+        let mut names: Vec<&str> = ws
+            .claims
+            .iter()
+            .filter_map(|c| c.group.as_deref())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        patch.groups_changed = !names
+            .iter()
+            .copied()
+            .eq(ws.groups.iter().map(String::as_str));
+        if patch.groups_changed {
+            ws.groups = names.into_iter().map(str::to_string).collect();
+        }
         let index = |c: &Claim| {
             c.group
                 .as_deref()
