@@ -202,6 +202,16 @@ fn main() {
         };
         wait(&rx, Duration::from_secs(120));
         let startup = started.elapsed();
+        // The other files' first diagnostics follow: a request is answered
+        // once they are all out, so the first edit does not wait for them.
+        send(
+            json!({"jsonrpc": "2.0", "id": 99, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri}}}),
+        );
+        while let Ok(m) = rx.recv_timeout(Duration::from_secs(120)) {
+            if m["id"] == json!(99) {
+                break;
+            }
+        }
         let at = text.find(" = \"C\"").unwrap() + " = \"".len();
         let mut times = Vec::new();
         for k in 0..edits {
@@ -241,12 +251,15 @@ fn main() {
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
-            "{n:>7} claims: start {:.0} ms; after an edit p50 {:.1} ms, p95 {:.1} ms (error made: p95 {:.1}; error fixed: p95 {:.1}; valid change: p95 {:.1}); peak {} MiB (check {} MiB, ratio {})",
+            "{n:>7} claims: start {:.0} ms; after an edit p50 {:.1} ms, p95 {:.1} ms (p50/p95 error made: {:.1}/{:.1}; error fixed: {:.1}/{:.1}; valid change: {:.1}/{:.1}); peak {} MiB (check {} MiB, ratio {})",
             ms(startup),
             ms(percentile(&times, 0.5)),
             ms(percentile(&times, 0.95)),
+            ms(percentile(&broken, 0.5)),
             ms(percentile(&broken, 0.95)),
+            ms(percentile(&fixed, 0.5)),
             ms(percentile(&fixed, 0.95)),
+            ms(percentile(&valid, 0.5)),
             ms(percentile(&valid, 0.95)),
             hwm.map_or("?".into(), |k| (k / 1024).to_string()),
             check_peak.map_or("?".into(), |k| (k / 1024).to_string()),

@@ -46,8 +46,12 @@ pub(super) fn publish(
         .chain(edited)
         .cloned()
         .collect();
+    // The documents just edited first: the editor shows them.
+    let (first, rest): (Vec<String>, Vec<String>) = files
+        .into_iter()
+        .partition(|r| changed.contains(r) && store.docs.get(r).is_some_and(|d| d.open));
     let mut out = Vec::new();
-    for rel in files {
+    for rel in first.into_iter().chain(rest) {
         let now = by_file.remove(&rel).unwrap_or_default();
         let stale = match store.published.get(&rel) {
             None => true,
