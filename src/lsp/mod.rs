@@ -2,10 +2,12 @@
 //!
 //! One thread reads the editor's messages (lsp-server's), this one answers
 //! them. The workspace lives in a [`store::Store`]: every file's text, the
-//! editor's for open documents. Edits are applied as they come; before the
-//! next request is answered, or once no message is waiting, the workspace is
-//! analysed again (the loader and the checks `check` runs) and the
-//! diagnostics of every file that changed are published.
+//! editor's for open documents, and the analysis kept up to date from them
+//! (`crate::live`). Edits are applied as they come; before the next request
+//! is answered, or once no message is waiting, the files that changed are
+//! put into the analysis (re-parsed, their claims replaced in the loaded
+//! workspace, the assessment and `check`'s warnings brought up to date) and
+//! the diagnostics of every file whose diagnostics changed are published.
 
 mod actions;
 mod complete;

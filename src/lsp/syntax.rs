@@ -258,6 +258,10 @@ pub(crate) fn index(rel: &str, text: &str) -> Syntax {
             w.string(r, "scenario", Kind::Scenario, false);
             w.dates(r);
         }
+        // An assumption names the scenarios it holds for.
+        for t in aot(root, "assumption") {
+            w.strings(t, "scenarios", Kind::Scenario);
+        }
         w.dates(root);
     }
     // Each record's table, in file order, to cut the file into blocks.

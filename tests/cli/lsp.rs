@@ -503,6 +503,25 @@ fn rename_actions_formatting_and_hints() {
         .values()
         .flat_map(|v| v.as_array().unwrap())
         .all(|e| e["newText"] == "eurasianet-org"));
+    // Rename a scenario: its ratings everywhere, and the assumptions in
+    // kzclaims.toml that name it.
+    let sid = text.find("foreign-terrorists = ").unwrap();
+    let e = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri(&c.root.join(FILE))}, "position": pos(&text, sid), "newName": "foreign-fighters"}),
+    );
+    let changes = e["changes"].as_object().unwrap();
+    let config = std::fs::read_to_string(c.root.join("kzclaims.toml")).unwrap();
+    let in_config = changes[&uri(&c.root.join("kzclaims.toml"))]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        in_config,
+        config.matches("\"foreign-terrorists\"").count(),
+        "{e}"
+    );
+    assert!(in_config >= 2, "{e}");
     let bad = c.request_full(
         "textDocument/rename",
         json!({"textDocument": {"uri": uri(&c.root.join(FILE))}, "position": pos(&text, src), "newName": "Not An Id"}),
