@@ -159,21 +159,19 @@ impl Analysis {
     /// What `check` reports: every error; the warnings of the files that
     /// have none (none at all while files without errors wait, see
     /// [`Live::substituted`]).
-    pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
+    pub(crate) fn diagnostics(&self) -> Vec<&Diagnostic> {
         let errors = self.live.errors();
         if !self.live.substituted() {
-            return errors.to_vec();
+            return errors.iter().collect();
         }
         let broken: std::collections::BTreeSet<&str> =
             errors.iter().map(|d| d.file.as_str()).collect();
         errors
             .iter()
-            .cloned()
             .chain(
                 self.warnings
                     .iter()
-                    .filter(|d| !broken.contains(d.file.as_str()))
-                    .cloned(),
+                    .filter(|d| !broken.contains(d.file.as_str())),
             )
             .collect()
     }

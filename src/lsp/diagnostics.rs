@@ -23,14 +23,15 @@ pub(super) fn publish(
     let Some(analysis) = store.analysis.as_ref() else {
         return Vec::new();
     };
-    let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    // Borrowed from the analysis; copied only for the files published.
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
     for d in analysis.diagnostics() {
         // A diagnostic about no file in particular (a folder, a memo
         // template) goes on kzclaims.toml, naming its place.
         let rel = if store.docs.contains_key(&d.file) {
-            d.file.clone()
+            d.file.as_str()
         } else {
-            crate::load::CONFIG_FILE.to_string()
+            crate::load::CONFIG_FILE
         };
         by_file.entry(rel).or_default().push(d);
     }
@@ -42,21 +43,22 @@ pub(super) fn publish(
     let files: BTreeSet<String> = store
         .published
         .keys()
-        .chain(by_file.keys())
-        .chain(edited)
         .cloned()
+        .chain(by_file.keys().map(|r| r.to_string()))
+        .chain(edited.cloned())
         .collect();
     // The documents just edited first: the editor shows them.
     let (first, rest): (Vec<String>, Vec<String>) = files
         .into_iter()
         .partition(|r| changed.contains(r) && store.docs.get(r).is_some_and(|d| d.open));
     let mut out = Vec::new();
+    let mut updates = Vec::new();
     for rel in first.into_iter().chain(rest) {
-        let now = by_file.remove(&rel).unwrap_or_default();
+        let now = by_file.remove(rel.as_str()).unwrap_or_default();
         let stale = match store.published.get(&rel) {
             None => true,
             Some(p) => {
-                p.diagnostics != now
+                !p.diagnostics.iter().eq(now.iter().copied())
                     || changed.contains(&rel)
                     || p.points_into.iter().any(|f| changed.contains(f))
             }
@@ -88,13 +90,17 @@ pub(super) fn publish(
             .collect();
         let version = store.docs.get(&rel).and_then(|d| d.version);
         out.push((super::uri::from_path(&store.root.join(&rel)), lsp, version));
-        if now.is_empty() {
+        let diagnostics: Vec<Diagnostic> = now.into_iter().cloned().collect();
+        updates.push((rel, diagnostics, points_into));
+    }
+    for (rel, diagnostics, points_into) in updates {
+        if diagnostics.is_empty() {
             store.published.remove(&rel);
         } else {
             store.published.insert(
                 rel,
                 Published {
-                    diagnostics: now,
+                    diagnostics,
                     points_into,
                 },
             );
