@@ -581,6 +581,17 @@ pub fn assess_view(
         rows.extend((0..ws.claims.len()).filter_map(claim_row));
         rows
     };
+    assessment_of(ws, as_of, engine, rows)
+}
+
+/// The assessment whose claim rows are `rows` (in claim order): the
+/// indicators observed by `as_of`, the totals and the scores.
+pub(crate) fn assessment_of(
+    ws: &Workspace,
+    as_of: NaiveDate,
+    engine: EngineKind,
+    rows: Vec<Row>,
+) -> Assessment {
     let indicators = indicators::rows_as_of(ws, as_of);
     let totals = totals_of(ws.scenarios.len(), &rows, &indicators);
     Assessment {

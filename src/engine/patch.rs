@@ -5,7 +5,7 @@
 //! all rows in order, so that the result is the one [`super::assess`] gives
 //! for the patched workspace, to the bit.
 
-use super::{indicators, row, state, totals_of, Assessment, Row};
+use super::{row, state, Assessment, Row};
 use crate::model::Workspace;
 
 /// How the claims moved: for each claim index before, its index after
@@ -54,13 +54,5 @@ pub(crate) fn reassess(ws: &Workspace, old: Assessment, moved: &Moved<'_>) -> As
         rows.push(r);
     }
     rows.extend(fresh);
-    let indicators = indicators::rows_as_of(ws, as_of);
-    let totals = totals_of(ws.scenarios.len(), &rows, &indicators);
-    Assessment {
-        as_of,
-        engine,
-        scores: totals.scores(ws, engine),
-        rows,
-        indicators,
-    }
+    super::assessment_of(ws, as_of, engine, rows)
 }

@@ -420,17 +420,7 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
     let margin = margin_of(engine, &base, &priors, eta, leader, b);
     let tied = engine_order(engine, &a.scores[leader], &a.scores[b]) == Ordering::Equal;
 
-    let mut what_ifs = WhatIfs {
-        ws,
-        engine,
-        eta,
-        base: &base,
-        log_priors: ws.log_priors(),
-        leader,
-        b,
-        margin,
-        scratch: WhatIf::default(),
-    };
+    let mut what_ifs = WhatIfs::new(ws, engine, &base, leader, b, margin);
     let mut bufs = Replacements::default();
     let effects: Vec<Effect> = items
         .iter()
@@ -442,13 +432,7 @@ pub fn analyse(ws: &Workspace, a: &Assessment) -> Sensitivity {
         .collect();
 
     let others: Vec<usize> = ranking[1..].to_vec();
-    let favouring: Vec<usize> = (0..items.len())
-        .filter(|&i| {
-            others
-                .iter()
-                .any(|&j| contribution(engine, eta, &items[i], leader, j) > 0.0)
-        })
-        .collect();
+    let favouring = favouring(engine, eta, &items, leader, &others);
     let deciding = if tied {
         None
     } else {
@@ -516,17 +500,7 @@ pub(crate) fn weighty(ws: &Workspace, a: &Assessment) -> Weighty {
     if tied {
         return Weighty::default();
     }
-    let mut what_ifs = WhatIfs {
-        ws,
-        engine,
-        eta,
-        base: &base,
-        log_priors: ws.log_priors(),
-        leader,
-        b,
-        margin,
-        scratch: WhatIf::default(),
-    };
+    let mut what_ifs = WhatIfs::new(ws, engine, &base, leader, b, margin);
     let claim = |k: ItemKind| match k {
         ItemKind::Claim(c) => Some(c),
         ItemKind::Indicator { .. } => None,
@@ -537,13 +511,7 @@ pub(crate) fn weighty(ws: &Workspace, a: &Assessment) -> Weighty {
         .filter_map(|it| claim(it.kind()))
         .collect();
     let others: Vec<usize> = ranking[1..].to_vec();
-    let favouring: Vec<usize> = (0..items.len())
-        .filter(|&i| {
-            others
-                .iter()
-                .any(|&j| contribution(engine, eta, &items[i], leader, j) > 0.0)
-        })
-        .collect();
+    let favouring = favouring(engine, eta, &items, leader, &others);
     let deciding =
         smallest_deciding_set(ws, engine, eta, &base, &items, leader, &others, &favouring)
             .map(|d| {
@@ -557,6 +525,23 @@ pub(crate) fn weighty(ws: &Workspace, a: &Assessment) -> Weighty {
         linchpins,
         deciding,
     }
+}
+
+/// The items that favour the leader over at least one other scenario.
+fn favouring(
+    engine: EngineKind,
+    eta: f64,
+    items: &[Item],
+    leader: usize,
+    others: &[usize],
+) -> Vec<usize> {
+    (0..items.len())
+        .filter(|&i| {
+            others
+                .iter()
+                .any(|&j| contribution(engine, eta, &items[i], leader, j) > 0.0)
+        })
+        .collect()
 }
 
 /// The what-ifs of one assessment: the totals they start from, the leader
@@ -584,7 +569,28 @@ struct Replacements {
     mirrored: Vec<Rating>,
 }
 
-impl WhatIfs<'_> {
+impl<'a> WhatIfs<'a> {
+    fn new(
+        ws: &'a Workspace,
+        engine: EngineKind,
+        base: &'a Totals,
+        leader: usize,
+        b: usize,
+        margin: f64,
+    ) -> Self {
+        WhatIfs {
+            ws,
+            engine,
+            eta: ws.config.evidence_weight,
+            base,
+            log_priors: ws.log_priors(),
+            leader,
+            b,
+            margin,
+            scratch: WhatIf::default(),
+        }
+    }
+
     /// The assessment with `item` replaced by `replacement` (`None`: removed).
     fn variant(&mut self, item: &Item, replacement: Option<&Cells>) -> Variant {
         let (engine, eta, leader, b, base) =
@@ -963,17 +969,9 @@ mod tests {
     /// (and on the random matrices below).
     #[test]
     fn weighty_is_what_the_full_analysis_gives() {
-        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut roots = vec![base.to_path_buf(), base.join("examples/mh17")];
-        for e in std::fs::read_dir(base.join("tests/fixtures")).expect("fixtures") {
-            roots.push(e.expect("entry").path());
-        }
         let mut compared = 0;
         let mut weighed = 0;
-        for root in roots {
-            let Ok(ws) = crate::load::Loader::new(&root).load() else {
-                continue;
-            };
+        for (root, ws) in crate::load::testkit::workspaces() {
             let Some(last) = ws.default_as_of() else {
                 continue;
             };
@@ -1000,17 +998,9 @@ mod tests {
     /// groups among them) at its date, under both engines.
     #[test]
     fn totals_kept_step_by_step_are_the_totals_from_the_start() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut roots = vec![root.to_path_buf(), root.join("examples/mh17")];
-        for e in std::fs::read_dir(root.join("tests/fixtures")).expect("fixtures") {
-            roots.push(e.expect("entry").path());
-        }
         let mut steps = 0;
         let mut grouped = 0;
-        for r in roots {
-            let Ok(ws) = crate::load::Loader::new(&r).load() else {
-                continue;
-            };
+        for (r, ws) in crate::load::testkit::workspaces() {
             let Some(date) = ws.default_as_of() else {
                 continue;
             };

@@ -33,6 +33,8 @@ pub(crate) mod recorded;
 pub(crate) mod schema;
 #[cfg(test)]
 mod test_repo;
+#[cfg(test)]
+pub(crate) mod testkit;
 mod toml_walk;
 
 #[cfg(test)]
@@ -1265,7 +1267,7 @@ mod tests {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-unknown-source");
         let dir = tempfile::tempdir().unwrap();
         for rel in ["kzclaims.toml", "scenarios"] {
-            copy_tree(&src.join(rel), &dir.path().join(rel));
+            super::testkit::copy_tree(&src.join(rel), &dir.path().join(rel));
         }
         let claims = dir.path().join("claims");
         std::fs::create_dir(&claims).unwrap();
@@ -1309,7 +1311,7 @@ mod tests {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = tempfile::tempdir().unwrap();
         for rel in ["kzclaims.toml", "scenarios", "claims"] {
-            copy_tree(&src.join(rel), &dir.path().join(rel));
+            super::testkit::copy_tree(&src.join(rel), &dir.path().join(rel));
         }
         let full = Loader::new(dir.path()).load().unwrap();
         let (mut ws, stamps) = Loader::new(dir.path()).load_stamped().unwrap();
@@ -1410,18 +1412,6 @@ mod tests {
             assert_eq!(debug(&pb), debug(&from_files(b.clone())));
             assert!(pa.is_ok());
             assert_eq!(pb.is_ok(), valid, "{}", debug(&pb));
-        }
-    }
-
-    fn copy_tree(from: &Path, to: &Path) {
-        if from.is_dir() {
-            std::fs::create_dir_all(to).unwrap();
-            for e in std::fs::read_dir(from).unwrap() {
-                let e = e.unwrap();
-                copy_tree(&e.path(), &to.join(e.file_name()));
-            }
-        } else {
-            std::fs::copy(from, to).unwrap();
         }
     }
 

@@ -86,17 +86,8 @@ mod tests {
     #[test]
     fn builtin_templates_give_no_k108() {
         use crate::model::EngineKind;
-        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut roots = vec![base.to_path_buf(), base.join("examples/mh17")];
-        for e in std::fs::read_dir(base.join("tests/fixtures")).expect("fixtures") {
-            roots.push(e.expect("entry").path());
-        }
         let mut rendered = 0;
-        for root in roots {
-            let Ok(mut ws) = crate::load::Loader::new(&root).load() else {
-                continue;
-            };
-            ws.root = root.clone();
+        for (root, mut ws) in crate::load::testkit::workspaces() {
             ws.config.memo.template = "memo".into();
             let Some(last) = ws.default_as_of() else {
                 continue;

@@ -448,18 +448,6 @@ mod tests {
         assert!(!relevant(root, Path::new("/w/memo.html")));
     }
 
-    fn copy_tree(from: &Path, to: &Path) {
-        if from.is_dir() {
-            std::fs::create_dir_all(to).unwrap();
-            for e in std::fs::read_dir(from).unwrap() {
-                let e = e.unwrap();
-                copy_tree(&e.path(), &to.join(e.file_name()));
-            }
-        } else {
-            std::fs::copy(from, to).unwrap();
-        }
-    }
-
     /// What the pages would show of a snapshot: the workspace (without the
     /// files' texts, which the pages do not read), or the diagnostics and
     /// the texts of the files they quote, or the message.
@@ -497,7 +485,7 @@ mod tests {
     fn following_changes_gives_a_full_load() {
         let d = tempfile::tempdir().unwrap();
         let root = d.path().join("ws");
-        copy_tree(
+        crate::load::testkit::copy_tree(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small"),
             &root,
         );
@@ -620,7 +608,7 @@ mod tests {
     fn a_file_reached_by_a_link_makes_every_change_a_full_load() {
         let d = tempfile::tempdir().unwrap();
         let root = d.path().join("ws");
-        copy_tree(
+        crate::load::testkit::copy_tree(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small"),
             &root,
         );
