@@ -190,34 +190,39 @@ impl Live {
         self.root = root.to_path_buf();
         rels.sort();
         rels.dedup();
-        let mut files: Vec<SourceFile> = rels
+        // Parsed from the texts where they are (not copied: a large record
+        // is tens of megabytes), as `parse_files` parses: the config and the
+        // scenarios first, then each claims file against their scenario ids,
+        // on every core.
+        use rayon::prelude::*;
+        let borrowed: Vec<&str> = rels.iter().map(|r| texts.text(r)).collect();
+        let mut by_file: Vec<Option<Parsed>> = (0..rels.len())
+            .map(|i| (!is_claims(&rels[i])).then(|| parse_one_text(i, &rels[i], borrowed[i], &[])))
+            .collect();
+        let known: Vec<String> = by_file
             .iter()
-            .map(|rel| SourceFile {
-                rel: rel.clone(),
-                text: texts.text(rel).to_string(),
-            })
+            .flatten()
+            .flat_map(|p| p.scenarios.iter().map(|s| s.s.id.clone()))
             .collect();
-        let (parsed, _) = parse_files(&mut files, &NoProgress, None, None);
-        // `parse_files` gives the config and the scenarios first, then the
-        // claims files, each group in file order.
-        let order: Vec<usize> = (0..files.len())
-            .filter(|&i| !is_claims(&files[i].rel))
-            .chain((0..files.len()).filter(|&i| is_claims(&files[i].rel)))
+        let ids: Vec<&str> = known.iter().map(String::as_str).collect();
+        let claims_parsed: Vec<(usize, Parsed)> = (0..rels.len())
+            .into_par_iter()
+            .filter(|&i| is_claims(&rels[i]))
+            .map(|i| (i, parse_one_text(i, &rels[i], borrowed[i], &ids)))
             .collect();
-        let mut by_file: Vec<Option<Parsed>> = (0..files.len()).map(|_| None).collect();
-        for (i, p) in order.into_iter().zip(parsed) {
+        for (i, p) in claims_parsed {
             by_file[i] = Some(p);
         }
         self.rels = rels;
-        self.files = Vec::with_capacity(files.len());
+        self.files = Vec::with_capacity(by_file.len());
         self.pending.clear();
         let mut claims: Vec<Vec<RawClaim>> = Vec::new();
-        for (f, p) in files.iter().zip(by_file) {
+        for (text, p) in borrowed.iter().zip(by_file) {
             let mut p = p.expect("every file parsed");
             let keys = p.claims.iter().map(Keys::of).collect();
             claims.push(std::mem::take(&mut p.claims));
             self.files.push(FileState {
-                stamp: TextStamp::of(f.text.as_bytes()),
+                stamp: TextStamp::of(text.as_bytes()),
                 diags: std::mem::take(&mut p.diags),
                 head: p,
                 keys,
